@@ -1,0 +1,63 @@
+const path = require('node:path')
+const engine = require('..')
+
+const SAMPLES = path.join(__dirname, '..', 'data', 'samples')
+
+/** Imports a real sample file; rows that break the candle rules are skipped (and listed). */
+async function loadSample(file) {
+  const result = await engine.importCsvFile(path.join(SAMPLES, file), { onInvalidRow: 'skip' })
+  return result.series[0].candles
+}
+
+/** Candles `[start, end)` as new typed-array columns. */
+function sliceCandles(c, start, end) {
+  const out = {}
+  for (const k of ['time', 'open', 'high', 'low', 'close', 'volume']) out[k] = c[k].slice(start, end)
+  return out
+}
+
+/** A deterministic random walk (xorshift), for sizes the samples do not have. */
+function syntheticCandles(n, seed = 42) {
+  let s = BigInt(seed)
+  const next = () => {
+    s ^= (s << 13n) & 0xffffffffffffffffn
+    s ^= s >> 7n
+    s ^= (s << 17n) & 0xffffffffffffffffn
+    return Number(s % 10000n) / 10000
+  }
+  const c = {}
+  for (const k of ['time', 'open', 'high', 'low', 'close', 'volume']) c[k] = new Float64Array(n)
+  let close = 100
+  for (let i = 0; i < n; i++) {
+    const open = close * (1 + (next() - 0.5) * 0.01)
+    close = open * (1 + (next() - 0.5) * 0.03)
+    c.time[i] = 946684800000 + i * 60000
+    c.open[i] = open
+    c.close[i] = close
+    c.high[i] = Math.max(open, close) * (1 + next() * 0.01)
+    c.low[i] = Math.min(open, close) * (1 - next() * 0.01)
+    c.volume[i] = Math.round(next() * 1e6)
+  }
+  return c
+}
+
+/** Resolves to the rejection's error (fails the test if the promise resolves). */
+async function rejection(promise) {
+  try {
+    await promise
+  } catch (err) {
+    return err
+  }
+  throw new Error('expected a rejection, got a value')
+}
+
+function thrown(fn) {
+  try {
+    fn()
+  } catch (err) {
+    return err
+  }
+  throw new Error('expected a throw')
+}
+
+module.exports = { engine, loadSample, sliceCandles, syntheticCandles, rejection, thrown, SAMPLES }

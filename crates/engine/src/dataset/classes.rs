@@ -1,0 +1,95 @@
+//! Class names for each encoding, and parsing them back into (pattern label, position).
+use serde::{Deserialize, Serialize};
+
+/// How spans become per-row classes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Encoding {
+    /// One row per candle: `B-<label>` on a span's first candle, `I-<label>` on the rest, `O` outside.
+    Bio,
+    /// One row per window of W candles (stride S): `<label>` or `background`.
+    Windowed,
+}
+
+/// The background class of the BIO encoding.
+pub const BIO_OUTSIDE: &str = "O";
+/// The background class of the windowed encoding.
+pub const BACKGROUND: &str = "background";
+
+/// Where a class sits inside a span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpanTag {
+    /// `B-x`: first candle of a span.
+    Begin,
+    /// `I-x`: a later candle of a span.
+    Inside,
+    /// Windowed `x`: any candle of a span.
+    Whole,
+}
+
+impl Encoding {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Encoding::Bio => "bio",
+            Encoding::Windowed => "windowed",
+        }
+    }
+
+    /// The background class name.
+    pub fn background(&self) -> &'static str {
+        match self {
+            Encoding::Bio => BIO_OUTSIDE,
+            Encoding::Windowed => BACKGROUND,
+        }
+    }
+
+    /// The pattern label and position a class name stands for; `None` for background (or a name
+    /// this encoding never produces).
+    pub fn parse_class<'a>(&self, class: &'a str) -> Option<(&'a str, SpanTag)> {
+        match self {
+            Encoding::Bio => {
+                if let Some(l) = class.strip_prefix("B-") {
+                    Some((l, SpanTag::Begin))
+                } else {
+                    class.strip_prefix("I-").map(|l| (l, SpanTag::Inside))
+                }
+            }
+            Encoding::Windowed => (class != BACKGROUND).then_some((class, SpanTag::Whole)),
+        }
+    }
+
+    /// Class names for the given pattern labels (sorted as given): background first, then per
+    /// label `B-x` and — when `multi_candle(x)` — `I-x` (BIO), or just `x` (windowed).
+    pub fn class_names(&self, labels: &[String], multi_candle: impl Fn(&str) -> bool) -> Vec<String> {
+        let mut names = vec![self.background().to_string()];
+        for l in labels {
+            match self {
+                Encoding::Bio => {
+                    names.push(format!("B-{l}"));
+                    if multi_candle(l) {
+                        names.push(format!("I-{l}"));
+                    }
+                }
+                Encoding::Windowed => names.push(l.clone()),
+            }
+        }
+        names
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn class_names_round_trip() {
+        let labels = vec!["doji".to_string(), "engulfing".to_string()];
+        let bio = Encoding::Bio.class_names(&labels, |l| l == "engulfing");
+        assert_eq!(bio, ["O", "B-doji", "B-engulfing", "I-engulfing"]);
+        assert_eq!(Encoding::Bio.parse_class("I-engulfing"), Some(("engulfing", SpanTag::Inside)));
+        assert_eq!(Encoding::Bio.parse_class("O"), None);
+        let win = Encoding::Windowed.class_names(&labels, |_| true);
+        assert_eq!(win, ["background", "doji", "engulfing"]);
+        assert_eq!(Encoding::Windowed.parse_class("background"), None);
+    }
+}

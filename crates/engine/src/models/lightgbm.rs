@@ -1,0 +1,336 @@
+//! LightGBM: `gbdt` boosting and the `rf` random forest.
+//!
+//! Training drives LightGBM's C API one round at a time (the `lightgbm3` crate only offers a
+//! whole-run `train`), so we can record the validation metric after every round and stop on
+//! `cancel`. The trained model is then handed to `lightgbm3::Booster` for prediction.
+use super::{
+    normalise_rows, BoostedTreeParams, DatasetView, FitControl, Fitted, FittedModel, ForestParams, ModelKind,
+    Probabilities, RoundMetric,
+};
+use crate::error::{EngineError, Result};
+use lightgbm3_sys as sys;
+use std::ffi::{CStr, CString};
+use std::os::raw::{c_char, c_int, c_void};
+
+/// Validation metrics LightGBM evaluates each round, in the order `LGBM_BoosterGetEval` returns them.
+const METRICS: [&str; 2] = ["multi_logloss", "multi_error"];
+
+fn last_error() -> String {
+    // SAFETY: LightGBM returns a pointer to a thread-local, NUL-terminated message.
+    unsafe { CStr::from_ptr(sys::LGBM_GetLastError()) }.to_string_lossy().into_owned()
+}
+
+fn check(ret: c_int, what: &str) -> Result<()> {
+    if ret == 0 {
+        Ok(())
+    } else {
+        Err(EngineError::TrainingFailed(format!("LightGBM {what}: {}", last_error())))
+    }
+}
+
+/// Owns a LightGBM dataset handle.
+struct DatasetHandle(sys::DatasetHandle);
+
+impl Drop for DatasetHandle {
+    fn drop(&mut self) {
+        // SAFETY: the handle came from LGBM_DatasetCreateFromMat and is freed once.
+        unsafe { sys::LGBM_DatasetFree(self.0) };
+    }
+}
+
+/// Owns a LightGBM booster handle during training.
+struct BoosterHandle(sys::BoosterHandle);
+
+impl Drop for BoosterHandle {
+    fn drop(&mut self) {
+        // SAFETY: the handle came from LGBM_BoosterCreate and is freed once.
+        unsafe { sys::LGBM_BoosterFree(self.0) };
+    }
+}
+
+fn make_dataset(view: &DatasetView<'_>, params: &CString, reference: Option<&DatasetHandle>) -> Result<DatasetHandle> {
+    let x = view.x;
+    let (rows, cols) = (to_i32(x.n_rows, "rows")?, to_i32(x.n_cols(), "columns")?);
+    let mut handle: sys::DatasetHandle = std::ptr::null_mut();
+    // SAFETY: `values` holds rows*cols f32 in row-major order and outlives the call (LightGBM
+    // copies the data into its own bins).
+    check(
+        unsafe {
+            sys::LGBM_DatasetCreateFromMat(
+                x.values.as_ptr() as *const c_void,
+                sys::C_API_DTYPE_FLOAT32 as c_int,
+                rows,
+                cols,
+                1,
+                params.as_ptr(),
+                reference.map_or(std::ptr::null_mut(), |r| r.0),
+                &mut handle,
+            )
+        },
+        "dataset creation",
+    )?;
+    let dataset = DatasetHandle(handle);
+    let labels: Vec<f32> = view.y.iter().map(|&c| c as f32).collect();
+    set_field(&dataset, c"label", &labels)?;
+    if let Some(w) = view.weights {
+        set_field(&dataset, c"weight", w)?;
+    }
+    Ok(dataset)
+}
+
+fn set_field(dataset: &DatasetHandle, name: &CStr, values: &[f32]) -> Result<()> {
+    // SAFETY: LightGBM copies `values` (float32, as the label and weight fields require).
+    check(
+        unsafe {
+            sys::LGBM_DatasetSetField(
+                dataset.0,
+                name.as_ptr(),
+                values.as_ptr() as *const c_void,
+                to_i32(values.len(), "values")?,
+                sys::C_API_DTYPE_FLOAT32 as c_int,
+            )
+        },
+        "dataset field",
+    )
+}
+
+fn to_i32(n: usize, what: &str) -> Result<i32> {
+    i32::try_from(n).map_err(|_| EngineError::TrainingFailed(format!("too many {what} for LightGBM: {n}")))
+}
+
+fn eval_valid(booster: &BoosterHandle) -> Result<Vec<f64>> {
+    let mut out_len: c_int = 0;
+    let mut results = vec![0.0f64; METRICS.len()];
+    // SAFETY: `results` has room for every configured metric (we configure exactly METRICS).
+    check(unsafe { sys::LGBM_BoosterGetEval(booster.0, 1, &mut out_len, results.as_mut_ptr()) }, "evaluation")?;
+    results.truncate(out_len.max(0) as usize);
+    Ok(results)
+}
+
+fn save_to_string(booster: &BoosterHandle, num_iteration: i32) -> Result<String> {
+    let mut len: i64 = 0;
+    // SAFETY: a first call with an empty buffer only reports the needed length.
+    check(
+        unsafe { sys::LGBM_BoosterSaveModelToString(booster.0, 0, num_iteration, 0, 0, &mut len, std::ptr::null_mut()) },
+        "save",
+    )?;
+    let mut buffer = vec![0u8; len.max(0) as usize];
+    // SAFETY: `buffer` holds `len` bytes, the size LightGBM asked for.
+    check(
+        unsafe {
+            sys::LGBM_BoosterSaveModelToString(
+                booster.0,
+                0,
+                num_iteration,
+                0,
+                buffer.len() as i64,
+                &mut len,
+                buffer.as_mut_ptr() as *mut c_char,
+            )
+        },
+        "save",
+    )?;
+    let text = CStr::from_bytes_until_nul(&buffer)
+        .map_err(|_| EngineError::TrainingFailed("LightGBM returned an unterminated model string".into()))?;
+    Ok(text.to_string_lossy().into_owned())
+}
+
+/// Key=value parameters LightGBM reads; `None` values are left to LightGBM's defaults.
+fn param_string(pairs: &[(&str, String)]) -> CString {
+    let s = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ");
+    CString::new(s).expect("parameter values never contain NUL")
+}
+
+fn common_params(n_classes: usize, seed: u64, threads: u32) -> Vec<(&'static str, String)> {
+    vec![
+        ("objective", "multiclass".into()),
+        ("num_class", n_classes.to_string()),
+        ("metric", METRICS.join(",")),
+        ("seed", (seed % i32::MAX as u64).to_string()),
+        // Same inputs + same threads => same model, run after run.
+        ("deterministic", "true".into()),
+        ("force_row_wise", "true".into()),
+        ("num_threads", threads.to_string()),
+        ("verbosity", "-1".into()),
+    ]
+}
+
+fn depth(max_depth: u32) -> String {
+    if max_depth == 0 { "-1".into() } else { max_depth.to_string() }
+}
+
+pub(super) fn fit_boosted(
+    p: &BoostedTreeParams,
+    train: &DatasetView<'_>,
+    valid: Option<&DatasetView<'_>>,
+    control: &FitControl<'_>,
+) -> Result<Fitted> {
+    let mut params = common_params(train.n_classes, p.seed, p.threads);
+    params.extend([
+        ("boosting", "gbdt".to_string()),
+        ("learning_rate", p.learning_rate.to_string()),
+        ("num_leaves", p.num_leaves.to_string()),
+        ("max_depth", depth(p.max_depth)),
+        ("min_data_in_leaf", p.min_samples_leaf.to_string()),
+        ("feature_fraction", p.feature_subsample.to_string()),
+        ("bagging_fraction", p.row_subsample.to_string()),
+        ("bagging_freq", if p.row_subsample < 1.0 { "1" } else { "0" }.to_string()),
+        ("lambda_l2", p.l2.to_string()),
+    ]);
+    train_rounds(ModelKind::Lightgbm, &param_string(&params), p.rounds, p.early_stopping_rounds, train, valid, control)
+}
+
+pub(super) fn fit_forest(
+    p: &ForestParams,
+    train: &DatasetView<'_>,
+    valid: Option<&DatasetView<'_>>,
+    control: &FitControl<'_>,
+) -> Result<Fitted> {
+    let mut params = common_params(train.n_classes, p.seed, p.threads);
+    params.extend([
+        ("boosting", "rf".to_string()),
+        ("num_leaves", p.num_leaves.to_string()),
+        ("max_depth", depth(p.max_depth)),
+        ("min_data_in_leaf", p.min_samples_leaf.to_string()),
+        ("feature_fraction", p.feature_subsample.to_string()),
+        ("bagging_fraction", p.row_subsample.to_string()),
+        ("bagging_freq", "1".to_string()),
+    ]);
+    train_rounds(ModelKind::RandomForest, &param_string(&params), p.trees, None, train, valid, control)
+}
+
+fn train_rounds(
+    kind: ModelKind,
+    params: &CString,
+    rounds: u32,
+    early_stopping: Option<u32>,
+    train: &DatasetView<'_>,
+    valid: Option<&DatasetView<'_>>,
+    control: &FitControl<'_>,
+) -> Result<Fitted> {
+    let train_set = make_dataset(train, params, None)?;
+    let valid_set = valid.map(|v| make_dataset(v, params, Some(&train_set))).transpose()?;
+    let mut handle: sys::BoosterHandle = std::ptr::null_mut();
+    // SAFETY: the dataset outlives the booster (both dropped at the end of this function, booster first).
+    check(unsafe { sys::LGBM_BoosterCreate(train_set.0, params.as_ptr(), &mut handle) }, "booster creation")?;
+    let booster = BoosterHandle(handle);
+    if let Some(v) = &valid_set {
+        // SAFETY: both handles are live; the validation set shares the training set's bins.
+        check(unsafe { sys::LGBM_BoosterAddValidData(booster.0, v.0) }, "validation data")?;
+    }
+
+    let mut history = Vec::new();
+    let mut best: Option<(f64, u32)> = None;
+    let mut kept = 0u32;
+    for round in 1..=rounds {
+        control.check_cancel()?;
+        let mut finished: c_int = 0;
+        // SAFETY: live booster handle.
+        check(unsafe { sys::LGBM_BoosterUpdateOneIter(booster.0, &mut finished) }, "training round")?;
+        if finished != 0 {
+            // No split improves any tree: further rounds would add nothing.
+            break;
+        }
+        kept = round;
+        if valid_set.is_some() {
+            let values = eval_valid(&booster)?;
+            for (name, value) in METRICS.iter().zip(&values) {
+                history.push(RoundMetric { name: format!("valid_{name}"), round, value: *value });
+            }
+            if let (Some(patience), Some(&loss)) = (early_stopping, values.first()) {
+                match best {
+                    Some((best_loss, _)) if loss >= best_loss => {}
+                    _ => best = Some((loss, round)),
+                }
+                if let Some((_, best_round)) = best {
+                    if round - best_round >= patience {
+                        kept = best_round;
+                        break;
+                    }
+                }
+            }
+        }
+        (control.progress)(round as f64 / rounds as f64);
+    }
+    if kept == 0 {
+        return Err(EngineError::TrainingFailed(
+            "LightGBM could not grow a single tree (every feature is constant or every row has the same class)".into(),
+        ));
+    }
+    let text = save_to_string(&booster, kept as i32)?;
+    let model = LightGbmModel::from_text(kind, &text).map_err(|e| EngineError::TrainingFailed(e.to_string()))?;
+    Ok(Fitted { model: Box::new(model), history, rounds: kept })
+}
+
+/// A trained LightGBM model (gbdt or rf), kept with its text form for saving.
+pub struct LightGbmModel {
+    kind: ModelKind,
+    booster: SharedBooster,
+    text: String,
+}
+
+/// SAFETY: LightGBM guards a booster's prediction paths with the booster's own shared lock and
+/// keeps no thread-local state for it, so the handle may move between threads and be used for
+/// prediction from several at once. We never call the `&mut` single-row fast path.
+struct SharedBooster(lightgbm3::Booster);
+unsafe impl Send for SharedBooster {}
+unsafe impl Sync for SharedBooster {}
+
+impl LightGbmModel {
+    fn from_text(kind: ModelKind, text: &str) -> Result<Self> {
+        if text.contains('\0') {
+            return Err(EngineError::CorruptModel("LightGBM model text contains a NUL byte".into()));
+        }
+        let booster = lightgbm3::Booster::from_string(text)
+            .map_err(|e| EngineError::CorruptModel(format!("LightGBM could not load the model: {e}")))?;
+        if booster.num_classes() < 2 || booster.num_features() <= 0 {
+            return Err(EngineError::CorruptModel(format!(
+                "LightGBM model has {} classes and {} features",
+                booster.num_classes(),
+                booster.num_features()
+            )));
+        }
+        Ok(LightGbmModel { kind, booster: SharedBooster(booster), text: text.to_string() })
+    }
+
+    pub fn from_bytes(kind: ModelKind, bytes: &[u8]) -> Result<Self> {
+        let text = std::str::from_utf8(bytes)
+            .map_err(|_| EngineError::CorruptModel("LightGBM model file is not UTF-8 text".into()))?;
+        Self::from_text(kind, text)
+    }
+}
+
+impl FittedModel for LightGbmModel {
+    fn kind(&self) -> ModelKind {
+        self.kind
+    }
+
+    fn n_classes(&self) -> usize {
+        self.booster.0.num_classes() as usize
+    }
+
+    fn predict_proba(&self, x: &super::FeatureMatrix) -> Result<Probabilities> {
+        let n_classes = self.n_classes();
+        if x.n_rows == 0 {
+            return Probabilities::new(Vec::new(), n_classes);
+        }
+        let expected = self.booster.0.num_features() as usize;
+        if x.n_cols() != expected {
+            return Err(EngineError::InvalidArgument(format!(
+                "rows have {} features, the model was trained on {expected}",
+                x.n_cols()
+            )));
+        }
+        let mut values = self
+            .booster
+            .0
+            .predict(&x.values, x.n_cols() as i32, true)
+            .map_err(|e| EngineError::Internal(format!("LightGBM prediction failed: {e}")))?;
+        normalise_rows(&mut values, n_classes);
+        Probabilities::new(values, n_classes)
+    }
+
+    fn to_bytes(&self) -> Result<Vec<u8>> {
+        Ok(self.text.clone().into_bytes())
+    }
+}

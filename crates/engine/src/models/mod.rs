@@ -1,0 +1,358 @@
+//! Models behind one small trait, linfa style: a checked parameter type ([`ModelParams`], made
+//! by `config` validation) `fit`s a [`DatasetView`] into a [`FittedModel`], which predicts class
+//! probabilities and serialises itself to bytes.
+//!
+//! Models receive the dataset *view* (rows that keep their window structure, labels, weights),
+//! not a bare matrix, so a sequence model (GRU/transformer over the window) can reshape rows into
+//! `window x features_per_step` sequences and join without any caller changing.
+mod lightgbm;
+mod xgboost;
+
+use crate::error::{EngineError, Result};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+pub use lightgbm::LightGbmModel;
+pub use xgboost::XgBoostModel;
+
+/// The model families the pipeline can train.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ModelKind {
+    /// Gradient-boosted trees, LightGBM `gbdt`.
+    Lightgbm,
+    /// Gradient-boosted trees, XGBoost `gbtree` + `hist`.
+    Xgboost,
+    /// Random forest, LightGBM `rf` boosting (see docs/models.md for why LightGBM's).
+    RandomForest,
+}
+
+impl ModelKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ModelKind::Lightgbm => "lightgbm",
+            ModelKind::Xgboost => "xgboost",
+            ModelKind::RandomForest => "random_forest",
+        }
+    }
+
+    /// File name of the serialised booster inside a registry version.
+    pub fn model_file_name(&self) -> &'static str {
+        match self {
+            ModelKind::Lightgbm | ModelKind::RandomForest => "model.lgb.txt",
+            ModelKind::Xgboost => "model.xgb.json",
+        }
+    }
+}
+
+impl std::fmt::Display for ModelKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Dense row-major feature rows. Each row is a window of `window` candles, oldest first, each
+/// candle contributing `features_per_step` values: `row = [step0 features.., step1 features.., ..]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeatureMatrix {
+    pub values: Vec<f32>,
+    pub n_rows: usize,
+    pub window: usize,
+    pub features_per_step: usize,
+}
+
+impl FeatureMatrix {
+    pub fn new(values: Vec<f32>, window: usize, features_per_step: usize) -> Result<Self> {
+        let width = window * features_per_step;
+        if width == 0 || values.len() % width != 0 {
+            return Err(EngineError::Internal(format!(
+                "feature matrix of {} values does not split into rows of {window} x {features_per_step}",
+                values.len()
+            )));
+        }
+        Ok(FeatureMatrix { n_rows: values.len() / width, values, window, features_per_step })
+    }
+
+    /// Values per row (`window * features_per_step`).
+    pub fn n_cols(&self) -> usize {
+        self.window * self.features_per_step
+    }
+
+    pub fn row(&self, i: usize) -> &[f32] {
+        let w = self.n_cols();
+        &self.values[i * w..(i + 1) * w]
+    }
+
+    /// A new matrix holding the given rows, in the given order.
+    pub fn select(&self, rows: &[usize]) -> FeatureMatrix {
+        let mut values = Vec::with_capacity(rows.len() * self.n_cols());
+        for &r in rows {
+            values.extend_from_slice(self.row(r));
+        }
+        FeatureMatrix { values, n_rows: rows.len(), window: self.window, features_per_step: self.features_per_step }
+    }
+}
+
+/// What a model trains on: rows, their class ids (`0..n_classes`) and optional row weights.
+#[derive(Debug, Clone, Copy)]
+pub struct DatasetView<'a> {
+    pub x: &'a FeatureMatrix,
+    pub y: &'a [u32],
+    pub weights: Option<&'a [f32]>,
+    pub n_classes: usize,
+}
+
+impl DatasetView<'_> {
+    fn check(&self, what: &str) -> Result<()> {
+        if self.x.n_rows == 0 {
+            return Err(EngineError::TrainingFailed(format!("the {what} set has no rows")));
+        }
+        if self.y.len() != self.x.n_rows || self.weights.is_some_and(|w| w.len() != self.x.n_rows) {
+            return Err(EngineError::Internal(format!("{what} set: labels/weights do not match the rows")));
+        }
+        if let Some(bad) = self.y.iter().find(|&&c| c as usize >= self.n_classes) {
+            return Err(EngineError::Internal(format!("{what} set: class id {bad} >= {}", self.n_classes)));
+        }
+        Ok(())
+    }
+}
+
+/// Row-major class probabilities: `n_rows x n_classes`, each row sums to 1.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Probabilities {
+    pub values: Vec<f64>,
+    pub n_rows: usize,
+    pub n_classes: usize,
+}
+
+impl Probabilities {
+    pub fn new(values: Vec<f64>, n_classes: usize) -> Result<Self> {
+        if n_classes == 0 || values.len() % n_classes != 0 {
+            return Err(EngineError::Internal(format!(
+                "{} probabilities do not split into rows of {n_classes} classes",
+                values.len()
+            )));
+        }
+        Ok(Probabilities { n_rows: values.len() / n_classes, values, n_classes })
+    }
+
+    pub fn row(&self, i: usize) -> &[f64] {
+        &self.values[i * self.n_classes..(i + 1) * self.n_classes]
+    }
+
+    /// The most probable class of row `i` (lowest id on ties, so decoding is deterministic).
+    pub fn argmax(&self, i: usize) -> usize {
+        let row = self.row(i);
+        let mut best = 0;
+        for (c, &p) in row.iter().enumerate() {
+            if p > row[best] {
+                best = c;
+            }
+        }
+        best
+    }
+
+    /// Rows `rows`, in that order.
+    pub fn select(&self, rows: &[usize]) -> Probabilities {
+        let mut values = Vec::with_capacity(rows.len() * self.n_classes);
+        for &r in rows {
+            values.extend_from_slice(self.row(r));
+        }
+        Probabilities { values, n_rows: rows.len(), n_classes: self.n_classes }
+    }
+}
+
+/// One point of a per-boosting-round metric (MLflow step metrics).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RoundMetric {
+    /// e.g. `valid_multi_logloss`
+    pub name: String,
+    /// 1-based boosting round (tree count for the forest).
+    pub round: u32,
+    pub value: f64,
+}
+
+/// Hooks a fit calls between boosting rounds.
+pub struct FitControl<'a> {
+    pub cancel: &'a AtomicBool,
+    /// Fraction of rounds done, 0..1.
+    pub progress: &'a dyn Fn(f64),
+}
+
+impl FitControl<'_> {
+    pub fn check_cancel(&self) -> Result<()> {
+        if self.cancel.load(Ordering::Relaxed) {
+            Err(EngineError::Cancelled)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// A fit's result: the model and its per-round validation history.
+pub struct Fitted {
+    pub model: Box<dyn FittedModel>,
+    pub history: Vec<RoundMetric>,
+    /// Rounds kept (after early stopping, if any).
+    pub rounds: u32,
+}
+
+/// A trained classifier. `Send + Sync` so one loaded model can serve concurrent requests.
+pub trait FittedModel: Send + Sync {
+    fn kind(&self) -> ModelKind;
+    fn n_classes(&self) -> usize;
+    /// Class probabilities for each row of `x`.
+    fn predict_proba(&self, x: &FeatureMatrix) -> Result<Probabilities>;
+    /// The library's own model format (LightGBM text, XGBoost JSON), loadable from Python too.
+    fn to_bytes(&self) -> Result<Vec<u8>>;
+
+    fn save(&self, path: &Path) -> Result<()> {
+        let bytes = self.to_bytes()?;
+        std::fs::write(path, bytes).map_err(|e| EngineError::io_path("write model", path, e))
+    }
+}
+
+/// Something that can be fitted: the checked parameters of one model family.
+pub trait Fit {
+    fn fit(&self, train: &DatasetView<'_>, valid: Option<&DatasetView<'_>>, control: &FitControl<'_>) -> Result<Fitted>;
+}
+
+/// Checked hyper-parameters, one variant per family. Build it with
+/// `config::ModelConfig::check` (or directly in code); every value here is already valid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ModelParams {
+    Lightgbm(BoostedTreeParams),
+    Xgboost(BoostedTreeParams),
+    RandomForest(ForestParams),
+}
+
+/// Hyper-parameters shared by the two boosters (each maps them to its own names).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BoostedTreeParams {
+    pub rounds: u32,
+    pub learning_rate: f64,
+    /// LightGBM only; XGBoost grows depth-wise.
+    pub num_leaves: u32,
+    /// `0` = unlimited (LightGBM only; XGBoost needs a depth).
+    pub max_depth: u32,
+    /// LightGBM `min_data_in_leaf`; XGBoost uses `min_child_weight` instead.
+    pub min_samples_leaf: u32,
+    pub min_child_weight: f64,
+    pub row_subsample: f64,
+    pub feature_subsample: f64,
+    pub l2: f64,
+    pub early_stopping_rounds: Option<u32>,
+    /// `0` = the library's default (all cores).
+    pub threads: u32,
+    pub seed: u64,
+}
+
+/// LightGBM `rf`: bagged, un-shrunk trees whose outputs are averaged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ForestParams {
+    /// Trees per class.
+    pub trees: u32,
+    pub num_leaves: u32,
+    pub max_depth: u32,
+    pub min_samples_leaf: u32,
+    /// Bootstrap fraction, in (0, 1): LightGBM's rf needs real bagging.
+    pub row_subsample: f64,
+    pub feature_subsample: f64,
+    pub threads: u32,
+    pub seed: u64,
+}
+
+impl ModelParams {
+    pub fn kind(&self) -> ModelKind {
+        match self {
+            ModelParams::Lightgbm(_) => ModelKind::Lightgbm,
+            ModelParams::Xgboost(_) => ModelKind::Xgboost,
+            ModelParams::RandomForest(_) => ModelKind::RandomForest,
+        }
+    }
+
+    /// The parameters as flat `key=value` pairs (run parameters for tracking).
+    pub fn as_pairs(&self) -> Vec<(String, String)> {
+        let value = serde_json::to_value(self).unwrap_or_default();
+        let mut pairs: Vec<(String, String)> = value
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| {
+                let v = match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    serde_json::Value::Null => "none".to_string(),
+                    other => other.to_string(),
+                };
+                (format!("model.{k}"), v)
+            })
+            .collect();
+        pairs.sort();
+        pairs
+    }
+}
+
+impl Fit for ModelParams {
+    fn fit(&self, train: &DatasetView<'_>, valid: Option<&DatasetView<'_>>, control: &FitControl<'_>) -> Result<Fitted> {
+        train.check("training")?;
+        if let Some(v) = valid {
+            v.check("validation")?;
+            if v.x.n_cols() != train.x.n_cols() || v.n_classes != train.n_classes {
+                return Err(EngineError::Internal("validation rows differ in shape from training rows".into()));
+            }
+        }
+        if train.n_classes < 2 {
+            return Err(EngineError::TrainingFailed(format!(
+                "need at least 2 classes to train a classifier, got {}",
+                train.n_classes
+            )));
+        }
+        crate::error::catch_panic(|| match self {
+            ModelParams::Lightgbm(p) => lightgbm::fit_boosted(p, train, valid, control),
+            ModelParams::RandomForest(p) => lightgbm::fit_forest(p, train, valid, control),
+            ModelParams::Xgboost(p) => xgboost::fit(p, train, valid, control),
+        })
+    }
+}
+
+/// Rebuilds a model from the bytes `FittedModel::to_bytes` wrote. Anything that does not parse
+/// as a model of `kind` with `n_classes` classes is `CorruptModel`.
+pub fn model_from_bytes(kind: ModelKind, bytes: &[u8], n_classes: usize) -> Result<Box<dyn FittedModel>> {
+    let model: Box<dyn FittedModel> = crate::error::catch_panic(|| match kind {
+        ModelKind::Lightgbm | ModelKind::RandomForest => {
+            Ok(Box::new(LightGbmModel::from_bytes(kind, bytes)?) as Box<dyn FittedModel>)
+        }
+        ModelKind::Xgboost => Ok(Box::new(XgBoostModel::from_bytes(bytes, n_classes)?) as Box<dyn FittedModel>),
+    })
+    .map_err(|e| match e {
+        EngineError::Internal(m) => EngineError::CorruptModel(m),
+        other => other,
+    })?;
+    if model.n_classes() != n_classes {
+        return Err(EngineError::CorruptModel(format!(
+            "the {kind} model has {} classes, its metadata lists {n_classes}",
+            model.n_classes()
+        )));
+    }
+    Ok(model)
+}
+
+/// Reads a model file written by `FittedModel::save`.
+pub fn load_model_file(kind: ModelKind, path: &Path, n_classes: usize) -> Result<Box<dyn FittedModel>> {
+    let bytes = std::fs::read(path).map_err(|e| EngineError::io_path("read model", path, e))?;
+    model_from_bytes(kind, &bytes, n_classes)
+}
+
+/// Softmax-normalises rows that a library returned; guards against tiny drift so every row sums
+/// to exactly what downstream code expects.
+fn normalise_rows(values: &mut [f64], n_classes: usize) {
+    for row in values.chunks_mut(n_classes) {
+        let sum: f64 = row.iter().sum();
+        if sum > 0.0 && sum.is_finite() {
+            row.iter_mut().for_each(|p| *p /= sum);
+        }
+    }
+}

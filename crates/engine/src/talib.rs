@@ -1,0 +1,211 @@
+//! The one wrapper over TA-Lib. Every call returns full-length columns aligned with the input
+//! (NaN where the indicator has no value yet), so callers never deal with TA-Lib's compact
+//! `(beg_idx, count)` output layout.
+//!
+//! TA-Lib here is the official pure-Rust port (`ta-lib` crate), generated from the same canonical
+//! definitions as the current C library; `docs/talib.md` records why it replaces `ta-lib-sys`
+//! (which bundles the 2007 C 0.4.0 and disagrees with current TA-Lib on candlestick output).
+use crate::error::{EngineError, Result};
+use ta_lib::{Core, MAType, OutRange, RetCode};
+
+/// Shared read-only TA-Lib instance (a `Core` is `Send + Sync` and immutable).
+pub fn core() -> &'static Core {
+    static CORE: std::sync::OnceLock<Core> = std::sync::OnceLock::new();
+    CORE.get_or_init(Core::new)
+}
+
+fn checked(name: &str, r: std::result::Result<OutRange, RetCode>) -> Result<OutRange> {
+    r.map_err(|code| EngineError::Internal(format!("TA-Lib {name} failed: {code:?}")))
+}
+
+/// Moves TA-Lib's compact output (values for inputs `beg_idx..beg_idx+count` stored at
+/// `0..count`) into place, NaN before.
+fn align_f64(mut out: Vec<f64>, range: OutRange) -> Vec<f64> {
+    let n = out.len();
+    out.copy_within(0..range.count, range.beg_idx);
+    out[..range.beg_idx.min(n)].fill(f64::NAN);
+    out
+}
+
+fn align_i32(out: Vec<i32>, range: OutRange) -> Vec<i32> {
+    let mut aligned = vec![0; out.len()];
+    aligned[range.beg_idx..range.beg_idx + range.count].copy_from_slice(&out[..range.count]);
+    aligned
+}
+
+/// Runs a one-output real indicator over the whole series.
+fn real1(name: &str, n: usize, f: impl FnOnce(usize, &mut [f64]) -> std::result::Result<OutRange, RetCode>) -> Result<Vec<f64>> {
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    let mut out = vec![f64::NAN; n];
+    let range = checked(name, f(n - 1, &mut out))?;
+    Ok(align_f64(out, range))
+}
+
+pub fn sma(x: &[f64], period: i32) -> Result<Vec<f64>> {
+    real1("SMA", x.len(), |end, out| core().sma(0, end, x, period, out))
+}
+pub fn ema(x: &[f64], period: i32) -> Result<Vec<f64>> {
+    real1("EMA", x.len(), |end, out| core().ema(0, end, x, period, out))
+}
+pub fn rsi(x: &[f64], period: i32) -> Result<Vec<f64>> {
+    real1("RSI", x.len(), |end, out| core().rsi(0, end, x, period, out))
+}
+pub fn roc(x: &[f64], period: i32) -> Result<Vec<f64>> {
+    real1("ROC", x.len(), |end, out| core().roc(0, end, x, period, out))
+}
+pub fn linearreg_slope(x: &[f64], period: i32) -> Result<Vec<f64>> {
+    real1("LINEARREG_SLOPE", x.len(), |end, out| core().linearreg_slope(0, end, x, period, out))
+}
+pub fn obv(close: &[f64], volume: &[f64]) -> Result<Vec<f64>> {
+    real1("OBV", close.len(), |end, out| core().obv(0, end, close, volume, out))
+}
+pub fn atr(h: &[f64], l: &[f64], c: &[f64], period: i32) -> Result<Vec<f64>> {
+    real1("ATR", c.len(), |end, out| core().atr(0, end, h, l, c, period, out))
+}
+pub fn natr(h: &[f64], l: &[f64], c: &[f64], period: i32) -> Result<Vec<f64>> {
+    real1("NATR", c.len(), |end, out| core().natr(0, end, h, l, c, period, out))
+}
+pub fn adx(h: &[f64], l: &[f64], c: &[f64], period: i32) -> Result<Vec<f64>> {
+    real1("ADX", c.len(), |end, out| core().adx(0, end, h, l, c, period, out))
+}
+pub fn plus_di(h: &[f64], l: &[f64], c: &[f64], period: i32) -> Result<Vec<f64>> {
+    real1("PLUS_DI", c.len(), |end, out| core().plus_di(0, end, h, l, c, period, out))
+}
+pub fn minus_di(h: &[f64], l: &[f64], c: &[f64], period: i32) -> Result<Vec<f64>> {
+    real1("MINUS_DI", c.len(), |end, out| core().minus_di(0, end, h, l, c, period, out))
+}
+pub fn cci(h: &[f64], l: &[f64], c: &[f64], period: i32) -> Result<Vec<f64>> {
+    real1("CCI", c.len(), |end, out| core().cci(0, end, h, l, c, period, out))
+}
+pub fn willr(h: &[f64], l: &[f64], c: &[f64], period: i32) -> Result<Vec<f64>> {
+    real1("WILLR", c.len(), |end, out| core().willr(0, end, h, l, c, period, out))
+}
+pub fn mfi(h: &[f64], l: &[f64], c: &[f64], v: &[f64], period: i32) -> Result<Vec<f64>> {
+    real1("MFI", c.len(), |end, out| core().mfi(0, end, h, l, c, v, period, out))
+}
+
+/// MACD line, signal and histogram.
+pub fn macd(x: &[f64], fast: i32, slow: i32, signal: i32) -> Result<[Vec<f64>; 3]> {
+    let n = x.len();
+    if n == 0 {
+        return Ok([vec![], vec![], vec![]]);
+    }
+    let (mut m, mut s, mut h) = (vec![f64::NAN; n], vec![f64::NAN; n], vec![f64::NAN; n]);
+    let range = checked("MACD", core().macd(0, n - 1, x, fast, slow, signal, &mut m, &mut s, &mut h))?;
+    Ok([align_f64(m, range), align_f64(s, range), align_f64(h, range)])
+}
+
+/// Bollinger bands (SMA middle): upper, middle, lower.
+pub fn bbands(x: &[f64], period: i32, dev_up: f64, dev_dn: f64) -> Result<[Vec<f64>; 3]> {
+    let n = x.len();
+    if n == 0 {
+        return Ok([vec![], vec![], vec![]]);
+    }
+    let (mut u, mut m, mut l) = (vec![f64::NAN; n], vec![f64::NAN; n], vec![f64::NAN; n]);
+    let range = checked(
+        "BBANDS",
+        core().bbands(0, n - 1, x, period, dev_up, dev_dn, MAType::SMA, &mut u, &mut m, &mut l),
+    )?;
+    Ok([align_f64(u, range), align_f64(m, range), align_f64(l, range)])
+}
+
+/// Slow stochastic with SMA smoothing: %K and %D.
+pub fn stoch(h: &[f64], l: &[f64], c: &[f64], fastk: i32, slowk: i32, slowd: i32) -> Result<[Vec<f64>; 2]> {
+    let n = c.len();
+    if n == 0 {
+        return Ok([vec![], vec![]]);
+    }
+    let (mut k, mut d) = (vec![f64::NAN; n], vec![f64::NAN; n]);
+    let range = checked(
+        "STOCH",
+        core().stoch(0, n - 1, h, l, c, fastk, slowk, MAType::SMA, slowd, MAType::SMA, &mut k, &mut d),
+    )?;
+    Ok([align_f64(k, range), align_f64(d, range)])
+}
+
+/// One TA-Lib candlestick recogniser, by its lowercase function name (`cdlengulfing`).
+/// Returns TA-Lib's raw integer output (0, ±80, ±100, ±200) for every candle.
+pub fn cdl(name: &str, o: &[f64], h: &[f64], l: &[f64], c: &[f64]) -> Result<Vec<i32>> {
+    if c.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (out, range) = cdl_raw(name, o, h, l, c)?;
+    Ok(align_i32(out, range))
+}
+
+/// How many candles a pattern needs before its first output (TA-Lib's lookback), found by
+/// running it once on a flat series longer than any pattern's lookback.
+pub fn cdl_lookback(name: &str) -> Result<usize> {
+    const LONG_ENOUGH: usize = 64;
+    let flat = [1.0; LONG_ENOUGH];
+    let (_, range) = cdl_raw(name, &flat, &flat, &flat, &flat)?;
+    Ok(range.beg_idx)
+}
+
+fn cdl_raw(name: &str, o: &[f64], h: &[f64], l: &[f64], c: &[f64]) -> Result<(Vec<i32>, OutRange)> {
+    let n = c.len();
+    let mut out = vec![0i32; n];
+    let core = core();
+    let e = n - 1;
+    // Penetration-taking patterns use TA-Lib's documented defaults (REAL_DEFAULT).
+    let p = Core::REAL_DEFAULT;
+    macro_rules! plain {
+        ($($f:ident),* $(,)?) => {
+            match name {
+                $(stringify!($f) => core.$f(0, e, o, h, l, c, &mut out),)*
+                "cdlabandonedbaby" => core.cdlabandonedbaby(0, e, o, h, l, c, p, &mut out),
+                "cdldarkcloudcover" => core.cdldarkcloudcover(0, e, o, h, l, c, p, &mut out),
+                "cdleveningdojistar" => core.cdleveningdojistar(0, e, o, h, l, c, p, &mut out),
+                "cdleveningstar" => core.cdleveningstar(0, e, o, h, l, c, p, &mut out),
+                "cdlmathold" => core.cdlmathold(0, e, o, h, l, c, p, &mut out),
+                "cdlmorningdojistar" => core.cdlmorningdojistar(0, e, o, h, l, c, p, &mut out),
+                "cdlmorningstar" => core.cdlmorningstar(0, e, o, h, l, c, p, &mut out),
+                other => return Err(EngineError::InvalidArgument(format!("unknown TA-Lib pattern '{other}'"))),
+            }
+        };
+    }
+    let result = plain!(
+        cdl2crows, cdl3blackcrows, cdl3inside, cdl3linestrike, cdl3outside, cdl3starsinsouth,
+        cdl3whitesoldiers, cdladvanceblock, cdlbelthold, cdlbreakaway, cdlclosingmarubozu,
+        cdlconcealbabyswall, cdlcounterattack, cdldoji, cdldojistar, cdldragonflydoji, cdlengulfing,
+        cdlgapsidesidewhite, cdlgravestonedoji, cdlhammer, cdlhangingman, cdlharami, cdlharamicross,
+        cdlhighwave, cdlhikkake, cdlhikkakemod, cdlhomingpigeon, cdlidentical3crows, cdlinneck,
+        cdlinvertedhammer, cdlkicking, cdlkickingbylength, cdlladderbottom, cdllongleggeddoji,
+        cdllongline, cdlmarubozu, cdlmatchinglow, cdlonneck, cdlpiercing, cdlrickshawman,
+        cdlrisefall3methods, cdlseparatinglines, cdlshootingstar, cdlshortline, cdlspinningtop,
+        cdlstalledpattern, cdlsticksandwich, cdltakuri, cdltasukigap, cdlthrusting, cdltristar,
+        cdlunique3river, cdlupsidegap2crows, cdlxsidegap3methods,
+    );
+    let range = checked(name, result)?;
+    Ok((out, range))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outputs_are_aligned_with_inputs() {
+        let x: Vec<f64> = (1..=10).map(f64::from).collect();
+        let s = sma(&x, 3).unwrap();
+        assert_eq!(s.len(), 10);
+        assert!(s[0].is_nan() && s[1].is_nan());
+        assert_eq!(s[2], 2.0);
+        assert_eq!(s[9], 9.0);
+    }
+
+    #[test]
+    fn short_and_empty_series_give_all_nan() {
+        assert!(sma(&[1.0, 2.0], 5).unwrap().iter().all(|v| v.is_nan()));
+        assert!(sma(&[], 5).unwrap().is_empty());
+        assert_eq!(cdl("cdlengulfing", &[1.0], &[2.0], &[0.5], &[1.5]).unwrap(), vec![0]);
+    }
+
+    #[test]
+    fn unknown_pattern_is_an_argument_error() {
+        let err = cdl("cdlnothing", &[1.0], &[1.0], &[1.0], &[1.0]).unwrap_err();
+        assert_eq!(err.code(), "INVALID_ARGUMENT");
+    }
+}
