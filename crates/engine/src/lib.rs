@@ -1,12 +1,23 @@
 //! Candle Annotator engine: the pure core behind the Node addon. No napi here: everything is
 //! testable with `cargo test` alone.
+pub mod annotations;
 pub mod autolabel;
+pub mod balance;
 pub mod candles;
+pub mod config;
+pub mod dataset;
 pub mod error;
+pub mod evaluation;
 pub mod features;
 pub mod import;
+pub mod models;
 pub mod patterns;
+pub mod plots;
+pub mod registry;
+pub mod split;
 pub mod talib;
+pub mod tracking;
+pub mod train;
 
 pub use candles::Candles;
 pub use error::{EngineError, Result};

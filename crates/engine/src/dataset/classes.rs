@@ -86,7 +86,10 @@ mod tests {
         let labels = vec!["doji".to_string(), "engulfing".to_string()];
         let bio = Encoding::Bio.class_names(&labels, |l| l == "engulfing");
         assert_eq!(bio, ["O", "B-doji", "B-engulfing", "I-engulfing"]);
-        assert_eq!(Encoding::Bio.parse_class("I-engulfing"), Some(("engulfing", SpanTag::Inside)));
+        assert_eq!(
+            Encoding::Bio.parse_class("I-engulfing"),
+            Some(("engulfing", SpanTag::Inside))
+        );
         assert_eq!(Encoding::Bio.parse_class("O"), None);
         let win = Encoding::Windowed.class_names(&labels, |_| true);
         assert_eq!(win, ["background", "doji", "engulfing"]);

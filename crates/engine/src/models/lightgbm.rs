@@ -17,14 +17,19 @@ const METRICS: [&str; 2] = ["multi_logloss", "multi_error"];
 
 fn last_error() -> String {
     // SAFETY: LightGBM returns a pointer to a thread-local, NUL-terminated message.
-    unsafe { CStr::from_ptr(sys::LGBM_GetLastError()) }.to_string_lossy().into_owned()
+    unsafe { CStr::from_ptr(sys::LGBM_GetLastError()) }
+        .to_string_lossy()
+        .into_owned()
 }
 
 fn check(ret: c_int, what: &str) -> Result<()> {
     if ret == 0 {
         Ok(())
     } else {
-        Err(EngineError::TrainingFailed(format!("LightGBM {what}: {}", last_error())))
+        Err(EngineError::TrainingFailed(format!(
+            "LightGBM {what}: {}",
+            last_error()
+        )))
     }
 }
 
@@ -102,7 +107,10 @@ fn eval_valid(booster: &BoosterHandle) -> Result<Vec<f64>> {
     let mut out_len: c_int = 0;
     let mut results = vec![0.0f64; METRICS.len()];
     // SAFETY: `results` has room for every configured metric (we configure exactly METRICS).
-    check(unsafe { sys::LGBM_BoosterGetEval(booster.0, 1, &mut out_len, results.as_mut_ptr()) }, "evaluation")?;
+    check(
+        unsafe { sys::LGBM_BoosterGetEval(booster.0, 1, &mut out_len, results.as_mut_ptr()) },
+        "evaluation",
+    )?;
     results.truncate(out_len.max(0) as usize);
     Ok(results)
 }
@@ -111,7 +119,9 @@ fn save_to_string(booster: &BoosterHandle, num_iteration: i32) -> Result<String>
     let mut len: i64 = 0;
     // SAFETY: a first call with an empty buffer only reports the needed length.
     check(
-        unsafe { sys::LGBM_BoosterSaveModelToString(booster.0, 0, num_iteration, 0, 0, &mut len, std::ptr::null_mut()) },
+        unsafe {
+            sys::LGBM_BoosterSaveModelToString(booster.0, 0, num_iteration, 0, 0, &mut len, std::ptr::null_mut())
+        },
         "save",
     )?;
     let mut buffer = vec![0u8; len.max(0) as usize];
@@ -137,7 +147,11 @@ fn save_to_string(booster: &BoosterHandle, num_iteration: i32) -> Result<String>
 
 /// Key=value parameters LightGBM reads; `None` values are left to LightGBM's defaults.
 fn param_string(pairs: &[(&str, String)]) -> CString {
-    let s = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ");
+    let s = pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(" ");
     CString::new(s).expect("parameter values never contain NUL")
 }
 
@@ -156,7 +170,11 @@ fn common_params(n_classes: usize, seed: u64, threads: u32) -> Vec<(&'static str
 }
 
 fn depth(max_depth: u32) -> String {
-    if max_depth == 0 { "-1".into() } else { max_depth.to_string() }
+    if max_depth == 0 {
+        "-1".into()
+    } else {
+        max_depth.to_string()
+    }
 }
 
 pub(super) fn fit_boosted(
@@ -174,10 +192,21 @@ pub(super) fn fit_boosted(
         ("min_data_in_leaf", p.min_samples_leaf.to_string()),
         ("feature_fraction", p.feature_subsample.to_string()),
         ("bagging_fraction", p.row_subsample.to_string()),
-        ("bagging_freq", if p.row_subsample < 1.0 { "1" } else { "0" }.to_string()),
+        (
+            "bagging_freq",
+            if p.row_subsample < 1.0 { "1" } else { "0" }.to_string(),
+        ),
         ("lambda_l2", p.l2.to_string()),
     ]);
-    train_rounds(ModelKind::Lightgbm, &param_string(&params), p.rounds, p.early_stopping_rounds, train, valid, control)
+    train_rounds(
+        ModelKind::Lightgbm,
+        &param_string(&params),
+        p.rounds,
+        p.early_stopping_rounds,
+        train,
+        valid,
+        control,
+    )
 }
 
 pub(super) fn fit_forest(
@@ -196,7 +225,15 @@ pub(super) fn fit_forest(
         ("bagging_fraction", p.row_subsample.to_string()),
         ("bagging_freq", "1".to_string()),
     ]);
-    train_rounds(ModelKind::RandomForest, &param_string(&params), p.trees, None, train, valid, control)
+    train_rounds(
+        ModelKind::RandomForest,
+        &param_string(&params),
+        p.trees,
+        None,
+        train,
+        valid,
+        control,
+    )
 }
 
 fn train_rounds(
@@ -212,11 +249,17 @@ fn train_rounds(
     let valid_set = valid.map(|v| make_dataset(v, params, Some(&train_set))).transpose()?;
     let mut handle: sys::BoosterHandle = std::ptr::null_mut();
     // SAFETY: the dataset outlives the booster (both dropped at the end of this function, booster first).
-    check(unsafe { sys::LGBM_BoosterCreate(train_set.0, params.as_ptr(), &mut handle) }, "booster creation")?;
+    check(
+        unsafe { sys::LGBM_BoosterCreate(train_set.0, params.as_ptr(), &mut handle) },
+        "booster creation",
+    )?;
     let booster = BoosterHandle(handle);
     if let Some(v) = &valid_set {
         // SAFETY: both handles are live; the validation set shares the training set's bins.
-        check(unsafe { sys::LGBM_BoosterAddValidData(booster.0, v.0) }, "validation data")?;
+        check(
+            unsafe { sys::LGBM_BoosterAddValidData(booster.0, v.0) },
+            "validation data",
+        )?;
     }
 
     let mut history = Vec::new();
@@ -226,7 +269,10 @@ fn train_rounds(
         control.check_cancel()?;
         let mut finished: c_int = 0;
         // SAFETY: live booster handle.
-        check(unsafe { sys::LGBM_BoosterUpdateOneIter(booster.0, &mut finished) }, "training round")?;
+        check(
+            unsafe { sys::LGBM_BoosterUpdateOneIter(booster.0, &mut finished) },
+            "training round",
+        )?;
         if finished != 0 {
             // No split improves any tree: further rounds would add nothing.
             break;
@@ -235,7 +281,11 @@ fn train_rounds(
         if valid_set.is_some() {
             let values = eval_valid(&booster)?;
             for (name, value) in METRICS.iter().zip(&values) {
-                history.push(RoundMetric { name: format!("valid_{name}"), round, value: *value });
+                history.push(RoundMetric {
+                    name: format!("valid_{name}"),
+                    round,
+                    value: *value,
+                });
             }
             if let (Some(patience), Some(&loss)) = (early_stopping, values.first()) {
                 match best {
@@ -259,7 +309,11 @@ fn train_rounds(
     }
     let text = save_to_string(&booster, kept as i32)?;
     let model = LightGbmModel::from_text(kind, &text).map_err(|e| EngineError::TrainingFailed(e.to_string()))?;
-    Ok(Fitted { model: Box::new(model), history, rounds: kept })
+    Ok(Fitted {
+        model: Box::new(model),
+        history,
+        rounds: kept,
+    })
 }
 
 /// A trained LightGBM model (gbdt or rf), kept with its text form for saving.
@@ -276,12 +330,159 @@ struct SharedBooster(lightgbm3::Booster);
 unsafe impl Send for SharedBooster {}
 unsafe impl Sync for SharedBooster {}
 
+/// LightGBM's text loader trusts its input: it finds trees through the `tree_sizes` header and
+/// parses them in parallel without bounds checks (a truncated file makes it read past the
+/// buffer, a bad tree aborts the process from inside OpenMP), and prediction follows child
+/// indices unchecked. So the text is checked here first — header, every tree's fields, array
+/// lengths, child and feature indices — and LightGBM then gets it without `tree_sizes`, which
+/// selects its sequential loader whose errors come back as ordinary error codes.
+/// Returns the text to hand to LightGBM.
+fn checked_model_text(text: &str) -> Result<String> {
+    let corrupt = |m: String| EngineError::CorruptModel(format!("LightGBM model text: {m}"));
+    if text.contains('\0') || text.contains('\r') {
+        return Err(corrupt("contains a NUL or CR byte".into()));
+    }
+    let mut lines = text.split('\n').peekable();
+    if lines.next() != Some("tree") {
+        return Err(corrupt("it does not start with the 'tree' header".into()));
+    }
+    let mut header = std::collections::HashMap::new();
+    let mut load_text = String::with_capacity(text.len());
+    load_text.push_str("tree\n");
+    while let Some(line) = lines.peek().copied() {
+        if line.starts_with("Tree=") {
+            break;
+        }
+        lines.next();
+        if let Some((k, v)) = line.split_once('=') {
+            header.insert(k, v);
+        }
+        if !line.starts_with("tree_sizes=") {
+            load_text.push_str(line);
+            load_text.push('\n');
+        }
+    }
+    let int = |map: &std::collections::HashMap<&str, &str>, key: &str| -> Result<i64> {
+        map.get(key)
+            .and_then(|v| v.trim().parse::<i64>().ok())
+            .ok_or_else(|| corrupt(format!("missing or unreadable {key}")))
+    };
+    let n_classes = int(&header, "num_class")?;
+    let per_iteration = int(&header, "num_tree_per_iteration")?;
+    let n_features = int(&header, "max_feature_idx")? + 1;
+    if !(2..=10_000).contains(&n_classes) || per_iteration != n_classes || !(1..=10_000_000).contains(&n_features) {
+        return Err(corrupt(format!(
+            "implausible header: {n_classes} classes, {per_iteration} trees per round, {n_features} features"
+        )));
+    }
+    let mut n_trees = 0i64;
+    loop {
+        let Some(line) = lines.next() else {
+            return Err(corrupt("no 'end of trees' (truncated file?)".into()));
+        };
+        load_text.push_str(line);
+        load_text.push('\n');
+        if line.is_empty() {
+            continue;
+        }
+        if line == "end of trees" {
+            break;
+        }
+        if line.strip_prefix("Tree=").and_then(|i| i.parse::<i64>().ok()) != Some(n_trees) {
+            return Err(corrupt(format!(
+                "expected 'Tree={n_trees}', found '{}'",
+                line.chars().take(40).collect::<String>()
+            )));
+        }
+        let mut fields = std::collections::HashMap::new();
+        for line in lines.by_ref() {
+            load_text.push_str(line);
+            load_text.push('\n');
+            if line.is_empty() {
+                break;
+            }
+            let (k, v) = line
+                .split_once('=')
+                .ok_or_else(|| corrupt(format!("tree {n_trees}: line without '=': '{line}'")))?;
+            if fields.insert(k, v).is_some() || fields.len() > 22 {
+                return Err(corrupt(format!("tree {n_trees}: repeated or too many fields")));
+            }
+        }
+        check_tree(&fields, n_features).map_err(|m| corrupt(format!("tree {n_trees}: {m}")))?;
+        n_trees += 1;
+    }
+    if n_trees == 0 || n_trees % per_iteration != 0 {
+        return Err(corrupt(format!(
+            "{n_trees} trees do not make whole rounds of {per_iteration}"
+        )));
+    }
+    for line in lines {
+        load_text.push_str(line);
+        load_text.push('\n');
+    }
+    Ok(load_text)
+}
+
+/// One tree's fields: the ones prediction reads must exist, have the right lengths, and point
+/// inside the tree and the feature list.
+fn check_tree(fields: &std::collections::HashMap<&str, &str>, n_features: i64) -> std::result::Result<(), String> {
+    let numbers = |key: &str| -> std::result::Result<Vec<f64>, String> {
+        let v = fields.get(key).ok_or_else(|| format!("no {key}"))?;
+        v.split(' ')
+            .map(|x| x.parse::<f64>().map_err(|_| format!("{key}: '{x}' is not a number")))
+            .collect()
+    };
+    let count = |key: &str, n: usize| -> std::result::Result<Vec<f64>, String> {
+        let v = numbers(key)?;
+        if v.len() != n {
+            return Err(format!("{key} has {} values, expected {n}", v.len()));
+        }
+        Ok(v)
+    };
+    let leaves = fields
+        .get("num_leaves")
+        .and_then(|v| v.parse::<usize>().ok())
+        .ok_or("no num_leaves")?;
+    if !(1..=131_072).contains(&leaves) {
+        return Err(format!("num_leaves {leaves}"));
+    }
+    if fields.get("num_cat").copied() != Some("0") || fields.get("is_linear").is_some_and(|v| *v != "0") {
+        return Err("categorical or linear trees are not produced by this engine".into());
+    }
+    if count("leaf_value", leaves)?.iter().any(|v| !v.is_finite()) {
+        return Err("leaf_value is not finite".into());
+    }
+    if leaves > 1 {
+        let inner = leaves - 1;
+        let child_ok = |c: f64| {
+            c.fract() == 0.0 && ((c >= 0.0 && (c as usize) < inner) || (c < 0.0 && ((-c - 1.0) as usize) < leaves))
+        };
+        for key in ["left_child", "right_child"] {
+            if !count(key, inner)?.into_iter().all(child_ok) {
+                return Err(format!("{key} points outside the tree"));
+            }
+        }
+        if !count("split_feature", inner)?
+            .into_iter()
+            .all(|f| f.fract() == 0.0 && f >= 0.0 && (f as i64) < n_features)
+        {
+            return Err("split_feature names a feature the model does not have".into());
+        }
+        count("threshold", inner)?;
+        if !count("decision_type", inner)?
+            .into_iter()
+            .all(|d| d.fract() == 0.0 && (0.0..256.0).contains(&d) && (d as u8) & 1 == 0)
+        {
+            return Err("decision_type is not a numerical split".into());
+        }
+    }
+    Ok(())
+}
+
 impl LightGbmModel {
     fn from_text(kind: ModelKind, text: &str) -> Result<Self> {
-        if text.contains('\0') {
-            return Err(EngineError::CorruptModel("LightGBM model text contains a NUL byte".into()));
-        }
-        let booster = lightgbm3::Booster::from_string(text)
+        let load_text = checked_model_text(text)?;
+        let booster = lightgbm3::Booster::from_string(&load_text)
             .map_err(|e| EngineError::CorruptModel(format!("LightGBM could not load the model: {e}")))?;
         if booster.num_classes() < 2 || booster.num_features() <= 0 {
             return Err(EngineError::CorruptModel(format!(
@@ -290,7 +491,11 @@ impl LightGbmModel {
                 booster.num_features()
             )));
         }
-        Ok(LightGbmModel { kind, booster: SharedBooster(booster), text: text.to_string() })
+        Ok(LightGbmModel {
+            kind,
+            booster: SharedBooster(booster),
+            text: text.to_string(),
+        })
     }
 
     pub fn from_bytes(kind: ModelKind, bytes: &[u8]) -> Result<Self> {

@@ -65,13 +65,18 @@ pub struct FeatureMatrix {
 impl FeatureMatrix {
     pub fn new(values: Vec<f32>, window: usize, features_per_step: usize) -> Result<Self> {
         let width = window * features_per_step;
-        if width == 0 || values.len() % width != 0 {
+        if width == 0 || !values.len().is_multiple_of(width) {
             return Err(EngineError::Internal(format!(
                 "feature matrix of {} values does not split into rows of {window} x {features_per_step}",
                 values.len()
             )));
         }
-        Ok(FeatureMatrix { n_rows: values.len() / width, values, window, features_per_step })
+        Ok(FeatureMatrix {
+            n_rows: values.len() / width,
+            values,
+            window,
+            features_per_step,
+        })
     }
 
     /// Values per row (`window * features_per_step`).
@@ -90,7 +95,12 @@ impl FeatureMatrix {
         for &r in rows {
             values.extend_from_slice(self.row(r));
         }
-        FeatureMatrix { values, n_rows: rows.len(), window: self.window, features_per_step: self.features_per_step }
+        FeatureMatrix {
+            values,
+            n_rows: rows.len(),
+            window: self.window,
+            features_per_step: self.features_per_step,
+        }
     }
 }
 
@@ -109,10 +119,15 @@ impl DatasetView<'_> {
             return Err(EngineError::TrainingFailed(format!("the {what} set has no rows")));
         }
         if self.y.len() != self.x.n_rows || self.weights.is_some_and(|w| w.len() != self.x.n_rows) {
-            return Err(EngineError::Internal(format!("{what} set: labels/weights do not match the rows")));
+            return Err(EngineError::Internal(format!(
+                "{what} set: labels/weights do not match the rows"
+            )));
         }
         if let Some(bad) = self.y.iter().find(|&&c| c as usize >= self.n_classes) {
-            return Err(EngineError::Internal(format!("{what} set: class id {bad} >= {}", self.n_classes)));
+            return Err(EngineError::Internal(format!(
+                "{what} set: class id {bad} >= {}",
+                self.n_classes
+            )));
         }
         Ok(())
     }
@@ -128,13 +143,17 @@ pub struct Probabilities {
 
 impl Probabilities {
     pub fn new(values: Vec<f64>, n_classes: usize) -> Result<Self> {
-        if n_classes == 0 || values.len() % n_classes != 0 {
+        if n_classes == 0 || !values.len().is_multiple_of(n_classes) {
             return Err(EngineError::Internal(format!(
                 "{} probabilities do not split into rows of {n_classes} classes",
                 values.len()
             )));
         }
-        Ok(Probabilities { n_rows: values.len() / n_classes, values, n_classes })
+        Ok(Probabilities {
+            n_rows: values.len() / n_classes,
+            values,
+            n_classes,
+        })
     }
 
     pub fn row(&self, i: usize) -> &[f64] {
@@ -159,7 +178,11 @@ impl Probabilities {
         for &r in rows {
             values.extend_from_slice(self.row(r));
         }
-        Probabilities { values, n_rows: rows.len(), n_classes: self.n_classes }
+        Probabilities {
+            values,
+            n_rows: rows.len(),
+            n_classes: self.n_classes,
+        }
     }
 }
 
@@ -214,9 +237,16 @@ pub trait FittedModel: Send + Sync {
     }
 }
 
+impl std::fmt::Debug for dyn FittedModel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "FittedModel({}, {} classes)", self.kind(), self.n_classes())
+    }
+}
+
 /// Something that can be fitted: the checked parameters of one model family.
 pub trait Fit {
-    fn fit(&self, train: &DatasetView<'_>, valid: Option<&DatasetView<'_>>, control: &FitControl<'_>) -> Result<Fitted>;
+    fn fit(&self, train: &DatasetView<'_>, valid: Option<&DatasetView<'_>>, control: &FitControl<'_>)
+        -> Result<Fitted>;
 }
 
 /// Checked hyper-parameters, one variant per family. Build it with
@@ -296,12 +326,19 @@ impl ModelParams {
 }
 
 impl Fit for ModelParams {
-    fn fit(&self, train: &DatasetView<'_>, valid: Option<&DatasetView<'_>>, control: &FitControl<'_>) -> Result<Fitted> {
+    fn fit(
+        &self,
+        train: &DatasetView<'_>,
+        valid: Option<&DatasetView<'_>>,
+        control: &FitControl<'_>,
+    ) -> Result<Fitted> {
         train.check("training")?;
         if let Some(v) = valid {
             v.check("validation")?;
             if v.x.n_cols() != train.x.n_cols() || v.n_classes != train.n_classes {
-                return Err(EngineError::Internal("validation rows differ in shape from training rows".into()));
+                return Err(EngineError::Internal(
+                    "validation rows differ in shape from training rows".into(),
+                ));
             }
         }
         if train.n_classes < 2 {

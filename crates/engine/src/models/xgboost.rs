@@ -1,5 +1,8 @@
 //! XGBoost `gbtree` with the `hist` tree method, `multi:softprob`, trained round by round.
-use super::{normalise_rows, BoostedTreeParams, DatasetView, FitControl, Fitted, FittedModel, ModelKind, Probabilities, RoundMetric};
+use super::{
+    normalise_rows, BoostedTreeParams, DatasetView, FitControl, Fitted, FittedModel, ModelKind, Probabilities,
+    RoundMetric,
+};
 use crate::error::{EngineError, Result};
 use std::sync::Mutex;
 use xgb::parameters::BoosterParameters;
@@ -56,7 +59,9 @@ pub(super) fn fit(
         settings.push(("eval_metric", metric.to_string()));
     }
     for (k, v) in &settings {
-        booster.set_param(k, v).map_err(|e| failed(&format!("parameter {k}"), e))?;
+        booster
+            .set_param(k, v)
+            .map_err(|e| failed(&format!("parameter {k}"), e))?;
     }
 
     let mut history = Vec::new();
@@ -64,13 +69,19 @@ pub(super) fn fit(
     let mut kept = 0u32;
     for round in 1..=p.rounds {
         control.check_cancel()?;
-        booster.update(&dtrain, round as i32 - 1).map_err(|e| failed("training round", e))?;
+        booster
+            .update(&dtrain, round as i32 - 1)
+            .map_err(|e| failed("training round", e))?;
         kept = round;
         if let Some(dv) = &dvalid {
             let scores = booster.evaluate(dv).map_err(|e| failed("evaluation", e))?;
             for metric in METRICS {
                 if let Some(v) = scores.get(metric) {
-                    history.push(RoundMetric { name: format!("valid_{metric}"), round, value: *v as f64 });
+                    history.push(RoundMetric {
+                        name: format!("valid_{metric}"),
+                        round,
+                        value: *v as f64,
+                    });
                 }
             }
             if let (Some(patience), Some(&loss)) = (p.early_stopping_rounds, scores.get(METRICS[0])) {
@@ -93,8 +104,13 @@ pub(super) fn fit(
         booster = booster.slice(0, kept as i32).map_err(|e| failed("slice", e))?;
     }
     let bytes = booster.save_buffer(false).map_err(|e| failed("save", e))?;
-    let model = XgBoostModel::from_bytes(&bytes, train.n_classes).map_err(|e| EngineError::TrainingFailed(e.to_string()))?;
-    Ok(Fitted { model: Box::new(model), history, rounds: kept })
+    let model =
+        XgBoostModel::from_bytes(&bytes, train.n_classes).map_err(|e| EngineError::TrainingFailed(e.to_string()))?;
+    Ok(Fitted {
+        model: Box::new(model),
+        history,
+        rounds: kept,
+    })
 }
 
 /// A trained XGBoost model. XGBoost's booster mutates itself on `predict`, so calls are
@@ -131,7 +147,12 @@ impl XgBoostModel {
         }
         let booster = Booster::load_buffer(bytes)
             .map_err(|e| EngineError::CorruptModel(format!("XGBoost could not load the model: {e}")))?;
-        Ok(XgBoostModel { booster: Mutex::new(booster), json: bytes.to_vec(), n_classes, n_features })
+        Ok(XgBoostModel {
+            booster: Mutex::new(booster),
+            json: bytes.to_vec(),
+            n_classes,
+            n_features,
+        })
     }
 }
 
@@ -158,7 +179,9 @@ impl FittedModel for XgBoostModel {
         let dmat = DMatrix::from_dense(&x.values, x.n_rows)
             .map_err(|e| EngineError::Internal(format!("XGBoost matrix: {e}")))?;
         let booster = self.booster.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let raw = booster.predict(&dmat).map_err(|e| EngineError::Internal(format!("XGBoost prediction failed: {e}")))?;
+        let raw = booster
+            .predict(&dmat)
+            .map_err(|e| EngineError::Internal(format!("XGBoost prediction failed: {e}")))?;
         let mut values: Vec<f64> = raw.into_iter().map(f64::from).collect();
         normalise_rows(&mut values, self.n_classes);
         Probabilities::new(values, self.n_classes)

@@ -1,0 +1,14 @@
+import path from 'node:path';
+import type { NextConfig } from 'next';
+
+const nextConfig: NextConfig = {
+  // Native addons are loaded with Node's own require, never bundled.
+  serverExternalPackages: ['@candle-annotator/engine', 'better-sqlite3'],
+  // The npm workspace root (one lockfile, hoisted node_modules holding the engine addon).
+  turbopack: { root: path.resolve(import.meta.dirname, '..') },
+  outputFileTracingRoot: path.resolve(import.meta.dirname, '..'),
+  poweredByHeader: false,
+  reactStrictMode: true,
+};
+
+export default nextConfig;

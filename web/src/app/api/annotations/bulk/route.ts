@@ -1,0 +1,17 @@
+import { getDb } from '@/server/db/database';
+import { annotatorOf } from '@/server/http/annotator';
+import { json, readJson, route } from '@/server/http/handler';
+import { applyOperations } from '@/features/annotations/server/annotationService';
+import { bulkRequestSchema } from '@/features/annotations/schemas';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+/**
+ * Several operations (create / update / delete / restore) in one transaction: all are applied or
+ * none (e.g. 409 STALE_WRITE if any names an outdated version).
+ */
+export const POST = route(async (request) => {
+  const body = await readJson(request, bulkRequestSchema, 50 * 1024 * 1024);
+  return json(applyOperations(getDb(), body.operations, { annotator: annotatorOf(request, body.annotator) }));
+});

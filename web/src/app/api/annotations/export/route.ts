@@ -1,0 +1,20 @@
+import { getDb } from '@/server/db/database';
+import { readQuery, route } from '@/server/http/handler';
+import { exportSpans } from '@/features/interchange/server/exportService';
+import { exportQuerySchema } from '@/features/interchange/schemas';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+/** ?format=json|csv|labelstudio [&datasetId=] [&source=human,talib]: spans in the interchange format (web/docs/span-format.md). */
+export const GET = route(async (request) => {
+  const query = readQuery(request, exportQuerySchema);
+  const file = exportSpans(getDb(), query);
+  return new Response(file.body, {
+    headers: {
+      'Content-Type': file.contentType,
+      'Content-Disposition': `attachment; filename="${file.fileName}"`,
+      'Cache-Control': 'no-store',
+    },
+  });
+});

@@ -1,0 +1,20 @@
+import { getDb } from '@/server/db/database';
+import { json, readParams, readQuery, route } from '@/server/http/handler';
+import { getDataset } from '@/features/datasets/server/datasetRepository';
+import { queryCandles } from '@/features/datasets/server/candleRepository';
+import { candleQuerySchema, datasetIdParams } from '@/features/datasets/schemas';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+/**
+ * Candles with time in [from, to] (epoch ms, both optional), as columns. More than maxPoints
+ * candles are aggregated (OHLC) into buckets: bucketSize says how many candles each point holds.
+ */
+export const GET = route<'id'>(async (request, context) => {
+  const { id } = await readParams(context, datasetIdParams);
+  const query = readQuery(request, candleQuerySchema);
+  const db = getDb();
+  getDataset(db, id);
+  return json(queryCandles(db, id, query));
+});

@@ -1,0 +1,22 @@
+import { getDb } from '@/server/db/database';
+import { json, readJson, readQuery, route } from '@/server/http/handler';
+import { resolveProject } from '@/features/projects/server/projectRepository';
+import { projectIdQuery } from '@/features/projects/schemas';
+import { createLabel, listLabels } from '@/features/labels/server/labelRepository';
+import { labelCreateSchema } from '@/features/labels/schemas';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+export const GET = route(async (request) => {
+  const { projectId } = readQuery(request, projectIdQuery);
+  const db = getDb();
+  return json({ labels: listLabels(db, resolveProject(db, projectId).id) });
+});
+
+export const POST = route(async (request) => {
+  const { projectId } = readQuery(request, projectIdQuery);
+  const input = await readJson(request, labelCreateSchema);
+  const db = getDb();
+  return json({ label: createLabel(db, resolveProject(db, projectId).id, input) }, 201);
+});

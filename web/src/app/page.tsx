@@ -1,0 +1,5 @@
+import { AnnotatorApp } from '@/features/workspace/components/AnnotatorApp';
+
+export default function HomePage() {
+  return <AnnotatorApp />;
+}

@@ -1,0 +1,177 @@
+'use client';
+import { useRef, useState } from 'react';
+import { ApiRequestError } from '@/shared/apiClient';
+import { formatCount, formatTime } from '@/shared/format';
+import { Dialog } from '@/shared/ui/Dialog';
+import { datasetsApi } from '../api';
+import type { Dataset, ImportPreview } from '../types';
+import { RejectedRowsTable } from './RejectedRowsTable';
+
+interface Props {
+  onClose: () => void;
+  onImported: (datasets: Dataset[], skipped: number) => void;
+}
+
+const MAX_MB = 50;
+
+/**
+ * Upload a CSV: the engine's importer reads it (dry run first: detected columns, series and
+ * every rejected row), then the import stores it. Invalid rows fail the import unless
+ * "skip invalid rows" is ticked.
+ */
+export function UploadDialog({ onClose, onImported }: Props) {
+  const [file, setFile] = useState<File | null>(null);
+  const [preview, setPreview] = useState<ImportPreview | null>(null);
+  const [name, setName] = useState('');
+  const [symbol, setSymbol] = useState('');
+  const [timeframe, setTimeframe] = useState('');
+  const [skipInvalid, setSkipInvalid] = useState(false);
+  const [error, setError] = useState<{ code: string; message: string } | null>(null);
+  const [busy, setBusy] = useState<'preview' | 'import' | null>(null);
+  const [over, setOver] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+
+  const choose = async (f: File | undefined) => {
+    if (!f) return;
+    setFile(f);
+    setPreview(null);
+    setError(null);
+    setName(f.name.replace(/\.(csv|txt|tsv)$/i, ''));
+    if (f.size > MAX_MB * 1024 * 1024) {
+      setError({ code: 'PAYLOAD_TOO_LARGE', message: `The file is ${(f.size / 1048576).toFixed(1)} MB; the limit is ${MAX_MB} MB.` });
+      return;
+    }
+    setBusy('preview');
+    try {
+      const p = await datasetsApi.preview(f, { symbol: symbol || undefined, timeframe: timeframe || undefined });
+      setPreview(p);
+      if (!symbol && p.series[0]?.symbol) setSymbol(p.series[0].symbol);
+      if (!timeframe && p.series[0]?.timeframe) setTimeframe(p.series[0].timeframe);
+    } catch (e) {
+      setError(e instanceof ApiRequestError ? { code: e.code, message: e.message } : { code: 'ERROR', message: String(e) });
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const submit = async () => {
+    if (!file) return;
+    setBusy('import');
+    setError(null);
+    try {
+      const result = await datasetsApi.upload(file, { name: name || undefined, symbol: symbol || undefined, timeframe: timeframe || undefined, onInvalidRow: skipInvalid ? 'skip' : 'fail' });
+      onImported(result.datasets, result.rejectedCount);
+    } catch (e) {
+      setError(e instanceof ApiRequestError ? { code: e.code, message: e.message } : { code: 'ERROR', message: String(e) });
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const rejected = preview?.rejectedCount ?? 0;
+  const needsSkip = rejected > 0 && !skipInvalid;
+  return (
+    <Dialog
+      title="Upload a CSV"
+      onClose={onClose}
+      wide
+      testId="upload-dialog"
+      footer={
+        <>
+          <span className="grow muted">{busy === 'preview' ? 'Reading the file…' : busy === 'import' ? 'Importing…' : ''}</span>
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="button" className="btn primary" disabled={!file || busy !== null || (error !== null && !preview)} onClick={submit} data-testid="upload-submit">
+            Import
+          </button>
+        </>
+      }
+    >
+      <div
+        className="dropzone"
+        data-over={over}
+        role="button"
+        tabIndex={0}
+        onClick={() => input.current?.click()}
+        onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && input.current?.click()}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setOver(true);
+        }}
+        onDragLeave={() => setOver(false)}
+        onDrop={(e) => {
+          e.preventDefault();
+          setOver(false);
+          void choose(e.dataTransfer.files[0]);
+        }}
+      >
+        <div>
+          <b>{file ? file.name : 'Drop a CSV here, or click to choose'}</b>
+        </div>
+        <div className="faint">
+          {file ? `${(file.size / 1024).toFixed(0)} KB` : `OHLCV with a time column; common exports (Yahoo, ISO dates, epoch, newest-first) are recognised. Max ${MAX_MB} MB.`}
+        </div>
+        <input ref={input} type="file" accept=".csv,.txt,.tsv,text/csv" hidden data-testid="upload-input" onChange={(e) => void choose(e.target.files?.[0])} />
+      </div>
+
+      {error ? (
+        <div className="notice error" data-testid="upload-error">
+          <b>{error.code === 'IMPORT_FAILED' ? 'The file has invalid rows' : 'Cannot import this file'}:</b> {error.message}
+        </div>
+      ) : null}
+
+      {preview ? (
+        <div className="notice" data-testid="upload-preview">
+          {preview.series.map((s, i) => (
+            <div key={i}>
+              <b>{formatCount(s.candleCount)} candles</b>
+              {s.symbol ? ` · ${s.symbol}` : ''}
+              {s.timeframe ? ` · ${s.timeframe}` : ''}
+              {s.firstTime !== null && s.lastTime !== null ? ` · ${formatTime(s.firstTime)} → ${formatTime(s.lastTime)}` : ''}
+            </div>
+          ))}
+          {preview.detected ? (
+            <div className="faint">
+              Columns: {Object.entries(preview.detected.columns)
+                .filter(([, v]) => v)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(', ')}
+              {preview.detected.ignoredColumns.length ? ` · ignored: ${preview.detected.ignoredColumns.join(', ')}` : ''}
+              {preview.detected.newestFirst ? ' · newest-first (re-ordered)' : ''} · time format {preview.detected.timeFormat}
+            </div>
+          ) : null}
+        </div>
+      ) : null}
+
+      {rejected > 0 ? (
+        <>
+          <div className="notice warn">
+            {formatCount(rejected)} row{rejected === 1 ? '' : 's'} cannot be imported. Importing fails unless you skip them.
+          </div>
+          <RejectedRowsTable rows={preview!.rejected} total={rejected} />
+          <label className="check">
+            <input type="checkbox" checked={skipInvalid} onChange={(e) => setSkipInvalid(e.target.checked)} data-testid="skip-invalid" />
+            Skip invalid rows ({formatCount(rejected)}) and import the rest
+          </label>
+        </>
+      ) : null}
+
+      <div className="grid-3">
+        <label className="field">
+          Name
+          <input className="input" value={name} onChange={(e) => setName(e.target.value)} placeholder="Dataset name" />
+        </label>
+        <label className="field">
+          Symbol
+          <input className="input" value={symbol} onChange={(e) => setSymbol(e.target.value)} placeholder="e.g. AAPL" />
+        </label>
+        <label className="field">
+          Timeframe
+          <input className="input" value={timeframe} onChange={(e) => setTimeframe(e.target.value)} placeholder="auto (1m, 1h, 1d…)" />
+        </label>
+      </div>
+      {needsSkip && file ? <div className="faint">Tick &ldquo;skip invalid rows&rdquo; to import.</div> : null}
+    </Dialog>
+  );
+}

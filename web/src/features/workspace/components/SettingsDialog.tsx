@@ -1,0 +1,47 @@
+'use client';
+import { useState } from 'react';
+import { Dialog } from '@/shared/ui/Dialog';
+import type { OverlapPolicy, Project } from '@/features/projects/types';
+
+interface Props {
+  annotator: string;
+  project: Project | undefined;
+  onClose: () => void;
+  onSave: (settings: { annotator: string; overlapPolicy: OverlapPolicy }) => void | Promise<void>;
+}
+
+export function SettingsDialog({ annotator, project, onClose, onSave }: Props) {
+  const [name, setName] = useState(annotator);
+  const [policy, setPolicy] = useState<OverlapPolicy>(project?.overlapPolicy ?? 'allow');
+  return (
+    <Dialog
+      title="Settings"
+      onClose={onClose}
+      testId="settings-dialog"
+      footer={
+        <>
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="button" className="btn primary" disabled={!name.trim()} onClick={() => onSave({ annotator: name.trim(), overlapPolicy: policy })} data-testid="save-settings">
+            Save
+          </button>
+        </>
+      }
+    >
+      <label className="field">
+        Your name (recorded as the annotator of every span you create)
+        <input className="input" value={name} onChange={(e) => setName(e.target.value)} maxLength={80} data-testid="annotator-input" />
+      </label>
+      <div className="field">
+        <span className="muted">When a new or resized span overlaps another annotation ({project?.name ?? 'project'} setting)</span>
+        <label className="check">
+          <input type="radio" name="overlap" checked={policy === 'allow'} onChange={() => setPolicy('allow')} /> Allow overlaps (keep both spans)
+        </label>
+        <label className="check">
+          <input type="radio" name="overlap" checked={policy === 'split'} onChange={() => setPolicy('split')} /> Split the older span around the new one
+        </label>
+      </div>
+    </Dialog>
+  );
+}

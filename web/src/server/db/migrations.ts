@@ -1,0 +1,131 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Versioned schema migrations. Each runs once, in its own transaction, and is recorded in
+ * `schema_migrations`. Never edit a released migration: append a new one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  up: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    up: `
+      CREATE TABLE app_meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+
+      CREATE TABLE projects (
+        id             INTEGER PRIMARY KEY,
+        name           TEXT    NOT NULL UNIQUE,
+        overlap_policy TEXT    NOT NULL DEFAULT 'allow' CHECK (overlap_policy IN ('allow', 'split')),
+        created_at     INTEGER NOT NULL,
+        updated_at     INTEGER NOT NULL
+      );
+
+      CREATE TABLE datasets (
+        id            INTEGER PRIMARY KEY,
+        project_id    INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+        name          TEXT    NOT NULL,
+        symbol        TEXT,
+        timeframe     TEXT,
+        source_file   TEXT,
+        candle_count  INTEGER NOT NULL,
+        first_time    INTEGER,
+        last_time     INTEGER,
+        import_report TEXT    NOT NULL DEFAULT '{}',
+        demo_key      TEXT UNIQUE,
+        created_at    INTEGER NOT NULL,
+        updated_at    INTEGER NOT NULL
+      );
+      CREATE UNIQUE INDEX datasets_project_name ON datasets(project_id, name COLLATE NOCASE);
+
+      CREATE TABLE candles (
+        dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+        time       INTEGER NOT NULL,
+        open       REAL    NOT NULL,
+        high       REAL    NOT NULL,
+        low        REAL    NOT NULL,
+        close      REAL    NOT NULL,
+        volume     REAL    NOT NULL,
+        PRIMARY KEY (dataset_id, time)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE labels (
+        id          INTEGER PRIMARY KEY,
+        project_id  INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+        name        TEXT    NOT NULL,
+        color       TEXT    NOT NULL,
+        hotkey      INTEGER CHECK (hotkey BETWEEN 1 AND 9),
+        description TEXT    NOT NULL DEFAULT '',
+        created_at  INTEGER NOT NULL,
+        updated_at  INTEGER NOT NULL
+      );
+      CREATE UNIQUE INDEX labels_project_name ON labels(project_id, name COLLATE NOCASE);
+      CREATE UNIQUE INDEX labels_project_hotkey ON labels(project_id, hotkey) WHERE hotkey IS NOT NULL;
+
+      CREATE TABLE annotations (
+        id         TEXT    PRIMARY KEY,
+        dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+        label_id   INTEGER NOT NULL REFERENCES labels(id) ON DELETE RESTRICT,
+        start_time INTEGER NOT NULL,
+        end_time   INTEGER NOT NULL,
+        kind       TEXT    NOT NULL DEFAULT 'positive' CHECK (kind IN ('positive', 'negative')),
+        source     TEXT    NOT NULL CHECK (source IN ('human', 'talib', 'model-confirmed', 'model-corrected')),
+        annotator  TEXT    NOT NULL,
+        direction  TEXT    CHECK (direction IN ('bullish', 'bearish')),
+        note       TEXT,
+        version    INTEGER NOT NULL DEFAULT 1,
+        deleted_at INTEGER,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        CHECK (end_time >= start_time)
+      );
+      CREATE INDEX annotations_dataset_time ON annotations(dataset_id, start_time);
+      CREATE INDEX annotations_label ON annotations(label_id);
+
+      CREATE TABLE autolabel_runs (
+        id         INTEGER PRIMARY KEY,
+        dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+        options    TEXT    NOT NULL,
+        report     TEXT    NOT NULL,
+        summary    TEXT    NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX autolabel_runs_dataset ON autolabel_runs(dataset_id, id);
+    `,
+  },
+];
+
+/** Applies every migration newer than the database's recorded version. Returns the versions applied. */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    INTEGER PRIMARY KEY,
+    name       TEXT    NOT NULL,
+    applied_at INTEGER NOT NULL
+  )`);
+  const applied = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
+  );
+  const done: number[] = [];
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (applied.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.up);
+      record.run(m.version, m.name, Date.now());
+    })();
+    done.push(m.version);
+  }
+  return done;
+}
+
+export function schemaVersion(db: Database.Database): number {
+  const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
+  return row.v ?? 0;
+}

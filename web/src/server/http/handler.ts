@@ -1,0 +1,113 @@
+import 'server-only';
+import { ZodError, type ZodType } from 'zod';
+import { ApiError } from './apiError';
+
+export type RouteParams<P extends string = string> = { params: Promise<Record<P, string>> };
+type Handler<P extends string> = (request: Request, context: RouteParams<P>) => Promise<Response> | Response;
+
+/** Engine error codes that describe bad input rather than a server fault. */
+const ENGINE_INPUT_CODES = new Set([
+  'INVALID_CANDLES',
+  'INVALID_CONFIG',
+  'INVALID_ARGUMENT',
+  'IMPORT_FAILED',
+  'TOO_FEW_CANDLES',
+  'INVALID_ANNOTATIONS',
+]);
+
+export function errorResponse(status: number, code: string, message: string, details?: unknown): Response {
+  const body = details === undefined ? { error: { code, message } } : { error: { code, message, details } };
+  return Response.json(body, { status, headers: { 'Cache-Control': 'no-store' } });
+}
+
+export function describeZodError(error: ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
+}
+
+/** Maps any thrown value to a coded JSON error. A 500 never carries a stack or internal message. */
+export function toErrorResponse(error: unknown): Response {
+  if (error instanceof ApiError) return errorResponse(error.status, error.code, error.message, error.details);
+  if (error instanceof ZodError) return errorResponse(400, 'VALIDATION_FAILED', describeZodError(error), error.issues.slice(0, 20));
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && ENGINE_INPUT_CODES.has(code)) {
+    return errorResponse(400, code, (error as Error).message);
+  }
+  if (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT')) {
+    return errorResponse(409, 'CONSTRAINT_VIOLATION', 'The change conflicts with existing data.');
+  }
+  console.error('[api] unexpected error', error);
+  return errorResponse(500, 'INTERNAL', 'Internal server error. The change was not applied; see the server log.');
+}
+
+/** Wraps a route handler: coded JSON errors for everything thrown. */
+export function route<P extends string = never>(handler: Handler<P>): Handler<P> {
+  return async (request, context) => {
+    try {
+      return await handler(request, context);
+    } catch (error) {
+      return toErrorResponse(error);
+    }
+  };
+}
+
+export function json(body: unknown, status = 200): Response {
+  return Response.json(body, { status, headers: { 'Cache-Control': 'no-store' } });
+}
+
+/** Parses a JSON request body against a schema (400 on malformed JSON or invalid fields). */
+export async function readJson<T>(request: Request, schema: ZodType<T>, maxBytes = 10 * 1024 * 1024): Promise<T> {
+  const bytes = await readBody(request, maxBytes);
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new ApiError(400, 'INVALID_JSON', 'The request body is not valid JSON.');
+  }
+  return schema.parse(value);
+}
+
+/** Query parameters validated against a schema (absent parameters are `undefined`). */
+export function readQuery<T>(request: Request, schema: ZodType<T>): T {
+  const params = new URL(request.url).searchParams;
+  const raw: Record<string, string> = {};
+  for (const [k, v] of params) raw[k] = v;
+  return schema.parse(raw);
+}
+
+export async function readParams<T>(context: RouteParams<string>, schema: ZodType<T>): Promise<T> {
+  const params = await context.params;
+  const parsed = schema.safeParse(params);
+  if (!parsed.success) throw new ApiError(400, 'INVALID_PATH', describeZodError(parsed.error));
+  return parsed.data;
+}
+
+/**
+ * Reads a request body into memory, refusing more than `maxBytes`: first by the declared
+ * Content-Length (before reading anything), then by counting while streaming.
+ */
+export async function readBody(request: Request, maxBytes: number): Promise<Buffer> {
+  const declared = Number(request.headers.get('content-length'));
+  const limitMb = (maxBytes / (1024 * 1024)).toFixed(0);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await request.body?.cancel().catch(() => undefined);
+    throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `The upload is ${(declared / (1024 * 1024)).toFixed(1)} MB; the limit is ${limitMb} MB.`);
+  }
+  if (!request.body) return Buffer.alloc(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `The upload is larger than the ${limitMb} MB limit.`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, total);
+}

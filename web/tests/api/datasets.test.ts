@@ -1,0 +1,209 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as datasetsRoute from '@/app/api/datasets/route';
+import * as previewRoute from '@/app/api/datasets/preview/route';
+import * as datasetRoute from '@/app/api/datasets/[id]/route';
+import * as candlesRoute from '@/app/api/datasets/[id]/candles/route';
+import { call, sampleBytes, syntheticCsv, useTempDatabase } from '../support/routeHarness';
+
+const env = useTempDatabase();
+afterAll(() => env.cleanup());
+
+const countDatasets = () => (env.db().prepare('SELECT COUNT(*) FROM datasets').pluck().get() as number) + (env.db().prepare('SELECT COUNT(*) FROM candles').pluck().get() as number);
+
+async function upload(bytes: BodyInit | Uint8Array, query = '', headers: Record<string, string> = {}) {
+  return call(datasetsRoute.POST, 'POST', `/api/datasets?${query}`, { raw: bytes, headers: { 'content-type': 'text/csv', ...headers } });
+}
+
+describe('POST /api/datasets (upload)', () => {
+  let aaplId: number;
+
+  it('imports a real sample through the engine', async () => {
+    const res = await upload(sampleBytes('aapl_daily.csv'), 'fileName=aapl_daily.csv&symbol=AAPL&onInvalidRow=skip');
+    expect(res.status).toBe(201);
+    const [d] = res.body.datasets;
+    expect(d).toMatchObject({ name: 'aapl_daily', symbol: 'AAPL', timeframe: '1d', sourceFile: 'aapl_daily.csv' });
+    expect(d.candleCount + res.body.rejectedCount).toBe(3270);
+    expect(d.firstTime).toBe(Date.UTC(2000, 2, 1));
+    expect(d.lastTime).toBe(Date.UTC(2013, 2, 1));
+    aaplId = d.id;
+  });
+
+  it('names a second upload of the same file uniquely', async () => {
+    const res = await upload(sampleBytes('aapl_daily.csv'), 'fileName=aapl_daily.csv&onInvalidRow=skip');
+    expect(res.status).toBe(201);
+    expect(res.body.datasets[0].name).toBe('aapl_daily (2)');
+  });
+
+  it('fails on invalid rows by default, naming them, and stores nothing', async () => {
+    const before = countDatasets();
+    const csv = 'time,open,high,low,close,volume\n2024-01-01,1,2,0.5,1.5,10\n2024-01-02,2,1,0.5,1.5,10\n2024-01-03,1,2,0.5,1.5,-3\n2024-01-04,1,2,0.5,1.5,10\n';
+    const res = await upload(csv, 'name=bad');
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('IMPORT_FAILED');
+    expect(res.body.error.message).toMatch(/row 3/);
+    expect(countDatasets()).toBe(before);
+
+    const preview = await call(previewRoute.POST, 'POST', '/api/datasets/preview', { raw: csv });
+    expect(preview.status).toBe(200);
+    expect(preview.body.preview.rejected.map((r: { row: number }) => r.row)).toEqual([3, 4]);
+    expect(preview.body.preview.series[0].candleCount).toBe(2);
+    expect(countDatasets()).toBe(before);
+
+    const skipped = await upload(csv, 'name=bad&onInvalidRow=skip');
+    expect(skipped.status).toBe(201);
+    expect(skipped.body.rejectedCount).toBe(2);
+    expect(skipped.body.datasets[0].candleCount).toBe(2);
+    expect(skipped.body.datasets[0].importReport.rejected).toHaveLength(2);
+  });
+
+  describe('bad uploads get clear messages and change nothing', () => {
+    const cases: Array<[string, () => BodyInit | Uint8Array, number, string, RegExp]> = [
+      ['an empty file', () => '', 400, 'EMPTY_FILE', /empty/i],
+      ['a binary file', () => new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]), 400, 'NOT_TEXT', /binary/i],
+      ['wrong columns', () => 'name,age\nbob,3\nalice,4\n', 400, 'IMPORT_FAILED', /open|close|time/i],
+    ];
+    for (const [what, body, status, code, message] of cases) {
+      it(what, async () => {
+        const before = countDatasets();
+        const res = await upload(body(), 'name=x');
+        expect(res.status).toBe(status);
+        expect(res.body.error.code).toBe(code);
+        expect(res.body.error.message).toMatch(message);
+        expect(countDatasets()).toBe(before);
+      });
+    }
+
+    it('a 100 MB file (declared size): 413 before reading it', async () => {
+      const before = countDatasets();
+      const big = new Uint8Array(100 * 1024 * 1024).fill(0x61);
+      const res = await upload(big, 'name=big', { 'content-length': String(big.byteLength) });
+      expect(res.status).toBe(413);
+      expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+      expect(res.body.error.message).toMatch(/100\.0 MB.*limit is 50 MB/);
+      expect(countDatasets()).toBe(before);
+    });
+
+    it('a 100 MB file streamed without a length: 413 once the limit is passed', async () => {
+      const before = countDatasets();
+      const chunk = new Uint8Array(1024 * 1024).fill(0x61);
+      let sent = 0;
+      const stream = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent >= 100) controller.close();
+          else {
+            sent++;
+            controller.enqueue(chunk);
+          }
+        },
+      });
+      const res = await upload(stream, 'name=big');
+      expect(res.status).toBe(413);
+      expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+      expect(sent).toBeLessThan(100); // stopped reading early
+      expect(countDatasets()).toBe(before);
+    });
+
+    it('an invalid option is a 400 naming it', async () => {
+      const res = await upload('time,open,high,low,close\n', 'onInvalidRow=maybe');
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
+      expect(res.body.error.message).toMatch(/onInvalidRow/);
+    });
+  });
+
+  describe('dataset CRUD', () => {
+    it('lists, renames, sets metadata, refuses a taken name, deletes', async () => {
+      const list = await call(datasetsRoute.GET, 'GET', '/api/datasets');
+      expect(list.status).toBe(200);
+      expect(list.body.datasets.map((d: { name: string }) => d.name)).toEqual(['aapl_daily', 'aapl_daily (2)', 'bad']);
+
+      const renamed = await call(datasetRoute.PATCH, 'PATCH', `/api/datasets/${aaplId}`, { params: { id: String(aaplId) }, body: { name: 'Apple', timeframe: '1D', symbol: 'AAPL.O' } });
+      expect(renamed.status).toBe(200);
+      expect(renamed.body.dataset).toMatchObject({ name: 'Apple', timeframe: '1D', symbol: 'AAPL.O' });
+
+      const clash = await call(datasetRoute.PATCH, 'PATCH', `/api/datasets/${aaplId}`, { params: { id: String(aaplId) }, body: { name: 'BAD' } });
+      expect(clash.status).toBe(409);
+      expect(clash.body.error.code).toBe('NAME_TAKEN');
+
+      const empty = await call(datasetRoute.PATCH, 'PATCH', `/api/datasets/${aaplId}`, { params: { id: String(aaplId) }, body: {} });
+      expect(empty.status).toBe(400);
+
+      const other = list.body.datasets.find((d: { name: string }) => d.name === 'bad');
+      const del = await call(datasetRoute.DELETE, 'DELETE', `/api/datasets/${other.id}`, { params: { id: String(other.id) } });
+      expect(del.status).toBe(200);
+      const gone = await call(datasetRoute.GET, 'GET', `/api/datasets/${other.id}`, { params: { id: String(other.id) } });
+      expect(gone.status).toBe(404);
+      expect(gone.body.error.code).toBe('NOT_FOUND');
+      expect(env.db().prepare('SELECT COUNT(*) FROM candles WHERE dataset_id = ?').pluck().get(other.id)).toBe(0);
+    });
+
+    it('rejects malformed ids and JSON', async () => {
+      expect((await call(datasetRoute.GET, 'GET', '/api/datasets/abc', { params: { id: 'abc' } })).status).toBe(400);
+      const badJson = await call(datasetRoute.PATCH, 'PATCH', `/api/datasets/${aaplId}`, { params: { id: String(aaplId) }, raw: '{oops', headers: { 'content-type': 'application/json' } });
+      expect(badJson.status).toBe(400);
+      expect(badJson.body.error.code).toBe('INVALID_JSON');
+    });
+  });
+
+  describe('GET /api/datasets/:id/candles', () => {
+    it('range query by time, raw within maxPoints', async () => {
+      const from = Date.UTC(2010, 0, 1);
+      const to = Date.UTC(2010, 0, 31);
+      const res = await call(candlesRoute.GET, 'GET', `/api/datasets/${aaplId}/candles?from=${from}&to=${to}&maxPoints=1000`, { params: { id: String(aaplId) } });
+      expect(res.status).toBe(200);
+      expect(res.body.bucketSize).toBe(1);
+      expect(res.body.total).toBe(19); // trading days in January 2010
+      expect(res.body.candles.time[0]).toBe(Date.UTC(2010, 0, 4));
+      expect(res.body.candles.time.every((t: number) => t >= from && t <= to)).toBe(true);
+    });
+
+    it('aggregates OHLC when more than maxPoints candles fall in the range', async () => {
+      const raw = await call(candlesRoute.GET, 'GET', `/api/datasets/${aaplId}/candles?maxPoints=200000`, { params: { id: String(aaplId) } });
+      const agg = await call(candlesRoute.GET, 'GET', `/api/datasets/${aaplId}/candles?maxPoints=500`, { params: { id: String(aaplId) } });
+      expect(agg.body.total).toBe(raw.body.total);
+      expect(agg.body.bucketSize).toBe(Math.ceil(raw.body.total / 500));
+      expect(agg.body.candles.time.length).toBeLessThanOrEqual(500);
+      const k = agg.body.bucketSize;
+      const r = raw.body.candles;
+      const b = agg.body.candles;
+      expect(b.open[1]).toBe(r.open[k]);
+      expect(b.close[1]).toBe(r.close[2 * k - 1]);
+      expect(b.high[1]).toBe(Math.max(...r.high.slice(k, 2 * k)));
+      expect(b.low[1]).toBe(Math.min(...r.low.slice(k, 2 * k)));
+      expect(b.endTime[1]).toBe(r.time[2 * k - 1]);
+    });
+
+    it('validates the query', async () => {
+      const res = await call(candlesRoute.GET, 'GET', `/api/datasets/${aaplId}/candles?from=10&to=5`, { params: { id: String(aaplId) } });
+      expect(res.status).toBe(400);
+      expect((await call(candlesRoute.GET, 'GET', `/api/datasets/${aaplId}/candles?maxPoints=1`, { params: { id: String(aaplId) } })).status).toBe(400);
+      expect((await call(candlesRoute.GET, 'GET', '/api/datasets/999/candles', { params: { id: '999' } })).status).toBe(404);
+    });
+
+    it('serves a 100,000-candle dataset quickly at any zoom', async () => {
+      const csv = syntheticCsv(100_000);
+      const t0 = performance.now();
+      const up = await upload(csv, 'name=synthetic-100k&symbol=SYN');
+      const importMs = performance.now() - t0;
+      expect(up.status).toBe(201);
+      const d = up.body.datasets[0];
+      expect(d.candleCount).toBe(100_000);
+      expect(d.timeframe).toBe('1m');
+      const t1 = performance.now();
+      const overview = await call(candlesRoute.GET, 'GET', `/api/datasets/${d.id}/candles?maxPoints=4000`, { params: { id: String(d.id) } });
+      const overviewMs = performance.now() - t1;
+      expect(overview.body.total).toBe(100_000);
+      expect(overview.body.candles.time.length).toBeLessThanOrEqual(4000);
+      const from = overview.body.candles.time[2000];
+      const to = overview.body.candles.endTime[2100];
+      const t2 = performance.now();
+      const detail = await call(candlesRoute.GET, 'GET', `/api/datasets/${d.id}/candles?from=${from}&to=${to}&maxPoints=20000`, { params: { id: String(d.id) } });
+      const detailMs = performance.now() - t2;
+      expect(detail.body.bucketSize).toBe(1);
+      expect(detail.body.total).toBe(101 * overview.body.bucketSize);
+      console.log(`100k candles: import ${importMs.toFixed(0)} ms, overview ${overviewMs.toFixed(0)} ms, detail ${detailMs.toFixed(0)} ms`);
+      expect(overviewMs).toBeLessThan(1500);
+      expect(detailMs).toBeLessThan(500);
+    });
+  });
+});

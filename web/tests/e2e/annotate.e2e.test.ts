@@ -1,0 +1,176 @@
+import fs from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dragAcrossChart, launchBrowser, openApp, screenshot, waitForChart, waitSaved } from './browser';
+import { startServer, tempDbPath, type RunningServer } from './server';
+
+/**
+ * The annotation scenario in a real browser against the built server:
+ * open the demo dataset → drag a span with the mouse → label it by hotkey → reload → the span is
+ * there → the export contains it. Then: resize + undo, two tabs editing one span, auto-label.
+ */
+type Span = { id: string; labelId: number; start: number; end: number; source: string; annotator: string; version: number; note: string | null };
+type Label = { id: number; name: string; hotkey: number | null };
+
+let server: RunningServer;
+let browser: Browser;
+let db: { dir: string; file: string };
+let labels: Label[];
+let datasetId: number;
+
+const api = async <T>(path: string, init?: RequestInit): Promise<T> => {
+  const res = await fetch(`${server.url}${path}`, init);
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+};
+const spans = async () => (await api<{ annotations: Span[] }>(`/api/annotations?datasetId=${datasetId}`)).annotations;
+
+beforeAll(async () => {
+  db = tempDbPath('annotate');
+  server = await startServer(db.file);
+  browser = await launchBrowser();
+  labels = (await api<{ labels: Label[] }>('/api/labels')).labels;
+  const datasets = (await api<{ datasets: Array<{ id: number; name: string }> }>('/api/datasets')).datasets;
+  datasetId = datasets.find((d) => d.name === 'AAPL daily (demo)')!.id;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  fs.rmSync(db.dir, { recursive: true, force: true });
+});
+
+describe('annotating in the browser', () => {
+  let page: Page;
+  let created: Span;
+
+  it('opens the demo dataset', async () => {
+    page = await openApp(browser, server.url, 'e2e-alice');
+    await expect.poll(() => page.locator('[data-testid="dataset-picker"]').inputValue()).toBe(String(datasetId));
+    expect(await page.locator('[data-testid="ohlcv-legend"]').innerText()).toMatch(/AAPL[\s\S]*O[\s\S]*H[\s\S]*L[\s\S]*C[\s\S]*V/);
+    expect(await page.locator('[data-testid="view-info"]').innerText()).toMatch(/candles in view/);
+    await screenshot(page, '01-demo-dataset-open');
+  });
+
+  it('drags a span with the mouse and labels it with a hotkey', async () => {
+    await dragAcrossChart(page, 0.42, 0.55);
+    await page.waitForSelector('[data-testid="label-picker"]');
+    await screenshot(page, '02-selection-label-picker');
+    const bullFlag = labels.find((l) => l.name === 'bull flag')!;
+    await page.keyboard.press(String(bullFlag.hotkey));
+    await page.waitForSelector('[data-testid="label-picker"]', { state: 'detached' });
+    await waitSaved(page);
+    const list = await spans();
+    expect(list).toHaveLength(1);
+    created = list[0];
+    expect(created).toMatchObject({ labelId: bullFlag.id, source: 'human', annotator: 'e2e-alice', version: 1 });
+    expect(created.end).toBeGreaterThan(created.start);
+    await expect.poll(() => page.locator('[data-testid="span-row"]').count()).toBe(1);
+    await expect.poll(() => page.locator('[data-testid="save-status"]').innerText()).toBe('Saved');
+    await screenshot(page, '03-span-labelled');
+  });
+
+  it('the span is still there after a reload', async () => {
+    await page.reload();
+    await waitForChart(page);
+    await expect.poll(() => page.locator('[data-testid="span-row"]').count()).toBe(1);
+    expect(await page.locator('[data-testid="span-row"]').first().innerText()).toMatch(/bull flag/);
+    await page.locator('[data-testid="span-row"]').first().click();
+    await page.waitForSelector('[data-testid="span-inspector"]');
+    await screenshot(page, '04-after-reload-selected');
+  });
+
+  it('the export contains it (JSON and CSV)', async () => {
+    const json = await api<{ format: string; spans: Array<Record<string, unknown>> }>(`/api/annotations/export?format=json&datasetId=${datasetId}`);
+    expect(json.format).toBe('candle-annotator/spans');
+    expect(json.spans).toEqual([
+      expect.objectContaining({ id: created.id, dataset: 'AAPL daily (demo)', symbol: 'AAPL', timeframe: '1d', start: created.start, end: created.end, label: 'bull flag', source: 'human', annotator: 'e2e-alice' }),
+    ]);
+    const csv = await (await fetch(`${server.url}/api/annotations/export?format=csv`)).text();
+    expect(csv).toContain(`${created.id},AAPL daily (demo),AAPL,1d,${created.start},${created.end},bull flag,human,e2e-alice`);
+  });
+
+  it('a note autosaves; resizing by dragging an edge, then Ctrl+Z undoes it', async () => {
+    await page.locator('[data-testid="span-note"]').fill('pole, then a tight flag');
+    await page.locator('[data-testid="span-note"]').blur();
+    await waitSaved(page);
+    await expect.poll(async () => (await spans())[0].note).toBe('pole, then a tight flag');
+
+    // Grab the right edge of the selected span: find it by scanning for the resize cursor.
+    const box = (await page.locator('[data-testid="chart"]').boundingBox())!;
+    const y = box.y + box.height * 0.75 * 0.45;
+    let edgeX: number | null = null;
+    for (let x = box.x + (box.width - 70) * 0.5; x < box.x + (box.width - 70) * 0.7; x += 2) {
+      await page.mouse.move(x, y);
+      if ((await page.locator('[data-testid="chart"]').getAttribute('data-cursor')) === 'resize') {
+        edgeX = x;
+        break;
+      }
+    }
+    expect(edgeX, 'found the span edge').not.toBeNull();
+    const before = (await spans())[0];
+    await page.mouse.down();
+    await page.mouse.move(edgeX! + 60, y, { steps: 8 });
+    await page.mouse.up();
+    await waitSaved(page);
+    await expect.poll(async () => (await spans())[0].end).toBeGreaterThan(before.end);
+    await screenshot(page, '05-span-resized');
+
+    await page.locator('[data-testid="chart"]').click({ position: { x: 5, y: 5 }, trial: true });
+    await page.keyboard.press('Control+z');
+    await waitSaved(page);
+    await expect.poll(async () => (await spans())[0].end).toBe(before.end);
+    await page.keyboard.press('Control+Shift+z');
+    await waitSaved(page);
+    await expect.poll(async () => (await spans())[0].end).toBeGreaterThan(before.end);
+  });
+
+  it('keyboard zoom and pan move the view', async () => {
+    const info = () => page.locator('[data-testid="view-info"]').innerText();
+    const start = await info();
+    await page.keyboard.press('+');
+    await expect.poll(info).not.toBe(start);
+    const zoomed = await info();
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(info).not.toBe(zoomed);
+    await page.keyboard.press('Home');
+    await expect.poll(info).toMatch(/2000-03-01/);
+    await page.keyboard.press('End');
+    await expect.poll(info).toMatch(/2013-03-01/);
+  });
+
+  it('two tabs: a stale edit is refused, the span reloads and the user is told', async () => {
+    const tabB = await openApp(browser, server.url, 'e2e-bob', datasetId);
+    await tabB.locator('[data-testid="span-row"]').first().click();
+    await page.locator('[data-testid="span-row"]').first().click();
+    const doji = labels.find((l) => l.name === 'doji')!;
+    const hammer = labels.find((l) => l.name === 'hammer')!;
+    // Tab A relabels first…
+    await page.keyboard.press(String(doji.hotkey));
+    await waitSaved(page);
+    // …tab B still shows the old version and relabels too.
+    await tabB.keyboard.press(String(hammer.hotkey));
+    await tabB.waitForSelector('[data-testid="toast"][data-kind="warning"]');
+    expect(await tabB.locator('[data-testid="toast"]').first().innerText()).toMatch(/not saved.*changed elsewhere/s);
+    expect(await tabB.locator('[data-testid="save-status"]').getAttribute('data-status')).toBe('error');
+    await expect.poll(() => tabB.locator('[data-testid="span-row"]').first().innerText()).toMatch(/doji/);
+    expect((await spans())[0].labelId).toBe(doji.id);
+    await screenshot(tabB, '06-stale-write-second-tab');
+    await tabB.context().close();
+  });
+
+  it('auto-labels with TA-Lib: a toggleable layer and a report table', async () => {
+    await page.locator('[data-testid="tab-autolabel"]').click();
+    await page.waitForSelector('[data-testid="autolabel-panel"] .pattern-list label');
+    await page.locator('[data-testid="run-autolabel"]').click();
+    await page.waitForSelector('[data-testid="autolabel-report"] tbody tr');
+    const rows = await page.locator('[data-testid="autolabel-report"] tbody tr').count();
+    expect(rows).toBeGreaterThan(2);
+    const talib = (await spans()).filter((s) => s.source === 'talib');
+    expect(talib.length).toBeGreaterThan(10);
+    await screenshot(page, '07-autolabel-report');
+    await page.keyboard.press('t');
+    await expect.poll(() => page.locator('[data-testid="toggle-talib"]').getAttribute('aria-pressed')).toBe('false');
+    await page.keyboard.press('t');
+  });
+});

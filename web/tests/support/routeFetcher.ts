@@ -1,0 +1,28 @@
+import * as annotationsRoute from '@/app/api/annotations/route';
+import * as annotationRoute from '@/app/api/annotations/[id]/route';
+import * as bulkRoute from '@/app/api/annotations/bulk/route';
+import type { Fetcher } from '@/shared/apiClient';
+
+type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response> | Response;
+
+/** A `fetch` for client code under test that dispatches /api/annotations* to the real route handlers. */
+export function annotationRouteFetcher(options: { failNext?: () => boolean } = {}): Fetcher {
+  return async (input, init = {}) => {
+    if (options.failNext?.()) throw new TypeError('fetch failed');
+    const url = new URL(input, 'http://localhost');
+    const method = (init.method ?? 'GET').toUpperCase();
+    let handler: Handler | undefined;
+    let params: Record<string, string> = {};
+    if (url.pathname === '/api/annotations') handler = (annotationsRoute as unknown as Record<string, Handler>)[method];
+    else if (url.pathname === '/api/annotations/bulk') handler = (bulkRoute as unknown as Record<string, Handler>)[method];
+    else {
+      const m = /^\/api\/annotations\/([^/]+)$/.exec(url.pathname);
+      if (m) {
+        handler = (annotationRoute as unknown as Record<string, Handler>)[method];
+        params = { id: m[1] };
+      }
+    }
+    if (!handler) return new Response(JSON.stringify({ error: { code: 'NOT_FOUND', message: 'no route' } }), { status: 404 });
+    return handler(new Request(url, { method, headers: init.headers, body: init.body }), { params: Promise.resolve(params) });
+  };
+}

@@ -1,0 +1,2 @@
+// Stand-in for the `server-only` guard under Vitest (server modules are imported directly there).
+export {};
