@@ -65,3 +65,63 @@ export type EngineErrorCode =
   | 'INVALID_ANNOTATIONS' | 'MODEL_NOT_FOUND' | 'NO_MODEL' | 'CORRUPT_MODEL' | 'TRAINING_FAILED'
   | 'CANCELLED' | 'TRACKING_FAILED' | 'IO_ERROR' | 'INTERNAL'
 
+export interface ImportDetected {
+  delimiter: string
+  /** 1-based line of the header (0: the file has none). */
+  headerLine: number
+  timeFormat: string
+  columns: { time: string; open: string; high: string; low: string; close: string; volume?: string; symbol?: string }
+  newestFirst: boolean
+  ignoredColumns: string[]
+  bannerLines: number
+}
+
+/** `train`'s config: a YAML file, or the same structure as an object (paths relative to rootDir). */
+export type TrainConfig = { configPath: string } | { config: Record<string, unknown>; rootDir?: string }
+
+export interface PredictOptions {
+  /** A version ('v0003', '3') or alias ('champion', 'latest'); 'champion' by default. */
+  model?: string
+  minConfidence?: number
+  labels?: string[]
+  perCandle?: boolean
+  minLength?: number
+  /** The model registry folder; $CANDLE_MODELS_DIR or ./models by default. */
+  registry?: string
+}
+
+export interface ModelRef { name: string; version: string; type: 'lightgbm' | 'xgboost' | 'random_forest'; trainedAt: string }
+
+export interface PredictedSpan { start: number; end: number; startTime: number; endTime: number; label: string; confidence: number }
+
+export interface Prediction {
+  spans: PredictedSpan[]
+  perCandle?: { classNames: string[]; probabilities: Array<number[] | null>; entropy: Array<number | null>; margin: Array<number | null> }
+  model: ModelRef
+}
+
+export interface MetricsSummary {
+  validationMacroF1: number; validationSpanF1: number
+  testMacroF1?: number | null; testSpanF1?: number | null; testBaselineMacroF1?: number | null
+}
+
+export interface ModelInfo extends Omit<ModelRef, 'trainedAt'> {
+  aliases: string[]; trainedAt: string; labels: string[]; classNames: string[]; featureNames: string[]
+  minCandles: number; summary: MetricsSummary
+  /** metrics.json: per-class precision/recall/F1/support, confusion matrix, PR-AUC, span metrics, per split. */
+  metrics: Record<string, any>
+  plots: string[]; gitCommit: string | null; configHash: string; dataHash: string
+}
+
+export interface ModelVersionSummary { version: string; type: string; aliases: string[]; trainedAt: string; labels: string[]; summary: MetricsSummary }
+
+/** What a training run returns (see docs/training.md). */
+export interface TrainOutcome {
+  version: string; modelType: string; metrics: MetricsSummary
+  paths: { registryRoot: string; versionDir: string; modelFile: string; metricsFile: string; plots: string[]; datasetCsv: string; datasetManifest: string }
+  championMoved: boolean; champion: string | null; previousChampion: string | null
+  mlflowRunId: string | null; mlflowModelVersion: string | null; trackingError: string | null
+  warnings: string[]; rows: Record<string, number>; rounds: number; configHash: string; dataHash: string
+  labels: Record<string, any>; balance: Record<string, any>
+}
+

@@ -1,4 +1,4 @@
-const { engine, loadSample, sliceCandles, syntheticCandles } = require('./helpers')
+const { isFloat64Array, engine, loadSample, sliceCandles, syntheticCandles } = require('./helpers')
 
 describe('computeFeatures', () => {
   let candles
@@ -16,7 +16,7 @@ describe('computeFeatures', () => {
     }
     expect(frame.columns).toHaveLength(frame.names.length)
     for (const col of frame.columns) {
-      expect(col).toBeInstanceOf(Float64Array)
+      expect(isFloat64Array(col)).toBe(true)
       expect(col.length).toBe(candles.close.length)
     }
     expect(frame.warmup).toBe(49)

@@ -60,4 +60,7 @@ function thrown(fn) {
   throw new Error('expected a throw')
 }
 
-module.exports = { engine, loadSample, sliceCandles, syntheticCandles, rejection, thrown, SAMPLES }
+/** Typed-array check that works across Jest's VM realms (where instanceof does not). */
+const isFloat64Array = (x) => Object.prototype.toString.call(x) === '[object Float64Array]'
+
+module.exports = { isFloat64Array, engine, loadSample, sliceCandles, syntheticCandles, rejection, thrown, SAMPLES }

@@ -1,6 +1,6 @@
 const fs = require('node:fs')
 const path = require('node:path')
-const { engine, rejection, SAMPLES } = require('./helpers')
+const { isFloat64Array, engine, rejection, SAMPLES } = require('./helpers')
 
 const utc = (iso) => Date.parse(iso + 'T00:00:00Z')
 
@@ -11,7 +11,7 @@ describe('importCsvFile / importCsv', () => {
     const s = series[0]
     expect(s.symbol).toBe('AAPL')
     expect(s.timeframe).toBe('1d')
-    for (const k of ['time', 'open', 'high', 'low', 'close', 'volume']) expect(s.candles[k]).toBeInstanceOf(Float64Array)
+    for (const k of ['time', 'open', 'high', 'low', 'close', 'volume']) expect(isFloat64Array(s.candles[k])).toBe(true)
     expect(s.candles.time.length + rejected.length).toBe(3270)
     expect(s.candles.time[0]).toBe(utc('2000-03-01'))
     expect(s.candles.open[0]).toBe(118.56)

@@ -15,6 +15,8 @@ napi build --platform --release --output-dir . >/tmp/candle-napi-build.log 2>&1 
 log "addon built in $(( $(date +%s) - start )) s"
 
 NODE_FILE="candle-annotator.linux-x64-gnu.node"
+# Line tables stay in the target dir for backtraces; the shipped addon drops them (≈280 MB → ≈35 MB).
+strip --strip-debug "$NODE_FILE"
 # libxgboost is a shared library (the xgb crate links it dynamically): ship it beside the .node,
 # which finds it through its $ORIGIN rpath. Strip it: 200+ MB of debug info otherwise.
 XGB_LIB=$(ls -t "$CARGO_TARGET_DIR"/release/build/xgboost_lib-sys-*/out/lib/libxgboost.so* 2>/dev/null | head -1)

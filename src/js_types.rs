@@ -68,6 +68,63 @@ pub struct JsPatternInfo {
 }
 
 /// Serializes a core value into a plain JS object (for nested, row-shaped results).
-pub fn to_plain<T: serde::Serialize>(value: &T) -> napi::Result<serde_json::Value> {
-    serde_json::to_value(value).map_err(|e| napi::Error::from_reason(format!("serializing result: {e}")))
+pub fn to_plain<T: serde::Serialize>(value: &T) -> napi::Result<Json> {
+    serde_json::to_value(value).map(Json).map_err(|e| napi::Error::from_reason(format!("serializing result: {e}")))
+}
+
+/// A training progress event: the current stage and overall progress (0..1, rising).
+#[napi(object, js_name = "TrainProgress")]
+pub struct JsTrainProgress {
+    pub stage: String,
+    pub fraction: f64,
+}
+
+#[napi(object, js_name = "ImportedSeries")]
+pub struct JsImportedSeries {
+    pub symbol: Option<String>,
+    pub timeframe: Option<String>,
+    pub candles: JsCandles,
+}
+
+#[napi(object, js_name = "ImportResult")]
+pub struct JsImportResult {
+    pub series: Vec<JsImportedSeries>,
+    #[napi(ts_type = "Array<{ row: number; reason: string }>")]
+    pub rejected: serde_json::Value,
+    #[napi(ts_type = "ImportDetected")]
+    pub detected: serde_json::Value,
+}
+
+impl JsImportResult {
+    pub fn from_core(r: engine::import::ImportResult) -> napi::Result<Self> {
+        Ok(JsImportResult {
+            rejected: to_plain(&r.rejected)?.0,
+            detected: to_plain(&r.detected)?.0,
+            series: r
+                .series
+                .into_iter()
+                .map(|s| JsImportedSeries { symbol: s.symbol, timeframe: s.timeframe, candles: JsCandles::from_core(s.candles) })
+                .collect(),
+        })
+    }
+}
+
+/// A row-shaped result serialized to plain JS objects (typed in index.d.ts by `ts_return_type`).
+pub struct Json(pub serde_json::Value);
+
+impl TypeName for Json {
+    fn type_name() -> &'static str {
+        "Object"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::Object
+    }
+}
+
+impl ToNapiValue for Json {
+    unsafe fn to_napi_value(env: napi::sys::napi_env, val: Self) -> napi::Result<napi::sys::napi_value> {
+        // SAFETY: forwards the env napi handed us to serde_json::Value's own conversion.
+        unsafe { serde_json::Value::to_napi_value(env, val.0) }
+    }
 }

@@ -8,6 +8,9 @@ const nextConfig: NextConfig = {
   turbopack: { root: path.resolve(import.meta.dirname, '..') },
   outputFileTracingRoot: path.resolve(import.meta.dirname, '..'),
   poweredByHeader: false,
+  // Dev server reachable as 127.0.0.1 as well as localhost (browser tests, other tabs).
+  allowedDevOrigins: ['127.0.0.1'],
+  devIndicators: false,
   reactStrictMode: true,
 };
 

@@ -10,6 +10,7 @@ pub mod error;
 pub mod evaluation;
 pub mod features;
 pub mod import;
+pub mod inference;
 pub mod models;
 pub mod patterns;
 pub mod plots;

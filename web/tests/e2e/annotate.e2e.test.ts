@@ -116,7 +116,6 @@ describe('annotating in the browser', () => {
     await expect.poll(async () => (await spans())[0].end).toBeGreaterThan(before.end);
     await screenshot(page, '05-span-resized');
 
-    await page.locator('[data-testid="chart"]').click({ position: { x: 5, y: 5 }, trial: true });
     await page.keyboard.press('Control+z');
     await waitSaved(page);
     await expect.poll(async () => (await spans())[0].end).toBe(before.end);

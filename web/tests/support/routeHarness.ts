@@ -74,8 +74,11 @@ export function sampleBytes(file: string): Uint8Array {
 export function syntheticCsv(n: number, stepMs = 60_000, start = Date.UTC(2020, 0, 1)): string {
   let seed = 42;
   const rand = () => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed / 2147483648;
+    // mulberry32
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   const lines = ['time,open,high,low,close,volume'];
   let close = 100;

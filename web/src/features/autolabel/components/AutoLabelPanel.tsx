@@ -153,12 +153,12 @@ export function AutoLabelPanel({ datasetId, labels, annotator, talibCount, showT
               <thead>
                 <tr>
                   <th>Pattern</th>
-                  <th>Count</th>
-                  <th>Cover</th>
-                  <th>Overl.</th>
-                  <th>Confl.</th>
-                  <th>Prec.</th>
-                  <th>Recall</th>
+                  <th title="Spans found">N</th>
+                  <th title="Share of candles covered">Cov.</th>
+                  <th title="Overlaps with other patterns' spans">Ovl.</th>
+                  <th title="Overlaps with a pattern of the opposite direction">Cnf.</th>
+                  <th title="Precision against the human spans">Prec.</th>
+                  <th title="Recall against the human spans">Rec.</th>
                 </tr>
               </thead>
               <tbody>

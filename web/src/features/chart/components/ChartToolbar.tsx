@@ -1,4 +1,5 @@
 'use client';
+import { HandIcon } from '@/shared/ui/icons';
 
 interface Props {
   panMode: boolean;
@@ -32,7 +33,7 @@ export function ChartToolbar(p: Props) {
       </button>
       <span className="sep" />
       <button type="button" className={`btn small ${p.panMode ? 'active' : 'ghost'}`} aria-pressed={p.panMode} title="Pan mode: drag pans instead of selecting (H, or hold Space)" onClick={p.onTogglePan}>
-        ✋ Pan
+        <HandIcon /> Pan
       </button>
       <button type="button" className={`btn small ${p.showTalib ? 'active' : 'ghost'}`} aria-pressed={p.showTalib} title="TA-Lib layer (T)" data-testid="toggle-talib" onClick={p.onToggleTalib}>
         TA-Lib

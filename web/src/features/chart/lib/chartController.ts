@@ -12,7 +12,7 @@ import {
   type Time,
   type UTCTimestamp,
 } from 'lightweight-charts';
-import { emptyBars, timeRangeOfBars, type ChartBars } from './chartBars';
+import { barRangeOf, emptyBars, timeRangeOfBars, type ChartBars } from './chartBars';
 import { SpanBandsPrimitive, type DraftRange, type SpanShape } from './spanBandsPrimitive';
 
 export const CHART_COLORS = {
@@ -170,7 +170,8 @@ export class ChartController {
     for (let i = 0; i < n; i++) {
       const time = toChartTime(bars.time[i]);
       candleData[i] = { time, open: bars.open[i], high: bars.high[i], low: bars.low[i], close: bars.close[i] };
-      volumeData[i] = { time, value: bars.volume[i], color: bars.close[i] >= bars.open[i] ? CHART_COLORS.upVolume : CHART_COLORS.downVolume };
+      // Aggregated bars plot volume per candle, so they share a scale with raw candles.
+      volumeData[i] = { time, value: bars.volume[i] / Math.max(1, bars.size[i]), color: bars.close[i] >= bars.open[i] ? CHART_COLORS.upVolume : CHART_COLORS.downVolume };
     }
     if (options.intraday !== undefined) this.chart.applyOptions({ timeScale: { timeVisible: options.intraday, secondsVisible: false } });
     this.candles.setData(candleData);
@@ -291,6 +292,18 @@ export class ChartController {
     return Math.max(0, lo - 1);
   }
 
+  /** Where a time range is on screen (x of its left and right edges in the chart element), or null when off screen. */
+  screenRangeOf(start: number, end: number): { x0: number; x1: number; width: number } | null {
+    const r = barRangeOf(this.bars, start, end);
+    if (!r) return null;
+    const ts = this.chart.timeScale();
+    const a = ts.logicalToCoordinate(r.from as never);
+    const b = ts.logicalToCoordinate(r.to as never);
+    if (a === null || b === null) return null;
+    const half = Math.max(1, (ts.logicalToCoordinate((r.from + 1) as never) ?? a + 2) - a) / 2;
+    return { x0: a - half, x1: b + half, width: this.chart.paneSize(0).width };
+  }
+
   visibleTimeRange(): { from: number; to: number } | null {
     const r = this.logicalRange();
     const n = this.bars.time.length;
@@ -361,6 +374,9 @@ export class ChartController {
     if (e.button !== 0 || this.panMode || this.spaceHeld || this.bars.time.length === 0) return;
     const p = this.pointer(e);
     if (!p.inPricePane) return;
+    // Clicking the chart takes keyboard focus back from any field, so hotkeys work at once.
+    const active = document.activeElement as HTMLElement | null;
+    if (active && active !== document.body) active.blur();
     const edge = this.spansPrimitive.edgeAt(p.x);
     if (edge) {
       const { start, end } = edge.span.shape;

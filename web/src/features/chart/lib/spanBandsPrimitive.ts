@@ -226,11 +226,11 @@ export class SpanBandsPrimitive implements ISeriesPrimitive<Time> {
         const hovered = shape.id === this.hoveredId;
         const w = Math.max(1, p.x1 - p.x0);
         if (shape.layer === 'human') {
-          ctx.fillStyle = rgba(shape.color, selected ? 0.16 : hovered ? 0.12 : 0.08);
+          ctx.fillStyle = rgba(shape.color, selected ? 0.11 : hovered ? 0.09 : 0.06);
           ctx.fillRect(p.x0, 0, w, h);
           const top = Math.min(p.yHigh, p.yLow) - 6;
           const bottom = Math.max(p.yHigh, p.yLow) + 6;
-          ctx.fillStyle = rgba(shape.color, selected ? 0.3 : hovered ? 0.24 : 0.18);
+          ctx.fillStyle = rgba(shape.color, selected ? 0.2 : hovered ? 0.16 : 0.12);
           ctx.fillRect(p.x0, top, w, bottom - top);
         } else {
           const laneTop = h - TALIB_LANE_HEIGHT - TALIB_LANE_GAP;
@@ -267,7 +267,7 @@ export class SpanBandsPrimitive implements ISeriesPrimitive<Time> {
           ctx.strokeRect(Math.round(p.x0) + 0.5, Math.round(top) + 0.5, Math.max(1, Math.round(w) - 1), Math.round(bottom - top));
           const text = shape.label;
           const textWidth = ctx.measureText(text).width;
-          if (textWidth + 8 <= Math.max(w, 60) || selected) {
+          if (w >= Math.min(textWidth + 8, 28) || selected) {
             const tx = p.x0 + 1;
             const ty = Math.max(14, top - 2);
             ctx.fillStyle = rgba(shape.color, selected ? 0.95 : 0.85);

@@ -14,6 +14,12 @@ interface Props {
 
 const MAX_MB = 50;
 
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} bytes`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1048576).toFixed(1)} MB`;
+}
+
 /**
  * Upload a CSV: the engine's importer reads it (dry run first: detected columns, series and
  * every rejected row), then the import stores it. Invalid rows fail the import unless
@@ -82,7 +88,7 @@ export function UploadDialog({ onClose, onImported }: Props) {
           <button type="button" className="btn" onClick={onClose}>
             Cancel
           </button>
-          <button type="button" className="btn primary" disabled={!file || busy !== null || (error !== null && !preview)} onClick={submit} data-testid="upload-submit">
+          <button type="button" className="btn primary" disabled={!file || busy !== null || (error !== null && !preview) || needsSkip} onClick={submit} data-testid="upload-submit">
             Import
           </button>
         </>
@@ -110,7 +116,7 @@ export function UploadDialog({ onClose, onImported }: Props) {
           <b>{file ? file.name : 'Drop a CSV here, or click to choose'}</b>
         </div>
         <div className="faint">
-          {file ? `${(file.size / 1024).toFixed(0)} KB` : `OHLCV with a time column; common exports (Yahoo, ISO dates, epoch, newest-first) are recognised. Max ${MAX_MB} MB.`}
+          {file ? formatBytes(file.size) : `OHLCV with a time column; common exports (Yahoo, ISO dates, epoch, newest-first) are recognised. Max ${MAX_MB} MB.`}
         </div>
         <input ref={input} type="file" accept=".csv,.txt,.tsv,text/csv" hidden data-testid="upload-input" onChange={(e) => void choose(e.target.files?.[0])} />
       </div>

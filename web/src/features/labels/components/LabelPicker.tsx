@@ -6,34 +6,41 @@ interface Props {
   labels: Label[];
   range: { start: number; end: number };
   timeframe: string | null;
+  /** The selection on screen (px in the chart area), to place the menu beside it. */
+  anchor: { x0: number; x1: number; width: number } | null;
   onPick: (label: Label) => void;
   onCancel: () => void;
 }
 
-/** Shown for a pending selection: pick a label by click or by its hotkey (1–9). */
-export function LabelPicker({ labels, range, timeframe, onPick, onCancel }: Props) {
+const MENU_WIDTH = 230;
+
+/** Shown for a pending selection, beside it: pick a label by click or by its hotkey (1–9). */
+export function LabelPicker({ labels, range, timeframe, anchor, onPick, onCancel }: Props) {
   const single = range.start === range.end;
+  let left = 16;
+  if (anchor) {
+    const right = anchor.x1 + 10;
+    left = right + MENU_WIDTH < anchor.width ? right : Math.max(8, anchor.x0 - 10 - MENU_WIDTH);
+  }
   return (
-    <div className="label-picker" data-testid="label-picker" role="dialog" aria-label="Label the selection">
+    <div className="label-picker" style={{ left, width: MENU_WIDTH }} data-testid="label-picker" role="dialog" aria-label="Label the selection">
       <header>
-        <strong>Label selection</strong>
-        <span className="mono">
-          {formatTime(range.start, timeframe)}
-          {single ? '' : ` → ${formatTime(range.end, timeframe)}`}
-        </span>
-        <span className="grow" />
-        <span>
-          press <kbd>1</kbd>–<kbd>9</kbd> · <kbd>Esc</kbd> cancels
-        </span>
-        <button type="button" className="btn ghost small" onClick={onCancel} aria-label="Cancel selection">
+        <div>
+          <strong>Label as…</strong>
+          <div className="mono faint">
+            {formatTime(range.start, timeframe)}
+            {single ? '' : ` → ${formatTime(range.end, timeframe)}`}
+          </div>
+        </div>
+        <button type="button" className="btn ghost small" onClick={onCancel} aria-label="Cancel selection" title="Cancel (Esc)">
           ✕
         </button>
       </header>
-      <div className="labels">
+      <div className="labels" role="menu">
         {labels.map((l) => (
-          <button key={l.id} type="button" className="label-option" style={{ ['--c' as string]: l.color }} onClick={() => onPick(l)} title={l.description}>
+          <button key={l.id} type="button" role="menuitem" className="label-option" style={{ ['--c' as string]: l.color }} onClick={() => onPick(l)} title={l.description}>
             <span className="swatch" />
-            {l.name}
+            <span className="name">{l.name}</span>
             {l.hotkey ? <kbd>{l.hotkey}</kbd> : null}
           </button>
         ))}

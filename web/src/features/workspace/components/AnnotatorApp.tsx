@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore
 import { formatCount } from '@/shared/format';
 import { useResource } from '@/shared/useResource';
 import { ToastStack, useToasts } from '@/shared/ui/Toasts';
+import { UserIcon } from '@/shared/ui/icons';
 import { CandleChart } from '@/features/chart/components/CandleChart';
 import { ChartToolbar } from '@/features/chart/components/ChartToolbar';
 import { OhlcvLegend, type OhlcvLegendHandle } from '@/features/chart/components/OhlcvLegend';
@@ -390,7 +391,7 @@ export function AnnotatorApp() {
           Import / Export
         </button>
         <button type="button" className="btn ghost" onClick={() => setDialog('settings')} title="Settings" data-testid="open-settings">
-          {annotator ? <span className="chip strong">👤 {annotator}</span> : <span className="chip warn-text">Set your name</span>}
+          {annotator ? <span className="chip strong"><UserIcon /> {annotator}</span> : <span className="chip warn-text">Set your name</span>}
         </button>
         <button type="button" className="btn ghost icon" onClick={() => setDialog('help')} title="Keyboard shortcuts (?)" aria-label="Help">
           ?
@@ -412,7 +413,9 @@ export function AnnotatorApp() {
           onTogglePan={() => setPanMode((v) => !v)}
           onToggleTalib={() => setShowTalib((v) => !v)}
         />
-        {pending ? <LabelPicker labels={pickerLabels} range={pending} timeframe={timeframe} onPick={labelWith} onCancel={() => setPending(null)} /> : null}
+        {pending ? (
+          <LabelPicker labels={pickerLabels} range={pending} timeframe={timeframe} anchor={controller?.screenRangeOf(pending.start, pending.end) ?? null} onPick={labelWith} onCancel={() => setPending(null)} />
+        ) : null}
         {chartLoading ? <div className="chart-loading">Loading candles…</div> : null}
         {chartError ? <div className="chart-loading error-text">{chartError}</div> : null}
         {!dataset && datasets.data && datasets.data.length === 0 ? (
