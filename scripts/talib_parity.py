@@ -66,11 +66,12 @@ def feature_reference(o, h, l, c, v, ref, lags):
     body_abs = np.abs(c - o)
     z = np.full(n, np.nan)
     rel = np.full(n, np.nan)
-    for t in range(19, n):
-        w = v[t - 19:t + 1]
-        z[t] = ratio(np.array([v[t] - w.mean()]), np.array([w.std()]))[0]
-    for t in range(10, n):
-        rel[t] = ratio(np.array([body_abs[t]]), np.array([body_abs[t - 10:t].mean()]))[0]
+    if n >= 20:
+        w = np.lib.stride_tricks.sliding_window_view(v, 20)  # window ending at t = 19..n-1
+        z[19:] = ratio(v[19:] - w.mean(axis=1), w.std(axis=1))
+    if n > 10:
+        prev10 = np.lib.stride_tricks.sliding_window_view(body_abs[:-1], 10)  # the 10 before t
+        rel[10:] = ratio(body_abs[10:], prev10.mean(axis=1))
     with np.errstate(divide="ignore", invalid="ignore"):
         log_ret = np.log(c / prev_close)
     geometry = {

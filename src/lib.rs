@@ -18,6 +18,12 @@ use napi::Env;
 use napi_derive::napi;
 use tasks::EngineTask;
 
+/// Feature frames are hundreds of multi-megabyte columns; glibc hands such blocks back to the OS
+/// on every free and page-faults them in again on the next call, which cost more than the
+/// computation itself (bench/features). mimalloc keeps and reuses them.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Parses an optional JS options object into a core options type (unknown keys are errors).
 fn parse_options<T: serde::de::DeserializeOwned + Default>(what: &str, value: Option<serde_json::Value>) -> engine::Result<T> {
     match value {

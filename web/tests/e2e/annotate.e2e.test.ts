@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dragAcrossChart, launchBrowser, openApp, screenshot, waitForChart, waitSaved } from './browser';
+import { syntheticCsv } from '../support/syntheticCsv';
 import { startServer, tempDbPath, type RunningServer } from './server';
 
 /**
@@ -171,5 +172,88 @@ describe('annotating in the browser', () => {
     await page.keyboard.press('t');
     await expect.poll(() => page.locator('[data-testid="toggle-talib"]').getAttribute('aria-pressed')).toBe('false');
     await page.keyboard.press('t');
+  });
+  it('click the first candle, Shift+click the last: the range is selected; Esc cancels', async () => {
+    await page.locator('[data-testid="tab-spans"]').click();
+    const box = (await page.locator('[data-testid="chart"]').boundingBox())!;
+    const y = box.y + box.height * 0.2;
+    await page.mouse.click(box.x + (box.width - 70) * 0.1, y);
+    await page.waitForSelector('[data-testid="label-picker"]');
+    expect(await page.locator('[data-testid="label-picker"]').innerText()).not.toMatch(/→/); // one candle
+    await page.keyboard.down('Shift');
+    await page.mouse.click(box.x + (box.width - 70) * 0.2, y);
+    await page.keyboard.up('Shift');
+    await expect.poll(() => page.locator('[data-testid="label-picker"]').innerText()).toMatch(/\d{4}-\d\d-\d\d → \d{4}-\d\d-\d\d/);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid="label-picker"]', { state: 'detached' });
+  });
+
+  it('deleting a label in use asks what to do with its spans (reassign)', async () => {
+    const doji = labels.find((l) => l.name === 'doji')!;
+    const bullFlag = labels.find((l) => l.name === 'bull flag')!;
+    await page.locator('[data-testid="open-labels"]').click();
+    await page.locator('[data-testid="label-row-doji"] button', { hasText: 'Delete' }).click();
+    await page.waitForSelector('[data-testid="delete-label-dialog"]');
+    expect(await page.locator('[data-testid="delete-label-dialog"]').innerText()).toMatch(/\d+ spans? uses? .doji./);
+    await page.locator('[data-testid="delete-label-dialog"] select').selectOption(String(bullFlag.id));
+    await screenshot(page, '07b-delete-label-in-use');
+    await page.locator('[data-testid="confirm-delete-label"]').click();
+    await page.waitForSelector('[data-testid="delete-label-dialog"]', { state: 'detached' });
+    await expect.poll(() => page.locator('[data-testid="label-manager"] [data-testid="label-row-doji"]').count()).toBe(0);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid="label-manager"]', { state: 'detached' });
+    const human = (await spans()).filter((s) => s.source === 'human');
+    expect(human.map((s) => s.labelId)).toEqual([bullFlag.id]);
+    expect((await spans()).some((s) => s.labelId === doji.id)).toBe(false);
+    await expect.poll(() => page.locator('[data-testid="span-row"]').first().innerText()).toMatch(/bull flag/);
+  });
+
+  it('uploads a CSV with an invalid row: rejected rows are listed, skipping imports the rest', async () => {
+    const rows = ['Date,Open,High,Low,Close,Volume'];
+    for (let i = 0; i < 30; i++) {
+      const d = new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10);
+      rows.push(i === 7 ? `${d},10,9,11,10,100` : `${d},${10 + i},${11 + i},${9 + i},${10.5 + i},${1000 + i}`);
+    }
+    await page.locator('[data-testid="open-upload"]').click();
+    await page.locator('[data-testid="upload-input"]').setInputFiles({ name: 'eurusd_daily.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n') + '\n') });
+    await page.waitForSelector('[data-testid="rejected-rows"]');
+    expect(await page.locator('[data-testid="rejected-rows"] tbody tr').count()).toBe(1);
+    expect(await page.locator('[data-testid="rejected-rows"] tbody').innerText()).toMatch(/^9\b/);
+    expect(await page.locator('[data-testid="upload-submit"]').isDisabled()).toBe(true);
+    await screenshot(page, '08-upload-rejected-rows');
+    await page.locator('[data-testid="skip-invalid"]').check();
+    await page.locator('[data-testid="upload-submit"]').click();
+    await page.waitForSelector('[data-testid="upload-dialog"]', { state: 'detached' });
+    const datasets = (await api<{ datasets: Array<{ id: number; name: string; candleCount: number; importReport: { rejectedCount: number } }> }>('/api/datasets')).datasets;
+    const uploaded = datasets.find((d) => d.name === 'eurusd_daily')!;
+    expect(uploaded).toMatchObject({ candleCount: 29, importReport: { rejectedCount: 1 } });
+    await expect.poll(() => page.locator('[data-testid="dataset-picker"]').inputValue()).toBe(String(uploaded.id));
+    await waitForChart(page);
+  });
+
+  it('opens a 100,000-candle dataset smoothly: aggregated overview, raw candles when zoomed in', async () => {
+    const up = await fetch(`${server.url}/api/datasets?name=synthetic%20100k&symbol=SYN`, { method: 'POST', body: syntheticCsv(100_000) });
+    expect(up.status).toBe(201);
+    const { datasets } = (await up.json()) as { datasets: Array<{ id: number }> };
+    const t0 = Date.now();
+    await page.goto(`${server.url}/?dataset=${datasets[0].id}`);
+    await waitForChart(page);
+    const openMs = Date.now() - t0;
+    console.log(`100k-candle dataset opened in ${openMs} ms`);
+    expect(openMs).toBeLessThan(8000);
+    const info = () => page.locator('[data-testid="view-info"]').innerText();
+    await page.keyboard.press('f');
+    await expect.poll(info).toMatch(/^100,000 candles in view.*aggregate/);
+    await screenshot(page, '09-100k-candles-overview');
+    for (let i = 0; i < 40 && /aggregate/.test(await info()); i++) {
+      await page.keyboard.press('+');
+      await page.waitForTimeout(40);
+    }
+    await expect.poll(info, { timeout: 10_000 }).not.toMatch(/aggregate/);
+    const t1 = Date.now();
+    for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowLeft');
+    await expect.poll(info).not.toMatch(/aggregate/);
+    console.log(`10 keyboard pans in ${Date.now() - t1} ms`);
+    await screenshot(page, '10-100k-candles-zoomed-raw');
   });
 });

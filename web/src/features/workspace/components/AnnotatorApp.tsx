@@ -250,6 +250,7 @@ export function AnnotatorApp() {
     onSpanClick: (id, layer) => {
       setSelectedId(id);
       setPending(null);
+      setTab('spans');
       if (layer === 'talib') setShowTalib(true);
     },
     onResizeSpan: (id, range) => {
@@ -313,7 +314,10 @@ export function AnnotatorApp() {
           else setSelectedId(null);
           break;
         case 'note':
-          if (s.selectedSpan) inspectorRef.current?.focusNote();
+          if (s.selectedSpan) {
+            setTab('spans');
+            setTimeout(() => inspectorRef.current?.focusNote(), 0);
+          }
           break;
         case 'prev-span':
           s.stepSpan(-1);
@@ -452,7 +456,7 @@ export function AnnotatorApp() {
               onError={(m) => toast('error', m)}
             />
           ) : null}
-          {selectedSpan ? (
+          {selectedSpan && tab === 'spans' ? (
             <SpanInspector
               ref={inspectorRef}
               key={selectedSpan.id}
