@@ -19,8 +19,13 @@ export function LabelPicker({ labels, range, timeframe, anchor, onPick, onCancel
   const single = range.start === range.end;
   let left = 16;
   if (anchor) {
+    // A single clicked candle is usually the FIRST of a range (Shift+click the last, to its
+    // right): keep the right side free then. A finished range gets the menu on its right.
     const right = anchor.x1 + 10;
-    left = right + MENU_WIDTH < anchor.width ? right : Math.max(8, anchor.x0 - 10 - MENU_WIDTH);
+    const leftSide = anchor.x0 - 10 - MENU_WIDTH;
+    const fitsRight = right + MENU_WIDTH < anchor.width;
+    const fitsLeft = leftSide >= 8;
+    left = single ? (fitsLeft ? leftSide : fitsRight ? right : 8) : fitsRight ? right : fitsLeft ? leftSide : 8;
   }
   return (
     <div className="label-picker" style={{ left, width: MENU_WIDTH }} data-testid="label-picker" role="dialog" aria-label="Label the selection">
