@@ -4,29 +4,9 @@ use engine::features::{compute_features, FeatureConfig, Selection};
 use engine::Candles;
 use std::time::Instant;
 
-fn walk(n: usize) -> Candles {
-    let mut state = 42u64;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state % 10_000) as f64 / 10_000.0
-    };
-    let mut c = Candles::with_capacity(n);
-    let mut close: f64 = 100.0;
-    for i in 0..n {
-        let open = close * (1.0 + (next() - 0.5) * 0.01);
-        close = open * (1.0 + (next() - 0.5) * 0.03);
-        let high = open.max(close) * (1.0 + next() * 0.01);
-        let low = open.min(close) * (1.0 - next() * 0.01);
-        c.push(i as f64 * 60_000.0, open, high, low, close, (next() * 1e6).round());
-    }
-    c
-}
-
 fn main() {
     let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
-    let c = walk(n);
+    let c = Candles::random_walk(n, 42);
     per_pattern(&c);
     let off = || FeatureConfig { geometry: Selection::All(false), indicators: Selection::All(false), patterns: Selection::All(false), lags: 0 };
     let groups = [

@@ -87,6 +87,28 @@ impl Candles {
         }
     }
 
+    /// A deterministic random walk with a realistic OHLCV shape (xorshift; one candle a minute),
+    /// for tests, examples and benchmarks that need more candles than the samples have.
+    pub fn random_walk(n: usize, seed: u64) -> Candles {
+        let mut state = seed.max(1);
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % 10_000) as f64 / 10_000.0
+        };
+        let mut c = Candles::with_capacity(n);
+        let mut close: f64 = 100.0;
+        for i in 0..n {
+            let open = close * (1.0 + (next() - 0.5) * 0.01);
+            close = open * (1.0 + (next() - 0.5) * 0.03);
+            let high = open.max(close) * (1.0 + next() * 0.01);
+            let low = open.min(close) * (1.0 - next() * 0.01);
+            c.push(i as f64 * 60_000.0, open, high, low, close, (next() * 1e6).round());
+        }
+        c
+    }
+
     /// Checks equal lengths, finite values, high/low bounds, volume >= 0 and strictly increasing
     /// time. The error names the first offending index.
     pub fn validate(&self) -> Result<()> {

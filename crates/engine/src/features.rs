@@ -399,25 +399,8 @@ fn indicator_group_columns(group: &str, c: &Candles, atr: &[f64]) -> Result<Vec<
 mod tests {
     use super::*;
 
-    /// A deterministic random walk with realistic OHLCV shape.
-    pub(crate) fn walk(n: usize, seed: u64) -> Candles {
-        let mut state = seed;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % 10_000) as f64 / 10_000.0
-        };
-        let mut c = Candles::with_capacity(n);
-        let mut close: f64 = 100.0;
-        for i in 0..n {
-            let open = close * (1.0 + (next() - 0.5) * 0.01);
-            close = open * (1.0 + (next() - 0.5) * 0.03);
-            let high = open.max(close) * (1.0 + next() * 0.01);
-            let low = open.min(close) * (1.0 - next() * 0.01);
-            c.push(i as f64 * 86_400_000.0, open, high, low, close, (next() * 1e6).round());
-        }
-        c
+    fn walk(n: usize, seed: u64) -> Candles {
+        Candles::random_walk(n, seed)
     }
 
     #[test]

@@ -131,3 +131,113 @@ export function listPatterns(): PatternInfo[] {
 export function autoLabel(candles: CandleColumns, options?: AutoLabelOptions): Promise<AutoLabelResult> {
   return engine.autoLabel(candles, compact(options));
 }
+
+// ── Inference and the model registry (predict / predictBatch / modelInfo / listModels / promote) ──
+
+export interface PredictOptions {
+  /** A version ('v0003', '3') or alias ('champion', 'latest'); 'champion' by default. */
+  model?: string;
+  minConfidence?: number;
+  labels?: string[];
+  perCandle?: boolean;
+  minLength?: number;
+  /** The model registry folder. */
+  registry?: string;
+}
+export interface ModelRef {
+  name: string;
+  version: string;
+  type: 'lightgbm' | 'xgboost' | 'random_forest';
+  trainedAt: string;
+}
+export interface PredictedSpan {
+  start: number;
+  end: number;
+  startTime: number;
+  endTime: number;
+  label: string;
+  confidence: number;
+}
+export interface Prediction {
+  spans: PredictedSpan[];
+  perCandle?: { classNames: string[]; probabilities: Array<number[] | null>; entropy: Array<number | null>; margin: Array<number | null> };
+  model: ModelRef;
+}
+export interface MetricsSummary {
+  validationMacroF1: number;
+  validationSpanF1: number;
+  testMacroF1?: number | null;
+  testSpanF1?: number | null;
+  testBaselineMacroF1?: number | null;
+}
+export interface ModelInfo extends Omit<ModelRef, 'trainedAt'> {
+  aliases: string[];
+  trainedAt: string;
+  labels: string[];
+  classNames: string[];
+  featureNames: string[];
+  minCandles: number;
+  summary: MetricsSummary;
+  metrics: Record<string, unknown>;
+  plots: string[];
+  gitCommit: string | null;
+  configHash: string;
+  dataHash: string;
+}
+export interface ModelVersionSummary {
+  version: string;
+  type: string;
+  aliases: string[];
+  trainedAt: string;
+  labels: string[];
+  summary: MetricsSummary;
+}
+export interface PredictRequest {
+  candles: CandleColumns;
+  options?: PredictOptions;
+}
+export type BatchItemResult = Prediction | { error: { code: string; message: string } };
+export interface TrainOutcome {
+  version: string;
+  modelType: string;
+  metrics: MetricsSummary;
+  championMoved: boolean;
+  champion: string | null;
+  [key: string]: unknown;
+}
+
+interface InferenceBinding {
+  predict(candles: CandleColumns, options?: PredictOptions): Promise<Prediction>;
+  predictBatch(requests: PredictRequest[]): Promise<BatchItemResult[]>;
+  modelInfo(versionOrAlias?: string, registry?: string): Promise<ModelInfo>;
+  listModels(registry?: string): Promise<ModelVersionSummary[]>;
+  promote(version: string, registry?: string): Promise<ModelVersionSummary>;
+  train(config: { config: Record<string, unknown>; rootDir?: string } | { configPath: string }): Promise<TrainOutcome>;
+}
+const inference = addon as unknown as InferenceBinding;
+
+export function predict(candles: CandleColumns, options?: PredictOptions): Promise<Prediction> {
+  return inference.predict(candles, compact(options));
+}
+
+/** Each item resolves to a prediction or `{ error: { code, message } }`; one bad item does not fail the rest. */
+export function predictBatch(requests: PredictRequest[]): Promise<BatchItemResult[]> {
+  return inference.predictBatch(requests.map((r) => ({ candles: r.candles, options: compact(r.options) })));
+}
+
+export function modelInfo(versionOrAlias?: string, registry?: string): Promise<ModelInfo> {
+  return inference.modelInfo(versionOrAlias, registry);
+}
+
+export function listModels(registry?: string): Promise<ModelVersionSummary[]> {
+  return inference.listModels(registry);
+}
+
+export function promote(version: string, registry?: string): Promise<ModelVersionSummary> {
+  return inference.promote(version, registry);
+}
+
+/** Trains a registry version from a pipeline config (used by tests and tooling, not by routes). */
+export function train(config: { config: Record<string, unknown>; rootDir?: string } | { configPath: string }): Promise<TrainOutcome> {
+  return inference.train(config);
+}

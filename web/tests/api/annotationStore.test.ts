@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as datasetsRoute from '@/app/api/datasets/route';
 import * as labelsRoute from '@/app/api/labels/route';
+import * as labelRoute from '@/app/api/labels/[id]/route';
 import * as annotationsRoute from '@/app/api/annotations/route';
 import { AnnotationStore, type Notice } from '@/features/annotations/lib/annotationStore';
 import { call, useTempDatabase } from '../support/routeHarness';
@@ -122,6 +123,22 @@ describe('AnnotationStore (a tab) against the API', () => {
     await a.store.flush();
     expect((await serverSpans()).find((s) => s.id === id)).toMatchObject({ labelId: labels.hammer, note: 'second try' });
     expect(a.notices.some((n) => /Cannot undo/.test(n.message))).toBe(true);
+  });
+
+  it('a span deleted for good elsewhere (its label deleted with its spans) disappears here with a notice', async () => {
+    const a = tab('nia');
+    const b = tab('oli');
+    const created = await call(labelsRoute.POST, 'POST', '/api/labels', { body: { name: 'temporary', color: '#123456' } });
+    const temporary = created.body.label.id as number;
+    await a.store.load(datasetId);
+    const id = a.store.create({ labelId: temporary, start: day(37), end: day(38) });
+    await a.store.flush();
+    await b.store.load(datasetId);
+    await call(labelRoute.DELETE, 'DELETE', `/api/labels/${temporary}?spans=delete`, { params: { id: String(temporary) } });
+    b.store.update(id, { note: 'lost?' }, 'Edit note');
+    await b.store.flush();
+    expect(b.store.getSnapshot().byId.has(id)).toBe(false);
+    expect(b.notices).toEqual([{ kind: 'warning', message: expect.stringMatching(/Edit note: not saved.*deleted elsewhere/) }]);
   });
 
   it('retries while the server is unreachable, then saves', async () => {

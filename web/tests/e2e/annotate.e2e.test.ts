@@ -177,13 +177,13 @@ describe('annotating in the browser', () => {
     await page.locator('[data-testid="tab-spans"]').click();
     const box = (await page.locator('[data-testid="chart"]').boundingBox())!;
     const y = box.y + box.height * 0.2;
-    await page.mouse.click(box.x + (box.width - 70) * 0.45, y);
-    await page.waitForSelector('[data-testid="label-picker"]');
-    expect(await page.locator('[data-testid="label-picker"]').innerText()).not.toMatch(/→/); // one candle
+    await page.mouse.click(box.x + (box.width - 70) * 0.1, y);
+    await page.waitForSelector('[data-testid="label-picker"][data-compact="true"]'); // one candle: a slim bar
     await page.keyboard.down('Shift');
-    await page.mouse.click(box.x + (box.width - 70) * 0.6, y);
+    await page.mouse.click(box.x + (box.width - 70) * 0.25, y);
     await page.keyboard.up('Shift');
     await expect.poll(() => page.locator('[data-testid="label-picker"]').innerText()).toMatch(/\d{4}-\d\d-\d\d → \d{4}-\d\d-\d\d/);
+    await screenshot(page, '07a-shift-click-range');
     await page.keyboard.press('Escape');
     await page.waitForSelector('[data-testid="label-picker"]', { state: 'detached' });
   });

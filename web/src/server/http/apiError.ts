@@ -12,6 +12,7 @@ export class ApiError extends Error {
 }
 
 export const badRequest = (code: string, message: string, details?: unknown) => new ApiError(400, code, message, details);
-export const notFound = (what: string, id: unknown) => new ApiError(404, 'NOT_FOUND', `${what} ${String(id)} does not exist.`);
+export const notFound = (what: string, id: unknown) =>
+  new ApiError(404, 'NOT_FOUND', `${what} ${String(id)} does not exist.`, { resource: what.toLowerCase(), id });
 export const conflict = (code: string, message: string, details?: unknown) => new ApiError(409, code, message, details);
 export const tooLarge = (message: string) => new ApiError(413, 'PAYLOAD_TOO_LARGE', message);

@@ -412,6 +412,13 @@ export class AnnotationStore {
           write.onRejected(error);
           this.setError('A span was changed in another tab; it was reloaded.');
           this.notify({ kind: 'warning', message: `${write.description}: not saved. ${error.message}` });
+        } else if (error.code === 'NOT_FOUND' && (error.details as { resource?: string } | undefined)?.resource === 'annotation' && write.ids.length === 1) {
+          // The span was removed elsewhere for good (e.g. its label was deleted with its spans).
+          const [id] = write.ids;
+          this.staleIds.add(id);
+          this.spans.delete(id);
+          this.setError('A span was deleted elsewhere; it was removed here.');
+          this.notify({ kind: 'warning', message: `${write.description}: not saved. This span was deleted elsewhere (another tab or person).` });
         } else if (error.code === 'ID_TAKEN') {
           // A create whose answer was lost (retried after a dropped connection): it is stored.
           this.status = 'saved';
