@@ -163,9 +163,11 @@ mod tests {
         three().validate().unwrap();
     }
 
+    type Mutation = Box<dyn Fn(&mut Candles)>;
+
     #[test]
     fn each_rule_names_the_index() {
-        let cases: Vec<(Box<dyn Fn(&mut Candles)>, &str)> = vec![
+        let cases: Vec<(Mutation, &str)> = vec![
             (Box::new(|c| c.close[1] = f64::NAN), "index 1"),
             (Box::new(|c| c.high[2] = 10.9), "index 2"),
             (Box::new(|c| c.low[0] = 10.2), "index 0"),

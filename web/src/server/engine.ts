@@ -241,3 +241,33 @@ export function promote(version: string, registry?: string): Promise<ModelVersio
 export function train(config: { config: Record<string, unknown>; rootDir?: string } | { configPath: string }): Promise<TrainOutcome> {
   return inference.train(config);
 }
+
+// ── Training with progress and cancellation (the training job service) ──
+
+export interface TrainProgress {
+  stage: string;
+  fraction: number;
+}
+/** Stops a training run at the engine's next check (between stages and boosting rounds): `CANCELLED`. */
+export interface CancelToken {
+  cancel(): void;
+  readonly cancelled: boolean;
+}
+interface TrainingBinding {
+  train(config: { config: Record<string, unknown>; rootDir?: string }, onProgress?: (p: TrainProgress) => void, cancel?: CancelToken): Promise<TrainOutcome>;
+  CancelToken: new () => CancelToken;
+}
+const training = addon as unknown as TrainingBinding;
+
+export function createCancelToken(): CancelToken {
+  return new training.CancelToken();
+}
+
+/** Trains off the JS thread; `onProgress` gets (stage, overall fraction 0..1); cancel via the token. */
+export function trainWithProgress(
+  config: { config: Record<string, unknown>; rootDir?: string },
+  onProgress: (p: TrainProgress) => void,
+  cancel: CancelToken,
+): Promise<TrainOutcome> {
+  return training.train(config, onProgress, cancel);
+}

@@ -158,6 +158,8 @@ describe('POST /api/predict', () => {
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
     }
+    expect((await predict({ candles: { time: [1] } })).body.error.message).toContain('candles.open');
+    expect((await predict({ datasetId: 'x' })).body.error.message).toContain('datasetId');
     const notJson = await call(predictRoute.POST, 'POST', '/api/predict', { raw: '{"candles":', headers: { 'content-type': 'application/json' } });
     expect(notJson.status).toBe(400);
     expect(notJson.body.error.code).toBe('INVALID_JSON');

@@ -36,8 +36,17 @@ const byDataset = z
   .strict()
   .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { message: 'from must be <= to', path: ['from'] });
 
-/** `POST /api/predict`: candles as JSON columns, or a stored dataset (optionally a time range of it). */
-export const predictBodySchema = z.union([byCandles, byDataset]);
+/**
+ * `POST /api/predict`: candles as JSON columns, or a stored dataset (optionally a time range of it).
+ * The form is picked by the presence of `candles`, so errors name the fields of that form.
+ */
+export const predictBodySchema = z.unknown().transform((value, ctx): z.infer<typeof byCandles> | z.infer<typeof byDataset> => {
+  const schema = typeof value === 'object' && value !== null && 'candles' in value ? byCandles : byDataset;
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path, input: value });
+  return z.NEVER;
+});
 
 export const predictBatchBodySchema = z
   .object({ requests: z.array(predictBodySchema).min(1).max(MAX_BATCH_ITEMS) })

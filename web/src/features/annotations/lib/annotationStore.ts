@@ -1,5 +1,5 @@
 import { ApiRequestError, apiRequest, type Fetcher } from '@/shared/apiClient';
-import { stateOf, type Annotation, type AnnotationChange, type Direction, type Source } from '../types';
+import { stateOf, type Annotation, type AnnotationChange, type Direction, type Kind, type Source } from '../types';
 
 export type SaveStatus = 'idle' | 'saving' | 'saved' | 'error';
 
@@ -38,6 +38,8 @@ export interface NewSpan {
   start: number;
   end: number;
   source?: Source;
+  /** 'negative': a dismissed model prediction (stored for training, not drawn). */
+  kind?: Kind;
   note?: string | null;
   direction?: Direction | null;
 }
@@ -204,7 +206,7 @@ export class AnnotationStore {
       labelId: input.labelId,
       start: input.start,
       end: input.end,
-      kind: 'positive',
+      kind: input.kind ?? 'positive',
       source: input.source ?? 'human',
       annotator,
       direction: input.direction ?? null,
@@ -222,7 +224,7 @@ export class AnnotationStore {
         path: '/api/annotations',
         init: {
           method: 'POST',
-          body: JSON.stringify({ id, datasetId, labelId: input.labelId, start: input.start, end: input.end, source: optimistic.source, note: optimistic.note, direction: optimistic.direction, annotator }),
+          body: JSON.stringify({ id, datasetId, labelId: input.labelId, start: input.start, end: input.end, kind: optimistic.kind, source: optimistic.source, note: optimistic.note, direction: optimistic.direction, annotator }),
         },
       }),
       onSuccess: (body) => this.commit(description, (body as WriteResponse).changes),

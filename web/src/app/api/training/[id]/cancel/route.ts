@@ -1,0 +1,12 @@
+import { json, readParams, route } from '@/server/http/handler';
+import { jobIdParams } from '@/features/training/schemas';
+import { cancelJob } from '@/features/training/server/trainingJobs';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+/** Asks a running job to stop at the engine's next check; it ends as `cancelled`, publishing nothing. */
+export const POST = route<'id'>(async (_request, context) => {
+  const { id } = await readParams(context, jobIdParams);
+  return json({ job: cancelJob(id) }, 202);
+});

@@ -1,0 +1,16 @@
+import { getDb } from '@/server/db/database';
+import { json, readJson, route } from '@/server/http/handler';
+import { trainingStartSchema } from '@/features/training/schemas';
+import { listJobs, startJob } from '@/features/training/server/trainingJobs';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+/** Training jobs of this server process, newest first. */
+export const GET = route(async () => json({ jobs: listJobs() }));
+
+/** Starts training on the current spans: `{ preset: 'fast' | 'standard', datasetId?, includeTalib? }` → 202 + job. */
+export const POST = route(async (request) => {
+  const body = await readJson(request, trainingStartSchema, 64 * 1024);
+  return json({ job: startJob(getDb(), body) }, 202);
+});

@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as datasetsRoute from '@/app/api/datasets/route';
+import * as annotationsRoute from '@/app/api/annotations/route';
+import * as labelsRoute from '@/app/api/labels/route';
+import * as trainingRoute from '@/app/api/training/route';
+import * as jobRoute from '@/app/api/training/[id]/route';
+import * as cancelRoute from '@/app/api/training/[id]/cancel/route';
+import * as promoteRoute from '@/app/api/training/promote/route';
+import * as plotRoute from '@/app/api/model-plot/route';
+import * as modelsRoute from '@/app/api/models/route';
+import * as infoRoute from '@/app/api/model/info/route';
+import { waitForJob } from '@/features/training/server/trainingJobs';
+import { call, sampleBytes, useTempDatabase } from '../support/routeHarness';
+
+const env = useTempDatabase();
+const registry = fs.mkdtempSync(path.join(os.tmpdir(), 'candle-train-models-'));
+const previousModelsDir = process.env.CANDLE_MODELS_DIR;
+let datasetId: number;
+
+beforeAll(async () => {
+  process.env.CANDLE_MODELS_DIR = registry;
+  datasetId = (await call(datasetsRoute.POST, 'POST', '/api/datasets?name=AAPL&symbol=AAPL&onInvalidRow=skip', { raw: sampleBytes('aapl_daily.csv') })).body.datasets[0].id;
+  const labels = (await call(labelsRoute.GET, 'GET', '/api/labels')).body.labels as Array<{ id: number; name: string }>;
+  const bullFlag = labels.find((l) => l.name === 'bull flag')!;
+  const doji = labels.find((l) => l.name === 'doji')!;
+  const candles = (await call((await import('@/app/api/datasets/[id]/candles/route')).GET, 'GET', `/api/datasets/${datasetId}/candles`, { params: { id: String(datasetId) } })).body.candles.time as number[];
+  // Human spans (a label TA-Lib does not know), and a negative (a dismissed prediction).
+  for (let i = 0; i < 3; i++) {
+    const s = 400 + i * 300;
+    const r = await call(annotationsRoute.POST, 'POST', '/api/annotations', { body: { datasetId, labelId: bullFlag.id, start: candles[s], end: candles[s + 6], annotator: 'test' } });
+    expect(r.status).toBe(201);
+  }
+  const neg = await call(annotationsRoute.POST, 'POST', '/api/annotations', { body: { datasetId, labelId: doji.id, start: candles[2000], end: candles[2000], kind: 'negative', source: 'model-corrected', annotator: 'test' } });
+  expect(neg.status).toBe(201);
+}, 120_000);
+
+afterAll(() => {
+  env.cleanup();
+  fs.rmSync(registry, { recursive: true, force: true });
+  if (previousModelsDir === undefined) delete process.env.CANDLE_MODELS_DIR;
+  else process.env.CANDLE_MODELS_DIR = previousModelsDir;
+});
+
+const start = (body: unknown) => call(trainingRoute.POST, 'POST', '/api/training', { body });
+const getJob = (id: string) => call(jobRoute.GET, 'GET', `/api/training/${id}`, { params: { id } });
+
+describe('training jobs', () => {
+  let first: string;
+
+  it('rejects an unknown preset (400) and an unknown dataset (404)', async () => {
+    expect((await start({ preset: 'huge' })).status).toBe(400);
+    expect((await start({ preset: 'fast', datasetId: 9999 })).status).toBe(404);
+  });
+
+  it('start → progress → finish with metrics (human spans, negatives and TA-Lib labels)', async () => {
+    const res = await start({ preset: 'fast', datasetId });
+    expect(res.status).toBe(202);
+    expect(res.body.job).toMatchObject({ state: 'running', preset: 'fast', datasetIds: [datasetId], spans: { exported: 4, negatives: 1, dropped: 0 } });
+    const id = res.body.job.id as string;
+    // The server keeps answering while the engine trains.
+    const during = await getJob(id);
+    expect(during.status).toBe(200);
+    expect(['running', 'succeeded']).toContain(during.body.job.state);
+    expect((await start({ preset: 'fast', datasetId })).status).toBe(409);
+    const done = await waitForJob(id);
+    expect(done.error).toBeNull();
+    expect(done).toMatchObject({ state: 'succeeded', fraction: 1, stage: 'done' });
+    const final = (await getJob(id)).body.job;
+    expect(final.outcome.version).toMatch(/^v\d+$/);
+    expect(final.outcome.metrics.validationMacroF1).toBeGreaterThan(0);
+    first = final.outcome.version;
+    // The human-only label became a class of the model.
+    const info = await call(infoRoute.GET, 'GET', `/api/model/info?model=${first}`);
+    expect(info.body.labels).toContain('bull flag');
+    expect(info.body.labels).toContain('engulfing');
+  }, 180_000);
+
+  it('cancel → cancelled, nothing published', async () => {
+    const before = (await call(modelsRoute.GET, 'GET', '/api/models')).body.models.length;
+    const res = await start({ preset: 'standard', datasetId });
+    const id = res.body.job.id as string;
+    const c = await call(cancelRoute.POST, 'POST', `/api/training/${id}/cancel`, { params: { id } });
+    expect(c.status).toBe(202);
+    const done = await waitForJob(id);
+    expect(done.state).toBe('cancelled');
+    expect(done.error?.code).toBe('CANCELLED');
+    expect((await call(modelsRoute.GET, 'GET', '/api/models')).body.models.length).toBe(before);
+  }, 180_000);
+
+  it('promotes a version and serves its plots only from the registry', async () => {
+    const p = await call(promoteRoute.POST, 'POST', '/api/training/promote', { body: { version: first } });
+    expect(p.status).toBe(200);
+    expect(p.body.model.aliases).toContain('champion');
+    expect((await call(promoteRoute.POST, 'POST', '/api/training/promote', { body: { version: 'v9999' } })).status).toBe(404);
+    const info = await call(infoRoute.GET, 'GET', `/api/model/info?model=${first}`);
+    const confusion = (info.body.plots as string[]).find((n) => /confusion/.test(n))!;
+    expect(confusion).toBeTruthy();
+    const svg = await call(plotRoute.GET, 'GET', `/api/model-plot?model=${first}&name=${encodeURIComponent(confusion)}`);
+    expect(svg.status).toBe(200);
+    expect(svg.headers.get('content-type')).toBe('image/svg+xml');
+    expect(svg.text).toMatch(/<svg/);
+    expect((await call(plotRoute.GET, 'GET', `/api/model-plot?model=${first}&name=${encodeURIComponent('../../etc/passwd')}`)).status).toBe(400);
+    expect((await call(plotRoute.GET, 'GET', `/api/model-plot?model=${first}&name=nope.svg`)).status).toBe(404);
+  }, 60_000);
+});
