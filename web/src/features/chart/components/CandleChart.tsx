@@ -24,6 +24,7 @@ export function CandleChart({ onReady, callbacks }: CandleChartProps) {
       onSpanClick: (id, layer) => callbacksRef.current.onSpanClick?.(id, layer),
       onResizeSpan: (id, range) => callbacksRef.current.onResizeSpan?.(id, range),
       onVisibleWindow: (w) => callbacksRef.current.onVisibleWindow?.(w),
+      onOverlayClick: (id) => callbacksRef.current.onOverlayClick?.(id),
     };
     const controller = new ChartController(host, delegate);
     onReadyRef.current(controller);

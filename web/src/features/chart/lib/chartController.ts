@@ -7,6 +7,7 @@ import {
   createChart,
   type IChartApi,
   type ISeriesApi,
+  type ISeriesPrimitive,
   type LogicalRange,
   type MouseEventParams,
   type Time,
@@ -58,6 +59,15 @@ export interface ChartCallbacks {
   onSpanClick?(id: string, layer: SpanShape['layer']): void;
   onResizeSpan?(id: string, range: { start: number; end: number }): void;
   onVisibleWindow?(window: VisibleWindow): void;
+  /** A click on an overlay item (e.g. a model prediction) where no human span was hit. */
+  onOverlayClick?(id: string): void;
+}
+
+/** An extra layer drawn on the candle series (model predictions): gets the bars, hit-tests clicks, shows hover. */
+export interface ChartOverlay extends ISeriesPrimitive<Time> {
+  setBars(bars: ChartBars): void;
+  hitAt(x: number, y: number): string | null;
+  hover(x: number | null, y: number | null): void;
 }
 
 type Drag =
@@ -85,6 +95,7 @@ export class ChartController {
   private selectedId: string | null = null;
   private externalDraft: DraftRange | null = null;
   private readonly disposers: Array<() => void> = [];
+  private readonly overlays: ChartOverlay[] = [];
 
   constructor(
     private readonly container: HTMLElement,
@@ -146,7 +157,21 @@ export class ChartController {
     listen('pointermove', (e) => this.onPointerMove(e));
     listen('pointerup', (e) => this.onPointerUp(e));
     listen('pointercancel', () => this.cancelDrag());
-    listen('pointerleave', () => this.spansPrimitive.setHovered(null));
+    listen('pointerleave', () => {
+      this.spansPrimitive.setHovered(null);
+      for (const o of this.overlays) o.hover(null, null);
+    });
+  }
+
+  /** Attaches an overlay layer to the candle series (it is kept in sync with the bars). */
+  addOverlay(overlay: ChartOverlay): () => void {
+    this.candles.attachPrimitive(overlay);
+    overlay.setBars(this.bars);
+    this.overlays.push(overlay);
+    return () => {
+      this.overlays.splice(this.overlays.indexOf(overlay), 1);
+      this.candles.detachPrimitive(overlay);
+    };
   }
 
   destroy(): void {
@@ -177,6 +202,7 @@ export class ChartController {
     this.candles.setData(candleData);
     this.volume.setData(volumeData);
     this.spansPrimitive.setBars(bars);
+    for (const o of this.overlays) o.setBars(bars);
     if (keep) {
       this.chart.timeScale().setVisibleRange({ from: toChartTime(keep.from), to: toChartTime(keep.to) });
     } else if (n > 0) {
@@ -396,6 +422,7 @@ export class ChartController {
       if (this.panMode || this.spaceHeld) return;
       const edge = p.inPricePane ? this.spansPrimitive.edgeAt(p.x) : null;
       const hit = p.inPricePane && !edge ? this.spansPrimitive.spanAt(p.x, p.y) : null;
+      for (const o of this.overlays) o.hover(p.inPricePane ? p.x : null, p.y);
       this.container.dataset.cursor = edge ? 'resize' : hit ? 'pointer' : 'crosshair';
       this.spansPrimitive.setHovered(edge?.span.shape.id ?? hit?.shape.id ?? null);
       return;
@@ -436,9 +463,20 @@ export class ChartController {
       return;
     }
     this.lastClickBar = drag.current;
-    const hit = this.spansPrimitive.spanAt(p.x, p.y);
+    const overlayHit = p.y <= 12 ? this.overlayAt(p.x, p.y) : null;
+    const hit = overlayHit ? null : this.spansPrimitive.spanAt(p.x, p.y);
+    const overlayId = overlayHit ?? (hit ? null : this.overlayAt(p.x, p.y));
     if (hit) this.callbacks.onSpanClick?.(hit.shape.id, hit.shape.layer);
+    else if (overlayId) this.callbacks.onOverlayClick?.(overlayId);
     else this.callbacks.onSelectRange?.(timeRangeOfBars(this.bars, drag.current, drag.current));
+  }
+
+  private overlayAt(x: number, y: number): string | null {
+    for (const o of this.overlays) {
+      const id = o.hitAt(x, y);
+      if (id) return id;
+    }
+    return null;
   }
 
   private cancelDrag(): void {

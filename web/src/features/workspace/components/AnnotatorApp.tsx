@@ -25,6 +25,8 @@ import { SpanList } from '@/features/annotations/components/SpanList';
 import { AutoLabelPanel } from '@/features/autolabel/components/AutoLabelPanel';
 import { ImportExportDialog } from '@/features/interchange/components/ImportExportDialog';
 import { projectApi } from '@/features/projects/api';
+import { ModelPanel } from '@/features/predictions/components/ModelPanel';
+import { colorForName } from '@/features/autolabel/lib/patternLabels';
 import { isTypingTarget, shortcutFor } from '../lib/shortcuts';
 import { SettingsDialog } from './SettingsDialog';
 import { ShortcutsHelp } from './ShortcutsHelp';
@@ -71,7 +73,8 @@ export function AnnotatorApp() {
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [showTalib, setShowTalib] = useState(true);
   const [panMode, setPanMode] = useState(false);
-  const [tab, setTab] = useState<'spans' | 'autolabel'>('spans');
+  const [tab, setTab] = useState<'spans' | 'autolabel' | 'model'>('spans');
+  const overlayClickRef = useRef<((id: string) => void) | null>(null);
   const [dialog, setDialog] = useState<DialogName>(null);
   const legendRef = useRef<OhlcvLegendHandle>(null);
   const viewInfoRef = useRef<ViewInfoHandle>(null);
@@ -199,7 +202,8 @@ export function AnnotatorApp() {
         return;
       }
       if (selectedSpan) {
-        if (selectedSpan.labelId !== label.id) store.update(selectedSpan.id, { labelId: label.id }, `Relabel as ${label.name}`);
+        if (selectedSpan.labelId !== label.id)
+          store.update(selectedSpan.id, { labelId: label.id, ...(selectedSpan.source === 'model-confirmed' ? { source: 'model-corrected' as const } : {}) }, `Relabel as ${label.name}`);
         return;
       }
       toast('info', 'Select candles first: drag across them, or click one and Shift+click another.');
@@ -253,8 +257,14 @@ export function AnnotatorApp() {
       setTab('spans');
       if (layer === 'talib') setShowTalib(true);
     },
+    onOverlayClick: (id) => {
+      setTab('model');
+      overlayClickRef.current?.(id);
+    },
     onResizeSpan: (id, range) => {
-      store.update(id, range, 'Resize span');
+      // Editing an accepted model suggestion makes it a correction.
+      const source = store.getSnapshot().byId.get(id)?.source === 'model-confirmed' ? { source: 'model-corrected' as const } : {};
+      store.update(id, { ...range, ...source }, 'Resize span');
       setSelectedId(id);
     },
     onVisibleWindow: (w) => {
@@ -436,9 +446,34 @@ export function AnnotatorApp() {
           <button type="button" role="tab" className="tab" aria-selected={tab === 'autolabel'} onClick={() => setTab('autolabel')} data-testid="tab-autolabel">
             Auto-label<span className="count">{talibCount || ''}</span>
           </button>
+          <button type="button" role="tab" className="tab" aria-selected={tab === 'model'} onClick={() => setTab('model')} data-testid="tab-model">
+            Model
+          </button>
         </div>
         <div className="panel">
-          {tab === 'spans' ? (
+          <ModelPanel
+            hidden={tab !== 'model'}
+            datasetId={dataset?.id ?? null}
+            controller={controller}
+            store={store}
+            spans={snap.spans}
+            labels={labels}
+            labelsById={labelsById}
+            clickRef={overlayClickRef}
+            onSelectSpan={(id) => {
+              setSelectedId(id);
+              if (id) setPending(null);
+            }}
+            notify={(kind, message) => toast(kind, message)}
+            ensureLabel={async (name) => {
+              const existing = labels.find((l) => l.name === name);
+              if (existing) return existing;
+              const created = await labelsApi.create({ name, color: colorForName(name), hotkey: null, description: 'Created from a model prediction.' });
+              await labelsRes.reload();
+              return created;
+            }}
+          />
+          {tab === 'model' ? null : tab === 'spans' ? (
             <SpanList spans={snap.spans} labels={labelsById} selectedId={selectedId} timeframe={timeframe} onSelect={(s) => revealSpan(s.id)} />
           ) : dataset ? (
             <AutoLabelPanel

@@ -1,0 +1,14 @@
+import { getDb } from '@/server/db/database';
+import { json, readJson, route } from '@/server/http/handler';
+import { LS_PREDICT_MAX_BYTES, lsPredictSchema } from '@/features/labelstudio/schemas';
+import { predict } from '@/features/labelstudio/server/mlBackend';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+/**
+ * Label Studio ML backend predictions: `{ tasks, label_config?, project?, params? }` →
+ * `{ results: [{ result: [timeserieslabels regions], score, model_version }] }`, one per task.
+ * See docs/label-studio.md.
+ */
+export const POST = route(async (request) => json(await predict(await readJson(request, lsPredictSchema, LS_PREDICT_MAX_BYTES), getDb)));

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+/** Body limits: `/predict` may carry inline series for many tasks. */
+export const LS_PREDICT_MAX_BYTES = 32 * 1024 * 1024;
+export const LS_WEBHOOK_MAX_BYTES = 8 * 1024 * 1024;
+export const LS_SETUP_MAX_BYTES = 1024 * 1024;
+export const MAX_TASKS = 64;
+
+const projectId = z.union([z.number(), z.string().max(200)]).transform((p) => String(p).split('.')[0]);
+
+/** A Label Studio task as sent to the ML backend: `data` is all we need (id for naming). */
+export const lsTaskSchema = z.looseObject({
+  id: z.union([z.number(), z.string()]).optional(),
+  data: z.record(z.string(), z.unknown()),
+});
+
+/** `POST /setup`: label_studio_ml's contract (`schema` is the label config XML). */
+export const lsSetupSchema = z.looseObject({
+  project: projectId.optional(),
+  schema: z.string().min(1).max(256 * 1024),
+  hostname: z.string().max(2000).optional(),
+  access_token: z.string().max(2000).optional(),
+  model_version: z.string().max(200).nullable().optional(),
+  extra_params: z.unknown().optional(),
+});
+
+/** Our own options, in the request's `params` (Label Studio sends `params.context` etc. there too). */
+const paramsSchema = z.looseObject({
+  model: z.string().trim().min(1).max(64).optional(),
+  minConfidence: z.number().min(0).max(1).optional(),
+});
+
+/** `POST /predict`: `project` is "<id>.<timestamp>" in Label Studio's calls. */
+export const lsPredictSchema = z.looseObject({
+  tasks: z.array(lsTaskSchema).min(1).max(MAX_TASKS),
+  label_config: z.string().min(1).max(256 * 1024).optional(),
+  project: projectId.optional(),
+  model_version: z.string().max(200).nullable().optional(),
+  params: paramsSchema.nullable().optional(),
+});
+
+const completedBy = z.union([z.number(), z.string(), z.looseObject({ id: z.number().optional(), email: z.string().optional(), username: z.string().optional() })]);
+
+export const lsAnnotationSchema = z.looseObject({
+  id: z.union([z.number(), z.string()]).optional(),
+  result: z.array(z.looseObject({ type: z.string().optional() })).max(100_000),
+  completed_by: completedBy.nullable().optional(),
+  created_at: z.string().optional(),
+  updated_at: z.string().optional(),
+  was_cancelled: z.boolean().optional(),
+});
+
+/** Label Studio webhooks: `project` is an object `{ id, label_config, ... }` (an id is accepted too). */
+export const lsWebhookSchema = z.looseObject({
+  action: z.string().min(1).max(100),
+  project: z.union([z.number(), z.string(), z.looseObject({ id: z.number().optional(), label_config: z.string().optional() })]).nullable().optional(),
+  annotation: z.unknown().optional(),
+  task: z.unknown().optional(),
+});
+
+export type LsSetup = z.infer<typeof lsSetupSchema>;
+export type LsPredict = z.infer<typeof lsPredictSchema>;
+export type LsTask = z.infer<typeof lsTaskSchema>;
+export type LsAnnotation = z.infer<typeof lsAnnotationSchema>;
+export type LsWebhook = z.infer<typeof lsWebhookSchema>;
