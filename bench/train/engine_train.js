@@ -11,11 +11,15 @@ async function main() {
   const configPath = path.resolve(process.argv[2])
   const stageStart = {}
   let rssAtFit = null
+  let hwmAtFit = null
   const t0 = performance.now()
   const outcome = await engine.train({ configPath }, ({ stage }) => {
     if (!(stage in stageStart)) {
       stageStart[stage] = performance.now()
-      if (stage === 'fit') rssAtFit = status('VmRSS')
+      if (stage === 'fit') {
+        rssAtFit = status('VmRSS')
+        hwmAtFit = status('VmHWM')
+      }
     }
   })
   const t1 = performance.now()
@@ -31,6 +35,7 @@ async function main() {
     stages,
     peakRssMb: status('VmHWM'),
     rssAtFitMb: rssAtFit,
+    peakRssBeforeFitMb: hwmAtFit,
     trainRows: outcome.rows.train,
     validationRows: outcome.rows.validation,
     rounds: outcome.rounds,

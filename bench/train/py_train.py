@@ -29,12 +29,14 @@ y_train = np.load(os.path.join(mdir, "y_train.npy"))
 x_valid = np.load(os.path.join(mdir, "x_validation.npy"))
 y_valid = np.load(os.path.join(mdir, "y_validation.npy"))
 n_classes = json.load(open(os.path.join(mdir, "meta.json")))["classes"]
-before = rss_mb()
+if model == "xgboost":
+    import xgboost as xgb
+else:
+    import lightgbm as lgb
+before = rss_mb()  # matrices loaded, library imported
 seed = 42
 
 if model in ("lightgbm", "random_forest"):
-    import lightgbm as lgb
-
     params = {
         "objective": "multiclass", "num_class": n_classes, "metric": ["multi_logloss", "multi_error"],
         "seed": seed, "deterministic": True, "force_row_wise": True, "num_threads": threads, "verbosity": -1,
@@ -55,8 +57,6 @@ if model in ("lightgbm", "random_forest"):
     final = log["valid"]["multi_logloss"][-1]
     library = f"lightgbm {lgb.__version__}"
 elif model == "xgboost":
-    import xgboost as xgb
-
     params = {
         "verbosity": 0, "objective": "multi:softprob", "num_class": n_classes, "tree_method": "hist",
         "eta": 0.1, "max_depth": 6, "min_child_weight": 1.0, "subsample": 1.0, "colsample_bytree": 1.0,

@@ -463,11 +463,12 @@ export class ChartController {
       return;
     }
     this.lastClickBar = drag.current;
-    const overlayHit = p.y <= 12 ? this.overlayAt(p.x, p.y) : null;
-    const hit = overlayHit ? null : this.spansPrimitive.spanAt(p.x, p.y);
-    const overlayId = overlayHit ?? (hit ? null : this.overlayAt(p.x, p.y));
-    if (hit) this.callbacks.onSpanClick?.(hit.shape.id, hit.shape.layer);
-    else if (overlayId) this.callbacks.onOverlayClick?.(overlayId);
+    // Overlay items (model predictions) are clicked in their lane at the top of the pane, so a
+    // click inside a prediction's box still selects candles as before.
+    const overlayId = p.y <= 12 ? this.overlayAt(p.x, p.y) : null;
+    const hit = overlayId ? null : this.spansPrimitive.spanAt(p.x, p.y);
+    if (overlayId) this.callbacks.onOverlayClick?.(overlayId);
+    else if (hit) this.callbacks.onSpanClick?.(hit.shape.id, hit.shape.layer);
     else this.callbacks.onSelectRange?.(timeRangeOfBars(this.bars, drag.current, drag.current));
   }
 
