@@ -29,22 +29,11 @@ export function queryCandles(db: Db, datasetId: number, q: { from?: number; to?:
     .prepare('SELECT time, open, high, low, close, volume FROM candles WHERE dataset_id = ? AND time BETWEEN ? AND ? ORDER BY time')
     .raw()
     .all(datasetId, from, to) as number[][];
-  const cols = { time: new Float64Array(rows.length), open: new Float64Array(rows.length), high: new Float64Array(rows.length), low: new Float64Array(rows.length), close: new Float64Array(rows.length), volume: new Float64Array(rows.length) };
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i];
-    cols.time[i] = r[0];
-    cols.open[i] = r[1];
-    cols.high[i] = r[2];
-    cols.low[i] = r[3];
-    cols.close[i] = r[4];
-    cols.volume[i] = r[5];
-  }
-  return { datasetId, total, bucketSize, candles: aggregateOhlc(cols, bucketSize, offset) };
+  return { datasetId, total, bucketSize, candles: aggregateOhlc(rowsToColumns(rows), bucketSize, offset) };
 }
 
-/** The whole dataset as engine columns. */
-export function loadCandleColumns(db: Db, datasetId: number): CandleColumns {
-  const rows = db.prepare('SELECT time, open, high, low, close, volume FROM candles WHERE dataset_id = ? ORDER BY time').raw().all(datasetId) as number[][];
+/** `[time, open, high, low, close, volume]` rows as engine columns. */
+function rowsToColumns(rows: number[][]): CandleColumns {
   const n = rows.length;
   const c: CandleColumns = { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n) };
   for (let i = 0; i < n; i++) {
@@ -57,6 +46,15 @@ export function loadCandleColumns(db: Db, datasetId: number): CandleColumns {
     c.volume[i] = r[5];
   }
   return c;
+}
+
+/** The candles with time in [from, to] (the whole dataset by default) as engine columns. */
+export function loadCandleColumns(db: Db, datasetId: number, from = Number.MIN_SAFE_INTEGER, to = Number.MAX_SAFE_INTEGER): CandleColumns {
+  const rows = db
+    .prepare('SELECT time, open, high, low, close, volume FROM candles WHERE dataset_id = ? AND time BETWEEN ? AND ? ORDER BY time')
+    .raw()
+    .all(datasetId, from, to) as number[][];
+  return rowsToColumns(rows);
 }
 
 export function loadCandleTimes(db: Db, datasetId: number): Float64Array {

@@ -5,6 +5,7 @@ import * as engine from '@/server/engine';
 import type { CandleColumns, Prediction } from '@/server/engine';
 import { ApiError } from '@/server/http/apiError';
 import { getDataset } from '@/features/datasets/server/datasetRepository';
+import { loadCandleColumns } from '@/features/datasets/server/candleRepository';
 import type { PredictBody, PredictOptionsInput } from '../schemas';
 import { modelsDir } from './registry';
 
@@ -43,22 +44,7 @@ export function toColumns(c: Record<'time' | 'open' | 'high' | 'low' | 'close' |
 /** The candles of a stored dataset with time in [from, to] (404 for an unknown dataset). */
 export function loadDatasetCandles(db: Db, datasetId: number, from?: number, to?: number): CandleColumns {
   getDataset(db, datasetId);
-  const rows = db
-    .prepare('SELECT time, open, high, low, close, volume FROM candles WHERE dataset_id = ? AND time BETWEEN ? AND ? ORDER BY time')
-    .raw()
-    .all(datasetId, from ?? Number.MIN_SAFE_INTEGER, to ?? Number.MAX_SAFE_INTEGER) as number[][];
-  const n = rows.length;
-  const c: CandleColumns = { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n) };
-  for (let i = 0; i < n; i++) {
-    const r = rows[i];
-    c.time[i] = r[0];
-    c.open[i] = r[1];
-    c.high[i] = r[2];
-    c.low[i] = r[3];
-    c.close[i] = r[4];
-    c.volume[i] = r[5];
-  }
-  return c;
+  return loadCandleColumns(db, datasetId, from, to);
 }
 
 function engineOptions(options: PredictOptionsInput | undefined): engine.PredictOptions {
