@@ -15,6 +15,18 @@ const PALETTE: [&str; 10] = [
     "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
 ];
 
+/// An SVG document of `width` × `height` on white, with `title` centred at (`title_x`, `title_y`).
+fn svg_start(width: f64, height: f64, title: &str, title_x: f64, title_y: f64) -> String {
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">"#
+    );
+    let _ = write!(svg, r#"<rect width="100%" height="100%" fill="white"/>"#);
+    let _ = write!(svg, r#"<text x="{title_x}" y="{title_y}" font-size="15" text-anchor="middle">{}</text>"#, escape(title));
+    svg
+}
+
 /// Heatmap of `confusion[true][predicted]`, each row shaded by its share of the true class; cells
 /// show counts.
 pub fn confusion_svg(title: &str, labels: &[String], confusion: &[Vec<usize>]) -> String {
@@ -24,18 +36,7 @@ pub fn confusion_svg(title: &str, labels: &[String], confusion: &[Vec<usize>]) -
     let top = 60.0;
     let size = cell * k as f64;
     let (width, height) = (left + size + 20.0, top + size + 130.0);
-    let mut svg = String::new();
-    let _ = write!(
-        svg,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">"#
-    );
-    let _ = write!(svg, r#"<rect width="100%" height="100%" fill="white"/>"#);
-    let _ = write!(
-        svg,
-        r#"<text x="{}" y="24" font-size="15" text-anchor="middle">{}</text>"#,
-        width / 2.0,
-        escape(title)
-    );
+    let mut svg = svg_start(width, height, title, width / 2.0, 24.0);
     for (t, row) in confusion.iter().enumerate() {
         let total: usize = row.iter().sum();
         for (p, &count) in row.iter().enumerate() {
@@ -102,18 +103,7 @@ pub fn pr_curves_svg(title: &str, curves: &[PrCurve]) -> String {
     let legend_w = 230.0;
     let width = left + plot + 20.0 + legend_w;
     let height = (top + plot + 50.0).max(top + 18.0 * curves.len() as f64 + 20.0);
-    let mut svg = String::new();
-    let _ = write!(
-        svg,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="11">"#
-    );
-    let _ = write!(svg, r#"<rect width="100%" height="100%" fill="white"/>"#);
-    let _ = write!(
-        svg,
-        r#"<text x="{}" y="22" font-size="15" text-anchor="middle">{}</text>"#,
-        left + plot / 2.0,
-        escape(title)
-    );
+    let mut svg = svg_start(width, height, title, left + plot / 2.0, 22.0);
     let _ = write!(
         svg,
         r##"<rect x="{left}" y="{top}" width="{plot}" height="{plot}" fill="none" stroke="#333"/>"##
