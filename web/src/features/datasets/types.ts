@@ -1,7 +1,6 @@
-export interface RejectedRow {
-  row: number;
-  reason: string;
-}
+import type { ImportDetected, RejectedRow } from '@/server/engine';
+
+export type { RejectedRow };
 
 /** What the importer saw and did; stored with the dataset and shown after an upload. */
 export interface ImportReport {
@@ -11,15 +10,7 @@ export interface ImportReport {
   rejectedCount?: number;
   /** The first rejected rows (the full count is in rejectedCount). */
   rejected?: RejectedRow[];
-  detected?: {
-    delimiter: string;
-    headerLine: number;
-    timeFormat: string;
-    columns: Record<string, string | null | undefined>;
-    newestFirst: boolean;
-    ignoredColumns: string[];
-    bannerLines: number;
-  };
+  detected?: ImportDetected;
 }
 
 export interface Dataset {

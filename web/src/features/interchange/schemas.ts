@@ -1,17 +1,11 @@
 import { z } from 'zod';
-import { SOURCES } from '@/features/annotations/types';
+import { annotationListQuery } from '@/features/annotations/schemas';
 import { EXPORT_FORMATS } from './lib/exportFormats';
 import { IMPORT_FORMATS } from './lib/importFormats';
 
-export const exportQuerySchema = z.object({
+/** The annotation list's filters, plus the output format. */
+export const exportQuerySchema = annotationListQuery.extend({
   format: z.enum(EXPORT_FORMATS).default('json'),
-  datasetId: z.coerce.number().int().positive().optional(),
-  projectId: z.coerce.number().int().positive().optional(),
-  source: z
-    .string()
-    .optional()
-    .transform((s) => (s ? s.split(',').map((x) => x.trim()) : undefined))
-    .pipe(z.array(z.enum(SOURCES)).optional()),
 });
 
 export const importQuerySchema = z.object({
