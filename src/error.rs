@@ -17,8 +17,3 @@ pub fn to_js_error(env: &Env, err: EngineError) -> napi::Error {
     let with_code = napi::Error::new(Code(err.code()), err.to_string());
     napi::Error::from(JsError::from(with_code).into_unknown(*env))
 }
-
-/// For synchronous exports: the same error, thrown.
-pub fn throw(env: &Env, err: EngineError) -> napi::Error {
-    to_js_error(env, err)
-}

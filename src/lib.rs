@@ -40,7 +40,7 @@ pub fn engine_version() -> String {
 /// Throws `INVALID_CANDLES` (naming the first bad index) unless the candles are valid.
 #[napi(catch_unwind)]
 pub fn validate_candles(env: Env, candles: JsCandles) -> napi::Result<()> {
-    candles.to_core().validate().map_err(|e| error::throw(&env, e))
+    candles.to_core().validate().map_err(|e| error::to_js_error(&env, e))
 }
 
 /// All 61 TA-Lib candlestick patterns.

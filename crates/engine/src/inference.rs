@@ -78,6 +78,8 @@ pub struct Prediction {
 pub struct LoadedModel {
     pub info: VersionInfo,
     model: Box<dyn FittedModel>,
+    /// Candles a request needs for the first prediction (computed once, at load).
+    min_candles: usize,
 }
 
 /// The models of one registry directory.
@@ -121,7 +123,8 @@ impl ModelServer {
         }
         // Load outside the lock: a slow load must not stall calls for other versions.
         let model = self.registry.load_model(&info)?;
-        let loaded = Arc::new(LoadedModel { info, model });
+        let min_candles = min_candles(&info)?;
+        let loaded = Arc::new(LoadedModel { info, model, min_candles });
         let mut cache = self.cache();
         Ok(cache.entry(loaded.info.version.clone()).or_insert(loaded).clone())
     }
@@ -144,12 +147,16 @@ impl ModelServer {
     }
 }
 
+/// Candles a request needs for the first prediction: feature warm-up, window, look-ahead.
+fn min_candles(info: &VersionInfo) -> Result<usize> {
+    let card = &info.card;
+    let warmup = card.feature_config.max_lookback()?;
+    Ok(card.rows.first_target(warmup) + card.rows.lookahead + 1)
+}
+
 impl LoadedModel {
-    /// Candles a request needs for the first prediction: feature warm-up, window, look-ahead.
-    pub fn min_candles(&self) -> Result<usize> {
-        let card = &self.info.card;
-        let warmup = card.feature_config.max_lookback()?;
-        Ok(card.rows.first_target(warmup) + card.rows.lookahead + 1)
+    pub fn min_candles(&self) -> usize {
+        self.min_candles
     }
 
     pub fn model_ref(&self) -> ModelRef {
@@ -165,7 +172,7 @@ impl LoadedModel {
     pub fn predict(&self, candles: &Candles, options: &PredictOptions) -> Result<Prediction> {
         candles.validate_non_empty()?;
         let card = &self.info.card;
-        let needed = self.min_candles()?;
+        let needed = self.min_candles;
         if candles.len() < needed {
             return Err(EngineError::TooFewCandles(format!(
                 "model {} needs at least {needed} candles (feature warm-up, window and look-ahead), got {}",
@@ -290,7 +297,7 @@ impl ModelServer {
             labels: card.labels.clone(),
             class_names: card.class_names.clone(),
             feature_names: card.feature_names.clone(),
-            min_candles: loaded.min_candles()?,
+            min_candles: loaded.min_candles(),
             summary: card.metrics.clone(),
             metrics,
             plots,
