@@ -125,3 +125,40 @@ export interface TrainOutcome {
   labels: Record<string, any>; balance: Record<string, any>
 }
 
+
+export interface LabelErrorOptions {
+  /** Cross-validation folds, 2..=10 (5 by default). */
+  folds?: number
+}
+
+/** A human span scored by out-of-fold self-confidence (see docs/label-errors.md). */
+export interface LabelIssue {
+  /** 1 = most likely mislabelled. */
+  rank: number
+  /** The annotation record's id, when it had one. */
+  id: string | null
+  series: string
+  start: number; end: number; startTime: number; endTime: number
+  label: string
+  source: 'human' | 'talib' | 'model-confirmed' | 'model-corrected'
+  /** Mean out-of-fold probability of `label` over the span's rows. */
+  selfConfidence: number
+  /** The most probable other label, `background` meaning "no pattern here". */
+  suggestedLabel: string
+  suggestedProbability: number
+  /** Another label reaches its own confidence threshold here (confident learning). */
+  likelyError: boolean
+  rows: number
+}
+
+export interface LabelErrorReport {
+  folds: number; modelType: string; rows: number
+  /** Per label and `background`: the mean out-of-fold probability over the rows carrying it. */
+  thresholds: Record<string, number>
+  outOfFoldAccuracy: number
+  /** Least self-confident first. */
+  issues: LabelIssue[]
+  likelyErrors: number
+  unscored: Array<{ id: string | null; series: string; start: number; end: number; label: string }>
+  warnings: string[]
+}

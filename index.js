@@ -839,6 +839,7 @@ module.exports.CancelToken = nativeBinding.CancelToken
 module.exports.autoLabel = nativeBinding.autoLabel
 module.exports.computeFeatures = nativeBinding.computeFeatures
 module.exports.engineVersion = nativeBinding.engineVersion
+module.exports.findLabelErrors = nativeBinding.findLabelErrors
 module.exports.importCsv = nativeBinding.importCsv
 module.exports.importCsvFile = nativeBinding.importCsvFile
 module.exports.listModels = nativeBinding.listModels

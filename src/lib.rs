@@ -7,7 +7,7 @@ mod js_types;
 mod tasks;
 
 use engine::inference::{self, PredictOptions};
-use engine::{autolabel, features, import, patterns, registry, train, Candles, EngineError};
+use engine::{autolabel, features, import, label_errors, patterns, registry, train, Candles, EngineError};
 use js_types::{to_plain, Json, JsCandles, JsFeatureFrame, JsImportResult, JsPatternInfo, JsTrainProgress};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use std::path::PathBuf;
@@ -169,6 +169,34 @@ pub fn train(config: serde_json::Value, on_progress: Option<ProgressCallback>, c
             train::run(&cfg, &report, &flag)
         },
         |_, outcome| to_plain(&outcome),
+    )
+}
+
+/// Ranks the human spans of a pipeline config by how likely each is mislabelled: out-of-fold
+/// probabilities from a blocked K-fold cross-validation, scored by self-confidence.
+#[napi(
+    ts_args_type = "config: TrainConfig, options?: LabelErrorOptions, onProgress?: (progress: TrainProgress) => void, cancel?: CancelToken",
+    ts_return_type = "Promise<LabelErrorReport>"
+)]
+pub fn find_label_errors(
+    config: serde_json::Value,
+    options: Option<serde_json::Value>,
+    on_progress: Option<ProgressCallback>,
+    cancel: Option<&CancelToken>,
+) -> AsyncTask<EngineTask<label_errors::LabelErrorReport, Json>> {
+    let flag = cancel.map(|c| c.flag.clone()).unwrap_or_default();
+    EngineTask::new(
+        move || {
+            let cfg = pipeline_config(config)?;
+            let options: label_errors::LabelErrorOptions = parse_options("findLabelErrors options", options)?;
+            let report = |stage: &str, fraction: f64| {
+                if let Some(cb) = &on_progress {
+                    cb.call(JsTrainProgress { stage: stage.to_string(), fraction }, ThreadsafeFunctionCallMode::NonBlocking);
+                }
+            };
+            label_errors::find_label_errors(&cfg, &options, &report, &flag)
+        },
+        |_, report| to_plain(&report),
     )
 }
 

@@ -17,10 +17,12 @@ async function usage(bytes: Buffer): Promise<void> {
   const token = new engine.CancelToken()
   const outcome = await engine.train({ configPath: 'config/pipeline.yaml' }, (e) => e.fraction.toFixed(2), token)
   const version: string = outcome.version
+  const review = await engine.findLabelErrors({ configPath: 'config/pipeline.yaml' }, { folds: 3 }, undefined, token)
+  const selfConfidence: number = review.issues[0].selfConfidence
   // @ts-expect-error onInvalidRow is 'fail' | 'skip'
   await engine.importCsv(bytes, { onInvalidRow: 'maybe' })
   // @ts-expect-error candles are typed-array columns, not arrays of objects
   await engine.computeFeatures([{ time: 1, open: 1, high: 1, low: 1, close: 1, volume: 1 }])
-  void [t, warmup, direction, confidence, labels, version]
+  void [t, warmup, direction, confidence, labels, version, selfConfidence]
 }
 void usage

@@ -228,6 +228,8 @@ pub fn parse_csv(bytes: &[u8], name: &str) -> Result<Vec<LocatedRecord>> {
 /// A span on candle indices of one series.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndexedAnnotation {
+    /// The record's `id`, when it has one (the app's annotation id).
+    pub id: Option<String>,
     pub start: usize,
     pub end: usize,
     pub label: String,
@@ -303,6 +305,7 @@ pub fn place_records(
             return Err(bad(format!("no candle of {} lies within the span", series[s_idx].id)));
         }
         placed[s_idx].push(IndexedAnnotation {
+            id: r.id.clone(),
             start: i0,
             end: i1 - 1,
             label: label.to_string(),

@@ -11,6 +11,7 @@ pub mod evaluation;
 pub mod features;
 pub mod import;
 pub mod inference;
+pub mod label_errors;
 pub mod models;
 pub mod patterns;
 pub mod plots;

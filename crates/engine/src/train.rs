@@ -4,7 +4,7 @@
 //! Every bad input is found before fitting starts. `cancel` is checked between stages and between
 //! boosting rounds; once the version is published the run completes (a registered version is
 //! never half-done).
-use crate::annotations::{self, LabelReport, LocatedRecord};
+use crate::annotations::{self, IndexedAnnotation, LabelReport, LocatedRecord};
 use crate::autolabel::{auto_label, AutoLabelOptions};
 use crate::balance::{balance, BalanceReport};
 use crate::candles::Candles;
@@ -122,11 +122,11 @@ impl Progress<'_> {
 }
 
 /// One loaded series.
-struct Series {
-    id: String,
-    path_text: String,
-    timeframe: Option<String>,
-    candles: Candles,
+pub(crate) struct Series {
+    pub id: String,
+    pub path_text: String,
+    pub timeframe: Option<String>,
+    pub candles: Candles,
 }
 
 /// Runs the whole pipeline. `progress(stage, fraction)` reports overall progress (0..1, rising);
@@ -143,10 +143,24 @@ pub fn run(cfg: &PipelineConfig, progress: &dyn Fn(&str, f64), cancel: &AtomicBo
     })
 }
 
-fn run_checked(cfg: &CheckedConfig, p: &Progress<'_>) -> Result<TrainOutcome> {
+/// What every pipeline run builds before it fits: the series, their features, the placed human
+/// annotations, the resolved labels and the training table. Shared with the label-error finder.
+pub(crate) struct Prepared {
+    pub series: Vec<Series>,
+    pub frames: Vec<FeatureFrame>,
+    /// Human records placed on each series' candles (before merging with TA-Lib spans).
+    pub human: Vec<Vec<IndexedAnnotation>>,
+    pub label_report: LabelReport,
+    pub data: Dataset,
+    pub warnings: Vec<String>,
+}
+
+/// Runs the load, features, labels and dataset stages; `enter(stage)` is called as each starts
+/// (and may stop the run, e.g. on cancel).
+pub(crate) fn prepare(cfg: &CheckedConfig, enter: &dyn Fn(&str) -> Result<()>) -> Result<Prepared> {
     let mut warnings = Vec::new();
 
-    p.enter("load")?;
+    enter("load")?;
     let series = load_series(cfg)?;
     let mut records: Vec<LocatedRecord> = Vec::new();
     for file in &cfg.annotation_files {
@@ -156,14 +170,14 @@ fn run_checked(cfg: &CheckedConfig, p: &Progress<'_>) -> Result<TrainOutcome> {
         annotations::check_known_labels(&records, classes)?;
     }
 
-    p.enter("features")?;
+    enter("features")?;
     let frames: Vec<FeatureFrame> = series
         .par_iter()
         .map(|s| compute_features(&s.candles, &cfg.features))
         .collect::<Result<_>>()?;
 
-    p.enter("labels")?;
-    let (spans, label_report, labels) = resolve_labels(cfg, &series, &records)?;
+    enter("labels")?;
+    let (human, spans, label_report, labels) = resolve_labels(cfg, &series, &records)?;
     if let Some(t) = &cfg.talib {
         let names = &frames[0].names;
         let leaking: Vec<&str> = t
@@ -180,7 +194,7 @@ fn run_checked(cfg: &CheckedConfig, p: &Progress<'_>) -> Result<TrainOutcome> {
         }
     }
 
-    p.enter("dataset")?;
+    enter("dataset")?;
     let rows: Vec<SeriesRows<'_>> = frames
         .iter()
         .zip(&spans)
@@ -190,6 +204,25 @@ fn run_checked(cfg: &CheckedConfig, p: &Progress<'_>) -> Result<TrainOutcome> {
         })
         .collect();
     let data = dataset::build(&rows, &labels, &cfg.rows)?;
+    Ok(Prepared {
+        series,
+        frames,
+        human,
+        label_report,
+        data,
+        warnings,
+    })
+}
+
+fn run_checked(cfg: &CheckedConfig, p: &Progress<'_>) -> Result<TrainOutcome> {
+    let Prepared {
+        series,
+        frames,
+        label_report,
+        data,
+        mut warnings,
+        ..
+    } = prepare(cfg, &|stage| p.enter(stage))?;
 
     p.enter("split")?;
     let timelines: Vec<SeriesTimeline<'_>> = series
@@ -471,7 +504,8 @@ fn load_series(cfg: &CheckedConfig) -> Result<Vec<Series>> {
     Ok(out)
 }
 
-type ResolvedLabels = (Vec<Vec<SpanLabel>>, LabelReport, Vec<String>);
+/// Placed human records, merged spans per series, the report and the label set.
+type ResolvedLabels = (Vec<Vec<IndexedAnnotation>>, Vec<Vec<SpanLabel>>, LabelReport, Vec<String>);
 
 fn resolve_labels(cfg: &CheckedConfig, series: &[Series], records: &[LocatedRecord]) -> Result<ResolvedLabels> {
     let keys: Vec<annotations::SeriesKey<'_>> = series
@@ -524,7 +558,7 @@ fn resolve_labels(cfg: &CheckedConfig, series: &[Series], records: &[LocatedReco
         )?);
     }
     let labels = annotations::check_label_set(&report, cfg.classes.as_deref(), cfg.min_examples)?;
-    Ok((spans, report, labels))
+    Ok((placed, spans, report, labels))
 }
 
 /// Catches what would make the boosters fail obscurely: a split without rows of any pattern.
