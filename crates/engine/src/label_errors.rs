@@ -8,7 +8,7 @@
 //! first. A span is flagged as a likely error when some other label (or "no pattern") reaches
 //! that label's own threshold — its mean out-of-fold probability over the rows that carry it —
 //! which is the off-diagonal of cleanlab's confident joint.
-use crate::annotations::{AnnotationSource, SpanKind};
+use crate::annotations::{AnnotationSource, IndexedAnnotation, SpanKind};
 use crate::balance::balance;
 use crate::config::PipelineConfig;
 use crate::dataset::Dataset;
@@ -29,7 +29,7 @@ pub struct LabelErrorOptions {
     pub folds: Option<usize>,
 }
 
-/// One human span with its out-of-sample scores.
+/// One human span (source human, model-confirmed or model-corrected) with its out-of-sample scores.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LabelIssue {
@@ -123,7 +123,7 @@ pub fn find_label_errors(
             Ok(())
         };
         let prepared = prepare(&cfg, &enter)?;
-        let human_positives = prepared.human.iter().flatten().filter(|a| a.kind == SpanKind::Positive).count();
+        let human_positives = prepared.human.iter().flatten().filter(|a| is_ranked(a)).count();
         if human_positives == 0 {
             return Err(EngineError::InvalidAnnotations(
                 "there are no human pattern spans to check: the finder ranks what people labelled".into(),
@@ -296,7 +296,7 @@ fn rank_spans(prepared: &Prepared, oof: &Probabilities, folds: usize, model_type
     for (s, spans) in prepared.human.iter().enumerate() {
         let series = &prepared.series[s];
         let rows = &rows_of_series[s];
-        for span in spans.iter().filter(|a| a.kind == SpanKind::Positive) {
+        for span in spans.iter().filter(|a| is_ranked(a)) {
             let Some(label_index) = mass.names.iter().skip(1).position(|l| *l == span.label).map(|i| i + 1) else {
                 // Below min_examples or outside `classes`: the model has no such class.
                 warnings.push(format!("span {} ('{}') was not scored: the label is not in the model's label set", span.origin, span.label));
@@ -364,6 +364,12 @@ fn rank_spans(prepared: &Prepared, oof: &Probabilities, folds: usize, model_type
         unscored,
         warnings,
     }
+}
+
+/// The spans the finder checks: positives a person made or accepted (TA-Lib records in a span
+/// file train the model but are not ranked).
+fn is_ranked(a: &IndexedAnnotation) -> bool {
+    a.kind == SpanKind::Positive && a.source.is_human()
 }
 
 fn argmax(values: &[f64]) -> usize {

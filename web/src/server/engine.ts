@@ -271,3 +271,17 @@ export function trainWithProgress(
 ): Promise<TrainOutcome> {
   return training.train(config, onProgress, cancel);
 }
+
+// ── Label-error finder (cross-validated self-confidence of human spans) ──
+
+export type { LabelErrorReport, LabelIssue } from '@candle-annotator/engine';
+
+/** Cross-validates the pipeline off the JS thread and ranks its human spans, least self-confident first. */
+export function findLabelErrors(
+  config: { config: Record<string, unknown>; rootDir?: string },
+  options: { folds?: number },
+  onProgress: (p: TrainProgress) => void,
+  cancel: CancelToken,
+): Promise<addon.LabelErrorReport> {
+  return addon.findLabelErrors(config as addon.TrainConfig, options, onProgress, cancel as addon.CancelToken);
+}

@@ -195,7 +195,7 @@ describe('Label Studio ML backend', () => {
     expect(res.body.status).toBe('started');
     const again = await hook({ action: 'START_TRAINING', project: { id: 3 } });
     expect(again.body).toMatchObject({ status: 'not_started', code: 'TRAINING_BUSY' });
-    cancelJob(res.body.job.id);
+    cancelJob(env.db(), res.body.job.id);
     const done = await waitForJob(res.body.job.id);
     expect(['cancelled', 'succeeded', 'failed']).toContain(done.state);
   }, 120_000);

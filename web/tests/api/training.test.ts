@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as datasetsRoute from '@/app/api/datasets/route';
 import * as annotationsRoute from '@/app/api/annotations/route';
 import * as labelsRoute from '@/app/api/labels/route';
@@ -12,7 +12,7 @@ import * as promoteRoute from '@/app/api/training/promote/route';
 import * as plotRoute from '@/app/api/model-plot/route';
 import * as modelsRoute from '@/app/api/models/route';
 import * as infoRoute from '@/app/api/model/info/route';
-import { waitForJob } from '@/features/training/server/trainingJobs';
+import { cancelJob, waitForJob } from '@/features/training/server/trainingJobs';
 import { call, sampleBytes, useTempDatabase } from '../support/routeHarness';
 
 const env = useTempDatabase();
@@ -45,10 +45,30 @@ afterAll(() => {
 });
 
 const start = (body: unknown) => call(trainingRoute.POST, 'POST', '/api/training', { body });
+
+/**
+ * The modules of a restarted server: fresh instances with their own, empty in-memory job table.
+ * The modules imported above stay "the old process" (they keep running the engine; a real
+ * restart would have killed it). Loaded ahead, so the restart itself involves no awaits.
+ */
+async function nextServerProcess() {
+  const oldTable = (globalThis as { __candleTrainingJobs?: unknown }).__candleTrainingJobs;
+  delete (globalThis as { __candleTrainingJobs?: unknown }).__candleTrainingJobs;
+  vi.resetModules();
+  const modules = {
+    list: (await import('@/app/api/training/route')).GET,
+    job: (await import('@/app/api/training/[id]/route')).GET,
+    startup: (await import('@/server/startup')).prepareOnStartup,
+  };
+  expect((globalThis as { __candleTrainingJobs?: unknown }).__candleTrainingJobs).not.toBe(oldTable);
+  return modules;
+}
 const getJob = (id: string) => call(jobRoute.GET, 'GET', `/api/training/${id}`, { params: { id } });
 
 describe('training jobs', () => {
   let first: string;
+  let succeededId: string;
+  let cancelledId: string;
 
   it('rejects an unknown preset (400) and an unknown dataset (404)', async () => {
     expect((await start({ preset: 'huge' })).status).toBe(400);
@@ -72,6 +92,7 @@ describe('training jobs', () => {
     expect(final.outcome.version).toMatch(/^v\d+$/);
     expect(final.outcome.metrics.validationMacroF1).toBeGreaterThan(0);
     first = final.outcome.version;
+    succeededId = id;
     // The human-only label became a class of the model.
     const info = await call(infoRoute.GET, 'GET', `/api/model/info?model=${first}`);
     expect(info.body.labels).toContain('bull flag');
@@ -87,6 +108,7 @@ describe('training jobs', () => {
     const done = await waitForJob(id);
     expect(done.state).toBe('cancelled');
     expect(done.error?.code).toBe('CANCELLED');
+    cancelledId = id;
     expect((await call(modelsRoute.GET, 'GET', '/api/models')).body.models.length).toBe(before);
   }, 180_000);
 
@@ -105,4 +127,46 @@ describe('training jobs', () => {
     expect((await call(plotRoute.GET, 'GET', `/api/model-plot?model=${first}&name=${encodeURIComponent('../../etc/passwd')}`)).status).toBe(400);
     expect((await call(plotRoute.GET, 'GET', `/api/model-plot?model=${first}&name=nope.svg`)).status).toBe(404);
   }, 60_000);
+
+  it('finished jobs are still listed after a server restart, with their outcome or error', async () => {
+    const routes = await nextServerProcess();
+    env.reopen();
+    const jobs = (await call(routes.list, 'GET', '/api/training')).body.jobs as Array<Record<string, any>>;
+    const succeeded = jobs.find((j) => j.id === succeededId)!;
+    expect(succeeded).toMatchObject({ state: 'succeeded', preset: 'fast', stage: 'done', fraction: 1, datasetIds: [datasetId], includeTalib: true, error: null });
+    expect(succeeded.outcome.version).toBe(first);
+    expect(succeeded.outcome.metrics.validationMacroF1).toBeGreaterThan(0);
+    expect(succeeded.finishedAt).toBeGreaterThanOrEqual(succeeded.startedAt);
+    const cancelled = jobs.find((j) => j.id === cancelledId)!;
+    expect(cancelled).toMatchObject({ state: 'cancelled', preset: 'standard', outcome: null, error: { code: 'CANCELLED' } });
+    // Newest first.
+    expect(jobs.findIndex((j) => j.id === cancelledId)).toBeLessThan(jobs.findIndex((j) => j.id === succeededId));
+    const one = await call(routes.job, 'GET', `/api/training/${succeededId}`, { params: { id: succeededId } });
+    expect(one.status).toBe(200);
+    expect(one.body.job.outcome.version).toBe(first);
+    const unknown = crypto.randomUUID();
+    expect((await call(routes.job, 'GET', `/api/training/${unknown}`, { params: { id: unknown } })).status).toBe(404);
+  });
+
+  it('a job running when the server stopped is failed (SERVER_RESTARTED) on the next start, not running forever', async () => {
+    const routes = await nextServerProcess();
+    const res = await start({ preset: 'standard', datasetId });
+    expect(res.status).toBe(202);
+    const id = res.body.job.id as string;
+    // The restart: the old connection goes, the new process starts up (its first step is synchronous).
+    env.reopen();
+    await routes.startup();
+    const row = env.db().prepare('SELECT state, error_code, finished_at FROM training_jobs WHERE id = ?').get(id) as { state: string; error_code: string; finished_at: number };
+    expect(row).toMatchObject({ state: 'failed', error_code: 'SERVER_RESTARTED' });
+    expect(row.finished_at).toBeGreaterThan(0);
+    const job = (await call(routes.job, 'GET', `/api/training/${id}`, { params: { id } })).body.job;
+    expect(job).toMatchObject({ state: 'failed', stage: 'failed', outcome: null, error: { code: 'SERVER_RESTARTED' } });
+    expect(job.error.message).toMatch(/server restarted/i);
+    expect((await call(routes.list, 'GET', '/api/training')).body.jobs[0]).toMatchObject({ id, state: 'failed' });
+
+    // Stop the run the "dead" process still has; its late end must not overwrite the verdict.
+    cancelJob(env.db(), id);
+    await waitForJob(id);
+    expect((await call(routes.job, 'GET', `/api/training/${id}`, { params: { id } })).body.job).toMatchObject({ state: 'failed', error: { code: 'SERVER_RESTARTED' } });
+  }, 180_000);
 });

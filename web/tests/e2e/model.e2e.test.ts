@@ -9,7 +9,8 @@ import { startServer, tempDbPath, type RunningServer } from './server';
 /**
  * The model loop in a real browser on the demo data: train from the UI (fast preset, one dataset)
  * → predictions appear → the slider hides low-confidence ones → confirm one (survives a reload)
- * → dismiss one (hidden, stored as a negative) → "next uncertain" moves the chart.
+ * → dismiss one (hidden, stored as a negative) → "next uncertain" moves the chart, and the
+ * reviewed count survives a reload.
  */
 type Span = { id: string; labelId: number; start: number; end: number; source: string; kind: string };
 
@@ -118,5 +119,17 @@ describe('the model loop in the browser', () => {
     expect(await viewText(page)).not.toBe('');
     void second;
     await screenshot(page, 'model-06-next-uncertain');
+  });
+
+  it('the reviewed count is stored: it survives a reload', async () => {
+    const stored = async () => (await api<{ reviewed: unknown[] }>(`/api/datasets/${datasetId}/reviewed-regions?modelVersion=v0001`)).reviewed.length;
+    await expect.poll(stored).toBe(2);
+    await page.reload();
+    await waitForChart(page);
+    await page.click('[data-testid="tab-model"]');
+    await expect.poll(() => page.locator('[data-testid="reviewed-count"]').innerText(), { timeout: 30_000 }).toMatch(/Reviewed 2 of [1-9]/);
+    await page.keyboard.press('u');
+    await expect.poll(() => page.locator('[data-testid="reviewed-count"]').innerText()).toMatch(/Reviewed 3 of/);
+    await expect.poll(stored).toBe(3);
   });
 });

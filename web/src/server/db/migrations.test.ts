@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS, migrate, schemaVersion } from './migrations';
 import { openDatabase } from './database';
@@ -30,6 +31,20 @@ describe('migrations', () => {
     const applied = migrate(db, [...MIGRATIONS, { version: 999, name: 'test column', up: 'ALTER TABLE labels ADD COLUMN extra TEXT' }]);
     expect(applied).toEqual([999]);
     expect(schemaVersion(db)).toBe(999);
+    db.close();
+  });
+
+  it('upgrade a version-1 database in place: its rows are kept, the later tables added', () => {
+    const file = path.join(dir, 'v1.db');
+    const old = new Database(file);
+    migrate(old, MIGRATIONS.filter((m) => m.version === 1));
+    old.prepare("INSERT INTO projects (name, created_at, updated_at) VALUES ('kept', 1, 1)").run();
+    old.close();
+    const db = openDatabase(file);
+    expect(schemaVersion(db)).toBe(MIGRATIONS.at(-1)!.version);
+    expect(db.prepare('SELECT name FROM projects').pluck().all()).toEqual(['kept']);
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
+    expect(tables).toEqual(expect.arrayContaining(['training_jobs', 'reviewed_regions']));
     db.close();
   });
 

@@ -100,6 +100,78 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX autolabel_runs_dataset ON autolabel_runs(dataset_id, id);
     `,
   },
+  {
+    version: 2,
+    name: 'training jobs and reviewed regions',
+    up: `
+      -- A training run: inserted 'running' when it starts, updated once when it ends. A row still
+      -- 'running' that no live process owns is turned 'failed' (SERVER_RESTARTED) at startup.
+      CREATE TABLE training_jobs (
+        id            TEXT    PRIMARY KEY,
+        preset        TEXT    NOT NULL,
+        state         TEXT    NOT NULL CHECK (state IN ('running', 'succeeded', 'failed', 'cancelled')),
+        stage         TEXT    NOT NULL,
+        fraction      REAL    NOT NULL DEFAULT 0,
+        dataset_ids   TEXT    NOT NULL,
+        include_talib INTEGER NOT NULL,
+        spans         TEXT    NOT NULL,
+        version       TEXT,
+        outcome       TEXT,
+        error_code    TEXT,
+        error_message TEXT,
+        started_at    INTEGER NOT NULL,
+        finished_at   INTEGER
+      );
+      CREATE INDEX training_jobs_started ON training_jobs(started_at);
+      CREATE INDEX training_jobs_running ON training_jobs(state) WHERE state = 'running';
+
+      -- Active learning: the uncertain regions a person has looked at, per dataset and model version.
+      CREATE TABLE reviewed_regions (
+        dataset_id    INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+        model_version TEXT    NOT NULL,
+        candle_index  INTEGER NOT NULL CHECK (candle_index >= 0),
+        start_time    INTEGER NOT NULL,
+        end_time      INTEGER NOT NULL,
+        reviewed_at   INTEGER NOT NULL,
+        PRIMARY KEY (dataset_id, model_version, candle_index),
+        CHECK (end_time >= start_time)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 3,
+    name: 'label checks',
+    up: `
+      -- A label-error check (cross-validated self-confidence of human spans): inserted 'running',
+      -- updated once when it ends; items = the ranked spans (JSON) of a run that succeeded.
+      CREATE TABLE label_error_runs (
+        id            TEXT    PRIMARY KEY,
+        state         TEXT    NOT NULL CHECK (state IN ('running', 'succeeded', 'failed', 'cancelled')),
+        stage         TEXT    NOT NULL,
+        fraction      REAL    NOT NULL DEFAULT 0,
+        preset        TEXT    NOT NULL,
+        folds         INTEGER NOT NULL CHECK (folds BETWEEN 2 AND 10),
+        include_talib INTEGER NOT NULL,
+        dataset_ids   TEXT    NOT NULL,
+        summary       TEXT,
+        items         TEXT,
+        error_code    TEXT,
+        error_message TEXT,
+        started_at    INTEGER NOT NULL,
+        finished_at   INTEGER
+      );
+      CREATE INDEX label_error_runs_started ON label_error_runs(started_at);
+
+      -- Flagged spans a person looked at and kept as labelled.
+      CREATE TABLE label_error_reviews (
+        run_id        TEXT    NOT NULL REFERENCES label_error_runs(id) ON DELETE CASCADE,
+        annotation_id TEXT    NOT NULL,
+        decision      TEXT    NOT NULL CHECK (decision IN ('kept')),
+        reviewed_at   INTEGER NOT NULL,
+        PRIMARY KEY (run_id, annotation_id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database's recorded version. Returns the versions applied. */

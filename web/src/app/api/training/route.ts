@@ -6,8 +6,8 @@ import { listJobs, startJob } from '@/features/training/server/trainingJobs';
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-/** Training jobs of this server process, newest first. */
-export const GET = route(async () => json({ jobs: listJobs() }));
+/** Training jobs, newest first: running ones with live progress, and finished ones kept across server restarts. */
+export const GET = route(async () => json({ jobs: listJobs(getDb()) }));
 
 /** Starts training on the current spans: `{ preset: 'fast' | 'standard', datasetId?, includeTalib? }` → 202 + job. */
 export const POST = route(async (request) => {

@@ -8,6 +8,7 @@ import type { Label } from '@/features/labels/types';
 import { matchLabel } from '@/features/autolabel/lib/patternLabels';
 import { isTypingTarget } from '@/features/workspace/lib/shortcuts';
 import { TrainingSection } from '@/features/training/components/TrainingSection';
+import { reviewedRegionsApi } from '../api';
 import { PredictionBandsPrimitive } from '../lib/predictionBandsPrimitive';
 import {
   countByKind,
@@ -106,7 +107,6 @@ export function ModelPanel(props: ModelPanelProps) {
     try {
       const res = await apiRequest<PredictResponse>('/api/predict', { method: 'POST', body: JSON.stringify({ datasetId, options: { model: modelRef, perCandle: true } }) });
       setPrediction(res);
-      setReviewed([]);
     } catch (e) {
       setPrediction(null);
       setPredictError((e as Error).message);
@@ -134,6 +134,21 @@ export function ModelPanel(props: ModelPanelProps) {
       .then(setInfo)
       .catch(() => setInfo(null));
   }, [showInfo, modelRef, prediction]);
+
+  // The regions reviewed for this dataset and model version are stored: the count survives a reload.
+  const reviewedVersion = prediction?.model.version ?? null;
+  useEffect(() => {
+    setReviewed([]);
+    if (datasetId === null || reviewedVersion === null) return;
+    let current = true;
+    reviewedRegionsApi
+      .list(datasetId, reviewedVersion)
+      .then((stored) => current && setReviewed((r) => [...new Set([...stored.map((x) => x.candleIndex), ...r])]))
+      .catch(() => undefined);
+    return () => {
+      current = false;
+    };
+  }, [datasetId, reviewedVersion]);
 
   const all = useMemo<PredSpan[]>(() => (prediction?.spans ?? []).map((s) => ({ ...s, id: predictionId(s) })), [prediction]);
   const humans = useMemo<HumanSpanLike[]>(
@@ -212,11 +227,16 @@ export function ModelPanel(props: ModelPanelProps) {
     setReviewed((r) => [...r, next]);
     const t = times[Math.min(times.length - 1, next)];
     const t1 = times[Math.min(times.length - 1, next + 2)];
+    if (datasetId !== null && reviewedVersion !== null) {
+      reviewedRegionsApi
+        .mark(datasetId, { modelVersion: reviewedVersion, candleIndex: next, startTime: t, endTime: t1 })
+        .catch((e: Error) => notify('warning', `This review was not saved: ${e.message}`));
+    }
     controller?.revealRange(t, t1);
     controller?.setDraft({ start: t, end: t1, color: '#fbbf24' });
     const over = visible.find((p) => p.startTime <= t1 && t <= p.endTime);
     setSelected(over?.id ?? null);
-  }, [candidates, times, reviewed, controller, visible, notify]);
+  }, [candidates, times, reviewed, controller, visible, notify, datasetId, reviewedVersion]);
 
   const keys = useRef({ feedback, nextUncertain });
   keys.current = { feedback, nextUncertain };

@@ -29,6 +29,23 @@ export function TrainingSection({ datasetId, champion, onTrained, onPromoted, no
 
   useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
 
+  // The newest job survives a reload (jobs are stored): show it, and follow it if it still runs.
+  useEffect(() => {
+    let alive = true;
+    apiRequest<{ jobs: TrainingJob[] }>('/api/training')
+      .then(({ jobs }) => {
+        const newest = jobs[0];
+        if (!alive || !newest) return;
+        setJob((current) => current ?? newest);
+        if (newest.state === 'running') poll(newest.id);
+      })
+      .catch(() => undefined);
+    return () => {
+      alive = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
   const poll = (id: string) => {
     timer.current = setTimeout(async () => {
       try {

@@ -1,21 +1,15 @@
 import 'server-only';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { Db } from '@/server/db/database';
+import { getDb, type Db } from '@/server/db/database';
 import * as engine from '@/server/engine';
 import { ApiError } from '@/server/http/apiError';
-import { webRoot } from '@/server/paths';
-import { listAnnotations } from '@/features/annotations/server/annotationRepository';
-import { loadCandleColumns } from '@/features/datasets/server/candleRepository';
-import { getDataset, listDatasets } from '@/features/datasets/server/datasetRepository';
-import { listLabels } from '@/features/labels/server/labelRepository';
-import { resolveProject } from '@/features/projects/server/projectRepository';
 import { modelsDir } from '@/features/predict/server/registry';
-import { seriesIdOf, toEngineSpans } from '../lib/engineExport';
-import { PRESETS, buildTrainingConfig, type PresetName } from '../lib/presets';
+import type { PresetName } from '../lib/presets';
 import type { TrainingStart } from '../schemas';
+import { prepareEngineRun, withoutWorkPaths } from './engineRunInput';
+import { failOrphanedJobs, findJob, finishJob, insertJob, listStoredJobs } from './trainingJobRepository';
 
 export type JobState = 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -41,52 +35,63 @@ interface JobEntry {
   workDir: string;
 }
 
-// Survives module re-evaluation (Next dev, route bundles): one job table per process.
+// Every job is stored in SQLite (training_jobs); this table holds only the runs this process is
+// executing (their cancel token and live progress). It survives module re-evaluation (Next dev,
+// route bundles): one table per process.
 const g = globalThis as unknown as { __candleTrainingJobs?: Map<string, JobEntry> };
-const jobs: Map<string, JobEntry> = (g.__candleTrainingJobs ??= new Map());
+const running: Map<string, JobEntry> = (g.__candleTrainingJobs ??= new Map());
 
-const repoRoot = () => path.resolve(/*turbopackIgnore: true*/ webRoot(), '..');
+// Connections on which stored 'running' jobs of dead processes have been marked failed.
+const recovered = new WeakSet<Db>();
 
-const iso = (ms: number) => new Date(ms).toISOString();
+/**
+ * Marks jobs left 'running' by a previous server process as failed (SERVER_RESTARTED). Runs at
+ * startup, and once per connection before jobs are read (route tests have no startup hook).
+ */
+export function recoverInterruptedJobs(db: Db): number {
+  recovered.add(db);
+  return failOrphanedJobs(db, [...running.keys()]);
+}
 
-/** A dataset's stored candles as a CSV the engine's importer reads (ISO UTC times). */
-function writeSeriesCsv(db: Db, datasetId: number, file: string): number {
-  const c = loadCandleColumns(db, datasetId);
-  const lines = ['time,open,high,low,close,volume'];
-  for (let i = 0; i < c.time.length; i++) lines.push(`${iso(c.time[i])},${c.open[i]},${c.high[i]},${c.low[i]},${c.close[i]},${Number.isFinite(c.volume[i]) ? c.volume[i] : 0}`);
-  fs.writeFileSync(file, lines.join('\n') + '\n');
-  return c.time.length;
+function recoveredDb(db: Db): Db {
+  if (!recovered.has(db)) recoverInterruptedJobs(db);
+  return db;
 }
 
 function publicJob(entry: JobEntry): TrainingJob {
   return { ...entry.job };
 }
 
-export function getJob(id: string): TrainingJob {
-  const entry = jobs.get(id);
-  if (!entry) throw new ApiError(404, 'NOT_FOUND', `No training job ${id}.`, { resource: 'training-job', id });
-  return publicJob(entry);
+const jobNotFound = (id: string) => new ApiError(404, 'NOT_FOUND', `No training job ${id}.`, { resource: 'training-job', id });
+
+/** A job: live progress while this process runs it, else as stored. */
+export function getJob(db: Db, id: string): TrainingJob {
+  const entry = running.get(id);
+  if (entry) return publicJob(entry);
+  const stored = findJob(recoveredDb(db), id);
+  if (!stored) throw jobNotFound(id);
+  return stored;
 }
 
-export function listJobs(): TrainingJob[] {
-  return [...jobs.values()].map(publicJob).sort((a, b) => b.startedAt - a.startedAt);
+/** The newest jobs first (running ones with live progress), finished ones from earlier server runs included. */
+export function listJobs(db: Db): TrainingJob[] {
+  return listStoredJobs(recoveredDb(db)).map((job) => (running.has(job.id) ? publicJob(running.get(job.id)!) : job));
 }
 
 /** Resolves when the job has finished (tests). */
 export async function waitForJob(id: string): Promise<TrainingJob> {
-  const entry = jobs.get(id);
-  if (!entry) throw new ApiError(404, 'NOT_FOUND', `No training job ${id}.`);
+  const entry = running.get(id);
+  if (!entry) return getJob(getDb(), id);
   await entry.done;
   return publicJob(entry);
 }
 
-export function cancelJob(id: string): TrainingJob {
-  const entry = jobs.get(id);
-  if (!entry) throw new ApiError(404, 'NOT_FOUND', `No training job ${id}.`, { resource: 'training-job', id });
-  if (entry.job.state === 'running') {
-    entry.token.cancel();
-    entry.job.stage = 'cancelling';
-  }
+/** Asks a running job to stop; a finished job is returned as it is. */
+export function cancelJob(db: Db, id: string): TrainingJob {
+  const entry = running.get(id);
+  if (!entry) return getJob(db, id);
+  entry.token.cancel();
+  entry.job.stage = 'cancelling';
   return publicJob(entry);
 }
 
@@ -96,43 +101,16 @@ export function cancelJob(id: string): TrainingJob {
  * then trains in the engine (off the JS thread) with progress and a cancel token. One run at a time.
  */
 export function startJob(db: Db, input: TrainingStart): TrainingJob {
-  if ([...jobs.values()].some((e) => e.job.state === 'running')) throw new ApiError(409, 'TRAINING_BUSY', 'A training run is in progress; wait for it or cancel it.');
-  const project = resolveProject(db, input.datasetId !== undefined ? getDataset(db, input.datasetId).projectId : undefined);
-  const datasets = input.datasetId !== undefined ? [getDataset(db, input.datasetId)] : listDatasets(db, project.id).filter((d) => d.candleCount > 0);
-  if (!datasets.length) throw new ApiError(400, 'NO_DATA', 'There is no dataset to train on.');
-  const labelNames = new Map(listLabels(db, project.id).map((l) => [l.id, l.name]));
-  const includeTalib = input.includeTalib ?? true;
-  const talibLabels = includeTalib ? [...PRESETS[input.preset].talib] : [];
-  const annotations = datasets.flatMap((d) => listAnnotations(db, { datasetId: d.id }));
-  const exported = toEngineSpans(annotations, new Map(datasets.map((d) => [d.id, d])), labelNames, talibLabels);
-
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'candle-train-'));
-  const series = datasets.map((d) => {
-    const file = path.join(workDir, `${seriesIdOf(d.id)}.csv`);
-    writeSeriesCsv(db, d.id, file);
-    return { path: file, symbol: seriesIdOf(d.id) };
-  });
-  let annotationsFile: string | null = null;
-  if (exported.annotations.length) {
-    annotationsFile = path.join(workDir, 'spans.json');
-    fs.writeFileSync(annotationsFile, JSON.stringify({ annotations: exported.annotations }, null, 1));
-  }
-  const config = buildTrainingConfig({
-    preset: input.preset,
-    series,
-    annotationsFile,
-    includeTalib,
-    minExamples: input.minExamples ?? 1,
-    outputDir: path.join(workDir, 'dataset'),
-    registryRoot: modelsDir(),
-  });
+  if (running.size > 0) throw new ApiError(409, 'TRAINING_BUSY', 'A training run is in progress; wait for it or cancel it.');
+  const prepared = prepareEngineRun(db, { preset: input.preset, datasetId: input.datasetId, includeTalib: input.includeTalib ?? true, minExamples: input.minExamples }, 'candle-train-');
+  const { exported, workDir } = prepared;
 
   const job: TrainingJob = {
     id: crypto.randomUUID(),
     state: 'running',
     preset: input.preset,
-    datasetIds: datasets.map((d) => d.id),
-    includeTalib,
+    datasetIds: prepared.datasets.map((d) => d.id),
+    includeTalib: prepared.includeTalib,
     stage: 'queued',
     fraction: 0,
     startedAt: Date.now(),
@@ -141,14 +119,23 @@ export function startJob(db: Db, input: TrainingStart): TrainingJob {
     outcome: null,
     error: null,
   };
+  // Stored before the engine starts: a run the database does not know about never begins.
+  try {
+    insertJob(db, job);
+  } catch (error) {
+    prepared.cleanup();
+    throw error;
+  }
   const token = engine.createCancelToken();
   const entry: JobEntry = { job, token, workDir, done: Promise.resolve() };
-  entry.done = engine
-    .trainWithProgress({ config, rootDir: repoRoot() }, (p) => {
-      if (job.state !== 'running') return;
-      if (job.stage !== 'cancelling') job.stage = p.stage;
-      job.fraction = Math.max(job.fraction, p.fraction);
-    }, token)
+  const onProgress = (p: engine.TrainProgress) => {
+    if (job.state !== 'running') return;
+    if (job.stage !== 'cancelling') job.stage = p.stage;
+    job.fraction = Math.max(job.fraction, p.fraction);
+  };
+  // A synchronous throw (bad config) must still end in the catch below, so the stored row is finished.
+  entry.done = Promise.resolve()
+    .then(() => engine.trainWithProgress({ config: prepared.config, rootDir: prepared.rootDir }, onProgress, token))
     .then((outcome) => {
       job.state = 'succeeded';
       job.stage = 'done';
@@ -167,17 +154,22 @@ export function startJob(db: Db, input: TrainingStart): TrainingJob {
       const code = engine.isEngineError(error) ? error.code : 'TRAINING_FAILED';
       job.state = code === 'CANCELLED' || token.cancelled ? 'cancelled' : 'failed';
       job.stage = job.state;
-      job.error = { code, message: error instanceof Error ? error.message.replace(/\/[\w./-]+\/(ds\d+\.csv|spans\.json)/g, '$1') : String(error) };
+      job.error = { code, message: error instanceof Error ? withoutWorkPaths(error.message) : String(error) };
       if (job.state === 'failed') console.error('[training] run failed', error);
     })
     .finally(() => {
       job.finishedAt = Date.now();
-      fs.rmSync(workDir, { recursive: true, force: true });
+      prepared.cleanup();
+      try {
+        // The process's connection now: it may have been reopened while the engine trained.
+        finishJob(getDb(), job);
+      } catch (error) {
+        console.error('[training] could not store the finished job', job.id, error);
+      } finally {
+        running.delete(job.id);
+      }
     });
-  jobs.set(job.id, entry);
-  // Keep the table small: the 20 newest finished jobs.
-  const finished = [...jobs.values()].filter((e) => e.job.state !== 'running').sort((a, b) => b.job.startedAt - a.job.startedAt);
-  for (const old of finished.slice(20)) jobs.delete(old.job.id);
+  running.set(job.id, entry);
   return publicJob(entry);
 }
 

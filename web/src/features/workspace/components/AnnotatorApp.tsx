@@ -26,6 +26,7 @@ import { AutoLabelPanel } from '@/features/autolabel/components/AutoLabelPanel';
 import { ImportExportDialog } from '@/features/interchange/components/ImportExportDialog';
 import { projectApi } from '@/features/projects/api';
 import { ModelPanel } from '@/features/predictions/components/ModelPanel';
+import { LabelCheckPanel } from '@/features/labelerrors/components/LabelCheckPanel';
 import { colorForName } from '@/features/autolabel/lib/patternLabels';
 import { isTypingTarget, shortcutFor } from '../lib/shortcuts';
 import { SettingsDialog } from './SettingsDialog';
@@ -73,7 +74,7 @@ export function AnnotatorApp() {
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [showTalib, setShowTalib] = useState(true);
   const [panMode, setPanMode] = useState(false);
-  const [tab, setTab] = useState<'spans' | 'autolabel' | 'model'>('spans');
+  const [tab, setTab] = useState<'spans' | 'autolabel' | 'model' | 'check'>('spans');
   const overlayClickRef = useRef<((id: string) => void) | null>(null);
   const [dialog, setDialog] = useState<DialogName>(null);
   const legendRef = useRef<OhlcvLegendHandle>(null);
@@ -222,6 +223,18 @@ export function AnnotatorApp() {
     const id = store.create({ labelId: selectedSpan.labelId, start: selectedSpan.start, end: selectedSpan.end, direction: selectedSpan.direction }, 'Accept TA-Lib span');
     setSelectedId(id);
   }, [selectedSpan, store]);
+
+  /** The app label of a given name, created (from a model's suggestion) when there is none. */
+  const ensureLabel = useCallback(
+    async (name: string): Promise<Label> => {
+      const existing = labels.find((l) => l.name === name);
+      if (existing) return existing;
+      const created = await labelsApi.create({ name, color: colorForName(name), hotkey: null, description: 'Created from a model suggestion.' });
+      await labelsRes.reload();
+      return created;
+    },
+    [labels, labelsRes],
+  );
 
   const revealSpan = useCallback(
     (id: string) => {
@@ -449,6 +462,9 @@ export function AnnotatorApp() {
           <button type="button" role="tab" className="tab" aria-selected={tab === 'model'} onClick={() => setTab('model')} data-testid="tab-model">
             Model
           </button>
+          <button type="button" role="tab" className="tab" aria-selected={tab === 'check'} onClick={() => setTab('check')} data-testid="tab-check" title="Label check: find likely mislabelled spans">
+            Check
+          </button>
         </div>
         <div className="panel">
           <ModelPanel
@@ -465,15 +481,20 @@ export function AnnotatorApp() {
               if (id) setPending(null);
             }}
             notify={(kind, message) => toast(kind, message)}
-            ensureLabel={async (name) => {
-              const existing = labels.find((l) => l.name === name);
-              if (existing) return existing;
-              const created = await labelsApi.create({ name, color: colorForName(name), hotkey: null, description: 'Created from a model prediction.' });
-              await labelsRes.reload();
-              return created;
-            }}
+            ensureLabel={ensureLabel}
           />
-          {tab === 'model' ? null : tab === 'spans' ? (
+          <LabelCheckPanel
+            hidden={tab !== 'check'}
+            datasetId={dataset?.id ?? null}
+            timeframe={timeframe}
+            spans={snap.spans}
+            labelsById={labelsById}
+            store={store}
+            ensureLabel={ensureLabel}
+            onReveal={revealSpan}
+            notify={(kind, message) => toast(kind, message)}
+          />
+          {tab === 'model' || tab === 'check' ? null : tab === 'spans' ? (
             <SpanList spans={snap.spans} labels={labelsById} selectedId={selectedId} timeframe={timeframe} onSelect={(s) => revealSpan(s.id)} />
           ) : dataset ? (
             <AutoLabelPanel

@@ -1,3 +1,4 @@
+import { getDb } from '@/server/db/database';
 import { json, readParams, route } from '@/server/http/handler';
 import { jobIdParams } from '@/features/training/schemas';
 import { cancelJob } from '@/features/training/server/trainingJobs';
@@ -5,8 +6,8 @@ import { cancelJob } from '@/features/training/server/trainingJobs';
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-/** Asks a running job to stop at the engine's next check; it ends as `cancelled`, publishing nothing. */
+/** Asks a running job to stop at the engine's next check; it ends as `cancelled`, publishing nothing. A finished job is returned unchanged. */
 export const POST = route<'id'>(async (_request, context) => {
   const { id } = await readParams(context, jobIdParams);
-  return json({ job: cancelJob(id) }, 202);
+  return json({ job: cancelJob(getDb(), id) }, 202);
 });

@@ -1,0 +1,119 @@
+//! Where a 500-candle prediction spends its time, on a model trained like
+//! `bench/predict/setup.js` trains it (LightGBM, 50 rounds, 31 leaves, AAPL + MSFT):
+//! `cargo run --release -p engine --example predict_profile -- [calls]`
+//! Prints the p50/p90 per call of LightGBM's C predictor and of the engine's own tree scorer on
+//! the same feature rows, of the feature rows themselves, of `LoadedModel::predict` (features +
+//! scoring + span decoding), of `ModelServer::predict` (that + resolving the version in the
+//! registry, as every addon call does), and of loading the model.
+use engine::dataset::feature_rows;
+use engine::features::compute_features;
+use engine::inference::{ModelServer, PredictOptions};
+use engine::models::FeatureMatrix;
+use std::time::Instant;
+
+fn main() {
+    let calls: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(500);
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = format!(
+        r#"
+seed: 7
+data:
+  series:
+    - {{ path: data/samples/aapl_daily.csv, symbol: AAPL, timeframe: 1d }}
+    - {{ path: data/samples/msft_daily.csv, symbol: MSFT, timeframe: 1d }}
+features: {{ geometry: true, indicators: true, patterns: false, lags: 2 }}
+labels:
+  talib: {{ patterns: [engulfing, doji], directions: [bullish, bearish] }}
+  min_examples: 10
+dataset: {{ encoding: bio, window: 2, lookahead: 1, output_dir: {out}/dataset }}
+split: {{ train: 0.7, validation: 0.15, test: 0.15 }}
+model: {{ type: lightgbm, rounds: 50, learning_rate: 0.1, num_leaves: 31 }}
+registry: {{ root: {out}/models, name: bench-patterns }}
+"#,
+        out = dir.path().display()
+    );
+    let cfg = engine::config::PipelineConfig::from_yaml_str(&yaml, root.clone()).unwrap();
+    let outcome = engine::train::run(&cfg, &|_, _| {}, &std::sync::atomic::AtomicBool::new(false)).unwrap();
+    let ibm = engine::import::import_csv_file(&root.join("data/samples/ibm_daily.csv"), &Default::default())
+        .unwrap()
+        .series
+        .remove(0)
+        .candles
+        .slice(1000, 1500);
+
+    let server = ModelServer::open(&dir.path().join("models")).unwrap();
+    let loaded = server.get(&outcome.version).unwrap();
+    let model = server.registry().load_model(&loaded.info).unwrap();
+    let card = &loaded.info.card;
+    let frame = compute_features(&ibm, &card.feature_config).unwrap();
+    let (x, _) = feature_rows(&frame, &card.rows.every_candle()).unwrap();
+    let text = String::from_utf8(model.to_bytes().unwrap()).unwrap();
+    let booster = lightgbm3::Booster::from_string(&text).unwrap();
+    println!(
+        "model {}: {} classes x {} rounds, {} features; {} rows from 500 candles; {} rayon threads, {calls} calls each",
+        outcome.version,
+        model.n_classes(),
+        outcome.rounds,
+        x.n_cols(),
+        x.n_rows,
+        rayon::current_num_threads()
+    );
+
+    let time = |name: &str, f: &mut dyn FnMut()| {
+        f();
+        let mut ms: Vec<f64> = (0..calls)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed().as_secs_f64() * 1e3
+            })
+            .collect();
+        ms.sort_by(f64::total_cmp);
+        println!("{name:<44} p50 {:>7.3} ms   p90 {:>7.3} ms", ms[calls / 2], ms[calls * 9 / 10]);
+    };
+    time("LightGBM C predictor (PredictForMat)", &mut || {
+        std::hint::black_box(booster.predict(&x.values, x.n_cols() as i32, true).unwrap());
+    });
+    time("LightGBM C predictor, num_threads=1", &mut || {
+        std::hint::black_box(booster.predict_with_params(&x.values, x.n_cols() as i32, true, "num_threads=1").unwrap());
+    });
+    time("engine tree scorer (predict_proba)", &mut || {
+        std::hint::black_box(model.predict_proba(&x).unwrap());
+    });
+    let one_thread = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    time("engine tree scorer, 1 thread", &mut || {
+        one_thread.install(|| std::hint::black_box(model.predict_proba(&x).unwrap()));
+    });
+    // A batch (10 requests' rows at once): where splitting over threads starts to pay.
+    let big = FeatureMatrix::new(x.values.repeat(10), x.window, x.features_per_step).unwrap();
+    time("engine tree scorer, 10x rows", &mut || {
+        std::hint::black_box(model.predict_proba(&big).unwrap());
+    });
+    time("engine tree scorer, 10x rows, 1 thread", &mut || {
+        one_thread.install(|| std::hint::black_box(model.predict_proba(&big).unwrap()));
+    });
+    time("features + rows", &mut || {
+        let frame = compute_features(&ibm, &card.feature_config).unwrap();
+        std::hint::black_box(feature_rows(&frame, &card.rows.every_candle()).unwrap());
+    });
+    time("LoadedModel::predict (all of it)", &mut || {
+        std::hint::black_box(loaded.predict(&ibm, &PredictOptions::default()).unwrap());
+    });
+    time("ModelServer::predict (+ registry resolve)", &mut || {
+        let options = PredictOptions { model: Some(outcome.version.clone()), ..Default::default() };
+        std::hint::black_box(server.predict(&ibm, &options).unwrap());
+    });
+    time("  of which Registry::resolve", &mut || {
+        std::hint::black_box(server.registry().resolve(&outcome.version).unwrap());
+    });
+    let bytes = text.as_bytes();
+    let kind = card.model_type;
+    let n_classes = model.n_classes();
+    time("load the model from its bytes", &mut || {
+        std::hint::black_box(engine::models::model_from_bytes(kind, bytes, n_classes).unwrap());
+    });
+    time("  of which LightGBM's own loader", &mut || {
+        std::hint::black_box(lightgbm3::Booster::from_string(&text).unwrap());
+    });
+}

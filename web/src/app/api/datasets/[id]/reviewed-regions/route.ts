@@ -1,0 +1,23 @@
+import { getDb } from '@/server/db/database';
+import { json, readJson, readParams, readQuery, route } from '@/server/http/handler';
+import { datasetIdParams } from '@/features/datasets/schemas';
+import { reviewedRegionCreateSchema, reviewedRegionsQuery } from '@/features/predictions/schemas';
+import { listReviewedRegions, markReviewed } from '@/features/predictions/server/reviewedRegionRepository';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+/** The uncertain regions already reviewed in this dataset for `?modelVersion=` (active learning's "Reviewed N of M"). */
+export const GET = route<'id'>(async (request, context) => {
+  const { id } = await readParams(context, datasetIdParams);
+  const { modelVersion } = readQuery(request, reviewedRegionsQuery);
+  return json({ datasetId: id, modelVersion, reviewed: listReviewedRegions(getDb(), id, modelVersion) });
+});
+
+/** Records one reviewed region `{ modelVersion, candleIndex, startTime, endTime }`: 201 when new, 200 when it was already recorded. */
+export const POST = route<'id'>(async (request, context) => {
+  const { id } = await readParams(context, datasetIdParams);
+  const input = await readJson(request, reviewedRegionCreateSchema, 4096);
+  const { region, created } = markReviewed(getDb(), id, input);
+  return json({ region }, created ? 201 : 200);
+});

@@ -1,0 +1,103 @@
+import 'server-only';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Db } from '@/server/db/database';
+import { ApiError } from '@/server/http/apiError';
+import { webRoot } from '@/server/paths';
+import { listAnnotations } from '@/features/annotations/server/annotationRepository';
+import type { Annotation } from '@/features/annotations/types';
+import { loadCandleColumns } from '@/features/datasets/server/candleRepository';
+import { getDataset, listDatasets } from '@/features/datasets/server/datasetRepository';
+import type { Dataset } from '@/features/datasets/types';
+import { listLabels } from '@/features/labels/server/labelRepository';
+import { resolveProject } from '@/features/projects/server/projectRepository';
+import { modelsDir } from '@/features/predict/server/registry';
+import { seriesIdOf, toEngineSpans, type EngineExport } from '../lib/engineExport';
+import { PRESETS, buildTrainingConfig, type PresetName } from '../lib/presets';
+
+export interface EngineRunRequest {
+  preset: PresetName;
+  /** One dataset; absent = every dataset of the project that has candles. */
+  datasetId?: number;
+  includeTalib?: boolean;
+  minExamples?: number;
+}
+
+/** What an engine pipeline run (training, label check) reads: files in a work folder and the config naming them. */
+export interface EngineRunInput {
+  config: Record<string, unknown>;
+  /** The repository root the config's relative paths resolve against. */
+  rootDir: string;
+  workDir: string;
+  datasets: Dataset[];
+  /** The app's spans of those datasets, as they were when the run started. */
+  annotations: Annotation[];
+  labelNames: Map<number, string>;
+  talibLabels: string[];
+  exported: EngineExport;
+  includeTalib: boolean;
+  /** Removes the work folder. */
+  cleanup: () => void;
+}
+
+export const repoRoot = () => path.resolve(/*turbopackIgnore: true*/ webRoot(), '..');
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A dataset's stored candles as a CSV the engine's importer reads (ISO UTC times). */
+function writeSeriesCsv(db: Db, datasetId: number, file: string): number {
+  const c = loadCandleColumns(db, datasetId);
+  const lines = ['time,open,high,low,close,volume'];
+  for (let i = 0; i < c.time.length; i++) lines.push(`${iso(c.time[i])},${c.open[i]},${c.high[i]},${c.low[i]},${c.close[i]},${Number.isFinite(c.volume[i]) ? c.volume[i] : 0}`);
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+  return c.time.length;
+}
+
+/**
+ * Exports the CURRENT spans of one dataset (or all datasets) as an engine span file, positives and
+ * negatives, and the candles as CSVs, into a fresh work folder; returns the pipeline config over them.
+ */
+export function prepareEngineRun(db: Db, request: EngineRunRequest, folderPrefix: string): EngineRunInput {
+  const project = resolveProject(db, request.datasetId !== undefined ? getDataset(db, request.datasetId).projectId : undefined);
+  const datasets = request.datasetId !== undefined ? [getDataset(db, request.datasetId)] : listDatasets(db, project.id).filter((d) => d.candleCount > 0);
+  if (!datasets.length) throw new ApiError(400, 'NO_DATA', 'There is no dataset to run on.');
+  const labelNames = new Map(listLabels(db, project.id).map((l) => [l.id, l.name]));
+  const includeTalib = request.includeTalib ?? true;
+  const talibLabels: string[] = includeTalib ? [...PRESETS[request.preset].talib] : [];
+  const annotations = datasets.flatMap((d) => listAnnotations(db, { datasetId: d.id }));
+  const exported = toEngineSpans(annotations, new Map(datasets.map((d) => [d.id, d])), labelNames, talibLabels);
+
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), folderPrefix));
+  const cleanup = () => fs.rmSync(workDir, { recursive: true, force: true });
+  try {
+    const series = datasets.map((d) => {
+      const file = path.join(workDir, `${seriesIdOf(d.id)}.csv`);
+      writeSeriesCsv(db, d.id, file);
+      return { path: file, symbol: seriesIdOf(d.id) };
+    });
+    let annotationsFile: string | null = null;
+    if (exported.annotations.length) {
+      annotationsFile = path.join(workDir, 'spans.json');
+      fs.writeFileSync(annotationsFile, JSON.stringify({ annotations: exported.annotations }, null, 1));
+    }
+    const config = buildTrainingConfig({
+      preset: request.preset,
+      series,
+      annotationsFile,
+      includeTalib,
+      minExamples: request.minExamples ?? 1,
+      outputDir: path.join(workDir, 'dataset'),
+      registryRoot: modelsDir(),
+    });
+    return { config, rootDir: repoRoot(), workDir, datasets, annotations, labelNames, talibLabels, exported, includeTalib, cleanup };
+  } catch (error) {
+    cleanup();
+    throw error;
+  }
+}
+
+/** An engine error message without the work folder's absolute paths. */
+export function withoutWorkPaths(message: string): string {
+  return message.replace(/\/[\w./-]+\/(ds\d+\.csv|spans\.json)/g, '$1');
+}
