@@ -4,6 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as datasetsRoute from '@/app/api/datasets/route';
 import * as annotationsRoute from '@/app/api/annotations/route';
+import * as annotationRoute from '@/app/api/annotations/[id]/route';
+import * as labelsRoute from '@/app/api/labels/route';
 import * as healthRoute from '@/app/api/ls/health/route';
 import * as setupRoute from '@/app/api/ls/setup/route';
 import * as lsPredictRoute from '@/app/api/ls/predict/route';
@@ -11,6 +13,7 @@ import * as webhookRoute from '@/app/api/ls/webhook/route';
 import { cancelJob, waitForJob } from '@/features/training/server/trainingJobs';
 import { importCsvFile, train, type CandleColumns } from '@/server/engine';
 import { call, sampleBytes, SAMPLES_DIR, useTempDatabase } from '../support/routeHarness';
+import openapi from '../../docs/openapi.json';
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');
 const env = useTempDatabase();
@@ -199,4 +202,191 @@ describe('Label Studio ML backend', () => {
     const done = await waitForJob(res.body.job.id);
     expect(['cancelled', 'succeeded', 'failed']).toContain(done.state);
   }, 120_000);
+});
+
+describe('Label Studio webhook keeps its annotations in sync', () => {
+  type Span = { id: string; labelId: number; start: number; end: number; source: string; annotator: string; version: number; note: string | null };
+  let ds: number;
+  let dojiId: number;
+
+  const region = (id: string, from: number, to: number, label = 'Doji') => ({
+    id,
+    from_name: 'pattern',
+    to_name: 'chart',
+    type: 'timeserieslabels',
+    value: { start: msftTimes[from], end: msftTimes[to], instant: from === to, timeserieslabels: [label] },
+  });
+  const event = (action: string, lsId: number, result: unknown[], extra: Record<string, unknown> = {}, taskId = 600) => ({
+    action,
+    project: { id: 3, label_config: LABEL_CONFIG },
+    task: { id: taskId, data: { datasetId: ds } },
+    annotation: { id: lsId, completed_by: 4, result, ...extra },
+  });
+  const spans = async (): Promise<Span[]> => (await call(annotationsRoute.GET, 'GET', `/api/annotations?datasetId=${ds}`)).body.annotations;
+  /** The spans the Label Studio annotation owns, by [start, end] (candle indices). */
+  const ownedBy = async (lsId: number) => {
+    const ids = new Set(env.db().prepare('SELECT annotation_id FROM ls_annotation_spans WHERE ls_annotation_id = ?').pluck().all(String(lsId)) as string[]);
+    return (await spans()).filter((s) => ids.has(s.id));
+  };
+  const ranges = (list: Span[]) => list.map((s) => [msftTimes.indexOf(s.start), msftTimes.indexOf(s.end)]).sort((a, b) => a[0] - b[0]);
+  const byId = (list: Span[]) => Object.fromEntries(list.map((s) => [s.id, s]));
+  const linkCount = () => env.db().prepare('SELECT COUNT(*) FROM ls_annotation_spans').pluck().get() as number;
+  /** The reply has exactly the fields docs/openapi.json lists for its status (required ones present). */
+  const documented = (body: Record<string, unknown>) => {
+    const variants = openapi.components.schemas.LsWebhookResponse.oneOf as unknown as Array<{ required: string[]; properties: Record<string, { const?: string; required?: string[] }> }>;
+    const variant = variants.find((v) => v.properties.status.const === body.status)!;
+    expect(variant, `status ${body.status}`).toBeDefined();
+    expect(Object.keys(body).sort()).toEqual(Object.keys(variant.properties).sort());
+    if (variant.properties.sync) expect(Object.keys(body.sync as object).sort()).toEqual([...variant.properties.sync.required!].sort());
+  };
+
+  beforeAll(async () => {
+    const created = await call(datasetsRoute.POST, 'POST', '/api/datasets?name=MSFT%20sync&symbol=MSFT&onInvalidRow=skip', { raw: sampleBytes('msft_daily.csv') });
+    ds = created.body.datasets[0].id;
+    const labels = (await call(labelsRoute.GET, 'GET', '/api/labels')).body.labels as Array<{ id: number; name: string }>;
+    dojiId = labels.find((l) => l.name.toLowerCase() === 'doji')!.id;
+  });
+
+  it('create → update (moved, deleted, unchanged, new) → the spans match the regions; a repeated update changes nothing; ANNOTATIONS_DELETED removes them; other spans are untouched', async () => {
+    // Spans Label Studio does not own: drawn here (human, and a talib one), and another LS annotation's.
+    const drawn = await call(annotationsRoute.POST, 'POST', '/api/annotations', { body: { datasetId: ds, labelId: dojiId, start: msftTimes[50], end: msftTimes[52], annotator: 'alice' } });
+    const talib = await call(annotationsRoute.POST, 'POST', '/api/annotations', { body: { datasetId: ds, labelId: dojiId, start: msftTimes[120], end: msftTimes[121], source: 'talib', annotator: 'talib' } });
+    expect([drawn.status, talib.status]).toEqual([201, 201]);
+    const other = await hook(event('ANNOTATION_CREATED', 901, [region('z1', 400, 402)], {}, 601));
+    expect(other.body).toMatchObject({ status: 'stored', sync: { lsAnnotationId: '901', created: 1 } });
+    const bystanders = byId(await spans());
+    expect(Object.keys(bystanders)).toHaveLength(3);
+
+    const created = await hook(event('ANNOTATION_CREATED', 900, [region('r1', 100, 104, 'Bull flag'), region('r2', 200, 200), region('r3', 300, 302, 'engulfing'), region('dup', 50, 52)], { created_at: '2024-05-01T10:00:00Z', updated_at: '2024-05-01T10:00:00Z' }));
+    expect(created.status).toBe(200);
+    // The region equal to alice's span is a duplicate: not stored twice, not taken over.
+    expect(created.body).toMatchObject({ status: 'stored', datasetId: ds, sync: { lsAnnotationId: '900', created: 3, updated: 0, deleted: 0, unchanged: 0, duplicates: 1 }, report: { imported: 3, duplicates: 1 } });
+    expect(created.body.changes).toHaveLength(3);
+    const first = await ownedBy(900);
+    expect(ranges(first)).toEqual([[100, 104], [200, 200], [300, 302]]);
+    const r1 = first.find((s) => msftTimes.indexOf(s.start) === 100)!;
+    const r3 = first.find((s) => msftTimes.indexOf(s.start) === 300)!;
+
+    // r1 moved, r2 deleted, r3 unchanged, r4 new.
+    const update = event('ANNOTATION_UPDATED', 900, [region('r1', 110, 115, 'Bull flag'), region('r3', 300, 302, 'engulfing'), region('dup', 50, 52), region('r4', 500, 503)], { updated_at: '2024-05-02T10:00:00Z' });
+    const updated = await hook(update);
+    expect(updated.status).toBe(200);
+    expect(updated.body.sync).toEqual({ lsAnnotationId: '900', created: 1, updated: 1, deleted: 1, unchanged: 1, duplicates: 1 });
+    expect(updated.body.changes).toHaveLength(3);
+    documented(updated.body);
+    const second = await ownedBy(900);
+    expect(ranges(second)).toEqual([[110, 115], [300, 302], [500, 503]]);
+    // A moved region keeps its span (same id, next version); an unchanged one is not written.
+    expect(byId(second)[r1.id]).toMatchObject({ start: msftTimes[110], end: msftTimes[115], version: r1.version + 1 });
+    expect(byId(second)[r3.id]).toEqual(r3);
+
+    // The same update again: nothing changes (ids, versions, no change records).
+    const again = await hook(update);
+    expect(again.body.sync).toEqual({ lsAnnotationId: '900', created: 0, updated: 0, deleted: 0, unchanged: 3, duplicates: 1 });
+    expect(again.body.changes).toEqual([]);
+    expect(await ownedBy(900)).toEqual(second);
+
+    // Everything not owned by annotation 900 is exactly as it was.
+    const all = byId(await spans());
+    for (const [id, s] of Object.entries(bystanders)) expect(all[id]).toEqual(s);
+
+    const deleted = await hook({ action: 'ANNOTATIONS_DELETED', project: { id: 3 }, annotations: [{ id: 900 }] });
+    expect(deleted.status).toBe(200);
+    expect(deleted.body).toMatchObject({ status: 'deleted', annotations: ['900'], deleted: 3 });
+    expect(deleted.body.changes.map((c: { after: unknown }) => c.after)).toEqual([null, null, null]);
+    documented(deleted.body);
+    expect(byId(await spans())).toEqual(bystanders);
+    const twice = await hook({ action: 'ANNOTATIONS_DELETED', project: { id: 3 }, annotations: [{ id: 900 }, { id: 123456 }] });
+    expect(twice.body).toMatchObject({ status: 'deleted', annotations: [], deleted: 0, changes: [] });
+  });
+
+  it('a malformed ANNOTATIONS_DELETED is a 400 and deletes nothing', async () => {
+    const before = await spans();
+    const links = linkCount();
+    expect(links).toBeGreaterThan(0);
+    for (const annotations of [undefined, 'nope', [{}], [{ id: 901 }, { id: 'x' }], [{ id: -1 }], [{ id: 1.5 }]]) {
+      const res = await hook({ action: 'ANNOTATIONS_DELETED', project: { id: 3 }, annotations });
+      expect(res.status, JSON.stringify(annotations)).toBe(400);
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
+    }
+    expect(await spans()).toEqual(before);
+    expect(linkCount()).toBe(links);
+  });
+
+  it('Label Studio wins over edits made here to spans it owns; a stale webhook is ignored', async () => {
+    const created = await hook(event('ANNOTATION_CREATED', 910, [region('a', 700, 703), region('b', 710, 712, 'engulfing')], { updated_at: '2024-06-01T00:00:00Z' }));
+    expect(created.body.sync.created).toBe(2);
+    const [a, b] = await ownedBy(910);
+    // Moved here, and deleted here.
+    const moved = await call(annotationRoute.PATCH, 'PATCH', `/api/annotations/${a.id}`, { params: { id: a.id }, body: { version: a.version, start: msftTimes[690] } });
+    expect(moved.status).toBe(200);
+    const removed = await call(annotationRoute.DELETE, 'DELETE', `/api/annotations/${b.id}?version=${b.version}`, { params: { id: b.id } });
+    expect(removed.status).toBe(200);
+
+    const update = event('ANNOTATION_UPDATED', 910, [region('a', 700, 703), region('b', 710, 712, 'engulfing')], { updated_at: '2024-06-02T00:00:00Z' });
+    const res = await hook(update);
+    expect(res.body.sync).toMatchObject({ created: 0, updated: 2, deleted: 0 });
+    const after = byId(await ownedBy(910));
+    expect(after[a.id]).toMatchObject({ start: msftTimes[700], end: msftTimes[703] });
+    expect(after[b.id]).toMatchObject({ start: msftTimes[710], end: msftTimes[712] }); // restored, same id
+
+    // An older version delivered late does not undo the newer one.
+    const stale = await hook(event('ANNOTATION_UPDATED', 910, [region('a', 720, 721)], { updated_at: '2024-06-01T12:00:00Z' }));
+    expect(stale.body).toMatchObject({ status: 'ignored' });
+    expect(stale.body.reason).toMatch(/stale/);
+    expect(byId(await ownedBy(910))).toEqual(after);
+
+    // Regions none of which can be stored: a 400 that changes nothing (not "everything deleted").
+    const unusable = await hook(event('ANNOTATION_UPDATED', 910, [{ ...region('a', 700, 703), value: { start: msftTimes[700], end: msftTimes[703], timeserieslabels: [] } }], { updated_at: '2024-06-02T12:00:00Z' }));
+    expect(unusable.status).toBe(400);
+    expect(unusable.body.error.code).toBe('NOTHING_IMPORTED');
+    expect(byId(await ownedBy(910))).toEqual(after);
+
+    // An update without regions (all deleted in Label Studio) deletes the spans.
+    const cleared = await hook(event('ANNOTATION_UPDATED', 910, [], { updated_at: '2024-06-03T00:00:00Z' }));
+    expect(cleared.body).toMatchObject({ status: 'deleted', annotations: ['910'], deleted: 2 });
+    expect(await ownedBy(910)).toEqual([]);
+  });
+
+  it('a span two Label Studio annotations drew is kept until both let go; TASKS_DELETED removes a task\'s spans', async () => {
+    const one = await hook(event('ANNOTATION_CREATED', 920, [region('s', 800, 802)], {}, 620));
+    const two = await hook(event('ANNOTATION_CREATED', 921, [region('t', 800, 802)], { completed_by: 5 }, 621));
+    expect(one.body.sync.created).toBe(1);
+    expect(two.body.sync).toMatchObject({ created: 0, unchanged: 1 });
+    const [shared] = await ownedBy(920);
+    expect(await ownedBy(921)).toEqual([shared]);
+
+    // 920 moves its region: the shared span stays for 921, 920 gets its own.
+    const moved = await hook(event('ANNOTATION_UPDATED', 920, [region('s', 805, 806)], {}, 620));
+    expect(moved.body.sync).toMatchObject({ created: 1, updated: 0, deleted: 0 });
+    expect(await ownedBy(921)).toEqual([shared]);
+    expect(ranges(await ownedBy(920))).toEqual([[805, 806]]);
+
+    const gone = await hook({ action: 'TASKS_DELETED', project: { id: 3 }, tasks: [{ id: 620 }, { id: 621 }] });
+    expect(gone.body).toMatchObject({ status: 'deleted', annotations: ['920', '921'], deleted: 2 });
+    const left = (await spans()).map((s) => [msftTimes.indexOf(s.start), msftTimes.indexOf(s.end)]);
+    expect(left).not.toContainEqual([800, 802]);
+    expect(left).not.toContainEqual([805, 806]);
+    const bad = await hook({ action: 'TASKS_DELETED', project: { id: 3 }, tasks: [{ id: null }] });
+    expect(bad.status).toBe(400);
+  });
+
+  it('a span deleted for good here (its label deleted) drops its link', async () => {
+    await hook(event('ANNOTATION_CREATED', 930, [region('q', 900, 901, 'Temporary')], {}, 630));
+    expect(await ownedBy(930)).toHaveLength(1);
+    const label = ((await call(labelsRoute.GET, 'GET', '/api/labels')).body.labels as Array<{ id: number; name: string }>).find((l) => l.name === 'Temporary')!;
+    const removed = env.db().prepare('DELETE FROM annotations WHERE label_id = ?').run(label.id);
+    expect(removed.changes).toBe(1);
+    expect(env.db().prepare("SELECT COUNT(*) FROM ls_annotation_spans WHERE ls_annotation_id = '930'").pluck().get()).toBe(0);
+  });
+
+  it('adopts a span stored for the same annotator before links were recorded', async () => {
+    // What the webhook stored before migration 4: a human span with the Label Studio annotator, no link.
+    const legacy = await call(annotationsRoute.POST, 'POST', '/api/annotations', { body: { datasetId: ds, labelId: dojiId, start: msftTimes[950], end: msftTimes[951], annotator: 'label-studio:4' } });
+    const res = await hook(event('ANNOTATION_UPDATED', 940, [region('l', 950, 951)], {}, 640));
+    expect(res.body.sync).toMatchObject({ created: 0, unchanged: 1, duplicates: 0 });
+    expect((await ownedBy(940)).map((s) => s.id)).toEqual([legacy.body.annotation.id]);
+    const gone = await hook({ action: 'ANNOTATIONS_DELETED', annotations: [{ id: '940' }] });
+    expect(gone.body).toMatchObject({ deleted: 1 });
+  });
 });

@@ -50,12 +50,23 @@ export const lsAnnotationSchema = z.looseObject({
   was_cancelled: z.boolean().optional(),
 });
 
-/** Label Studio webhooks: `project` is an object `{ id, label_config, ... }` (an id is accepted too). */
+/** A Label Studio id (annotation, task): an integer, or its text; kept as text. */
+const lsId = z.union([z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), z.string().trim().regex(/^\d{1,19}$/, 'a Label Studio id is a non-negative integer')]).transform((id) => String(id));
+
+/** ANNOTATIONS_DELETED's `annotations` / TASKS_DELETED's `tasks`: `[{ id }, ...]`. */
+export const lsIdListSchema = z.array(z.looseObject({ id: lsId })).max(100_000);
+
+/**
+ * Label Studio webhooks: `project` is an object `{ id, label_config, ... }` (an id is accepted
+ * too); each action's own part (`annotation`, `annotations`, `tasks`...) is checked by its handler.
+ */
 export const lsWebhookSchema = z.looseObject({
   action: z.string().min(1).max(100),
   project: z.union([z.number(), z.string(), z.looseObject({ id: z.number().optional(), label_config: z.string().optional() })]).nullable().optional(),
   annotation: z.unknown().optional(),
+  annotations: z.unknown().optional(),
   task: z.unknown().optional(),
+  tasks: z.unknown().optional(),
 });
 
 export type LsSetup = z.infer<typeof lsSetupSchema>;

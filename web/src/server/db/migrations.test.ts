@@ -44,7 +44,7 @@ describe('migrations', () => {
     expect(schemaVersion(db)).toBe(MIGRATIONS.at(-1)!.version);
     expect(db.prepare('SELECT name FROM projects').pluck().all()).toEqual(['kept']);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
-    expect(tables).toEqual(expect.arrayContaining(['training_jobs', 'reviewed_regions']));
+    expect(tables).toEqual(expect.arrayContaining(['training_jobs', 'reviewed_regions', 'ls_annotations', 'ls_annotation_spans']));
     db.close();
   });
 

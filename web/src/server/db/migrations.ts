@@ -172,6 +172,36 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    name: 'label studio annotation links',
+    up: `
+      -- A Label Studio annotation whose regions are stored here as spans. Label Studio ids are
+      -- integers, kept as their decimal text. ls_updated_at: the annotation's updated_at (epoch
+      -- ms) last applied, so a late-delivered older webhook does not undo a newer one.
+      CREATE TABLE ls_annotations (
+        ls_annotation_id TEXT    PRIMARY KEY,
+        ls_task_id       TEXT,
+        ls_updated_at    INTEGER,
+        synced_at        INTEGER NOT NULL
+      );
+      CREATE INDEX ls_annotations_task ON ls_annotations(ls_task_id) WHERE ls_task_id IS NOT NULL;
+
+      -- Which span each region of a Label Studio annotation produced. region_key: the region's id
+      -- (plus '#<n>' for the n-th extra label of a multi-label region), or its label and range
+      -- when it has no id. A span may be owned by several Label Studio annotations (two annotators
+      -- drew the same region): it is removed when the last owner lets it go. Annotation ids are
+      -- TEXT (UUIDs); a span purged from annotations (label or dataset deleted) drops its links.
+      CREATE TABLE ls_annotation_spans (
+        ls_annotation_id TEXT NOT NULL REFERENCES ls_annotations(ls_annotation_id) ON DELETE CASCADE,
+        region_key       TEXT NOT NULL,
+        ls_region_id     TEXT,
+        annotation_id    TEXT NOT NULL REFERENCES annotations(id) ON DELETE CASCADE,
+        PRIMARY KEY (ls_annotation_id, region_key)
+      ) WITHOUT ROWID;
+      CREATE INDEX ls_annotation_spans_span ON ls_annotation_spans(annotation_id);
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database's recorded version. Returns the versions applied. */

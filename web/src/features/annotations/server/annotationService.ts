@@ -223,28 +223,42 @@ export interface OperationsResult {
   changes: AnnotationChange[];
 }
 
+function applyOne(env: OpEnv, op: BulkOperation): Annotation | null {
+  switch (op.op) {
+    case 'create':
+      return create(env, op.annotation);
+    case 'update':
+      return update(env, op.id, op.version, op.patch);
+    case 'delete':
+      return remove(env, op.id, op.version);
+    case 'restore':
+      return restore(env, op.id, op.version, op.state);
+  }
+}
+
+/**
+ * Runs `body` in one transaction (IMMEDIATE, or a savepoint inside the caller's transaction),
+ * giving it `apply(op)`: for writers that choose each operation after seeing the effect of the
+ * previous ones (e.g. reading a span's current version just before updating it, since an overlap
+ * split may have bumped it). All of it commits or none; the changes are merged per span like
+ * applyOperations'.
+ */
+export function withOperations<T>(db: Db, context: WriteContext, body: (apply: (op: BulkOperation) => Annotation | null) => T): { value: T; changes: AnnotationChange[] } {
+  return db
+    .transaction(() => {
+      const env: OpEnv = { db, tracker: new ChangeTracker(db), datasets: new Map(), annotator: context.annotator || ANONYMOUS, now: Date.now() };
+      const value = body((op) => applyOne(env, op));
+      return { value, changes: env.tracker.list() };
+    })
+    .immediate();
+}
+
 /**
  * Applies operations atomically: all succeed, or (any 4xx, e.g. a STALE_WRITE) none is applied.
  * better-sqlite3 commits synchronously (WAL, synchronous=FULL) before this returns, so a response
  * built from the result is only sent for durable writes.
  */
 export function applyOperations(db: Db, operations: readonly BulkOperation[], context: WriteContext = {}): OperationsResult {
-  return db
-    .transaction(() => {
-      const env: OpEnv = { db, tracker: new ChangeTracker(db), datasets: new Map(), annotator: context.annotator || ANONYMOUS, now: Date.now() };
-      const results = operations.map((op) => {
-        switch (op.op) {
-          case 'create':
-            return create(env, op.annotation);
-          case 'update':
-            return update(env, op.id, op.version, op.patch);
-          case 'delete':
-            return remove(env, op.id, op.version);
-          case 'restore':
-            return restore(env, op.id, op.version, op.state);
-        }
-      });
-      return { results, changes: env.tracker.list() };
-    })
-    .immediate();
+  const { value, changes } = withOperations(db, context, (apply) => operations.map(apply));
+  return { results: value, changes };
 }

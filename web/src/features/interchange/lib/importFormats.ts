@@ -7,6 +7,10 @@ export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 export interface ParsedSpan extends ImportedRecord {
   /** 1-based position in the file (CSV line, JSON item, Label Studio result). */
   position: number;
+  /** Label Studio only: the result's (region's) `id`, when it has one. */
+  regionId?: string;
+  /** Label Studio only: which of the region's `timeserieslabels` this span is (0 = first). */
+  labelIndex?: number;
 }
 
 export interface ParseProblem {
@@ -42,9 +46,9 @@ export function detectFormat(text: string): Exclude<ImportFormat, 'auto'> {
   return 'csv';
 }
 
-function checkRecord(raw: unknown, position: number, spans: ParsedSpan[], problems: ParseProblem[]): void {
+function checkRecord(raw: unknown, position: number, spans: ParsedSpan[], problems: ParseProblem[], extra: Pick<ParsedSpan, 'regionId' | 'labelIndex'> = {}): void {
   const parsed = importedRecordSchema.safeParse(raw);
-  if (parsed.success) spans.push({ ...parsed.data, position });
+  if (parsed.success) spans.push({ ...parsed.data, position, ...extra });
   else problems.push({ position, reason: parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ') });
 }
 
@@ -133,7 +137,8 @@ export function parseLabelStudio(text: string): ParsedImport {
             problems.push({ position, reason: 'value.timeserieslabels is empty' });
             continue;
           }
-          for (const label of labels) {
+          const regionId = typeof result.id === 'string' || typeof result.id === 'number' ? String(result.id) : undefined;
+          for (const [labelIndex, label] of labels.entries()) {
             checkRecord(
               {
                 dataset,
@@ -149,6 +154,7 @@ export function parseLabelStudio(text: string): ParsedImport {
               position,
               spans,
               problems,
+              { ...(regionId !== undefined ? { regionId } : {}), labelIndex },
             );
           }
         }

@@ -3,14 +3,16 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '@/server/db/database';
 import { badRequest } from '@/server/http/apiError';
 import { findDatasetByName, getDataset } from '@/features/datasets/server/datasetRepository';
+import type { Dataset } from '@/features/datasets/types';
 import { loadCandleTimes } from '@/features/datasets/server/candleRepository';
 import { listLabels } from '@/features/labels/server/labelRepository';
 import { insertRow, findRow } from '@/features/annotations/server/annotationRepository';
-import { arrayClock, snapToCandles } from '@/features/annotations/lib/spanMath';
+import { arrayClock, snapToCandles, type TimeRange } from '@/features/annotations/lib/spanMath';
 import { ANONYMOUS } from '@/features/annotations/server/annotationService';
 import { resolveProject } from '@/features/projects/server/projectRepository';
+import type { Project } from '@/features/projects/types';
 import { colorForName } from '@/features/autolabel/lib/patternLabels';
-import { ImportParseError, parseImport, type ParseProblem } from '../lib/importFormats';
+import { ImportParseError, parseImport, type ParsedSpan, type ParseProblem } from '../lib/importFormats';
 import { parseDateUtc, resolveTimeValue } from '../lib/timeValues';
 import type { ImportQuery } from '../schemas';
 
@@ -20,6 +22,83 @@ function timestamp(value: string | number | undefined, fallback: number): number
   if (value === undefined) return fallback;
   if (typeof value === 'number') return Number.isFinite(value) ? value : fallback;
   return parseDateUtc(value) ?? fallback;
+}
+
+export interface ResolvedSpan {
+  span: ParsedSpan;
+  dataset: Dataset;
+  labelId: number;
+  /** Snapped to the dataset's candles. */
+  range: TimeRange;
+}
+
+export interface SpanResolution {
+  resolved: ResolvedSpan[];
+  skipped: ParseProblem[];
+  createdLabels: string[];
+}
+
+export interface ResolveOptions {
+  /** The dataset every span goes to; else each span's `dataset` (by name, in `project`). */
+  fixedDataset?: Dataset;
+  project: Project;
+  timeUnit: ImportQuery['timeUnit'];
+  createLabels: boolean;
+  now: number;
+}
+
+/**
+ * The import mapping without the writes of spans: each parsed span's dataset, label (created
+ * when missing and `createLabels`) and candle-snapped range, or why it is skipped. Creates labels,
+ * so call it inside the caller's transaction.
+ */
+export function resolveSpans(db: Db, spans: readonly ParsedSpan[], options: ResolveOptions): SpanResolution {
+  const { fixedDataset, project, timeUnit, createLabels, now } = options;
+  const skipped: ParseProblem[] = [];
+  const createdLabels: string[] = [];
+  const resolved: ResolvedSpan[] = [];
+  const timesCache = new Map<number, Float64Array>();
+  const labels = new Map(listLabels(db, project.id).map((l) => [l.name.toLowerCase(), l.id]));
+  const insertLabel = db.prepare('INSERT INTO labels (project_id, name, color, hotkey, description, created_at, updated_at) VALUES (?, ?, ?, NULL, ?, ?, ?)');
+  for (const span of spans) {
+    const dataset = fixedDataset ?? (span.dataset ? findDatasetByName(db, project.id, span.dataset) : undefined);
+    if (!dataset) {
+      skipped.push({ position: span.position, reason: span.dataset ? `no dataset called "${span.dataset}"` : 'no dataset: name one in the file or pick one' });
+      continue;
+    }
+    let times = timesCache.get(dataset.id);
+    if (!times) {
+      times = loadCandleTimes(db, dataset.id);
+      timesCache.set(dataset.id, times);
+    }
+    const start = resolveTimeValue(span.start, times, timeUnit);
+    const end = resolveTimeValue(span.end, times, timeUnit);
+    if ('error' in start || 'error' in end) {
+      skipped.push({ position: span.position, reason: 'error' in start ? `start: ${start.error}` : `end: ${(end as { error: string }).error}` });
+      continue;
+    }
+    if (start.time > end.time) {
+      skipped.push({ position: span.position, reason: 'start is after end' });
+      continue;
+    }
+    const range = snapToCandles({ start: start.time, end: end.time }, arrayClock(times));
+    if (!range) {
+      skipped.push({ position: span.position, reason: `no candle of "${dataset.name}" between start and end` });
+      continue;
+    }
+    let labelId = labels.get(span.label.toLowerCase());
+    if (labelId === undefined) {
+      if (!createLabels) {
+        skipped.push({ position: span.position, reason: `unknown label "${span.label}"` });
+        continue;
+      }
+      labelId = Number(insertLabel.run(project.id, span.label, colorForName(span.label), 'Created by an import', now, now).lastInsertRowid);
+      labels.set(span.label.toLowerCase(), labelId);
+      createdLabels.push(span.label);
+    }
+    resolved.push({ span, dataset, labelId, range });
+  }
+  return { resolved, skipped, createdLabels };
 }
 
 /**
@@ -41,56 +120,21 @@ export function importSpans(db: Db, text: string, query: ImportQuery): SpanImpor
   const fixedDataset = query.datasetId !== undefined ? getDataset(db, query.datasetId) : undefined;
   const project = fixedDataset ? resolveProject(db, fixedDataset.projectId) : resolveProject(db, query.projectId);
   const skipped: ParseProblem[] = [...parsed.problems];
-  const createdLabels: string[] = [];
+  let createdLabels: string[] = [];
   const perDataset = new Map<number, { id: number; name: string; imported: number }>();
-  const timesCache = new Map<number, Float64Array>();
   let duplicates = 0;
 
   const result = db
     .transaction(() => {
       const now = Date.now();
-      const labels = new Map(listLabels(db, project.id).map((l) => [l.name.toLowerCase(), l.id]));
+      const resolution = resolveSpans(db, parsed.spans, { fixedDataset, project, timeUnit: query.timeUnit, createLabels: query.createLabels, now });
+      skipped.push(...resolution.skipped);
+      createdLabels = resolution.createdLabels;
       const duplicate = db.prepare(
         'SELECT 1 FROM annotations WHERE dataset_id = ? AND label_id = ? AND start_time = ? AND end_time = ? AND source = ? AND kind = ? AND deleted_at IS NULL',
       );
-      const insertLabel = db.prepare('INSERT INTO labels (project_id, name, color, hotkey, description, created_at, updated_at) VALUES (?, ?, ?, NULL, ?, ?, ?)');
       let imported = 0;
-      for (const span of parsed.spans) {
-        const dataset = fixedDataset ?? (span.dataset ? findDatasetByName(db, project.id, span.dataset) : undefined);
-        if (!dataset) {
-          skipped.push({ position: span.position, reason: span.dataset ? `no dataset called "${span.dataset}"` : 'no dataset: name one in the file or pick one' });
-          continue;
-        }
-        let times = timesCache.get(dataset.id);
-        if (!times) {
-          times = loadCandleTimes(db, dataset.id);
-          timesCache.set(dataset.id, times);
-        }
-        const start = resolveTimeValue(span.start, times, query.timeUnit);
-        const end = resolveTimeValue(span.end, times, query.timeUnit);
-        if ('error' in start || 'error' in end) {
-          skipped.push({ position: span.position, reason: 'error' in start ? `start: ${start.error}` : `end: ${(end as { error: string }).error}` });
-          continue;
-        }
-        if (start.time > end.time) {
-          skipped.push({ position: span.position, reason: 'start is after end' });
-          continue;
-        }
-        const range = snapToCandles({ start: start.time, end: end.time }, arrayClock(times));
-        if (!range) {
-          skipped.push({ position: span.position, reason: `no candle of "${dataset.name}" between start and end` });
-          continue;
-        }
-        let labelId = labels.get(span.label.toLowerCase());
-        if (labelId === undefined) {
-          if (!query.createLabels) {
-            skipped.push({ position: span.position, reason: `unknown label "${span.label}"` });
-            continue;
-          }
-          labelId = Number(insertLabel.run(project.id, span.label, colorForName(span.label), 'Created by an import', now, now).lastInsertRowid);
-          labels.set(span.label.toLowerCase(), labelId);
-          createdLabels.push(span.label);
-        }
+      for (const { span, dataset, labelId, range } of resolution.resolved) {
         const source = span.source ?? 'human';
         const kind = span.kind ?? 'positive';
         const id = span.id && /^[0-9a-f-]{36}$/i.test(span.id) ? span.id.toLowerCase() : randomUUID();

@@ -6,12 +6,15 @@ import { findDatasetByName, getDataset, insertDataset } from '@/features/dataset
 import { resolveProject } from '@/features/projects/server/projectRepository';
 import { describeModel, predictOne, toColumns } from '@/features/predict/server/predictService';
 import type { PredictBody } from '@/features/predict/schemas';
-import { importSpans } from '@/features/interchange/server/importService';
+import { ImportParseError, parseLabelStudio } from '@/features/interchange/lib/importFormats';
+import type { AnnotationChange } from '@/features/annotations/types';
 import type { SpanImportReport } from '@/features/interchange/types';
 import { startJob } from '@/features/training/server/trainingJobs';
 import { LabelConfigError, parseLabelConfig, type TimeSeriesLabelsControl } from '../lib/labelConfig';
 import { taskSeries } from '../lib/taskSeries';
-import { lsAnnotationSchema, lsTaskSchema, type LsPredict, type LsSetup, type LsTask, type LsWebhook } from '../schemas';
+import { clearAnnotation, forgetAnnotations, syncAnnotation, type SyncCounts } from './annotationSync';
+import { findLsAnnotation, lsAnnotationIdsForTasks } from './lsLinkRepository';
+import { lsAnnotationSchema, lsIdListSchema, lsTaskSchema, type LsPredict, type LsSetup, type LsTask, type LsWebhook } from '../schemas';
 
 /** What `/health` reports as `model_class` (label_studio_ml reports the Python class name). */
 export const MODEL_CLASS = 'CandlePatternModel';
@@ -120,7 +123,7 @@ export async function predict(body: LsPredict, db: () => Db): Promise<{ results:
   return { results, model_version: modelVersion };
 }
 
-const HANDLED = ['ANNOTATION_CREATED', 'ANNOTATION_UPDATED', 'START_TRAINING'] as const;
+const HANDLED = ['ANNOTATION_CREATED', 'ANNOTATION_UPDATED', 'ANNOTATIONS_DELETED', 'TASKS_DELETED', 'START_TRAINING'] as const;
 
 /** Label Studio's `completed_by` (a user id, an email, or a user object) as our annotator name. */
 function annotatorOf(completedBy: unknown): string | undefined {
@@ -167,7 +170,8 @@ function datasetForTask(db: Db, task: LsTask, ctl: TimeSeriesLabelsControl | nul
 
 export type WebhookResponse =
   | { status: 'ignored'; action: string; reason: string }
-  | { status: 'stored'; action: string; datasetId: number; report: SpanImportReport }
+  | { status: 'stored'; action: string; datasetId: number; report: SpanImportReport; sync: SyncCounts & { lsAnnotationId: string | null }; changes: AnnotationChange[] }
+  | { status: 'deleted'; action: string; annotations: string[]; deleted: number; changes: AnnotationChange[] }
   | { status: 'started'; action: string; job: { id: string; state: string; preset: string } }
   | { status: 'not_started'; action: string; reason: string; code: string };
 
@@ -177,10 +181,63 @@ function parsePart<T>(schema: { safeParse(v: unknown): { success: true; data: T 
   return parsed.data;
 }
 
+/** An ISO time from Label Studio as epoch ms (null when absent or unreadable). */
+function stamp(value: string | undefined): number | null {
+  if (!value) return null;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? ms : null;
+}
+
+/** ANNOTATION_CREATED / ANNOTATION_UPDATED: the annotation's regions replace the spans it produced. */
+function annotationEvent(body: LsWebhook, action: string, database: Db): WebhookResponse {
+  const task = parsePart(lsTaskSchema, body.task, 'task');
+  const annotation = parsePart(lsAnnotationSchema, body.annotation, 'annotation');
+  const lsAnnotationId = annotation.id !== undefined ? String(annotation.id) : null;
+  const lsTaskId = task.id !== undefined ? String(task.id) : null;
+  const lsUpdatedAt = stamp(annotation.updated_at ?? annotation.created_at);
+  const annotator = annotatorOf(annotation.completed_by);
+  // One transaction: the task's dataset (created for an inline series), labels and spans.
+  return database
+    .transaction((): WebhookResponse => {
+      const known = lsAnnotationId ? findLsAnnotation(database, lsAnnotationId) : undefined;
+      if (known && lsUpdatedAt !== null && known.ls_updated_at !== null && lsUpdatedAt < known.ls_updated_at) {
+        return { status: 'ignored', action, reason: `stale: annotation ${lsAnnotationId} was already stored as updated at ${new Date(known.ls_updated_at).toISOString()}` };
+      }
+      const hasRegions = !annotation.was_cancelled && annotation.result.some((r) => r.type === 'timeserieslabels');
+      if (!hasRegions) {
+        // The annotation no longer has regions (all deleted, or turned into a skip): its spans go.
+        if (known) return { status: 'deleted', action, ...clearAnnotation(database, { lsAnnotationId: lsAnnotationId!, lsTaskId, lsUpdatedAt, annotator }) };
+        return { status: 'ignored', action, reason: annotation.was_cancelled ? 'the annotation was skipped (was_cancelled)' : 'the annotation has no timeserieslabels regions' };
+      }
+      const project = projectParts(body.project);
+      const xml = project.labelConfig ?? (project.id ? setupConfigs.get(project.id) : undefined);
+      let ctl: TimeSeriesLabelsControl | null = null;
+      if (xml) {
+        try {
+          ctl = parseLabelConfig(xml);
+        } catch {
+          ctl = null; // The regions carry their own times; the config only locates inline series.
+        }
+      }
+      const datasetId = datasetForTask(database, task, ctl);
+      let parsed;
+      try {
+        parsed = parseLabelStudio(JSON.stringify([{ data: {}, annotations: [{ ...annotation, completed_by: annotator }] }]));
+      } catch (error) {
+        if (error instanceof ImportParseError) throw badRequest('IMPORT_PARSE_FAILED', error.message);
+        throw error;
+      }
+      const { counts, report, changes } = syncAnnotation(database, { lsAnnotationId, lsTaskId, lsUpdatedAt, datasetId, annotator, parsed });
+      return { status: 'stored', action, datasetId, report, sync: { lsAnnotationId, ...counts }, changes };
+    })
+    .immediate();
+}
+
 /**
- * `/webhook`: ANNOTATION_CREATED / ANNOTATION_UPDATED store the annotation's timeserieslabels
- * regions as `human` spans (through the Label Studio import mapping; regions already stored are
- * duplicates, not re-added); START_TRAINING starts a training job; anything else is ignored.
+ * `/webhook`: ANNOTATION_CREATED / ANNOTATION_UPDATED replace the spans the annotation produced
+ * with its current timeserieslabels regions (human spans, through the Label Studio import
+ * mapping); ANNOTATIONS_DELETED / TASKS_DELETED delete the spans those annotations produced;
+ * START_TRAINING starts a training job; anything else is ignored.
  */
 export function webhook(body: LsWebhook, db: () => Db): WebhookResponse {
   const action = body.action;
@@ -194,24 +251,16 @@ export function webhook(body: LsWebhook, db: () => Db): WebhookResponse {
       throw error;
     }
   }
-  const task = parsePart(lsTaskSchema, body.task, 'task');
-  const annotation = parsePart(lsAnnotationSchema, body.annotation, 'annotation');
-  if (annotation.was_cancelled) return { status: 'ignored', action, reason: 'the annotation was skipped (was_cancelled)' };
-  if (!annotation.result.some((r) => r.type === 'timeserieslabels')) return { status: 'ignored', action, reason: 'the annotation has no timeserieslabels regions' };
-  const project = projectParts(body.project);
-  const xml = project.labelConfig ?? (project.id ? setupConfigs.get(project.id) : undefined);
-  let ctl: TimeSeriesLabelsControl | null = null;
-  if (xml) {
-    try {
-      ctl = parseLabelConfig(xml);
-    } catch {
-      ctl = null; // The regions carry their own times; the config only locates inline series.
-    }
+  if (action === 'ANNOTATIONS_DELETED') {
+    // Validated whole before anything is deleted: a bad entry is a 400 that changes nothing.
+    const ids = parsePart(lsIdListSchema, body.annotations, 'annotations').map((a) => a.id);
+    return { status: 'deleted', action, ...forgetAnnotations(db(), ids) };
   }
-  const database = db();
-  const datasetId = datasetForTask(database, task, ctl);
-  const annotator = annotatorOf(annotation.completed_by);
-  const exportLike = [{ data: {}, annotations: [{ ...annotation, completed_by: annotator }] }];
-  const report = importSpans(database, JSON.stringify(exportLike), { format: 'labelstudio', datasetId, timeUnit: 'auto', createLabels: true, annotator });
-  return { status: 'stored', action, datasetId, report };
+  if (action === 'TASKS_DELETED') {
+    // Label Studio deletes a task's annotations with it without sending ANNOTATIONS_DELETED.
+    const taskIds = parsePart(lsIdListSchema, body.tasks, 'tasks').map((t) => t.id);
+    const database = db();
+    return { status: 'deleted', action, ...forgetAnnotations(database, lsAnnotationIdsForTasks(database, taskIds)) };
+  }
+  return annotationEvent(body, action, db());
 }

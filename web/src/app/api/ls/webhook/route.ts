@@ -7,8 +7,8 @@ export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 /**
- * Label Studio webhooks: ANNOTATION_CREATED / ANNOTATION_UPDATED store the regions as human
- * spans, START_TRAINING starts a training job; every other action is answered 200 `ignored`.
- * See docs/label-studio.md.
+ * Label Studio webhooks: ANNOTATION_CREATED / ANNOTATION_UPDATED replace the annotation's spans
+ * with its regions (human spans), ANNOTATIONS_DELETED / TASKS_DELETED delete them, START_TRAINING
+ * starts a training job; every other action is answered 200 `ignored`. See docs/label-studio.md.
  */
 export const POST = route(async (request) => json(webhook(await readJson(request, lsWebhookSchema, LS_WEBHOOK_MAX_BYTES), getDb)));
