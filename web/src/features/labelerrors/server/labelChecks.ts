@@ -1,6 +1,7 @@
 import 'server-only';
 import crypto from 'node:crypto';
-import { getDb, type Db } from '@/server/db/database';
+import type { Db } from '@/server/db/database';
+import { BackgroundJobs } from '@/server/jobs/backgroundJobs';
 import * as engine from '@/server/engine';
 import { ApiError } from '@/server/http/apiError';
 import { engineLabelName } from '@/features/training/lib/engineExport';
@@ -11,26 +12,11 @@ import { deleteReview, failOrphanedRuns, findRun, finishRun, insertRun, latestSu
 
 const HUMAN_SOURCES = new Set(['human', 'model-confirmed', 'model-corrected']);
 
-interface LiveRun {
-  run: LabelCheckRun;
-  token: engine.CancelToken;
-  done: Promise<void>;
-}
+// Every run is stored in SQLite (label_error_runs); the runner holds the one this process executes.
+const checks = new BackgroundJobs<LabelCheckRun>('__candleLabelChecks', { insert: insertRun, finish: finishRun, failOrphans: failOrphanedRuns }, 'LABEL_CHECK_FAILED');
 
-// Runs this process is executing (cancel token, live progress); everything else is in SQLite.
-// On globalThis so that module re-evaluation (Next dev, route bundles) shares one table.
-const g = globalThis as unknown as { __candleLabelChecks?: Map<string, LiveRun> };
-const live: Map<string, LiveRun> = (g.__candleLabelChecks ??= new Map());
-const recovered = new WeakSet<Db>();
-
-/** Runs left 'running' by an earlier server process become failed (SERVER_RESTARTED), once per connection. */
-function recoveredDb(db: Db): Db {
-  if (!recovered.has(db)) {
-    recovered.add(db);
-    failOrphanedRuns(db, [...live.keys()]);
-  }
-  return db;
-}
+/** A running check as the API shows it: progress only (items come when it has finished). */
+const progressOnly = (run: LabelCheckRun): LabelCheckRun => ({ ...run, items: [], reviews: {} });
 
 /** The engine's ranked issues as app items: annotation ids, app label ids, `null` for "no pattern". */
 export function toItems(report: engine.LabelErrorReport, input: Pick<EngineRunInput, 'annotations' | 'labelNames' | 'talibLabels'>): LabelErrorItem[] {
@@ -64,9 +50,9 @@ export function toItems(report: engine.LabelErrorReport, input: Pick<EngineRunIn
 }
 
 function current(db: Db, id: string): LabelCheckRun {
-  const running = live.get(id);
-  if (running) return { ...running.run, items: [], reviews: {} };
-  const stored = findRun(recoveredDb(db), id);
+  const running = checks.running(id);
+  if (running) return progressOnly(running);
+  const stored = findRun(checks.db(db), id);
   if (!stored) throw new ApiError(404, 'NOT_FOUND', `No label check ${id}.`, { resource: 'label-check', id });
   return stored;
 }
@@ -75,27 +61,26 @@ export const getRun = current;
 
 /** Runs newest first (without items), with live progress for running ones. */
 export function listChecks(db: Db): LabelCheckRun[] {
-  return listRuns(recoveredDb(db)).map((r) => (live.has(r.id) ? { ...live.get(r.id)!.run, items: [], reviews: {} } : r));
+  return listRuns(checks.db(db)).map((r) => {
+    const running = checks.running(r.id);
+    return running ? progressOnly(running) : r;
+  });
 }
 
 /** The newest finished check with its items and reviews, and the running one, if any. */
 export function latestCheck(db: Db): { latest: LabelCheckRun | null; running: LabelCheckRun | null } {
-  const running = [...live.values()][0];
-  return { latest: latestSucceededRun(recoveredDb(db)), running: running ? { ...running.run, items: [], reviews: {} } : null };
+  const running = checks.runningJobs()[0];
+  return { latest: latestSucceededRun(checks.db(db)), running: running ? progressOnly(running) : null };
 }
 
 /** Resolves when the run has ended (tests). */
 export async function waitForCheck(db: Db, id: string): Promise<LabelCheckRun> {
-  await live.get(id)?.done;
+  await checks.wait(id);
   return current(db, id);
 }
 
 export function cancelCheck(db: Db, id: string): LabelCheckRun {
-  const running = live.get(id);
-  if (running && running.run.state === 'running') {
-    running.token.cancel();
-    running.run.stage = 'cancelling';
-  }
+  checks.cancel(id);
   return current(db, id);
 }
 
@@ -114,8 +99,7 @@ export function reviewItem(db: Db, id: string, input: ReviewInput): LabelCheckRu
  * preset over them (off the JS thread) and ranks the human spans by self-confidence. One at a time.
  */
 export function startCheck(db: Db, input: LabelCheckStart): LabelCheckRun {
-  recoveredDb(db);
-  if (live.size) throw new ApiError(409, 'LABEL_CHECK_BUSY', 'A label check is running; wait for it or cancel it.');
+  if (checks.isBusy()) throw new ApiError(409, 'LABEL_CHECK_BUSY', 'A label check is running; wait for it or cancel it.');
   // TA-Lib labels are off unless asked for: the check is about the project's own label set, and
   // with them on the model may suggest a TA-Lib pattern nobody here labels.
   const prepared = prepareEngineRun(db, { preset: input.preset, datasetId: input.datasetId, includeTalib: input.includeTalib ?? false }, 'candle-labels-');
@@ -140,55 +124,22 @@ export function startCheck(db: Db, input: LabelCheckStart): LabelCheckRun {
     reviews: {},
     error: null,
   };
-  try {
-    insertRun(db, run);
-  } catch (error) {
-    prepared.cleanup();
-    throw error;
-  }
-  const token = engine.createCancelToken();
-  const entry: LiveRun = { run, token, done: Promise.resolve() };
-  live.set(run.id, entry);
-  const onProgress = (p: engine.TrainProgress) => {
-    if (run.state !== 'running') return;
-    if (run.stage !== 'cancelling') run.stage = p.stage;
-    run.fraction = Math.max(run.fraction, p.fraction);
-  };
-  // A synchronous throw must still reach the catch below, so the stored row is finished.
-  entry.done = Promise.resolve()
-    .then(() => engine.findLabelErrors({ config: prepared.config, rootDir: prepared.rootDir }, { folds: run.folds }, onProgress, token))
-    .then((report) => {
-      run.items = toItems(report, prepared);
-      run.summary = {
+  return checks.start(db, run, {
+    run: (onProgress, token) => engine.findLabelErrors({ config: prepared.config, rootDir: prepared.rootDir }, { folds: run.folds }, onProgress, token),
+    succeeded: (r, report) => {
+      r.items = toItems(report, prepared);
+      r.summary = {
         folds: report.folds,
         modelType: report.modelType,
-        scored: run.items.length,
-        likelyErrors: run.items.filter((i) => i.likelyError).length,
+        scored: r.items.length,
+        likelyErrors: r.items.filter((i) => i.likelyError).length,
         unscored: report.unscored.length,
         outOfFoldAccuracy: report.outOfFoldAccuracy,
         thresholds: report.thresholds,
         warnings: report.warnings.map(withoutWorkPaths),
       };
-      run.state = 'succeeded';
-      run.stage = 'done';
-      run.fraction = 1;
-    })
-    .catch((error: unknown) => {
-      const code = engine.isEngineError(error) ? error.code : 'LABEL_CHECK_FAILED';
-      run.state = code === 'CANCELLED' || token.cancelled ? 'cancelled' : 'failed';
-      run.stage = run.state;
-      run.error = { code, message: error instanceof Error ? withoutWorkPaths(error.message) : String(error) };
-      if (run.state === 'failed') console.error('[label-check] run failed', error);
-    })
-    .then(() => {
-      run.finishedAt = Date.now();
-      // The process's connection now: it may have been reopened while the engine worked.
-      finishRun(getDb(), run);
-    })
-    .catch((error: unknown) => console.error('[label-check] could not store the result', error))
-    .finally(() => {
-      live.delete(run.id);
-      prepared.cleanup();
-    });
-  return { ...run };
+    },
+    describeError: withoutWorkPaths,
+    cleanup: prepared.cleanup,
+  });
 }

@@ -8,91 +8,52 @@ import { ApiError } from '@/server/http/apiError';
 import { modelsDir } from '@/features/predict/server/registry';
 import type { PresetName } from '../lib/presets';
 import type { TrainingStart } from '../schemas';
+import { BackgroundJobs, type JobCore } from '@/server/jobs/backgroundJobs';
 import { prepareEngineRun, withoutWorkPaths } from './engineRunInput';
 import { failOrphanedJobs, findJob, finishJob, insertJob, listStoredJobs } from './trainingJobRepository';
 
-export type JobState = 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type { JobState } from '@/server/jobs/backgroundJobs';
 
-export interface TrainingJob {
-  id: string;
-  state: JobState;
+export interface TrainingJob extends JobCore {
   preset: PresetName;
   datasetIds: number[];
   includeTalib: boolean;
-  stage: string;
-  fraction: number;
-  startedAt: number;
-  finishedAt: number | null;
   spans: { exported: number; negatives: number; dropped: number };
   outcome: { version: string; modelType: string; metrics: engine.MetricsSummary; championMoved: boolean; champion: string | null; rounds?: unknown; warnings?: unknown } | null;
-  error: { code: string; message: string } | null;
 }
 
-interface JobEntry {
-  job: TrainingJob;
-  token: engine.CancelToken;
-  done: Promise<void>;
-  workDir: string;
-}
+// Every job is stored in SQLite (training_jobs); the runner holds the one this process executes.
+const jobs = new BackgroundJobs<TrainingJob>('__candleTrainingJobs', { insert: insertJob, finish: finishJob, failOrphans: failOrphanedJobs }, 'TRAINING_FAILED');
 
-// Every job is stored in SQLite (training_jobs); this table holds only the runs this process is
-// executing (their cancel token and live progress). It survives module re-evaluation (Next dev,
-// route bundles): one table per process.
-const g = globalThis as unknown as { __candleTrainingJobs?: Map<string, JobEntry> };
-const running: Map<string, JobEntry> = (g.__candleTrainingJobs ??= new Map());
-
-// Connections on which stored 'running' jobs of dead processes have been marked failed.
-const recovered = new WeakSet<Db>();
-
-/**
- * Marks jobs left 'running' by a previous server process as failed (SERVER_RESTARTED). Runs at
- * startup, and once per connection before jobs are read (route tests have no startup hook).
- */
+/** Marks jobs left 'running' by a previous server process as failed (SERVER_RESTARTED): at startup, and once per connection. */
 export function recoverInterruptedJobs(db: Db): number {
-  recovered.add(db);
-  return failOrphanedJobs(db, [...running.keys()]);
-}
-
-function recoveredDb(db: Db): Db {
-  if (!recovered.has(db)) recoverInterruptedJobs(db);
-  return db;
-}
-
-function publicJob(entry: JobEntry): TrainingJob {
-  return { ...entry.job };
+  return jobs.recover(db);
 }
 
 const jobNotFound = (id: string) => new ApiError(404, 'NOT_FOUND', `No training job ${id}.`, { resource: 'training-job', id });
 
 /** A job: live progress while this process runs it, else as stored. */
 export function getJob(db: Db, id: string): TrainingJob {
-  const entry = running.get(id);
-  if (entry) return publicJob(entry);
-  const stored = findJob(recoveredDb(db), id);
-  if (!stored) throw jobNotFound(id);
-  return stored;
+  const job = jobs.running(id) ?? findJob(jobs.db(db), id);
+  if (!job) throw jobNotFound(id);
+  return job;
 }
 
 /** The newest jobs first (running ones with live progress), finished ones from earlier server runs included. */
 export function listJobs(db: Db): TrainingJob[] {
-  return listStoredJobs(recoveredDb(db)).map((job) => (running.has(job.id) ? publicJob(running.get(job.id)!) : job));
+  return listStoredJobs(jobs.db(db)).map((job) => jobs.running(job.id) ?? job);
 }
 
 /** Resolves when the job has finished (tests). */
 export async function waitForJob(id: string): Promise<TrainingJob> {
-  const entry = running.get(id);
-  if (!entry) return getJob(getDb(), id);
-  await entry.done;
-  return publicJob(entry);
+  await jobs.wait(id);
+  return getJob(getDb(), id);
 }
 
 /** Asks a running job to stop; a finished job is returned as it is. */
 export function cancelJob(db: Db, id: string): TrainingJob {
-  const entry = running.get(id);
-  if (!entry) return getJob(db, id);
-  entry.token.cancel();
-  entry.job.stage = 'cancelling';
-  return publicJob(entry);
+  jobs.cancel(id);
+  return getJob(db, id);
 }
 
 /**
@@ -101,10 +62,9 @@ export function cancelJob(db: Db, id: string): TrainingJob {
  * then trains in the engine (off the JS thread) with progress and a cancel token. One run at a time.
  */
 export function startJob(db: Db, input: TrainingStart): TrainingJob {
-  if (running.size > 0) throw new ApiError(409, 'TRAINING_BUSY', 'A training run is in progress; wait for it or cancel it.');
+  if (jobs.isBusy()) throw new ApiError(409, 'TRAINING_BUSY', 'A training run is in progress; wait for it or cancel it.');
   const prepared = prepareEngineRun(db, { preset: input.preset, datasetId: input.datasetId, includeTalib: input.includeTalib ?? true, minExamples: input.minExamples }, 'candle-train-');
-  const { exported, workDir } = prepared;
-
+  const { exported } = prepared;
   const job: TrainingJob = {
     id: crypto.randomUUID(),
     state: 'running',
@@ -119,28 +79,10 @@ export function startJob(db: Db, input: TrainingStart): TrainingJob {
     outcome: null,
     error: null,
   };
-  // Stored before the engine starts: a run the database does not know about never begins.
-  try {
-    insertJob(db, job);
-  } catch (error) {
-    prepared.cleanup();
-    throw error;
-  }
-  const token = engine.createCancelToken();
-  const entry: JobEntry = { job, token, workDir, done: Promise.resolve() };
-  const onProgress = (p: engine.TrainProgress) => {
-    if (job.state !== 'running') return;
-    if (job.stage !== 'cancelling') job.stage = p.stage;
-    job.fraction = Math.max(job.fraction, p.fraction);
-  };
-  // A synchronous throw (bad config) must still end in the catch below, so the stored row is finished.
-  entry.done = Promise.resolve()
-    .then(() => engine.trainWithProgress({ config: prepared.config, rootDir: prepared.rootDir }, onProgress, token))
-    .then((outcome) => {
-      job.state = 'succeeded';
-      job.stage = 'done';
-      job.fraction = 1;
-      job.outcome = {
+  return jobs.start(db, job, {
+    run: (onProgress, token) => engine.trainWithProgress({ config: prepared.config, rootDir: prepared.rootDir }, onProgress, token),
+    succeeded: (j, outcome) => {
+      j.outcome = {
         version: outcome.version,
         modelType: outcome.modelType,
         metrics: outcome.metrics,
@@ -149,28 +91,10 @@ export function startJob(db: Db, input: TrainingStart): TrainingJob {
         rounds: outcome.rounds,
         warnings: outcome.warnings,
       };
-    })
-    .catch((error: unknown) => {
-      const code = engine.isEngineError(error) ? error.code : 'TRAINING_FAILED';
-      job.state = code === 'CANCELLED' || token.cancelled ? 'cancelled' : 'failed';
-      job.stage = job.state;
-      job.error = { code, message: error instanceof Error ? withoutWorkPaths(error.message) : String(error) };
-      if (job.state === 'failed') console.error('[training] run failed', error);
-    })
-    .finally(() => {
-      job.finishedAt = Date.now();
-      prepared.cleanup();
-      try {
-        // The process's connection now: it may have been reopened while the engine trained.
-        finishJob(getDb(), job);
-      } catch (error) {
-        console.error('[training] could not store the finished job', job.id, error);
-      } finally {
-        running.delete(job.id);
-      }
-    });
-  running.set(job.id, entry);
-  return publicJob(entry);
+    },
+    describeError: withoutWorkPaths,
+    cleanup: prepared.cleanup,
+  });
 }
 
 export async function promoteVersion(version: string) {
