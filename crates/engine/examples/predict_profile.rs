@@ -13,7 +13,10 @@ use std::time::Instant;
 
 fn main() {
     let calls: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(500);
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let yaml = format!(
         r#"
@@ -70,26 +73,32 @@ registry: {{ root: {out}/models, name: bench-patterns }}
             })
             .collect();
         ms.sort_by(f64::total_cmp);
-        println!("{name:<44} p50 {:>7.3} ms   p90 {:>7.3} ms", ms[calls / 2], ms[calls * 9 / 10]);
+        println!(
+            "{name:<44} p50 {:>7.3} ms   p90 {:>7.3} ms",
+            ms[calls / 2],
+            ms[calls * 9 / 10]
+        );
     };
-    time("LightGBM C predictor (PredictForMat)", &mut || {
+    time("LightGBM C predictor (PredictForMat, OpenMP)", &mut || {
         std::hint::black_box(booster.predict(&x.values, x.n_cols() as i32, true).unwrap());
     });
     time("LightGBM C predictor, num_threads=1", &mut || {
-        std::hint::black_box(booster.predict_with_params(&x.values, x.n_cols() as i32, true, "num_threads=1").unwrap());
+        std::hint::black_box(
+            booster
+                .predict_with_params(&x.values, x.n_cols() as i32, true, "num_threads=1")
+                .unwrap(),
+        );
     });
+    // A request's rows are below the scorer's threshold for splitting over threads.
     time("engine tree scorer (predict_proba)", &mut || {
         std::hint::black_box(model.predict_proba(&x).unwrap());
-    });
-    let one_thread = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
-    time("engine tree scorer, 1 thread", &mut || {
-        one_thread.install(|| std::hint::black_box(model.predict_proba(&x).unwrap()));
     });
     // A batch (10 requests' rows at once): where splitting over threads starts to pay.
     let big = FeatureMatrix::new(x.values.repeat(10), x.window, x.features_per_step).unwrap();
     time("engine tree scorer, 10x rows", &mut || {
         std::hint::black_box(model.predict_proba(&big).unwrap());
     });
+    let one_thread = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
     time("engine tree scorer, 10x rows, 1 thread", &mut || {
         one_thread.install(|| std::hint::black_box(model.predict_proba(&big).unwrap()));
     });
@@ -101,7 +110,10 @@ registry: {{ root: {out}/models, name: bench-patterns }}
         std::hint::black_box(loaded.predict(&ibm, &PredictOptions::default()).unwrap());
     });
     time("ModelServer::predict (+ registry resolve)", &mut || {
-        let options = PredictOptions { model: Some(outcome.version.clone()), ..Default::default() };
+        let options = PredictOptions {
+            model: Some(outcome.version.clone()),
+            ..Default::default()
+        };
         std::hint::black_box(server.predict(&ibm, &options).unwrap());
     });
     time("  of which Registry::resolve", &mut || {

@@ -28,7 +28,11 @@ fn c_predictor(text: &str, x: &FeatureMatrix, n_classes: usize) -> Vec<f64> {
 fn compare(ours: &[f64], theirs: &[f64]) -> (f64, usize) {
     assert_eq!(ours.len(), theirs.len());
     let diff = ours.iter().zip(theirs).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
-    let differ = ours.iter().zip(theirs).filter(|(a, b)| a.to_bits() != b.to_bits()).count();
+    let differ = ours
+        .iter()
+        .zip(theirs)
+        .filter(|(a, b)| a.to_bits() != b.to_bits())
+        .count();
     (diff, differ)
 }
 
@@ -66,8 +70,14 @@ fn trained_models_score_exactly_like_lightgbm() {
         })
         .collect();
     let models = [
-        ("lightgbm", "  type: lightgbm\n  rounds: 20\n  learning_rate: 0.2\n  threads: 2"),
-        ("random_forest", "  type: random_forest\n  rounds: 15\n  num_leaves: 63\n  threads: 2"),
+        (
+            "lightgbm",
+            "  type: lightgbm\n  rounds: 20\n  learning_rate: 0.2\n  threads: 2",
+        ),
+        (
+            "random_forest",
+            "  type: random_forest\n  rounds: 15\n  num_leaves: 63\n  threads: 2",
+        ),
     ];
     let mut worst = 0.0f64;
     for (name, model) in models {
@@ -113,13 +123,20 @@ fn models_trained_on_rows_with_nan_score_exactly_like_lightgbm() {
     use engine::dataset::{Encoding, RowSpec, WindowLabel};
     use engine::models::{BoostedTreeParams, DatasetView, Fit, FitControl, ForestParams, ModelParams};
     let rows_of = |file: &str| {
-        let candles = engine::import::import_csv_file(&repo_root().join("data/samples").join(file), &Default::default())
-            .unwrap()
-            .series
-            .remove(0)
-            .candles;
+        let candles =
+            engine::import::import_csv_file(&repo_root().join("data/samples").join(file), &Default::default())
+                .unwrap()
+                .series
+                .remove(0)
+                .candles;
         let frame = compute_features(&candles, &Default::default()).unwrap();
-        let spec = RowSpec { encoding: Encoding::Bio, window: 1, stride: 1, lookahead: 0, window_label: WindowLabel::End };
+        let spec = RowSpec {
+            encoding: Encoding::Bio,
+            window: 1,
+            stride: 1,
+            lookahead: 0,
+            window_label: WindowLabel::End,
+        };
         let (x, targets) = feature_rows(&frame, &spec).unwrap();
         // Class: the next candle's return in quartiles (a real, learnable-enough target).
         let next: Vec<f64> = targets
@@ -137,7 +154,12 @@ fn models_trained_on_rows_with_nan_score_exactly_like_lightgbm() {
     let (train_x, y) = rows_of("aapl_daily.csv");
     let train_x = with_holes(&train_x);
     let (test_x, _) = rows_of("ibm_daily.csv");
-    let view = DatasetView { x: &train_x, y: &y, weights: None, n_classes: 4 };
+    let view = DatasetView {
+        x: &train_x,
+        y: &y,
+        weights: None,
+        n_classes: 4,
+    };
     let boosted = BoostedTreeParams {
         rounds: 20,
         learning_rate: 0.1,
@@ -163,7 +185,10 @@ fn models_trained_on_rows_with_nan_score_exactly_like_lightgbm() {
         seed: 7,
     };
     let cancel = std::sync::atomic::AtomicBool::new(false);
-    let control = FitControl { cancel: &cancel, progress: &|_| {} };
+    let control = FitControl {
+        cancel: &cancel,
+        progress: &|_| {},
+    };
     for params in [ModelParams::Lightgbm(boosted), ModelParams::RandomForest(forest)] {
         let kind = params.kind();
         let fitted = params.fit(&view, None, &control).unwrap();
@@ -180,7 +205,11 @@ fn models_trained_on_rows_with_nan_score_exactly_like_lightgbm() {
         for (what, x) in [("rows", test_x.clone()), ("rows with holes", with_holes(&test_x))] {
             let ours = model.predict_proba(&x).unwrap();
             let (diff, differ) = compare(&ours.values, &c_predictor(&text, &x, 4));
-            println!("{kind} trained with NaN ({nan_splits} NaN-type splits): {} {what}: max |diff| {diff:e}, {differ} values not bit-identical", x.n_rows);
+            println!(
+                "{kind} trained with NaN ({nan_splits} NaN-type splits): {} {what}: \
+                 max |diff| {diff:e}, {differ} values not bit-identical",
+                x.n_rows
+            );
             assert!(diff <= 1e-12, "{kind} {what}: max |diff| {diff}");
         }
     }
@@ -212,7 +241,11 @@ fn two_splits(feature: u32, threshold: &str, dt: u8, leaves: [f64; 3]) -> String
 }
 
 fn one_leaf(value: f64) -> String {
-    format!("num_leaves=1\nnum_cat=0\nsplit_feature=\nsplit_gain=\nthreshold=\ndecision_type=\nleft_child=\nright_child=\nleaf_value={value}\nleaf_weight=\nleaf_count=\ninternal_value=\ninternal_weight=\ninternal_count=\nis_linear=0")
+    format!(
+        "num_leaves=1\nnum_cat=0\nsplit_feature=\nsplit_gain=\nthreshold=\ndecision_type=\nleft_child=\n\
+         right_child=\nleaf_value={value}\nleaf_weight=\nleaf_count=\ninternal_value=\ninternal_weight=\n\
+         internal_count=\nis_linear=0"
+    )
 }
 
 /// Every combination of the interesting values in the three features.
@@ -255,9 +288,18 @@ fn hand_written_models_score_exactly_like_lightgbm() {
             let dt = (missing << 2) | default_left;
             // Thresholds on both sides of zero, and LightGBM's own +-kZeroThreshold (its split
             // at zero), which is where tiny inputs flushed to 0.0 change sides.
-            for threshold in ["0.25", "-0.25", "1.0000000180025095e-35", "-1.0000000180025095e-35", "0"] {
+            for threshold in [
+                "0.25",
+                "-0.25",
+                "1.0000000180025095e-35",
+                "-1.0000000180025095e-35",
+                "0",
+            ] {
                 cases.push((
-                    format!("missing {missing}, default_left {}, threshold {threshold}", default_left != 0),
+                    format!(
+                        "missing {missing}, default_left {}, threshold {threshold}",
+                        default_left != 0
+                    ),
                     model_text(
                         "multiclass num_class:3",
                         false,
@@ -280,13 +322,26 @@ fn hand_written_models_score_exactly_like_lightgbm() {
         one_leaf(0.3),
     ];
     let trees: Vec<&str> = trees.iter().map(String::as_str).collect();
-    cases.push(("multiclassova sigmoid 1".into(), model_text("multiclassova num_class:3 sigmoid:1", false, &trees)));
+    cases.push((
+        "multiclassova sigmoid 1".into(),
+        model_text("multiclassova num_class:3 sigmoid:1", false, &trees),
+    ));
     cases.push((
         "multiclassova sigmoid 1.23456789".into(),
         model_text("multiclassova num_class:3 sigmoid:1.23456789", false, &trees),
     ));
-    cases.push(("random forest average_output".into(), model_text("multiclass num_class:3", true, &[&trees[..], &trees[..]].concat())));
-    cases.push(("one-leaf trees only".into(), model_text("multiclass num_class:3", false, &[&one_leaf(0.1), &one_leaf(0.2), &one_leaf(-0.3)])));
+    cases.push((
+        "random forest average_output".into(),
+        model_text("multiclass num_class:3", true, &[&trees[..], &trees[..]].concat()),
+    ));
+    cases.push((
+        "one-leaf trees only".into(),
+        model_text(
+            "multiclass num_class:3",
+            false,
+            &[&one_leaf(0.1), &one_leaf(0.2), &one_leaf(-0.3)],
+        ),
+    ));
 
     let x = probe_rows();
     for (what, text) in &cases {
@@ -297,23 +352,174 @@ fn hand_written_models_score_exactly_like_lightgbm() {
         assert!(
             differ == 0,
             "{what}: {differ} values differ, max |diff| {diff}; first at {:?}",
-            ours.values.iter().zip(&theirs).position(|(a, b)| a.to_bits() != b.to_bits())
+            ours.values
+                .iter()
+                .zip(&theirs)
+                .position(|(a, b)| a.to_bits() != b.to_bits())
         );
+    }
+}
+
+/// xorshift64: deterministic test data without a dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
+    }
+}
+
+/// Thresholds a random tree picks from: ordinary values (most not f32-representable), zero,
+/// LightGBM's +-kZeroThreshold, and values next to them.
+const THRESHOLDS: [f64; 10] = [
+    0.1,
+    -0.3,
+    0.7071067811865476,
+    0.0,
+    1.0000000180025095e-35,
+    -1.0000000180025095e-35,
+    1e-36,
+    2.5,
+    -1e30,
+    1e-3,
+];
+
+/// A tree grown the way LightGBM grows one (split `i` turns a leaf into a node whose left child
+/// keeps the leaf's number and whose right child is leaf `i + 1`), with random features,
+/// thresholds, missing types and default directions.
+fn random_tree(rng: &mut Rng, n_leaves: usize, n_features: usize) -> String {
+    if n_leaves == 1 {
+        return one_leaf(rng.unit());
+    }
+    let inner = n_leaves - 1;
+    let (mut left, mut right) = (vec![0i32; inner], vec![0i32; inner]);
+    let mut parent_of_leaf: Vec<Option<(usize, bool)>> = vec![None];
+    for i in 0..inner {
+        let leaf = rng.below(i + 1);
+        match parent_of_leaf[leaf] {
+            Some((p, true)) => left[p] = i as i32,
+            Some((p, false)) => right[p] = i as i32,
+            None => {}
+        }
+        left[i] = !(leaf as i32);
+        right[i] = !(i as i32 + 1);
+        parent_of_leaf[leaf] = Some((i, true));
+        parent_of_leaf.push(Some((i, false)));
+    }
+    let join = |v: Vec<String>| v.join(" ");
+    let ints = |v: &[i32]| join(v.iter().map(i32::to_string).collect());
+    let feature = join((0..inner).map(|_| rng.below(n_features).to_string()).collect());
+    let threshold = join(
+        (0..inner)
+            .map(|_| format!("{:?}", THRESHOLDS[rng.below(THRESHOLDS.len())]))
+            .collect(),
+    );
+    let decision = join(
+        (0..inner)
+            .map(|_| [0, 2, 4, 6, 8, 10][rng.below(6)].to_string())
+            .collect(),
+    );
+    let leaves = join((0..n_leaves).map(|_| format!("{:?}", rng.unit())).collect());
+    let ones = |n: usize| join(vec!["1".to_string(); n]);
+    format!(
+        "num_leaves={n_leaves}\nnum_cat=0\nsplit_feature={feature}\nsplit_gain={}\nthreshold={threshold}\n\
+         decision_type={decision}\nleft_child={}\nright_child={}\nleaf_value={leaves}\nleaf_weight={}\n\
+         leaf_count={}\ninternal_value={}\ninternal_weight={}\ninternal_count={}\nis_linear=0",
+        ones(inner),
+        ints(&left),
+        ints(&right),
+        ones(n_leaves),
+        ones(n_leaves),
+        ones(inner),
+        ones(inner),
+        ones(inner)
+    )
+}
+
+/// Rows of 3 features drawn from the thresholds (as f32, and one f32 step either side), NaN,
+/// zeros, tiny values, infinities and ordinary numbers.
+fn random_rows(rng: &mut Rng, n: usize) -> FeatureMatrix {
+    let values = (0..n * 3)
+        .map(|_| {
+            let t = THRESHOLDS[rng.below(THRESHOLDS.len())] as f32;
+            match rng.below(10) {
+                0 => f32::NAN,
+                1 => 0.0,
+                2 => -0.0,
+                3 => t,
+                4 => t.next_up(),
+                5 => t.next_down(),
+                6 => [1e-36, -1e-36, 1e-35, -1e-35, f32::INFINITY, f32::NEG_INFINITY][rng.below(6)],
+                _ => rng.unit() as f32,
+            }
+        })
+        .collect();
+    FeatureMatrix::new(values, 1, 3).unwrap()
+}
+
+/// Random trees of every size class the scorer treats differently (one leaf; up to 32, up to 64
+/// and more leaves), every missing type and direction, on rows aimed at the thresholds.
+#[test]
+fn random_trees_score_exactly_like_lightgbm() {
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let x = random_rows(&mut rng, 1000);
+    for sizes in [[2, 31, 32], [33, 63, 64], [65, 200, 1], [31, 64, 100]] {
+        for average_output in [false, true] {
+            let trees: Vec<String> = (0..4)
+                .flat_map(|_| sizes.map(|n| random_tree(&mut rng, n, 3)))
+                .collect();
+            let trees: Vec<&str> = trees.iter().map(String::as_str).collect();
+            let text = model_text("multiclass num_class:3", average_output, &trees);
+            let model = model_from_bytes(ModelKind::Lightgbm, text.as_bytes(), 3).unwrap();
+            let ours = model.predict_proba(&x).unwrap();
+            let (diff, differ) = compare(&ours.values, &c_predictor(&text, &x, 3));
+            assert!(
+                differ == 0,
+                "{sizes:?} leaves, average {average_output}: {differ} values differ, max |diff| {diff}"
+            );
+        }
     }
 }
 
 #[test]
 fn objectives_it_cannot_score_are_corrupt_models() {
     let tree = two_splits(0, "0.25", 0, [0.7, -1.3, 2.1]);
-    for objective in ["binary sigmoid:1", "multiclassova num_class:3", "lambdarank", "multiclass num_class:4"] {
+    for objective in [
+        "binary sigmoid:1",
+        "multiclassova num_class:3",
+        "lambdarank",
+        "multiclass num_class:4",
+    ] {
         let text = model_text(objective, false, &[&tree, &tree, &tree]);
         let err = model_from_bytes(ModelKind::Lightgbm, text.as_bytes(), 3).expect_err(objective);
         assert_eq!(err.code(), "CORRUPT_MODEL", "{objective}: {err}");
     }
-    let text = model_text("multiclass num_class:3", false, &[&tree, &tree, &tree]).replace("objective=multiclass num_class:3\n", "");
-    assert_eq!(model_from_bytes(ModelKind::Lightgbm, text.as_bytes(), 3).unwrap_err().code(), "CORRUPT_MODEL");
+    let text = model_text("multiclass num_class:3", false, &[&tree, &tree, &tree])
+        .replace("objective=multiclass num_class:3\n", "");
+    assert_eq!(
+        model_from_bytes(ModelKind::Lightgbm, text.as_bytes(), 3)
+            .unwrap_err()
+            .code(),
+        "CORRUPT_MODEL"
+    );
     // A cycle passes every index range check, but would make prediction loop forever.
-    let cyclic = tree.replace("right_child=1 -3", "right_child=1 0").replace("left_child=-1 -2", "left_child=-1 -3");
+    let cyclic = tree
+        .replace("right_child=1 -3", "right_child=1 0")
+        .replace("left_child=-1 -2", "left_child=-1 -3");
     let text = model_text("multiclass num_class:3", false, &[&cyclic, &tree, &tree]);
-    assert_eq!(model_from_bytes(ModelKind::Lightgbm, text.as_bytes(), 3).unwrap_err().code(), "CORRUPT_MODEL");
+    assert_eq!(
+        model_from_bytes(ModelKind::Lightgbm, text.as_bytes(), 3)
+            .unwrap_err()
+            .code(),
+        "CORRUPT_MODEL"
+    );
 }
