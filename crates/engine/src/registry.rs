@@ -291,6 +291,10 @@ impl Registry {
     /// `champion`, `latest`, or a version (`v0003`, `v3`, `3`). `NoModel` when nothing is
     /// published yet, `ModelNotFound` for an unknown version or alias.
     pub fn resolve(&self, version_or_alias: &str) -> Result<VersionInfo> {
+        // Aliases first: a version is published before any alias names it, so a version list read
+        // after the aliases holds every version they name (read the other way round, a publish in
+        // between shows a new alias with an old list).
+        let aliases = self.aliases()?;
         let names = self.version_names()?;
         if names.is_empty() {
             return Err(EngineError::NoModel(format!(
@@ -298,7 +302,6 @@ impl Registry {
                 self.root.display()
             )));
         }
-        let aliases = self.aliases()?;
         let wanted = version_or_alias.trim();
         let name = if wanted == LATEST {
             names.last().map(|(_, n)| n.clone())
