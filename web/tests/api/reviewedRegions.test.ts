@@ -43,6 +43,20 @@ describe('reviewed regions', () => {
     expect((await list(otherDatasetId, 'v0001')).body.reviewed).toHaveLength(1);
   });
 
+  it('DELETE forgets one dataset and model version only', async () => {
+    const clear = (id: number, modelVersion: string) => call(reviewedRoute.DELETE, 'DELETE', url(id, `?modelVersion=${modelVersion}`), { params: { id: String(id) } });
+    expect((await mark(datasetId, region(90, 'v0009'))).status).toBe(201);
+    expect((await mark(datasetId, region(91, 'v0009'))).status).toBe(201);
+    expect((await mark(otherDatasetId, region(90, 'v0009'))).status).toBe(201);
+    expect((await clear(datasetId, 'v0009')).body).toEqual({ datasetId, modelVersion: 'v0009', deleted: 2 });
+    expect((await list(datasetId, 'v0009')).body.reviewed).toEqual([]);
+    expect((await list(otherDatasetId, 'v0009')).body.reviewed).toHaveLength(1);
+    expect((await list(datasetId, 'v0001')).body.reviewed.length).toBeGreaterThan(0);
+    expect((await clear(datasetId, 'v0009')).body.deleted).toBe(0);
+    expect((await clear(9999, 'v0009')).status).toBe(404);
+    expect((await clear(datasetId, 'latest')).status).toBe(400);
+  });
+
   it('validates the path, query and body', async () => {
     expect((await list(9999, 'v0001')).status).toBe(404);
     expect((await mark(9999, region(1))).status).toBe(404);

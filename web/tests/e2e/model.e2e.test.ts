@@ -131,5 +131,9 @@ describe('the model loop in the browser', () => {
     await page.keyboard.press('u');
     await expect.poll(() => page.locator('[data-testid="reviewed-count"]').innerText()).toMatch(/Reviewed 3 of/);
     await expect.poll(stored).toBe(3);
+    // Reset starts the round again, for good.
+    await page.click('[data-testid="reviewed-reset"]');
+    await expect.poll(() => page.locator('[data-testid="reviewed-count"]').innerText()).toMatch(/Reviewed 0 of/);
+    await expect.poll(stored).toBe(0);
   });
 });

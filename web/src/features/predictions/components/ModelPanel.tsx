@@ -214,6 +214,22 @@ export function ModelPanel(props: ModelPanelProps) {
     [selectedPred, labels, modelTag, store, notify],
   );
 
+  // Regions reviewed under another metric or skip setting stay stored but are not counted here.
+  const reviewedOfCandidates = useMemo(() => {
+    const listed = new Set(candidates);
+    return reviewed.filter((i) => listed.has(i)).length;
+  }, [candidates, reviewed]);
+
+  const resetReviewed = useCallback(async () => {
+    if (datasetId === null || reviewedVersion === null) return;
+    try {
+      await reviewedRegionsApi.clear(datasetId, reviewedVersion);
+      setReviewed([]);
+    } catch (e) {
+      notify('error', `Could not reset the reviewed regions: ${(e as Error).message}`);
+    }
+  }, [datasetId, reviewedVersion, notify]);
+
   const nextUncertain = useCallback(() => {
     if (!candidates.length || !times.length) {
       notify('info', 'No per-candle model output yet: train or pick a model first.');
@@ -381,8 +397,15 @@ export function ModelPanel(props: ModelPanelProps) {
             skip ±<input type="number" min={0} max={500} value={diversity} onChange={(e) => setDiversity(Math.max(0, Number(e.target.value) || 0))} style={{ width: 48 }} /> candles
           </label>
         </div>
-        <div className="muted" data-testid="reviewed-count">
-          Reviewed {reviewed.length} of {candidates.length} uncertain regions
+        <div className="row">
+          <span className="muted" data-testid="reviewed-count">
+            Reviewed {reviewedOfCandidates} of {candidates.length} uncertain regions
+          </span>
+          {reviewed.length ? (
+            <button type="button" className="btn small ghost" onClick={() => void resetReviewed()} data-testid="reviewed-reset" title="Forget which regions were reviewed for this model version">
+              Reset
+            </button>
+          ) : null}
         </div>
       </section>
 

@@ -43,3 +43,9 @@ export function markReviewed(db: Db, datasetId: number, input: ReviewedRegionCre
     .get(datasetId, input.modelVersion, input.candleIndex) as ReviewedRegionRow;
   return { region: toRegion(row), created: changes > 0 };
 }
+
+/** Forgets the regions reviewed in a dataset for one model version (start the round again). Returns how many were removed. */
+export function clearReviewed(db: Db, datasetId: number, modelVersion: string): number {
+  getDataset(db, datasetId);
+  return db.prepare('DELETE FROM reviewed_regions WHERE dataset_id = ? AND model_version = ?').run(datasetId, modelVersion).changes;
+}

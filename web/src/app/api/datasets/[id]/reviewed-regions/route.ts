@@ -2,7 +2,7 @@ import { getDb } from '@/server/db/database';
 import { json, readJson, readParams, readQuery, route } from '@/server/http/handler';
 import { datasetIdParams } from '@/features/datasets/schemas';
 import { reviewedRegionCreateSchema, reviewedRegionsQuery } from '@/features/predictions/schemas';
-import { listReviewedRegions, markReviewed } from '@/features/predictions/server/reviewedRegionRepository';
+import { clearReviewed, listReviewedRegions, markReviewed } from '@/features/predictions/server/reviewedRegionRepository';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -20,4 +20,11 @@ export const POST = route<'id'>(async (request, context) => {
   const input = await readJson(request, reviewedRegionCreateSchema, 4096);
   const { region, created } = markReviewed(getDb(), id, input);
   return json({ region }, created ? 201 : 200);
+});
+
+/** Forgets the regions reviewed for `?modelVersion=` (the count starts again at 0). */
+export const DELETE = route<'id'>(async (request, context) => {
+  const { id } = await readParams(context, datasetIdParams);
+  const { modelVersion } = readQuery(request, reviewedRegionsQuery);
+  return json({ datasetId: id, modelVersion, deleted: clearReviewed(getDb(), id, modelVersion) });
 });
