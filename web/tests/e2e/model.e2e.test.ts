@@ -29,6 +29,29 @@ const api = async <T>(p: string): Promise<T> => {
 const spans = async () => (await api<{ annotations: Span[] }>(`/api/annotations?datasetId=${datasetId}`)).annotations;
 const rowCount = async (page: Page) => Number(await page.locator('[data-testid="prediction-status"]').getAttribute('data-count'));
 const viewText = (page: Page) => page.locator('[data-testid="view-info"]').innerText();
+const stripCells = async (page: Page) => Number((await page.locator('[data-testid="confidence-strip-legend"]').getAttribute('data-cells')) ?? 0);
+/**
+ * The price pane's pixels along the middle row of the confidence strip (7 px tall, above the 9 px
+ * TA-Lib lane and its 3 + 2 px gaps at the bottom of the pane), as 'r,g,b' per x: where canvases
+ * overlap, the later one wins where it is painted.
+ */
+const stripRow = (page: Page) =>
+  page.evaluate(() => {
+    const canvases = [...document.querySelectorAll<HTMLCanvasElement>('[data-testid="chart"] canvas')];
+    const rects = canvases.map((c) => c.getBoundingClientRect());
+    const top = Math.min(...rects.map((r) => r.top));
+    const pane = canvases.filter((_, i) => Math.abs(rects[i].top - top) < 1 && rects[i].width > 300);
+    const row: string[] = [];
+    for (const c of pane) {
+      const r = c.getBoundingClientRect();
+      const ratio = c.height / r.height;
+      const y = Math.floor((r.height - 9 - 3 - 2 - 3.5) * ratio);
+      const data = c.getContext('2d')!.getImageData(0, y, c.width, 1).data;
+      for (let x = 0; x < c.width; x++) if (data[x * 4 + 3] > 0) row[x] = `${data[x * 4]},${data[x * 4 + 1]},${data[x * 4 + 2]}`;
+    }
+    return row;
+  });
+const differing = (a: string[], b: string[]) => a.filter((v, i) => v !== b[i]).length;
 
 beforeAll(async () => {
   db = tempDbPath('model');
@@ -135,5 +158,65 @@ describe('the model loop in the browser', () => {
     await page.click('[data-testid="reviewed-reset"]');
     await expect.poll(() => page.locator('[data-testid="reviewed-count"]').innerText()).toMatch(/Reviewed 0 of/);
     await expect.poll(stored).toBe(0);
+  });
+
+  it('the confidence strip draws per-candle confidence along the bottom of the chart', async () => {
+    await expect.poll(() => rowCount(page), { timeout: 30_000 }).toBeGreaterThan(0);
+    // Off by default: no legend, nothing drawn.
+    expect(await page.locator('[data-testid="toggle-confidence-strip"]').isChecked()).toBe(false);
+    expect(await page.locator('[data-testid="confidence-strip-legend"]').count()).toBe(0);
+    await page.mouse.move(5, 5); // keep the crosshair off the strip's row
+    const off = await stripRow(page);
+
+    await page.click('[data-testid="toggle-confidence-strip"]');
+    await expect.poll(() => stripCells(page)).toBeGreaterThan(20);
+    const legend = page.locator('[data-testid="confidence-strip-legend"]');
+    expect(await legend.innerText()).toMatch(/top-class probability\s*\d+%\s*\d+%/);
+    await page.mouse.move(5, 5);
+    const probability = await stripRow(page);
+    expect(differing(off, probability)).toBeGreaterThan(100);
+
+    // Uncertainty follows the active-learning metric: entropy, then margin.
+    await page.selectOption('[data-testid="confidence-strip-mode"]', 'uncertainty');
+    await expect.poll(() => legend.getAttribute('data-mode')).toBe('uncertainty');
+    expect(await legend.innerText()).toMatch(/entropy/);
+    await page.mouse.move(5, 5);
+    const entropy = await stripRow(page);
+    expect(differing(probability, entropy)).toBeGreaterThan(20);
+    await page.selectOption('[data-testid="uncertainty-metric"]', 'margin');
+    await expect.poll(() => legend.innerText()).toMatch(/uncertainty: margin/);
+    expect(await stripCells(page)).toBeGreaterThan(20);
+
+    // Hovering a cell shows its readout on the chart.
+    const box = await page.evaluate(() => {
+      const rects = [...document.querySelectorAll('[data-testid="chart"] canvas')].map((c) => c.getBoundingClientRect());
+      const top = Math.min(...rects.map((r) => r.top));
+      const r = rects.find((q) => Math.abs(q.top - top) < 1 && q.width > 300)!;
+      return { x: r.x, y: r.y, width: r.width, height: r.height };
+    });
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height - 9 - 3 - 2 - 3.5);
+    await screenshot(page, 'model-07-confidence-strip');
+
+    // Zoomed out to the whole dataset it still draws (bars narrower than a pixel are pooled).
+    // (Toolbar buttons: a key press would go to the focused select.)
+    const cellsZoomedIn = await stripCells(page);
+    await page.click('button[title="Fit all data (F)"]');
+    await expect.poll(() => stripCells(page)).not.toBe(cellsZoomedIn);
+    expect(await stripCells(page)).toBeGreaterThan(300);
+    expect(await stripCells(page)).toBeLessThanOrEqual(Math.ceil(box.width) + 1); // at most one cell per pixel column
+
+    // The choice is kept in the browser.
+    await page.reload();
+    await waitForChart(page);
+    await page.click('[data-testid="tab-model"]');
+    expect(await page.locator('[data-testid="toggle-confidence-strip"]').isChecked()).toBe(true);
+    expect(await page.locator('[data-testid="confidence-strip-mode"]').inputValue()).toBe('uncertainty');
+    await expect.poll(() => stripCells(page), { timeout: 30_000 }).toBeGreaterThan(20);
+
+    // A focused checkbox keeps Space but lets the chart's letter shortcuts through (F = fit all).
+    await page.click('[data-testid="confidence-strip-tint"]');
+    const before = await viewText(page);
+    await page.keyboard.press('f');
+    await expect.poll(() => viewText(page)).not.toBe(before);
   });
 });

@@ -41,7 +41,7 @@ export interface DraftRange {
 
 /** Height of the TA-Lib lane at the bottom of the price pane. */
 export const TALIB_LANE_HEIGHT = 9;
-const TALIB_LANE_GAP = 3;
+export const TALIB_LANE_GAP = 3;
 const EDGE_GRAB_PX = 6;
 
 function rgba(hex: string, alpha: number): string {

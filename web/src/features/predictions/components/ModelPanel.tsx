@@ -10,6 +10,8 @@ import { isTypingTarget } from '@/features/workspace/lib/shortcuts';
 import { TrainingSection } from '@/features/training/components/TrainingSection';
 import { reviewedRegionsApi } from '../api';
 import { PredictionBandsPrimitive } from '../lib/predictionBandsPrimitive';
+import { ConfidenceStripPrimitive } from '../lib/confidenceStripPrimitive';
+import { STRIP_FAINT, STRIP_STRONG, classLabel, legendEnds, stripValues, type StripMode } from '../lib/confidenceStrip';
 import {
   countByKind,
   findDisagreements,
@@ -30,7 +32,7 @@ interface ModelSummary {
 }
 interface PredictResponse {
   spans: Array<Omit<PredSpan, 'id'>>;
-  perCandle?: { classNames: string[]; entropy: Array<number | null>; margin: Array<number | null> };
+  perCandle?: { classNames: string[]; probabilities?: Array<number[] | null>; entropy: Array<number | null>; margin: Array<number | null> };
   model: { name: string; version: string; type: string; trainedAt: string };
 }
 interface ModelInfoResponse {
@@ -53,6 +55,28 @@ export interface ModelPanelProps {
   clickRef: React.MutableRefObject<((id: string) => void) | null>;
   onSelectSpan: (id: string | null) => void;
   notify: (kind: 'info' | 'warning' | 'error', message: string) => void;
+}
+
+/** The confidence strip's settings, kept in the browser like the other UI preferences. */
+const STRIP_KEY = 'candle.confidenceStrip';
+interface StripSettings {
+  on: boolean;
+  mode: StripMode;
+  tint: boolean;
+}
+const STRIP_DEFAULTS: StripSettings = { on: false, mode: 'confidence', tint: false };
+
+function loadStripSettings(): StripSettings {
+  try {
+    const saved = JSON.parse(localStorage.getItem(STRIP_KEY) ?? '{}') as Partial<StripSettings>;
+    return {
+      on: typeof saved.on === 'boolean' ? saved.on : STRIP_DEFAULTS.on,
+      mode: saved.mode === 'uncertainty' ? 'uncertainty' : 'confidence',
+      tint: typeof saved.tint === 'boolean' ? saved.tint : STRIP_DEFAULTS.tint,
+    };
+  } catch {
+    return STRIP_DEFAULTS;
+  }
 }
 
 const pct = (x: number | null | undefined) => (typeof x === 'number' ? `${(x * 100).toFixed(1)}%` : '—');
@@ -85,6 +109,9 @@ export function ModelPanel(props: ModelPanelProps) {
   const [reviewed, setReviewed] = useState<number[]>([]);
   const [times, setTimes] = useState<number[]>([]);
   const primitive = useMemo(() => new PredictionBandsPrimitive(), []);
+  const strip = useMemo(() => new ConfidenceStripPrimitive(), []);
+  const [stripSettings, setStripSettings] = useState<StripSettings>(STRIP_DEFAULTS);
+  const stripLegendRef = useRef<HTMLDivElement>(null);
 
   const loadModels = useCallback(async () => {
     try {
@@ -99,6 +126,26 @@ export function ModelPanel(props: ModelPanelProps) {
     if (!controller) return;
     return controller.addOverlay(primitive);
   }, [controller, primitive]);
+  useEffect(() => {
+    if (!controller) return;
+    return controller.addOverlay(strip);
+  }, [controller, strip]);
+
+  // Read after mount (the panel is also rendered on the server, without localStorage).
+  useEffect(() => setStripSettings(loadStripSettings()), []);
+  const updateStrip = (patch: Partial<StripSettings>) => {
+    const next = { ...stripSettings, ...patch };
+    localStorage.setItem(STRIP_KEY, JSON.stringify(next));
+    setStripSettings(next);
+  };
+  // The number of cells drawn goes straight to the legend's attribute: no re-render per frame.
+  useEffect(() => {
+    strip.setDrawListener((cells) => {
+      const el = stripLegendRef.current;
+      if (el && el.dataset.cells !== String(cells)) el.dataset.cells = String(cells);
+    });
+    return () => strip.setDrawListener(null);
+  }, [strip]);
 
   const runPredict = useCallback(async () => {
     if (datasetId === null) return;
@@ -163,6 +210,12 @@ export function ModelPanel(props: ModelPanelProps) {
   const disagreements = useMemo(() => findDisagreements(visiblePredictions(all, { minConfidence: threshold, labels: null }), humans.filter((h) => h.kind === 'positive'), 0.8), [all, threshold, humans]);
   const counts = countByKind(disagreements);
   const candidates = useMemo(() => (prediction?.perCandle ? uncertainCandles(prediction.perCandle, metric, diversity) : []), [prediction, metric, diversity]);
+  // The uncertainty strip follows the active-learning metric; the probability strip ignores it.
+  const stripMetric = stripSettings.mode === 'uncertainty' ? metric : 'entropy';
+  const stripVals = useMemo(
+    () => (stripSettings.on && prediction?.perCandle ? stripValues(prediction.perCandle, stripSettings.mode, stripMetric) : null),
+    [stripSettings.on, stripSettings.mode, prediction, stripMetric],
+  );
   const selectedPred = visible.find((p) => p.id === selected) ?? null;
   const modelTag = prediction ? prediction.model.version : '';
 
@@ -173,6 +226,22 @@ export function ModelPanel(props: ModelPanelProps) {
     );
   }, [primitive, visible, labels, modelTag]);
   useEffect(() => primitive.setSelected(selectedPred?.id ?? null), [primitive, selectedPred]);
+  useEffect(() => {
+    const perCandle = prediction?.perCandle;
+    if (!stripVals || !perCandle || !times.length) {
+      strip.setData(null);
+      return;
+    }
+    // Tinted: each class in its label's colour, as the overlay draws it (background class neutral).
+    const classColors = stripSettings.tint
+      ? perCandle.classNames.map((name) => {
+          const label = classLabel(name);
+          return label === null ? null : (matchLabel(label, labels)?.color ?? '#e2e8f0');
+        })
+      : null;
+    strip.setData({ values: stripVals, candleTimes: times, perCandle, classColors });
+  }, [strip, stripVals, prediction, times, stripSettings.tint, labels]);
+  const stripLegend = stripVals ? legendEnds(stripVals) : null;
 
   const select = useCallback(
     (id: string) => {
@@ -258,7 +327,7 @@ export function ModelPanel(props: ModelPanelProps) {
   keys.current = { feedback, nextUncertain };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.ctrlKey || e.metaKey || e.altKey || isTypingTarget(e.target) || document.querySelector('.dialog')) return;
+      if (e.ctrlKey || e.metaKey || e.altKey || isTypingTarget(e.target, e.key) || document.querySelector('.dialog')) return;
       const k = e.key.toLowerCase();
       if (k === 'a') void keys.current.feedback('confirm');
       else if (k === 'e') void keys.current.feedback('correct');
@@ -368,6 +437,36 @@ export function ModelPanel(props: ModelPanelProps) {
                 Dismiss (X)
               </button>
             </div>
+          </div>
+        ) : null}
+        <div className="row">
+          <label className="check" title="A band along the bottom of the chart: the model's confidence for each candle">
+            <input type="checkbox" checked={stripSettings.on} onChange={(e) => updateStrip({ on: e.target.checked })} data-testid="toggle-confidence-strip" /> Confidence strip
+          </label>
+          <select value={stripSettings.mode} onChange={(e) => updateStrip({ mode: e.target.value as StripMode })} aria-label="Confidence strip shows" data-testid="confidence-strip-mode" disabled={!stripSettings.on}>
+            <option value="confidence">top-class probability</option>
+            <option value="uncertainty">uncertainty ({metric})</option>
+          </select>
+          <label className="check" title="Colour each candle by its predicted label">
+            <input type="checkbox" checked={stripSettings.tint} onChange={(e) => updateStrip({ tint: e.target.checked })} disabled={!stripSettings.on} data-testid="confidence-strip-tint" /> label colours
+          </label>
+        </div>
+        {stripSettings.on ? (
+          <div className="strip-legend" ref={stripLegendRef} data-testid="confidence-strip-legend" data-mode={stripSettings.mode} data-metric={metric} data-cells="0">
+            {stripLegend && stripVals?.count ? (
+              <>
+                <span className="muted">{stripLegend.title}</span>
+                <span data-testid="strip-legend-faint">{stripLegend.faint}</span>
+                <span
+                  className="strip-gradient"
+                  style={{ background: `linear-gradient(to right, ${STRIP_FAINT}, ${stripSettings.tint ? '#94a3b8' : STRIP_STRONG[stripSettings.mode]})` }}
+                />
+                <span data-testid="strip-legend-strong">{stripLegend.strong}</span>
+                {stripSettings.tint ? <span className="muted">hue: predicted label</span> : null}
+              </>
+            ) : (
+              <span className="muted">{prediction ? 'This model gave no per-candle output.' : 'No predictions yet.'}</span>
+            )}
           </div>
         ) : null}
         <ul className="pred-list">

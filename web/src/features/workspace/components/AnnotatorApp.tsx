@@ -291,7 +291,7 @@ export function AnnotatorApp() {
   keyState.current = { labelWith, deleteSelected, stepSpan, pending, selectedSpan, controller, labels };
   useEffect(() => {
     const onKeyDown = (e: KeyboardEvent) => {
-      if (isTypingTarget(e.target) || document.querySelector('.dialog')) return;
+      if (isTypingTarget(e.target, e.key) || document.querySelector('.dialog')) return;
       const s = keyState.current;
       if (e.key === ' ') {
         e.preventDefault();

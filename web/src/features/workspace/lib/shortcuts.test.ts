@@ -35,4 +35,15 @@ describe('isTypingTarget', () => {
     expect(isTypingTarget({ tagName: 'DIV', isContentEditable: false } as unknown as EventTarget)).toBe(false);
     expect(isTypingTarget(null)).toBe(false);
   });
+  it('a focused checkbox or slider keeps only the keys that operate it', () => {
+    const checkbox = { tagName: 'INPUT', type: 'checkbox' } as unknown as EventTarget;
+    const slider = { tagName: 'INPUT', type: 'range' } as unknown as EventTarget;
+    expect(isTypingTarget(checkbox, 'a')).toBe(false);
+    expect(isTypingTarget(checkbox, '3')).toBe(false);
+    expect(isTypingTarget(checkbox, ' ')).toBe(true);
+    expect(isTypingTarget(slider, 'ArrowLeft')).toBe(true);
+    expect(isTypingTarget(slider, 'u')).toBe(false);
+    expect(isTypingTarget({ tagName: 'INPUT', type: 'text' } as unknown as EventTarget, 'a')).toBe(true);
+    expect(isTypingTarget({ tagName: 'SELECT' } as unknown as EventTarget, 'a')).toBe(true);
+  });
 });
