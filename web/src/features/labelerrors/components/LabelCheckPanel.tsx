@@ -18,6 +18,10 @@ export interface LabelCheckPanelProps {
   ensureLabel: (name: string) => Promise<Label>;
   /** Selects the span and scrolls the chart to it. */
   onReveal: (annotationId: string) => void;
+  /** Dataset names, for the items a check found on other datasets. */
+  datasetNames: ReadonlyMap<number, string>;
+  /** Opens another dataset (its items are listed once it is open). */
+  onOpenDataset: (datasetId: number) => void;
   notify: (kind: 'info' | 'warning' | 'error', message: string) => void;
 }
 
@@ -30,7 +34,7 @@ const STATE_TEXT: Record<ItemView['state'], string> = { open: 'open', kept: 'kep
  * every human span by the out-of-sample probability of its own label; the least self-confident
  * come first, each one a click from the chart, with relabel / remove / keep.
  */
-export function LabelCheckPanel({ hidden, datasetId, timeframe, spans, labelsById, store, ensureLabel, onReveal, notify }: LabelCheckPanelProps) {
+export function LabelCheckPanel({ hidden, datasetId, timeframe, spans, labelsById, store, ensureLabel, onReveal, datasetNames, onOpenDataset, notify }: LabelCheckPanelProps) {
   const [preset, setPreset] = useState<'fast' | 'standard'>('fast');
   const [folds, setFolds] = useState(5);
   const [scope, setScope] = useState<'dataset' | 'all'>('dataset');
@@ -108,7 +112,12 @@ export function LabelCheckPanel({ hidden, datasetId, timeframe, spans, labelsByI
     [latest, humanSpans, datasetId, likelyOnly, openOnly],
   );
   const progress = latest && datasetId !== null ? reviewProgress(latest, humanSpans, datasetId) : null;
-  const elsewhere = latest && datasetId !== null ? latest.items.filter((i) => i.datasetId !== datasetId).length : 0;
+  // Flagged items per other dataset of the run: one click opens that dataset.
+  const elsewhere = useMemo(() => {
+    const counts = new Map<number, number>();
+    for (const i of latest?.items ?? []) if (i.datasetId !== datasetId && i.likelyError) counts.set(i.datasetId, (counts.get(i.datasetId) ?? 0) + 1);
+    return [...counts];
+  }, [latest, datasetId]);
   const current = items.find((i) => i.annotationId === selected) ?? null;
 
   const select = (item: ItemView) => {
@@ -203,7 +212,17 @@ export function LabelCheckPanel({ hidden, datasetId, timeframe, spans, labelsByI
           </div>
           {progress ? (
             <div className="muted" data-testid="label-check-progress">
-              Reviewed {progress.done} of {progress.total} flagged spans{elsewhere ? ` · ${elsewhere} spans on other datasets` : ''}
+              Reviewed {progress.done} of {progress.total} flagged spans on this dataset
+            </div>
+          ) : null}
+          {elsewhere.length ? (
+            <div className="row" data-testid="label-check-elsewhere">
+              <span className="muted">Also flagged:</span>
+              {elsewhere.map(([id, n]) => (
+                <button key={id} type="button" className="btn small ghost" onClick={() => onOpenDataset(id)} data-testid="label-check-open-dataset">
+                  {datasetNames.get(id) ?? `dataset ${id}`} ({n})
+                </button>
+              ))}
             </div>
           ) : null}
           <div className="row">

@@ -106,6 +106,7 @@ export function AnnotatorApp() {
   }, [datasets.data, datasetId]);
 
   const dataset = datasets.data?.find((d) => d.id === datasetId) ?? null;
+  const datasetNames = useMemo(() => new Map((datasets.data ?? []).map((d) => [d.id, d.name])), [datasets.data]);
   const timeframe = dataset?.timeframe ?? null;
 
   const chooseDataset = (id: number) => {
@@ -492,6 +493,8 @@ export function AnnotatorApp() {
             store={store}
             ensureLabel={ensureLabel}
             onReveal={revealSpan}
+            datasetNames={datasetNames}
+            onOpenDataset={chooseDataset}
             notify={(kind, message) => toast(kind, message)}
           />
           {tab === 'model' || tab === 'check' ? null : tab === 'spans' ? (
