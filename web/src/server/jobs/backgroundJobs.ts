@@ -15,6 +15,23 @@ export interface JobCore {
   error: { code: string; message: string } | null;
 }
 
+/**
+ * Marks every row of a job table stored as 'running' that is not one of `liveIds` (the jobs this
+ * process is executing) as failed with SERVER_RESTARTED: their process is gone, they will never
+ * finish. Job tables share the columns used here. Returns how many were marked.
+ */
+export function failOrphanedRows(db: Db, table: 'training_jobs' | 'label_error_runs', liveIds: readonly string[], message: string, now = Date.now()): number {
+  const running = db.prepare(`SELECT id FROM ${table} WHERE state = 'running'`).pluck().all() as string[];
+  const orphaned = running.filter((id) => !liveIds.includes(id));
+  const mark = db.prepare(
+    `UPDATE ${table} SET state = 'failed', stage = 'failed', error_code = 'SERVER_RESTARTED', error_message = ?, finished_at = ? WHERE id = ? AND state = 'running'`,
+  );
+  db.transaction(() => {
+    for (const id of orphaned) mark.run(message, now, id);
+  })();
+  return orphaned.length;
+}
+
 /** How one kind of job is stored. */
 export interface JobStore<J extends JobCore> {
   insert(db: Db, job: J): void;

@@ -1,5 +1,6 @@
 import 'server-only';
 import type { Db } from '@/server/db/database';
+import { failOrphanedRows } from '@/server/jobs/backgroundJobs';
 import type { LabelCheckRun, ReviewDecision, RunState } from '../types';
 
 /** Finished runs kept (newest first); older ones and their reviews are deleted. */
@@ -110,15 +111,9 @@ export function latestSucceededRun(db: Db): LabelCheckRun | null {
   return row ? toRun(db, row) : null;
 }
 
-/** Marks stored 'running' runs that no live run of this process owns as failed. */
+/** Marks stored 'running' runs that no live run of this process owns as failed (SERVER_RESTARTED). */
 export function failOrphanedRuns(db: Db, liveIds: readonly string[]): number {
-  const rows = db.prepare("SELECT id FROM label_error_runs WHERE state = 'running'").all() as { id: string }[];
-  const orphans = rows.map((r) => r.id).filter((id) => !liveIds.includes(id));
-  const mark = db.prepare(
-    "UPDATE label_error_runs SET state = 'failed', stage = 'failed', error_code = ?, error_message = ?, finished_at = ? WHERE id = ? AND state = 'running'",
-  );
-  db.transaction(() => orphans.forEach((id) => mark.run(SERVER_RESTARTED.code, SERVER_RESTARTED.message, Date.now(), id)))();
-  return orphans.length;
+  return failOrphanedRows(db, 'label_error_runs', liveIds, SERVER_RESTARTED.message);
 }
 
 export function saveReview(db: Db, runId: string, annotationId: string, decision: ReviewDecision): void {

@@ -49,15 +49,14 @@ export function toItems(report: engine.LabelErrorReport, input: Pick<EngineRunIn
   return items;
 }
 
-function current(db: Db, id: string): LabelCheckRun {
+/** A check: live progress while this process runs it, else as stored (with items and reviews). */
+export function getRun(db: Db, id: string): LabelCheckRun {
   const running = checks.running(id);
   if (running) return progressOnly(running);
   const stored = findRun(checks.db(db), id);
   if (!stored) throw new ApiError(404, 'NOT_FOUND', `No label check ${id}.`, { resource: 'label-check', id });
   return stored;
 }
-
-export const getRun = current;
 
 /** Runs newest first (without items), with live progress for running ones. */
 export function listChecks(db: Db): LabelCheckRun[] {
@@ -76,22 +75,22 @@ export function latestCheck(db: Db): { latest: LabelCheckRun | null; running: La
 /** Resolves when the run has ended (tests). */
 export async function waitForCheck(db: Db, id: string): Promise<LabelCheckRun> {
   await checks.wait(id);
-  return current(db, id);
+  return getRun(db, id);
 }
 
 export function cancelCheck(db: Db, id: string): LabelCheckRun {
   checks.cancel(id);
-  return current(db, id);
+  return getRun(db, id);
 }
 
 export function reviewItem(db: Db, id: string, input: ReviewInput): LabelCheckRun {
-  const run = current(db, id);
+  const run = getRun(db, id);
   if (run.state !== 'succeeded') throw new ApiError(409, 'NOT_FINISHED', `Label check ${id} has no results to review (${run.state}).`);
   if (!run.items.some((i) => i.annotationId === input.annotationId))
     throw new ApiError(404, 'NOT_FOUND', `Span ${input.annotationId} is not in label check ${id}.`, { resource: 'label-check-item', id: input.annotationId });
   if (input.decision === 'kept') saveReview(db, id, input.annotationId, 'kept');
   else deleteReview(db, id, input.annotationId);
-  return current(db, id);
+  return getRun(db, id);
 }
 
 /**

@@ -1,5 +1,6 @@
 import 'server-only';
 import type { Db } from '@/server/db/database';
+import { failOrphanedRows } from '@/server/jobs/backgroundJobs';
 import type { JobState, TrainingJob } from './trainingJobs';
 
 /** The code and message of a job that was running when its server process ended. */
@@ -97,13 +98,5 @@ export function listStoredJobs(db: Db, limit = JOB_LIST_LIMIT): TrainingJob[] {
  * (the runs this process is executing): their process is gone, they will never finish.
  */
 export function failOrphanedJobs(db: Db, liveIds: readonly string[], now = Date.now()): number {
-  const running = db.prepare("SELECT id FROM training_jobs WHERE state = 'running'").pluck().all() as string[];
-  const orphaned = running.filter((id) => !liveIds.includes(id));
-  const mark = db.prepare(
-    "UPDATE training_jobs SET state = 'failed', stage = 'failed', error_code = @code, error_message = @message, finished_at = @now WHERE id = @id AND state = 'running'",
-  );
-  db.transaction(() => {
-    for (const id of orphaned) mark.run({ id, now, ...SERVER_RESTARTED });
-  })();
-  return orphaned.length;
+  return failOrphanedRows(db, 'training_jobs', liveIds, SERVER_RESTARTED.message, now);
 }
