@@ -1,14 +1,6 @@
-import type {
-  IChartApi,
-  IPrimitivePaneRenderer,
-  IPrimitivePaneView,
-  ISeriesApi,
-  ISeriesPrimitive,
-  PrimitivePaneViewZOrder,
-  SeriesAttachedParameter,
-  Time,
-} from 'lightweight-charts';
+import type { IPrimitivePaneRenderer, IPrimitivePaneView, PrimitivePaneViewZOrder } from 'lightweight-charts';
 import { barRangeOf, emptyBars, type ChartBars } from './chartBars';
+import { SeriesPrimitiveBase, rgba } from './seriesPrimitive';
 
 type RenderTarget = Parameters<IPrimitivePaneRenderer['draw']>[0];
 
@@ -44,11 +36,6 @@ export const TALIB_LANE_HEIGHT = 9;
 export const TALIB_LANE_GAP = 3;
 const EDGE_GRAB_PX = 6;
 
-function rgba(hex: string, alpha: number): string {
-  const n = parseInt(hex.slice(1), 16);
-  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
-}
-
 /**
  * Draws annotation spans as a series primitive, in data coordinates: each span is a
  * translucent band over its candles' time range (full pane height) with a stronger box from
@@ -56,10 +43,7 @@ function rgba(hex: string, alpha: number): string {
  * layer: marks in a lane at the bottom of the pane and a dashed box. Labels, edge grips and the
  * selection being drawn are painted above the candles.
  */
-export class SpanBandsPrimitive implements ISeriesPrimitive<Time> {
-  private chart: IChartApi | null = null;
-  private series: ISeriesApi<'Candlestick'> | null = null;
-  private requestUpdate: (() => void) | null = null;
+export class SpanBandsPrimitive extends SeriesPrimitiveBase {
 
   private bars: ChartBars = emptyBars();
   private spans: SpanShape[] = [];
@@ -75,30 +59,15 @@ export class SpanBandsPrimitive implements ISeriesPrimitive<Time> {
 
   private readonly backView: IPrimitivePaneView;
   private readonly frontView: IPrimitivePaneView;
-  private readonly views: readonly IPrimitivePaneView[];
+  protected readonly views: readonly IPrimitivePaneView[];
 
   constructor() {
+    super();
     const back: IPrimitivePaneRenderer = { draw: (target) => this.drawBack(target) };
     const front: IPrimitivePaneRenderer = { draw: (target) => this.drawFront(target) };
     this.backView = { zOrder: (): PrimitivePaneViewZOrder => 'bottom', renderer: () => back };
     this.frontView = { zOrder: (): PrimitivePaneViewZOrder => 'top', renderer: () => front };
     this.views = [this.backView, this.frontView];
-  }
-
-  attached(param: SeriesAttachedParameter<Time>): void {
-    this.chart = param.chart as IChartApi;
-    this.series = param.series as ISeriesApi<'Candlestick'>;
-    this.requestUpdate = param.requestUpdate;
-  }
-
-  detached(): void {
-    this.chart = null;
-    this.series = null;
-    this.requestUpdate = null;
-  }
-
-  paneViews(): readonly IPrimitivePaneView[] {
-    return this.views;
   }
 
   // ---- state ---------------------------------------------------------------------------------
@@ -132,11 +101,6 @@ export class SpanBandsPrimitive implements ISeriesPrimitive<Time> {
     this.showHuman = layers.human;
     this.showTalib = layers.talib;
     this.update();
-  }
-
-  private update(): void {
-    this.updateAllViews();
-    this.requestUpdate?.();
   }
 
   // ---- geometry (recomputed whenever the viewport or the data changes) -----------------------

@@ -1,6 +1,7 @@
-import type { IChartApi, IPrimitivePaneRenderer, IPrimitivePaneView, PrimitivePaneViewZOrder, SeriesAttachedParameter, Time } from 'lightweight-charts';
+import type { IPrimitivePaneRenderer, IPrimitivePaneView, PrimitivePaneViewZOrder } from 'lightweight-charts';
 import { emptyBars, type ChartBars } from '@/features/chart/lib/chartBars';
 import type { ChartOverlay } from '@/features/chart/lib/chartController';
+import { SeriesPrimitiveBase } from '@/features/chart/lib/seriesPrimitive';
 import { TALIB_LANE_GAP, TALIB_LANE_HEIGHT } from '@/features/chart/lib/spanBandsPrimitive';
 import {
   STRIP_STRONG,
@@ -37,9 +38,7 @@ const NEUTRAL = '#94a3b8';
  * the bars or the data change; a frame only lays out the bars in view. Hovering a cell shows a
  * readout tag above it.
  */
-export class ConfidenceStripPrimitive implements ChartOverlay {
-  private chart: IChartApi | null = null;
-  private requestUpdate: (() => void) | null = null;
+export class ConfidenceStripPrimitive extends SeriesPrimitiveBase implements ChartOverlay {
   private bars: ChartBars = emptyBars();
   private data: StripData | null = null;
   private rep: Int32Array = new Int32Array(0);
@@ -48,9 +47,10 @@ export class ConfidenceStripPrimitive implements ChartOverlay {
   private paneHeight = 0;
   private hoveredCell: StripCell | null = null;
   private onDrawn: ((cells: number) => void) | null = null;
-  private readonly views: readonly IPrimitivePaneView[];
+  protected readonly views: readonly IPrimitivePaneView[];
 
   constructor() {
+    super();
     // Cells at series level, so the TA-Lib lane's hover label (a 'top' view) stays above them;
     // the strip's own readout on top.
     const cells: IPrimitivePaneRenderer = { draw: (t) => this.draw(t) };
@@ -59,18 +59,6 @@ export class ConfidenceStripPrimitive implements ChartOverlay {
       { zOrder: (): PrimitivePaneViewZOrder => 'normal', renderer: () => cells },
       { zOrder: (): PrimitivePaneViewZOrder => 'top', renderer: () => readout },
     ];
-  }
-
-  attached(param: SeriesAttachedParameter<Time>): void {
-    this.chart = param.chart as IChartApi;
-    this.requestUpdate = param.requestUpdate;
-  }
-  detached(): void {
-    this.chart = null;
-    this.requestUpdate = null;
-  }
-  paneViews(): readonly IPrimitivePaneView[] {
-    return this.views;
   }
 
   setBars(bars: ChartBars): void {
@@ -107,11 +95,6 @@ export class ConfidenceStripPrimitive implements ChartOverlay {
     this.rep = this.data ? representativeCandles(this.bars, this.data.candleTimes, this.data.values) : new Int32Array(0);
     this.hoveredCell = null;
     this.update();
-  }
-
-  private update(): void {
-    this.updateAllViews();
-    this.requestUpdate?.();
   }
 
   private stripTop(height: number): number {

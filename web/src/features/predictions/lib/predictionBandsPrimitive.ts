@@ -1,6 +1,7 @@
-import type { IChartApi, IPrimitivePaneRenderer, IPrimitivePaneView, ISeriesApi, PrimitivePaneViewZOrder, SeriesAttachedParameter, Time } from 'lightweight-charts';
+import type { IPrimitivePaneRenderer, IPrimitivePaneView, PrimitivePaneViewZOrder } from 'lightweight-charts';
 import { barRangeOf, emptyBars, type ChartBars } from '@/features/chart/lib/chartBars';
 import type { ChartOverlay } from '@/features/chart/lib/chartController';
+import { SeriesPrimitiveBase, rgba } from '@/features/chart/lib/seriesPrimitive';
 
 type RenderTarget = Parameters<IPrimitivePaneRenderer['draw']>[0];
 
@@ -24,45 +25,24 @@ interface Placed {
 /** Height of the model lane at the top of the price pane. */
 const LANE = 7;
 
-function rgba(hex: string, alpha: number): string {
-  const n = parseInt(hex.slice(1), 16);
-  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
-}
-
 /**
  * Model predictions as a series primitive in data coordinates, distinct from human spans:
  * dashed outline + diagonal hatching around the candles' price box, a mark in a lane at the top of
  * the pane, and on hover / selection a tag "label 87% · v0003".
  */
-export class PredictionBandsPrimitive implements ChartOverlay {
-  private chart: IChartApi | null = null;
-  private series: ISeriesApi<'Candlestick'> | null = null;
-  private requestUpdate: (() => void) | null = null;
+export class PredictionBandsPrimitive extends SeriesPrimitiveBase implements ChartOverlay {
   private bars: ChartBars = emptyBars();
   private shapes: PredictionShape[] = [];
   private placed: Placed[] = [];
   private hoveredId: string | null = null;
   private selectedId: string | null = null;
   private modelTag = '';
-  private readonly views: readonly IPrimitivePaneView[];
+  protected readonly views: readonly IPrimitivePaneView[];
 
   constructor() {
+    super();
     const front: IPrimitivePaneRenderer = { draw: (t) => this.draw(t) };
     this.views = [{ zOrder: (): PrimitivePaneViewZOrder => 'top', renderer: () => front }];
-  }
-
-  attached(param: SeriesAttachedParameter<Time>): void {
-    this.chart = param.chart as IChartApi;
-    this.series = param.series as ISeriesApi<'Candlestick'>;
-    this.requestUpdate = param.requestUpdate;
-  }
-  detached(): void {
-    this.chart = null;
-    this.series = null;
-    this.requestUpdate = null;
-  }
-  paneViews(): readonly IPrimitivePaneView[] {
-    return this.views;
   }
 
   setBars(bars: ChartBars): void {
@@ -86,11 +66,6 @@ export class PredictionBandsPrimitive implements ChartOverlay {
   }
   get hovered(): string | null {
     return this.hoveredId;
-  }
-
-  private update(): void {
-    this.updateAllViews();
-    this.requestUpdate?.();
   }
 
   updateAllViews(): void {
