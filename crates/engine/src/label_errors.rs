@@ -13,7 +13,7 @@ use crate::balance::balance;
 use crate::config::PipelineConfig;
 use crate::dataset::Dataset;
 use crate::error::{catch_panic, EngineError, Result};
-use crate::models::{DatasetView, Fit, FitControl, ModelKind, Probabilities};
+use crate::models::{argmax, DatasetView, Fit, FitControl, ModelKind, Probabilities};
 use crate::train::{prepare, Prepared};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -131,7 +131,7 @@ pub fn find_label_errors(
         }
 
         enter("folds")?;
-        let assignment = fold_of_rows(&prepared.data, folds);
+        let assignment = fold_of_rows(&prepared.data, prepared.series.len(), folds);
         let (start, end) = (stage_start("folds"), stage_start("rank"));
         let oof = out_of_fold(&cfg, &prepared.data, &assignment, folds, cancel, &|f| {
             progress("folds", start + (end - start) * f)
@@ -151,8 +151,7 @@ struct FoldAssignment {
     held_out: Vec<Vec<Option<(usize, usize)>>>,
 }
 
-fn fold_of_rows(data: &Dataset, k: usize) -> FoldAssignment {
-    let n_series = data.rows.iter().map(|r| r.series as usize + 1).max().unwrap_or(0);
+fn fold_of_rows(data: &Dataset, n_series: usize, k: usize) -> FoldAssignment {
     let mut by_series: Vec<Vec<usize>> = vec![Vec::new(); n_series];
     for (i, r) in data.rows.iter().enumerate() {
         by_series[r.series as usize].push(i);
@@ -370,12 +369,4 @@ fn rank_spans(prepared: &Prepared, oof: &Probabilities, folds: usize, model_type
 /// file train the model but are not ranked).
 fn is_ranked(a: &IndexedAnnotation) -> bool {
     a.kind == SpanKind::Positive && a.source.is_human()
-}
-
-fn argmax(values: &[f64]) -> usize {
-    values
-        .iter()
-        .enumerate()
-        .fold((0, f64::NEG_INFINITY), |best, (i, &v)| if v > best.1 { (i, v) } else { best })
-        .0
 }

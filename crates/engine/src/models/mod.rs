@@ -162,14 +162,7 @@ impl Probabilities {
 
     /// The most probable class of row `i` (lowest id on ties, so decoding is deterministic).
     pub fn argmax(&self, i: usize) -> usize {
-        let row = self.row(i);
-        let mut best = 0;
-        for (c, &p) in row.iter().enumerate() {
-            if p > row[best] {
-                best = c;
-            }
-        }
-        best
+        argmax(self.row(i))
     }
 
     /// Rows `rows`, in that order.
@@ -184,6 +177,17 @@ impl Probabilities {
             n_classes: self.n_classes,
         }
     }
+}
+
+/// Index of the largest value (the lowest index on ties; 0 for an empty slice).
+pub fn argmax(values: &[f64]) -> usize {
+    let mut best = 0;
+    for (i, &v) in values.iter().enumerate() {
+        if v > values[best] {
+            best = i;
+        }
+    }
+    best
 }
 
 /// One point of a per-boosting-round metric (MLflow step metrics).
