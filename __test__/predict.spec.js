@@ -7,21 +7,14 @@ const { engine, loadSample, sliceCandles, rejection } = require('./helpers')
 
 const ROOT = path.join(__dirname, '..')
 
-/** A small, fast pipeline config: two instruments, two patterns, few rounds. */
+const SMALL = require('./fixtures/predict-small.json')
+
+/** The small, fast pipeline config shared with the route tests and bench/predict (two instruments, two patterns, few rounds), in `registry`. */
 function smallConfig(registry, modelType = 'lightgbm') {
   return {
-    seed: 7,
-    data: { series: [
-      { path: 'data/samples/aapl_daily.csv', symbol: 'AAPL', timeframe: '1d' },
-      { path: 'data/samples/msft_daily.csv', symbol: 'MSFT', timeframe: '1d' },
-    ] },
-    features: { geometry: true, indicators: true, patterns: false, lags: 2 },
-    labels: { annotations: [], talib: { patterns: ['engulfing', 'doji'], directions: ['bullish', 'bearish'] }, min_examples: 10 },
-    dataset: { encoding: 'bio', window: 2, lookahead: 1, output_dir: path.join(registry, 'dataset') },
-    split: { train: 0.7, validation: 0.15, test: 0.15 },
-    model: modelType === 'xgboost'
-      ? { type: modelType, rounds: 25, learning_rate: 0.1, max_depth: 4 }
-      : { type: modelType, rounds: 25, learning_rate: 0.1, num_leaves: 15 },
+    ...SMALL,
+    dataset: { ...SMALL.dataset, output_dir: path.join(registry, 'dataset') },
+    model: modelType === 'xgboost' ? { type: modelType, rounds: 25, learning_rate: 0.1, max_depth: 4 } : SMALL.model,
     registry: { root: registry, name: 'test-patterns' },
   }
 }

@@ -3,21 +3,16 @@
 const fs = require('node:fs')
 const path = require('node:path')
 const engine = require('../..')
+const SMALL = require('../../__test__/fixtures/predict-small.json')
 
 const ROOT = path.join(__dirname, '..', '..')
 const [registry, out] = process.argv.slice(2)
 
 async function main() {
+  // The tests' small config (__test__/fixtures/predict-small.json) with a bench-sized model.
   const config = {
-    seed: 7,
-    data: { series: [
-      { path: 'data/samples/aapl_daily.csv', symbol: 'AAPL', timeframe: '1d' },
-      { path: 'data/samples/msft_daily.csv', symbol: 'MSFT', timeframe: '1d' },
-    ] },
-    features: { geometry: true, indicators: true, patterns: false, lags: 2 },
-    labels: { annotations: [], talib: { patterns: ['engulfing', 'doji'], directions: ['bullish', 'bearish'] }, min_examples: 10 },
-    dataset: { encoding: 'bio', window: 2, lookahead: 1, output_dir: path.join(registry, 'dataset') },
-    split: { train: 0.7, validation: 0.15, test: 0.15 },
+    ...SMALL,
+    dataset: { ...SMALL.dataset, output_dir: path.join(registry, 'dataset') },
     model: { type: 'lightgbm', rounds: 50, learning_rate: 0.1, num_leaves: 31 },
     registry: { root: registry, name: 'bench-patterns' },
   }

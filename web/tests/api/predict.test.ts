@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import SMALL from '../../../__test__/fixtures/predict-small.json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as datasetsRoute from '@/app/api/datasets/route';
 import * as candlesRoute from '@/app/api/datasets/[id]/candles/route';
@@ -18,24 +19,12 @@ const registry = fs.mkdtempSync(path.join(os.tmpdir(), 'candle-api-models-'));
 const scratch: string[] = [];
 const previousModelsDir = process.env.CANDLE_MODELS_DIR;
 
-/** A small, fast pipeline config (as in __test__/predict.spec.js): two instruments, two patterns, few rounds. */
+/** The small, fast pipeline config shared with __test__/predict.spec.js and bench/predict (two instruments, two patterns, few rounds). */
 function smallConfig(modelType: 'lightgbm' | 'xgboost' = 'lightgbm') {
   return {
-    seed: 7,
-    data: {
-      series: [
-        { path: 'data/samples/aapl_daily.csv', symbol: 'AAPL', timeframe: '1d' },
-        { path: 'data/samples/msft_daily.csv', symbol: 'MSFT', timeframe: '1d' },
-      ],
-    },
-    features: { geometry: true, indicators: true, patterns: false, lags: 2 },
-    labels: { annotations: [], talib: { patterns: ['engulfing', 'doji'], directions: ['bullish', 'bearish'] }, min_examples: 10 },
-    dataset: { encoding: 'bio', window: 2, lookahead: 1, output_dir: path.join(registry, 'dataset') },
-    split: { train: 0.7, validation: 0.15, test: 0.15 },
-    model:
-      modelType === 'xgboost'
-        ? { type: modelType, rounds: 25, learning_rate: 0.1, max_depth: 4 }
-        : { type: modelType, rounds: 25, learning_rate: 0.1, num_leaves: 15 },
+    ...SMALL,
+    dataset: { ...SMALL.dataset, output_dir: path.join(registry, 'dataset') },
+    model: modelType === 'xgboost' ? { type: modelType, rounds: 25, learning_rate: 0.1, max_depth: 4 } : SMALL.model,
     registry: { root: registry, name: 'api-test-patterns' },
   };
 }
