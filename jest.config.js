@@ -4,4 +4,4 @@ module.exports = {
   roots: ['<rootDir>/__test__'],
   testMatch: ['**/*.spec.js'],
   testTimeout: 60000,
-}
+};

@@ -12,7 +12,8 @@
 # Telemetry is off (MLFLOW_DISABLE_TELEMETRY, DO_NOT_TRACK) and the background job runner
 # (huey consumer) is disabled; the server binds 127.0.0.1 only. With MLFLOW_SERVER_OWNER_PID set,
 # a watchdog stops the server when that process exits (tests set it to their own pid).
-# MLFLOW_PORT picks the port (default: a free one).
+# MLFLOW_PORT picks the port (default: a free one). MLFLOW_BACKEND_STORE_URI replaces the sqlite
+# backend store (e.g. the Postgres database of scripts/postgres.sh; the venv has psycopg).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -88,7 +89,7 @@ launch() {
   MLFLOW_DISABLE_TELEMETRY=true DO_NOT_TRACK=true \
   MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false \
     setsid nohup "$MLFLOW" server \
-      --backend-store-uri "sqlite:///$DIR/mlflow.db" \
+      --backend-store-uri "${MLFLOW_BACKEND_STORE_URI:-sqlite:///$DIR/mlflow.db}" \
       --artifacts-destination "$DIR/artifacts" \
       --serve-artifacts \
       --host 127.0.0.1 --port "$port" \

@@ -10,8 +10,9 @@ log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
 
 # --- system packages -------------------------------------------------------------------------
 # libclang-dev: bindgen (xgboost / lightgbm -sys crates); cmake + ninja: their C++ builds;
-# libgomp1: OpenMP runtime both load; chromium: the browser tests (no browser downloads here).
-APT_PKGS=(libclang-dev cmake ninja-build libgomp1 chromium pkg-config)
+# libgomp1: OpenMP runtime both load; chromium: the browser tests (no browser downloads here);
+# postgresql: MLflow's backend store in the Postgres test (scripts/postgres.sh runs a private cluster).
+APT_PKGS=(libclang-dev cmake ninja-build libgomp1 chromium pkg-config postgresql)
 missing=()
 for p in "${APT_PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

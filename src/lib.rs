@@ -2,20 +2,29 @@
 //! All logic lives in `crates/engine`.
 #![deny(clippy::all)]
 
+mod args;
+/// `runWorker` (public so its napi exports count as used in test builds).
+pub mod distributed;
 mod error;
 mod js_types;
+mod shutdown;
+/// `findSimilar` (public so its napi exports count as used in test builds).
+pub mod similar;
 mod tasks;
 
 use engine::inference::{self, PredictOptions};
 use engine::{autolabel, features, import, label_errors, patterns, registry, train, Candles, EngineError};
-use js_types::{to_plain, Json, JsCandles, JsFeatureFrame, JsImportResult, JsPatternInfo, JsTrainProgress};
+use js_types::{
+    to_plain, JsAutoLabelResult, JsFeatureFrame, JsImportResult, JsLabelErrorReport, JsPatternInfo, JsPrediction,
+    JsTrainProgress, Json,
+};
+use napi::bindgen_prelude::*;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
+use napi::Env;
+use napi_derive::napi;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use napi::bindgen_prelude::*;
-use napi::Env;
-use napi_derive::napi;
 use tasks::EngineTask;
 
 /// Feature frames are hundreds of multi-megabyte columns; glibc hands such blocks back to the OS
@@ -24,8 +33,17 @@ use tasks::EngineTask;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Parses an optional JS options object into a core options type (unknown keys are errors).
-fn parse_options<T: serde::de::DeserializeOwned + Default>(what: &str, value: Option<serde_json::Value>) -> engine::Result<T> {
+/// Runs when the addon is loaded into a JS environment (the main thread or a worker).
+#[napi(module_exports)]
+pub fn init(_exports: Object, env: Env) -> napi::Result<()> {
+    shutdown::install(&env)
+}
+
+/// Parses an optional options value into a core options type (unknown keys are errors).
+fn parse_options<T: serde::de::DeserializeOwned + Default>(
+    what: &str,
+    value: Option<serde_json::Value>,
+) -> engine::Result<T> {
     match value {
         None | Some(serde_json::Value::Null) => Ok(T::default()),
         Some(v) => serde_json::from_value(v).map_err(|e| EngineError::InvalidConfig(format!("{what}: {e}"))),
@@ -37,10 +55,22 @@ pub fn engine_version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
 
+/// The `model:` keys each model family reads (`type` included): the engine's own table
+/// (`config::model_keys`), for tools that switch a config's model type (the CLI's `--model`).
+/// The families come in `ModelKind::ALL`'s order.
+#[napi(ts_return_type = "Record<ModelKind, string[]>")]
+pub fn model_config_keys(env: &Env) -> napi::Result<Object<'_>> {
+    let mut table = Object::new(env)?;
+    for kind in engine::models::ModelKind::ALL {
+        table.set(kind.as_str(), engine::config::model_keys(kind))?;
+    }
+    Ok(table)
+}
+
 /// Throws `INVALID_CANDLES` (naming the first bad index) unless the candles are valid.
-#[napi(catch_unwind)]
-pub fn validate_candles(env: Env, candles: JsCandles) -> napi::Result<()> {
-    candles.to_core().validate().map_err(|e| error::to_js_error(&env, e))
+#[napi(catch_unwind, ts_args_type = "candles: Candles")]
+pub fn validate_candles(env: Env, candles: Option<Unknown>) -> napi::Result<()> {
+    args::candles(candles, "candles").and_then(|c| c.validate()).map_err(|e| error::to_js_error(&env, e))
 }
 
 /// All 61 TA-Lib candlestick patterns.
@@ -54,10 +84,14 @@ pub fn list_patterns() -> Vec<JsPatternInfo> {
 
 /// The standard feature set (or the configured subset) for every candle.
 #[napi(ts_args_type = "candles: Candles, config?: FeatureConfig", ts_return_type = "Promise<FeatureFrame>")]
-pub fn compute_features(candles: JsCandles, config: Option<serde_json::Value>) -> AsyncTask<EngineTask<features::FeatureFrame, JsFeatureFrame>> {
-    let candles = candles.to_core();
+pub fn compute_features(
+    candles: Option<Unknown>,
+    config: Option<Unknown>,
+) -> AsyncTask<EngineTask<features::FeatureFrame, JsFeatureFrame>> {
+    let input = args::candles(candles, "candles").and_then(|c| Ok((c, args::options(config, "config")?)));
     EngineTask::new(
         move || {
+            let (candles, config) = input?;
             let config: features::FeatureConfig = parse_options("features config", config)?;
             features::compute_features(&candles, &config)
         },
@@ -65,34 +99,51 @@ pub fn compute_features(candles: JsCandles, config: Option<serde_json::Value>) -
     )
 }
 
-/// TA-Lib candlestick patterns as labelled spans, with the labelling-function report.
+/// TA-Lib candlestick patterns as labelled spans (columns), with the labelling-function report.
 #[napi(ts_args_type = "candles: Candles, options?: AutoLabelOptions", ts_return_type = "Promise<AutoLabelResult>")]
-pub fn auto_label(candles: JsCandles, options: Option<serde_json::Value>) -> AsyncTask<EngineTask<autolabel::AutoLabelResult, Json>> {
-    let candles = candles.to_core();
+pub fn auto_label(
+    candles: Option<Unknown>,
+    options: Option<Unknown>,
+) -> AsyncTask<EngineTask<autolabel::AutoLabelResult, JsAutoLabelResult>> {
+    let input = args::candles(candles, "candles").and_then(|c| Ok((c, args::options(options, "options")?)));
     EngineTask::new(
         move || {
+            let (candles, options) = input?;
             let options: autolabel::AutoLabelOptions = parse_options("autoLabel options", options)?;
             autolabel::auto_label(&candles, &options)
         },
-        |_, result| to_plain(&result),
+        |_, result| JsAutoLabelResult::from_core(result),
     )
 }
 
 /// Parses a CSV file's bytes into validated series (see docs/import.md).
 #[napi(ts_args_type = "bytes: Buffer, options?: ImportOptions", ts_return_type = "Promise<ImportResult>")]
-pub fn import_csv(bytes: Buffer, options: Option<serde_json::Value>) -> AsyncTask<EngineTask<import::ImportResult, JsImportResult>> {
-    let bytes = bytes.to_vec();
+pub fn import_csv(
+    bytes: Option<Unknown>,
+    options: Option<Unknown>,
+) -> AsyncTask<EngineTask<import::ImportResult, JsImportResult>> {
+    let input = args::bytes(bytes, "bytes").and_then(|b| Ok((b, args::options(options, "options")?)));
     EngineTask::new(
-        move || import::import_csv(&bytes, &parse_options("import options", options)?),
+        move || {
+            let (bytes, options) = input?;
+            import::import_csv(&bytes, &parse_options("import options", options)?)
+        },
         |_, r| JsImportResult::from_core(r),
     )
 }
 
 /// Reads and parses a CSV file (see docs/import.md).
 #[napi(ts_args_type = "path: string, options?: ImportOptions", ts_return_type = "Promise<ImportResult>")]
-pub fn import_csv_file(path: String, options: Option<serde_json::Value>) -> AsyncTask<EngineTask<import::ImportResult, JsImportResult>> {
+pub fn import_csv_file(
+    path: Option<Unknown>,
+    options: Option<Unknown>,
+) -> AsyncTask<EngineTask<import::ImportResult, JsImportResult>> {
+    let input = args::string(path, "path").and_then(|p| Ok((p, args::options(options, "options")?)));
     EngineTask::new(
-        move || import::import_csv_file(std::path::Path::new(&path), &parse_options("import options", options)?),
+        move || {
+            let (path, options) = input?;
+            import::import_csv_file(std::path::Path::new(&path), &parse_options("import options", options)?)
+        },
         |_, r| JsImportResult::from_core(r),
     )
 }
@@ -105,10 +156,19 @@ pub struct CancelToken {
 
 #[napi]
 impl CancelToken {
+    /// `new CancelToken()`; called without `new` it throws `INVALID_ARGUMENT` (napi would
+    /// otherwise wrap the module's exports object and hand that back).
     #[napi(constructor)]
-    #[allow(clippy::new_without_default)]
-    pub fn new() -> Self {
-        CancelToken { flag: Arc::new(AtomicBool::new(false)) }
+    pub fn new(env: Env, this: This) -> napi::Result<Self> {
+        // SAFETY: `this` and `env` are the current call's.
+        let constructed = unsafe { <&CancelToken as ValidateNapiValue>::validate(env.raw(), this.raw()) }.is_ok();
+        if !constructed {
+            return Err(error::to_js_error(
+                &env,
+                EngineError::InvalidArgument("CancelToken is a class: create one with `new CancelToken()`".into()),
+            ));
+        }
+        Ok(CancelToken { flag: Arc::new(AtomicBool::new(false)) })
     }
 
     #[napi]
@@ -124,49 +184,65 @@ impl CancelToken {
 
 type ProgressCallback = ThreadsafeFunction<JsTrainProgress, (), JsTrainProgress, napi::Status, false>;
 
-fn pipeline_config(config: serde_json::Value) -> engine::Result<engine::config::PipelineConfig> {
-    let invalid = |m: String| EngineError::InvalidConfig(m);
-    let serde_json::Value::Object(mut fields) = config else {
-        return Err(invalid("train: expected { configPath } or { config, rootDir? }".into()));
-    };
-    if let Some(path) = fields.remove("configPath") {
-        if !fields.is_empty() {
-            return Err(invalid(format!("train: unexpected keys beside configPath: {:?}", fields.keys().collect::<Vec<_>>())));
+/// `train`'s and `findLabelErrors`' shared arguments: the config, the progress callback and the
+/// cancel flag (a fresh one without a token), registered to be set if the environment exits.
+struct PipelineRun {
+    config: serde_json::Value,
+    on_progress: Option<ProgressCallback>,
+    cancel: Arc<AtomicBool>,
+    _registration: shutdown::Registration,
+}
+
+impl PipelineRun {
+    fn from_args(
+        env: &Env,
+        config: Option<Unknown>,
+        on_progress: Option<Unknown>,
+        cancel: Option<Unknown>,
+    ) -> engine::Result<Self> {
+        let config = args::options(config, "config")?.ok_or_else(|| {
+            EngineError::InvalidArgument("config: expected { configPath } or { config, rootDir? }".into())
+        })?;
+        let on_progress = match args::optional_function(on_progress, "onProgress")? {
+            Some(f) => Some(
+                // SAFETY: the function value comes from the current call.
+                unsafe { ProgressCallback::from_napi_value(env.raw(), f.raw()) }
+                    .map_err(|e| EngineError::InvalidArgument(format!("onProgress: {}", e.reason)))?,
+            ),
+            None => None,
+        };
+        let cancel = args::cancel_flag(env, cancel, "cancel")?.unwrap_or_default();
+        let registration = shutdown::register(env, &cancel);
+        Ok(PipelineRun { config, on_progress, cancel, _registration: registration })
+    }
+
+    fn report(&self, stage: &str, fraction: f64) {
+        if let Some(cb) = &self.on_progress {
+            cb.call(JsTrainProgress { stage: stage.to_string(), fraction }, ThreadsafeFunctionCallMode::NonBlocking);
         }
-        let path = path.as_str().ok_or_else(|| invalid("train: configPath must be a string".into()))?;
-        return engine::config::PipelineConfig::from_file(std::path::Path::new(path));
     }
-    let root = match fields.remove("rootDir") {
-        Some(serde_json::Value::String(dir)) => PathBuf::from(dir),
-        None => std::env::current_dir().map_err(|e| EngineError::io("current directory", e))?,
-        Some(_) => return Err(invalid("train: rootDir must be a string".into())),
-    };
-    let body = fields.remove("config").ok_or_else(|| invalid("train: expected { configPath } or { config, rootDir? }".into()))?;
-    if !fields.is_empty() {
-        return Err(invalid(format!("train: unexpected keys: {:?}", fields.keys().collect::<Vec<_>>())));
-    }
-    let mut cfg: engine::config::PipelineConfig = serde_json::from_value(body).map_err(|e| invalid(format!("pipeline config: {e}")))?;
-    cfg.root_dir = root;
-    Ok(cfg)
 }
 
 /// Trains a model from a pipeline config: features → labels → dataset → split → fit → evaluate
 /// → registry version (+ MLflow run when MLFLOW_TRACKING_URI is set).
 #[napi(
-    ts_args_type = "config: TrainConfig, onProgress?: (progress: TrainProgress) => void, cancel?: CancelToken",
+    ts_args_type = "config: TrainConfig, onProgress?: (progress: TrainProgress) => void, cancel?: AbortSignal | CancelToken",
     ts_return_type = "Promise<TrainOutcome>"
 )]
-pub fn train(config: serde_json::Value, on_progress: Option<ProgressCallback>, cancel: Option<&CancelToken>) -> AsyncTask<EngineTask<train::TrainOutcome, Json>> {
-    let flag = cancel.map(|c| c.flag.clone()).unwrap_or_default();
-    EngineTask::new(
+pub fn train(
+    env: Env,
+    config: Option<Unknown>,
+    on_progress: Option<Unknown>,
+    cancel: Option<Unknown>,
+) -> napi::Result<Object<'static>> {
+    let run = PipelineRun::from_args(&env, config, on_progress, cancel);
+    tasks::spawn_run(
+        &env,
+        "train",
         move || {
-            let cfg = pipeline_config(config)?;
-            let report = |stage: &str, fraction: f64| {
-                if let Some(cb) = &on_progress {
-                    cb.call(JsTrainProgress { stage: stage.to_string(), fraction }, ThreadsafeFunctionCallMode::NonBlocking);
-                }
-            };
-            train::run(&cfg, &report, &flag)
+            let run = run?;
+            let cfg = engine::config_source::load(run.config.clone())?;
+            train::run(&cfg, &|stage, fraction| run.report(stage, fraction), &run.cancel)
         },
         |_, outcome| to_plain(&outcome),
     )
@@ -175,28 +251,28 @@ pub fn train(config: serde_json::Value, on_progress: Option<ProgressCallback>, c
 /// Ranks the human spans of a pipeline config by how likely each is mislabelled: out-of-fold
 /// probabilities from a blocked K-fold cross-validation, scored by self-confidence.
 #[napi(
-    ts_args_type = "config: TrainConfig, options?: LabelErrorOptions, onProgress?: (progress: TrainProgress) => void, cancel?: CancelToken",
+    ts_args_type = "config: TrainConfig, options?: LabelErrorOptions, onProgress?: (progress: TrainProgress) => void, cancel?: AbortSignal | CancelToken",
     ts_return_type = "Promise<LabelErrorReport>"
 )]
 pub fn find_label_errors(
-    config: serde_json::Value,
-    options: Option<serde_json::Value>,
-    on_progress: Option<ProgressCallback>,
-    cancel: Option<&CancelToken>,
-) -> AsyncTask<EngineTask<label_errors::LabelErrorReport, Json>> {
-    let flag = cancel.map(|c| c.flag.clone()).unwrap_or_default();
-    EngineTask::new(
+    env: Env,
+    config: Option<Unknown>,
+    options: Option<Unknown>,
+    on_progress: Option<Unknown>,
+    cancel: Option<Unknown>,
+) -> napi::Result<Object<'static>> {
+    let input = args::options(options, "options")
+        .and_then(|o| Ok((o, PipelineRun::from_args(&env, config, on_progress, cancel)?)));
+    tasks::spawn_run(
+        &env,
+        "label-check",
         move || {
-            let cfg = pipeline_config(config)?;
+            let (options, run) = input?;
+            let cfg = engine::config_source::load(run.config.clone())?;
             let options: label_errors::LabelErrorOptions = parse_options("findLabelErrors options", options)?;
-            let report = |stage: &str, fraction: f64| {
-                if let Some(cb) = &on_progress {
-                    cb.call(JsTrainProgress { stage: stage.to_string(), fraction }, ThreadsafeFunctionCallMode::NonBlocking);
-                }
-            };
-            label_errors::find_label_errors(&cfg, &options, &report, &flag)
+            label_errors::find_label_errors(&cfg, &options, &|stage, fraction| run.report(stage, fraction), &run.cancel)
         },
-        |_, report| to_plain(&report),
+        |_, report| JsLabelErrorReport::from_core(report),
     )
 }
 
@@ -204,34 +280,65 @@ fn registry_root(dir: Option<String>) -> PathBuf {
     dir.map(PathBuf::from).unwrap_or_else(inference::default_registry_root)
 }
 
-/// Splits the binding-only `registry` key from the engine's predict options.
-fn predict_request(options: Option<serde_json::Value>) -> engine::Result<(PathBuf, PredictOptions)> {
-    let mut options = options.unwrap_or(serde_json::Value::Null);
-    let registry = match options.as_object_mut().and_then(|o| o.remove("registry")) {
-        None => None,
-        Some(serde_json::Value::String(dir)) => Some(dir),
-        Some(_) => return Err(EngineError::InvalidConfig("predict options: registry must be a string".into())),
-    };
-    Ok((registry_root(registry), parse_options("predict options", Some(options))?))
-}
-
 fn predict_one(candles: &Candles, options: Option<serde_json::Value>) -> engine::Result<inference::Prediction> {
-    let (root, options) = predict_request(options)?;
-    inference::server_for(&root)?.predict(candles, &options)
+    let options: PredictOptions = parse_options("predict options", options)?;
+    inference::server_for(&options.registry_root())?.predict(candles, &options)
 }
 
 /// Spans the model finds in the candles, with confidences (and per-candle output on request).
 #[napi(ts_args_type = "candles: Candles, options?: PredictOptions", ts_return_type = "Promise<Prediction>")]
-pub fn predict(candles: JsCandles, options: Option<serde_json::Value>) -> AsyncTask<EngineTask<inference::Prediction, Json>> {
-    let candles = candles.to_core();
-    EngineTask::new(move || predict_one(&candles, options), |_, p| to_plain(&p))
+pub fn predict(
+    candles: Option<Unknown>,
+    options: Option<Unknown>,
+) -> AsyncTask<EngineTask<inference::Prediction, JsPrediction>> {
+    let input = args::candles(candles, "candles").and_then(|c| Ok((c, args::options(options, "options")?)));
+    EngineTask::new(
+        move || {
+            let (candles, options) = input?;
+            predict_one(&candles, options)
+        },
+        |_, p| JsPrediction::from_core(p),
+    )
 }
+
+/// The most requests one `predictBatch` call takes.
+pub const MAX_BATCH_REQUESTS: u32 = 10_000;
 
 #[napi(object, js_name = "PredictRequest")]
 pub struct JsPredictRequest {
-    pub candles: JsCandles,
+    pub candles: js_types::JsCandles,
     #[napi(ts_type = "PredictOptions")]
     pub options: Option<serde_json::Value>,
+}
+
+/// One request of a batch: its candles and options, or why it is malformed.
+type BatchRequest = engine::Result<(Candles, Option<serde_json::Value>)>;
+
+/// Each request's candles and options, or the reason that one request is malformed.
+fn batch_requests(requests: Option<Unknown>) -> engine::Result<Vec<BatchRequest>> {
+    let requests = requests
+        .filter(|r| r.is_array().unwrap_or(false))
+        .ok_or_else(|| EngineError::InvalidArgument("requests: expected an array of { candles, options? }".into()))?;
+    // SAFETY: the value and its env come from the current call.
+    let array = unsafe { Array::from_napi_value(requests.value().env, requests.raw()) }
+        .map_err(|e| EngineError::InvalidArgument(format!("requests: {}", e.reason)))?;
+    if array.len() > MAX_BATCH_REQUESTS {
+        return Err(EngineError::InvalidArgument(format!(
+            "requests: {} requests are more than the {MAX_BATCH_REQUESTS} one call takes",
+            array.len()
+        )));
+    }
+    Ok((0..array.len())
+        .map(|i| {
+            let name = format!("requests[{i}]");
+            let item: Option<Unknown> =
+                array.get(i).map_err(|e| EngineError::InvalidArgument(format!("{name}: {}", e.reason)))?;
+            let object = args::object(item, &name, "{ candles, options? }")?;
+            let candles = args::candles(object.get::<Unknown>("candles").ok().flatten(), &format!("{name}.candles"))?;
+            let options = args::options(object.get::<Unknown>("options").ok().flatten(), &format!("{name}.options"))?;
+            Ok((candles, options))
+        })
+        .collect())
 }
 
 /// Several predictions in one call, computed in parallel; each resolves to a prediction or a
@@ -240,34 +347,38 @@ pub struct JsPredictRequest {
     ts_args_type = "requests: PredictRequest[]",
     ts_return_type = "Promise<Array<Prediction | { error: { code: string; message: string } }>>"
 )]
-pub fn predict_batch(requests: Vec<JsPredictRequest>) -> AsyncTask<EngineTask<Vec<engine::Result<inference::Prediction>>, Json>> {
-    let requests: Vec<(Candles, Option<serde_json::Value>)> = requests.into_iter().map(|r| (r.candles.to_core(), r.options)).collect();
+pub fn predict_batch(
+    requests: Option<Unknown>,
+) -> AsyncTask<EngineTask<Vec<engine::Result<inference::Prediction>>, js_types::BatchResults>> {
+    let requests = batch_requests(requests);
     EngineTask::new(
         move || {
             use rayon::prelude::*;
-            Ok(requests
+            Ok(requests?
                 .into_par_iter()
-                .map(|(candles, options)| engine::error::catch_panic(|| predict_one(&candles, options)))
+                .map(|request| {
+                    engine::error::catch_panic(|| {
+                        let (candles, options) = request?;
+                        predict_one(&candles, options)
+                    })
+                })
                 .collect())
         },
-        |_, results| {
-            let items = results
-                .into_iter()
-                .map(|r| match r {
-                    Ok(p) => to_plain(&p).map(|j| j.0),
-                    Err(e) => Ok(serde_json::json!({ "error": { "code": e.code(), "message": e.to_string() } })),
-                })
-                .collect::<napi::Result<Vec<_>>>()?;
-            Ok(Json(serde_json::Value::Array(items)))
-        },
+        |_, results| Ok(js_types::BatchResults(results)),
     )
 }
 
 /// Metadata, labels, feature names and per-class validation/test metrics of a version or alias.
 #[napi(ts_args_type = "versionOrAlias?: string, registry?: string", ts_return_type = "Promise<ModelInfo>")]
-pub fn model_info(version_or_alias: Option<String>, registry: Option<String>) -> AsyncTask<EngineTask<inference::ModelInfo, Json>> {
+pub fn model_info(
+    version_or_alias: Option<Unknown>,
+    registry: Option<Unknown>,
+) -> AsyncTask<EngineTask<inference::ModelInfo, Json>> {
+    let input = args::optional_string(version_or_alias, "versionOrAlias")
+        .and_then(|v| Ok((v, args::optional_string(registry, "registry")?)));
     EngineTask::new(
         move || {
+            let (version_or_alias, registry) = input?;
             let root = registry_root(registry);
             inference::server_for(&root)?.info(version_or_alias.as_deref().unwrap_or("champion"))
         },
@@ -277,28 +388,29 @@ pub fn model_info(version_or_alias: Option<String>, registry: Option<String>) ->
 
 /// Every registered version, newest last, with aliases and summary metrics.
 #[napi(ts_args_type = "registry?: string", ts_return_type = "Promise<ModelVersionSummary[]>")]
-pub fn list_models(registry: Option<String>) -> AsyncTask<EngineTask<Vec<serde_json::Value>, Json>> {
+pub fn list_models(registry: Option<Unknown>) -> AsyncTask<EngineTask<Vec<registry::VersionSummary>, Json>> {
+    let registry = args::optional_string(registry, "registry");
     EngineTask::new(
         move || {
-            let versions = registry::Registry::open(registry_root(registry))?.list()?;
-            Ok(versions.iter().map(version_summary).collect())
+            let versions = registry::Registry::open(registry_root(registry?))?.list()?;
+            Ok(versions.iter().map(registry::VersionSummary::from).collect())
         },
-        |_, list| Ok(Json(serde_json::Value::Array(list))),
+        |_, list| to_plain(&list),
     )
 }
 
 /// Points `champion` at a version explicitly.
 #[napi(ts_args_type = "version: string, registry?: string", ts_return_type = "Promise<ModelVersionSummary>")]
-pub fn promote(version: String, registry: Option<String>) -> AsyncTask<EngineTask<registry::VersionInfo, Json>> {
+pub fn promote(
+    version: Option<Unknown>,
+    registry: Option<Unknown>,
+) -> AsyncTask<EngineTask<registry::VersionInfo, Json>> {
+    let input = args::string(version, "version").and_then(|v| Ok((v, args::optional_string(registry, "registry")?)));
     EngineTask::new(
-        move || registry::promote(&registry_root(registry), &version),
-        |_, v| Ok(Json(version_summary(&v))),
+        move || {
+            let (version, registry) = input?;
+            registry::promote(&registry_root(registry), &version)
+        },
+        |_, v| to_plain(&registry::VersionSummary::from(&v)),
     )
-}
-
-fn version_summary(v: &registry::VersionInfo) -> serde_json::Value {
-    serde_json::json!({
-        "version": v.version, "type": v.card.model_type, "aliases": v.aliases,
-        "trainedAt": v.card.created_at, "labels": v.card.labels, "summary": v.card.metrics,
-    })
 }

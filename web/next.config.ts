@@ -1,7 +1,20 @@
 import path from 'node:path';
 import type { NextConfig } from 'next';
 
+/** Security headers on every response (the page CSP, with its nonce, is set by src/proxy.ts). */
+const SECURITY_HEADERS = [
+  { key: 'X-Content-Type-Options', value: 'nosniff' },
+  { key: 'X-Frame-Options', value: 'DENY' },
+  { key: 'Referrer-Policy', value: 'no-referrer' },
+  { key: 'Cross-Origin-Opener-Policy', value: 'same-origin' },
+  { key: 'Cross-Origin-Resource-Policy', value: 'same-origin' },
+  { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=(), payment=(), usb=()' },
+];
+
 const nextConfig: NextConfig = {
+  // The container image (Dockerfile) builds with NEXT_OUTPUT=standalone: a self-contained server
+  // with only the traced modules. `npm start` keeps the regular output that `next start` serves.
+  output: process.env.NEXT_OUTPUT === 'standalone' ? 'standalone' : undefined,
   // Native addons are loaded with Node's own require, never bundled.
   serverExternalPackages: ['@candle-annotator/engine', 'better-sqlite3'],
   // The npm workspace root (one lockfile, hoisted node_modules holding the engine addon).
@@ -12,6 +25,16 @@ const nextConfig: NextConfig = {
   allowedDevOrigins: ['127.0.0.1'],
   devIndicators: false,
   reactStrictMode: true,
+  async headers() {
+    return [
+      { source: '/:path*', headers: SECURITY_HEADERS },
+      // API answers are data, never documents: nothing may run or frame them (the plot route sets its own CSP).
+      {
+        source: '/api/:path((?!model-plot).*)',
+        headers: [{ key: 'Content-Security-Policy', value: "default-src 'none'; frame-ancestors 'none'" }],
+      },
+    ];
+  },
 };
 
 export default nextConfig;

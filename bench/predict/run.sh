@@ -1,43 +1,122 @@
 #!/usr/bin/env bash
-# /api/predict over HTTP on loopback against the BUILT app (run `npm -w web run build` first):
-# `next start` on a free port with a temp database and a temp registry holding a freshly trained
-# model; 500-candle requests with 1 and 8 keep-alive clients (p50/p99 latency, throughput), and
-# /api/predict/batch (32 × 500 candles per request) in candles/s. No assertions.
-#   bash bench/predict/run.sh            REQUESTS=5000 BATCHES=200 bash bench/predict/run.sh
+# Prediction over HTTP on loopback: the product against a Python reference service, in one run.
+#   npm -w web run build && bash bench/predict/run.sh
+#   REQUESTS=2000 REPEATS=5 MODELS="lightgbm" AUTH=off bash bench/predict/run.sh
+# - Models of the size users train (bench/predict/setup.js): the 139 standard features, 5 classes,
+#   200 rounds; LightGBM with up to 63 leaves per tree and XGBoost with depth 6.
+# - Product: the BUILT web app (`next start`, the shipped path) with a temp registry holding both
+#   models; POST /api/predict with 500 held-out IBM candles, as JSON columns and as the binary
+#   Float64 columns (application/octet-stream).
+# - Reference: bench/predict/reference_service.py — FastAPI + TA-Lib features + the SAME model
+#   file loaded in Python's LightGBM / XGBoost, one uvicorn worker, in the project venv.
+# Each side: p50/p99 with 1 keep-alive client, p50 and throughput with 8, and the server's CPU
+# time per request (user + system, all its threads: the machine is shared, CPU time shows the
+# work). Runs alternate between the sides, REPEATS times; the table shows the median run of each
+# (by p50) and the spread of p50 over the runs. Both sides must return the same spans.
+# The product's requests carry an API token (the guard checks it on every request, as in a
+# deployment); AUTH=off serves in the single-user mode instead (no credentials to check).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/env.sh
-REQUESTS=${REQUESTS:-2000}
-BATCHES=${BATCHES:-100}
+REQUESTS=${REQUESTS:-1000}
+REPEATS=${REPEATS:-3}
+BATCHES=${BATCHES:-50}
+MODELS=${MODELS:-"lightgbm xgboost"}
+AUTH=${AUTH:-token}
 if [ ! -f web/.next/BUILD_ID ]; then
   echo "web/.next is missing: run 'npm -w web run build' first" >&2
   exit 1
 fi
+python -c 'import fastapi, uvicorn, talib, lightgbm, xgboost' 2>/dev/null || {
+  echo "the project venv lacks the reference's packages: run 'npm run setup' (scripts/requirements.txt)" >&2
+  exit 1
+}
 work=$(mktemp -d)
 server_pid=""
+reference_pid=""
+stop() { if [ -n "${1:-}" ]; then kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; fi; }
 cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  stop "$server_pid"
+  stop "$reference_pid"
   rm -rf "$work"
 }
 trap cleanup EXIT
-mkdir -p "$work/models" "$work/data"
-node bench/predict/setup.js "$work/models" "$work"
-port=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
-(cd web && CANDLE_DB_PATH="$work/data/bench.db" CANDLE_DEMO_DATA=0 CANDLE_MODELS_DIR="$work/models" NODE_ENV=production \
-  exec "$ROOT/node_modules/.bin/next" start --hostname 127.0.0.1 --port "$port") >"$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 120); do
-  curl -fs "http://127.0.0.1:$port/api/models" >/dev/null 2>&1 && break
-  if ! kill -0 "$server_pid" 2>/dev/null; then cat "$work/server.log" >&2; exit 1; fi
-  sleep 0.5
-done
-base="http://127.0.0.1:$port"
-echo "machine: $(nproc) cores; next start on $base; $REQUESTS requests per run"
-printf '\n%-32s %11s %10s %10s %12s %14s\n' run requests p50_ms p99_ms req/s candles/s
-report() {
-  node -e "const r=JSON.parse(process.argv[2]);console.log(process.argv[1].padEnd(32),String(r.requests).padStart(11),r.p50.toFixed(2).padStart(10),r.p99.toFixed(2).padStart(10),r.rps.toFixed(1).padStart(12),Math.round(r.candlesPerSecond).toLocaleString('en-US').padStart(14))" "$1" "$2"
+free_port() { node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
+wait_for() { # URL PID LOG
+  for _ in $(seq 1 240); do
+    curl -fs -o /dev/null "$1" 2>/dev/null && return 0
+    if ! kill -0 "$2" 2>/dev/null; then cat "$3" >&2; exit 1; fi
+    sleep 0.5
+  done
+  echo "timed out waiting for $1" >&2
+  cat "$3" >&2
+  exit 1
 }
-report "predict 500 candles, 1 client" "$(node bench/predict/load.js "$base/api/predict" "$work/predict.json" 1 "$REQUESTS" 500)"
-report "predict 500 candles, 8 clients" "$(node bench/predict/load.js "$base/api/predict" "$work/predict.json" 8 "$REQUESTS" 500)"
-report "batch 32x500 candles, 1 client" "$(node bench/predict/load.js "$base/api/predict/batch" "$work/batch.json" 1 "$BATCHES" 16000)"
-report "batch 32x500 candles, 4 clients" "$(node bench/predict/load.js "$base/api/predict/batch" "$work/batch.json" 4 "$BATCHES" 16000)"
+
+mkdir -p "$work/models" "$work/data"
+echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'); AVX-512: $(grep -q avx512f /proc/cpuinfo && echo yes || echo no); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "training the benchmark models (5 classes, 200 rounds, 139 features) ..."
+node bench/predict/setup.js "$work/models" "$work"
+node -e '
+const m = require(process.argv[1]);
+for (const [k, v] of Object.entries(m))
+  console.log(`  ${k.padEnd(9)} ${v.version}: ${v.classes} classes x ${v.rounds} rounds = ${v.trees} trees, leaves per tree mean ${v.meanLeaves.toFixed(1)} / max ${v.maxLeaves}; ${v.features} features; trained in ${v.trainSeconds.toFixed(0)} s`);
+' "$work/models.json"
+model() { node -e 'console.log(require(process.argv[1])[process.argv[2]][process.argv[3]])' "$work/models.json" "$1" "$2"; }
+
+port=$(free_port)
+admin_password="bench admin password $(date +%s%N)"
+auth_flag=()
+[ "$AUTH" = off ] && auth_flag=(--no-auth)
+(cd web && CANDLE_DB_PATH="$work/data/bench.db" CANDLE_DEMO_DATA=0 CANDLE_MODELS_DIR="$work/models" NODE_ENV=production \
+  CANDLE_ADMIN_PASSWORD="$admin_password" exec node scripts/serve.mjs start --port "$port" "${auth_flag[@]}") \
+  >"$work/server.log" 2>&1 &
+server_pid=$!
+base="http://127.0.0.1:$port"
+wait_for "$base/api/auth/session" "$server_pid" "$work/server.log"
+# serve.mjs runs `next start` as its child: the CPU time per request is that process's.
+next_pid=$(ss -ltnpH "sport = :$port" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+export BENCH_AUTHORIZATION=""
+if [ "$AUTH" != off ]; then
+  curl -fs -c "$work/cookies" -H 'content-type: application/json' \
+    -d "{\"username\":\"admin\",\"password\":\"$admin_password\"}" "$base/api/auth/login" >/dev/null
+  token=$(curl -fs -b "$work/cookies" -H 'content-type: application/json' -d '{"name":"bench"}' "$base/api/auth/tokens" |
+    node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log(JSON.parse(s).token))")
+  BENCH_AUTHORIZATION="Bearer $token"
+fi
+echo "product: next start on $base (pid $next_pid, auth: $AUTH)"
+
+# One measured run: NAME URL BODY CONTENT_TYPE CLIENTS PID → a JSON line appended to $work/runs.jsonl
+measure() {
+  local r
+  r=$(node bench/predict/load.js "$2" "$3" "$5" "$REQUESTS" 500 "$4" "$6")
+  echo "{\"name\":\"$1\",\"clients\":$5,\"run\":$r}" >>"$work/runs.jsonl"
+}
+
+: >"$work/runs.jsonl"
+for name in $MODELS; do
+  version=$(model "$name" version)
+  ref_port=$(free_port)
+  python bench/predict/reference_service.py "$(model "$name" versionDir)" "$(model "$name" firstTarget)" "$ref_port" \
+    >"$work/reference.log" 2>&1 &
+  reference_pid=$!
+  ref="http://127.0.0.1:$ref_port/predict"
+  wait_for "http://127.0.0.1:$ref_port/docs" "$reference_pid" "$work/reference.log"
+  printf '%s: same spans on the benchmark request? ' "$name"
+  node bench/predict/compare.js "$base/api/predict?model=$version" "$work/predict.f64" application/octet-stream \
+    "$ref" "$work/reference.json" || echo "  (the two sides DISAGREE: see above)"
+  echo "$name: $REPEATS rounds of runs, $REQUESTS requests each (load average now: $(cut -d' ' -f1-3 /proc/loadavg)) ..."
+  for _ in $(seq 1 "$REPEATS"); do
+    for clients in 1 8; do
+      measure "$name|product, binary" "$base/api/predict?model=$version" "$work/predict.f64" application/octet-stream "$clients" "$next_pid"
+      measure "$name|product, JSON" "$base/api/predict" "$work/predict-$name.json" application/json "$clients" "$next_pid"
+      measure "$name|reference (FastAPI)" "$ref" "$work/reference.json" application/json "$clients" "$reference_pid"
+    done
+  done
+  stop "$reference_pid"
+  reference_pid=""
+  node bench/predict/load.js "$base/api/predict/batch" "$work/batch-$name.json" 4 "$BATCHES" 16000 application/json "$next_pid" \
+    | sed "s/^/{\"name\":\"$name|product batch 32x500, 4 clients\",\"clients\":4,\"run\":/; s/\$/}/" >>"$work/runs.jsonl"
+done
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+node bench/predict/report.js "$work/runs.jsonl"

@@ -4,7 +4,8 @@
 #
 # The engine's train API takes a pipeline config, not a raw matrix, so the benchmark goes through
 # the pipeline: synthetic 1-minute candles (4 series) -> standard features (78, lags 5) -> TA-Lib
-# auto-labels (engulfing, harami, doji, hammer; BIO, window 1, no look-ahead) -> dataset.csv.
+# auto-labels (engulfing, harami, doji, hammer; BIO, window 1, no look-ahead) -> dataset.csv
+# (streamed to disk a block of candles at a time).
 # The Python side trains on that dataset.csv's train/validation rows (converted once to .npy:
 # the same rows, features and class ids) with the parameters the engine passes to the same
 # libraries, evaluating the validation set every round as the engine does. Every training run is
@@ -52,15 +53,16 @@ print()
 print(f"dataset: {first['trainRows']:,} training + {first['validationRows']:,} validation rows "
       f"(of ~{first['trainRows'] + first['validationRows']:,} + test) x 78 features; {first['rounds']} rounds")
 print()
-h = ("model", "engine fit s", "python fit s", "fit ratio", "engine total s", "eng peak MB", "eng fit +MB", "py peak MB", "py fit +MB", "valid logloss eng / py")
-print(f"{h[0]:<14} {h[1]:>12} {h[2]:>12} {h[3]:>9} {h[4]:>14} {h[5]:>11} {h[6]:>11} {h[7]:>10} {h[8]:>10}  {h[9]}")
+h = ("model", "engine fit s", "python fit s", "fit ratio", "engine total s", "eng peak MB", "eng fit +MB", "py peak MB", "py fit +MB", "peak ratio", "valid logloss eng / py")
+print(f"{h[0]:<14} {h[1]:>12} {h[2]:>12} {h[3]:>9} {h[4]:>14} {h[5]:>11} {h[6]:>11} {h[7]:>10} {h[8]:>10} {h[9]:>10}  {h[10]}")
 for r in rows:
     e, p = r["engine"], r["python"]
     assert e["trainRows"] == p["trainRows"], (e["trainRows"], p["trainRows"])
     e_fit = max(0.0, e["peakRssMb"] - e["rssAtFitMb"]) if e["peakRssMb"] > e["peakRssBeforeFitMb"] else 0.0
     p_fit = max(0.0, p["peakRssMb"] - p["rssBeforeFitMb"])
     print(f"{e['model']:<14} {e['fitSeconds']:>12.1f} {p['fitSeconds']:>12.1f} {e['fitSeconds'] / p['fitSeconds']:>8.2f}x "
-          f"{e['totalSeconds']:>14.1f} {e['peakRssMb']:>11.0f} {e_fit:>11.0f} {p['peakRssMb']:>10.0f} {p_fit:>10.0f}  "
+          f"{e['totalSeconds']:>14.1f} {e['peakRssMb']:>11.0f} {e_fit:>11.0f} {p['peakRssMb']:>10.0f} {p_fit:>10.0f} "
+          f"{e['peakRssMb'] / p['peakRssMb']:>9.2f}x  "
           f"{e['finalValidLogloss']:.6f} / {p['finalValidLogloss']:.6f}  ({p['library']})")
 print()
 print("engine stages (s), per model:")
@@ -73,7 +75,8 @@ print("fit ratio = engine fit stage (matrix selection + Dataset/DMatrix + rounds
 print("            timed from the progress events) / Python Dataset/DMatrix construction + training; < 1 = engine faster.")
 print("engine total = the whole engine.train call: import, features, labels, dataset.csv, split, fit, evaluate, register.")
 print("peak MB = the process's peak RSS (VmHWM / ru_maxrss): the engine process ran the whole pipeline")
-print("          (dataset.csv is built in memory), the Python one loaded the prepared float32 matrices and trained.")
+print("          (dataset.csv streamed to disk), the Python one loaded the prepared float32 matrices and trained.")
+print("peak ratio = engine peak / Python peak (the goal: <= 1.5x).")
 print("fit +MB = peak RSS minus the RSS when fitting started (engine: at the 'fit' progress event; 0 when the")
 print("          engine's peak came before fit); Python: after loading the matrices and importing the library.")
 print("Python trained on the engine's dataset.csv rows (converted once to .npy), not on a matrix of its own.")

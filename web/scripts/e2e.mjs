@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // test:e2e — builds the app if the build is missing or older than the sources, then runs the
 // end-to-end suite (tests/e2e), which starts the built server on free ports with temp databases.
-// Exits non-zero on any failure.
+// E2E_CONFIG names another vitest config run the same way (test:labelstudio). Exits non-zero on
+// any failure.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,8 +19,11 @@ function newestMtime(entry) {
   return newest;
 }
 
-const inputs = ['src', 'next.config.ts', 'package.json', 'tsconfig.json'].map((p) => path.join(web, p)).filter((p) => fs.existsSync(p));
-const sourcesChanged = () => !fs.existsSync(buildId) || Math.max(...inputs.map(newestMtime)) > fs.statSync(buildId).mtimeMs;
+const inputs = ['src', 'next.config.ts', 'package.json', 'tsconfig.json']
+  .map((p) => path.join(web, p))
+  .filter((p) => fs.existsSync(p));
+const sourcesChanged = () =>
+  !fs.existsSync(buildId) || Math.max(...inputs.map(newestMtime)) > fs.statSync(buildId).mtimeMs;
 
 const run = (args) => spawnSync(process.execPath, args, { cwd: web, stdio: 'inherit', env: process.env });
 const bin = (pkg, rel) => path.join(path.dirname(fileURLToPath(import.meta.resolve(`${pkg}/package.json`))), rel);
@@ -35,5 +39,6 @@ if (process.env.E2E_SKIP_BUILD !== '1' && sourcesChanged()) {
   console.log('[e2e] using the existing build (.next)');
 }
 
-const tests = run([bin('vitest', 'vitest.mjs'), 'run', '--config', 'vitest.e2e.config.ts', ...process.argv.slice(2)]);
+const config = process.env.E2E_CONFIG || 'vitest.e2e.config.ts';
+const tests = run([bin('vitest', 'vitest.mjs'), 'run', '--config', config, ...process.argv.slice(2)]);
 process.exit(tests.status ?? 1);

@@ -8,7 +8,12 @@ fn main() {
     let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
     let c = Candles::random_walk(n, 42);
     per_pattern(&c);
-    let off = || FeatureConfig { geometry: Selection::All(false), indicators: Selection::All(false), patterns: Selection::All(false), lags: 0 };
+    let off = || FeatureConfig {
+        geometry: Selection::All(false),
+        indicators: Selection::All(false),
+        patterns: Selection::All(false),
+        lags: 0,
+    };
     let groups = [
         ("all (default)", FeatureConfig::default()),
         ("geometry", FeatureConfig { geometry: Selection::All(true), ..off() }),

@@ -1,22 +1,42 @@
-//! Where a 500-candle prediction spends its time, on a model trained like
-//! `bench/predict/setup.js` trains it (LightGBM, 50 rounds, 31 leaves, AAPL + MSFT):
-//! `cargo run --release -p engine --example predict_profile -- [calls]`
-//! Prints the p50/p90 per call of LightGBM's C predictor and of the engine's own tree scorer on
-//! the same feature rows, of the feature rows themselves, of `LoadedModel::predict` (features +
-//! scoring + span decoding), of `ModelServer::predict` (that + resolving the version in the
-//! registry, as every addon call does), and of loading the model.
+//! Where a 500-candle prediction spends its time, on models of the size users train — the ones
+//! `bench/predict/setup.js` trains: the 139 standard features (the 61 TA-Lib recognisers and 5
+//! lags included), BIO spans of two patterns (5 classes), 200 rounds; LightGBM with up to 63
+//! leaves per tree and XGBoost with depth 6; IBM held out.
+//! `cargo run --release -p engine --example predict_profile -- [calls] [lightgbm|xgboost ...]`
+//! Per model, the p50/p90 per call of the library's own predictor (LightGBM's C predictor,
+//! XGBoost's `XGBoosterPredict`) and of the engine's tree scorer on the same feature rows, of the
+//! feature rows themselves, of `LoadedModel::predict` (features + scoring + span decoding), of
+//! `ModelServer::predict` (that + resolving the version in the registry, as every addon call
+//! does), and of loading the model.
 use engine::dataset::feature_rows;
 use engine::features::compute_features;
 use engine::inference::{ModelServer, PredictOptions};
 use engine::models::FeatureMatrix;
 use std::time::Instant;
 
+/// The model section of `bench/predict/setup.js`'s config, per type.
+fn model_yaml(kind: &str) -> &'static str {
+    match kind {
+        "lightgbm" => {
+            "{ type: lightgbm, rounds: 200, learning_rate: 0.05, num_leaves: 63, min_samples_leaf: 5, threads: 2 }"
+        }
+        "xgboost" => "{ type: xgboost, rounds: 200, learning_rate: 0.05, max_depth: 6, threads: 2 }",
+        other => panic!("unknown model type {other}: lightgbm or xgboost"),
+    }
+}
+
 fn main() {
-    let calls: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(500);
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap();
+    let mut args = std::env::args().skip(1);
+    let calls: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(500);
+    let kinds: Vec<String> = args.collect();
+    let kinds = if kinds.is_empty() { vec!["lightgbm".to_string(), "xgboost".to_string()] } else { kinds };
+    for kind in &kinds {
+        profile(kind, calls);
+    }
+}
+
+fn profile(kind: &str, calls: usize) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let yaml = format!(
         r#"
@@ -25,19 +45,25 @@ data:
   series:
     - {{ path: data/samples/aapl_daily.csv, symbol: AAPL, timeframe: 1d }}
     - {{ path: data/samples/msft_daily.csv, symbol: MSFT, timeframe: 1d }}
-features: {{ geometry: true, indicators: true, patterns: false, lags: 2 }}
+    - {{ path: data/samples/goog_daily.csv, symbol: GOOG, timeframe: 1d }}
+    - {{ path: data/samples/sp500_daily_yahoo.csv, symbol: SPX, timeframe: 1d }}
+    - {{ path: data/samples/ibm_daily.csv, symbol: IBM, timeframe: 1d }}
+features: {{ geometry: true, indicators: true, patterns: true, lags: 5 }}
 labels:
-  talib: {{ patterns: [engulfing, doji], directions: [bullish, bearish] }}
+  talib: {{ patterns: [engulfing, harami], directions: [bullish, bearish] }}
   min_examples: 10
-dataset: {{ encoding: bio, window: 2, lookahead: 1, output_dir: {out}/dataset }}
-split: {{ train: 0.7, validation: 0.15, test: 0.15 }}
-model: {{ type: lightgbm, rounds: 50, learning_rate: 0.1, num_leaves: 31 }}
+dataset: {{ encoding: bio, window: 1, lookahead: 0, output_dir: {out}/dataset }}
+split: {{ train: 0.8, validation: 0.2, test_series: [IBM] }}
+model: {model}
 registry: {{ root: {out}/models, name: bench-patterns }}
 "#,
-        out = dir.path().display()
+        out = dir.path().display(),
+        model = model_yaml(kind),
     );
     let cfg = engine::config::PipelineConfig::from_yaml_str(&yaml, root.clone()).unwrap();
+    let trained = Instant::now();
     let outcome = engine::train::run(&cfg, &|_, _| {}, &std::sync::atomic::AtomicBool::new(false)).unwrap();
+    let train_seconds = trained.elapsed().as_secs_f64();
     let ibm = engine::import::import_csv_file(&root.join("data/samples/ibm_daily.csv"), &Default::default())
         .unwrap()
         .series
@@ -51,10 +77,10 @@ registry: {{ root: {out}/models, name: bench-patterns }}
     let card = &loaded.info.card;
     let frame = compute_features(&ibm, &card.feature_config).unwrap();
     let (x, _) = feature_rows(&frame, &card.rows.every_candle()).unwrap();
-    let text = String::from_utf8(model.to_bytes().unwrap()).unwrap();
-    let booster = lightgbm3::Booster::from_string(&text).unwrap();
+    let bytes = model.to_bytes().unwrap();
     println!(
-        "model {}: {} classes x {} rounds, {} features; {} rows from 500 candles; {} rayon threads, {calls} calls each",
+        "\n{kind} {}: {} classes x {} rounds, {} features, trained in {train_seconds:.0} s; {} rows from 500 candles; \
+         {} rayon threads, {calls} calls each",
         outcome.version,
         model.n_classes(),
         outcome.rounds,
@@ -73,22 +99,26 @@ registry: {{ root: {out}/models, name: bench-patterns }}
             })
             .collect();
         ms.sort_by(f64::total_cmp);
-        println!(
-            "{name:<44} p50 {:>7.3} ms   p90 {:>7.3} ms",
-            ms[calls / 2],
-            ms[calls * 9 / 10]
-        );
+        println!("{name:<48} p50 {:>7.3} ms   p90 {:>7.3} ms", ms[calls / 2], ms[calls * 9 / 10]);
     };
-    time("LightGBM C predictor (PredictForMat, OpenMP)", &mut || {
-        std::hint::black_box(booster.predict(&x.values, x.n_cols() as i32, true).unwrap());
-    });
-    time("LightGBM C predictor, num_threads=1", &mut || {
-        std::hint::black_box(
-            booster
-                .predict_with_params(&x.values, x.n_cols() as i32, true, "num_threads=1")
-                .unwrap(),
-        );
-    });
+    if kind == "lightgbm" {
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        let booster = lightgbm3::Booster::from_string(&text).unwrap();
+        time("LightGBM C predictor (PredictForMat, OpenMP)", &mut || {
+            std::hint::black_box(booster.predict(&x.values, x.n_cols() as i32, true).unwrap());
+        });
+        time("LightGBM C predictor, num_threads=1", &mut || {
+            std::hint::black_box(
+                booster.predict_with_params(&x.values, x.n_cols() as i32, true, "num_threads=1").unwrap(),
+            );
+        });
+    } else {
+        let booster = xgb::Booster::load_buffer(&bytes).unwrap();
+        time("XGBoost predictor (DMatrix + XGBoosterPredict)", &mut || {
+            let dmat = xgb::DMatrix::from_dense(&x.values, x.n_rows).unwrap();
+            std::hint::black_box(booster.predict(&dmat).unwrap());
+        });
+    }
     // A request's rows are below the scorer's threshold for splitting over threads.
     time("engine tree scorer (predict_proba)", &mut || {
         std::hint::black_box(model.predict_proba(&x).unwrap());
@@ -110,22 +140,15 @@ registry: {{ root: {out}/models, name: bench-patterns }}
         std::hint::black_box(loaded.predict(&ibm, &PredictOptions::default()).unwrap());
     });
     time("ModelServer::predict (+ registry resolve)", &mut || {
-        let options = PredictOptions {
-            model: Some(outcome.version.clone()),
-            ..Default::default()
-        };
+        let options = PredictOptions { model: Some(outcome.version.clone()), ..Default::default() };
         std::hint::black_box(server.predict(&ibm, &options).unwrap());
     });
     time("  of which Registry::resolve", &mut || {
         std::hint::black_box(server.registry().resolve(&outcome.version).unwrap());
     });
-    let bytes = text.as_bytes();
-    let kind = card.model_type;
+    let model_type = card.model_type;
     let n_classes = model.n_classes();
     time("load the model from its bytes", &mut || {
-        std::hint::black_box(engine::models::model_from_bytes(kind, bytes, n_classes).unwrap());
-    });
-    time("  of which LightGBM's own loader", &mut || {
-        std::hint::black_box(lightgbm3::Booster::from_string(&text).unwrap());
+        std::hint::black_box(engine::models::model_from_bytes(model_type, &bytes, n_classes).unwrap());
     });
 }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Who made a span. Everything but `talib` was decided by a person and wins over TA-Lib.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum AnnotationSource {
     Human,
@@ -18,6 +18,8 @@ pub enum AnnotationSource {
     ModelConfirmed,
     /// A model's suggestion a person fixed.
     ModelCorrected,
+    /// A "find similar" search result a person accepted (`similar`).
+    Similar,
 }
 
 impl AnnotationSource {
@@ -28,7 +30,7 @@ impl AnnotationSource {
 
 /// `positive`: "a <label> is here"; `negative`: "no <label> here" (a dismissed prediction; the
 /// candles are background for that label).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum SpanKind {
     #[default]
@@ -38,7 +40,7 @@ pub enum SpanKind {
 
 /// A time as epoch milliseconds or an ISO 8601 string (`2020-01-31`, `2020-01-31T14:30:00Z`,
 /// `2020-01-31T14:30:00+02:00`; no offset = UTC).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(untagged)]
 pub enum TimeValue {
     Millis(f64),
@@ -66,29 +68,21 @@ pub fn parse_time(s: &str) -> std::result::Result<f64, String> {
     if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(s) {
         return Ok(dt.timestamp_millis() as f64);
     }
-    for fmt in [
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M",
-    ] {
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
         if let Ok(dt) = chrono::NaiveDateTime::parse_from_str(s, fmt) {
             return Ok(dt.and_utc().timestamp_millis() as f64);
         }
     }
     if let Ok(d) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        return Ok(d
-            .and_hms_opt(0, 0, 0)
-            .expect("midnight exists")
-            .and_utc()
-            .timestamp_millis() as f64);
+        return Ok(d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc().timestamp_millis() as f64);
     }
     Err(format!("'{s}' is neither epoch milliseconds nor an ISO 8601 date/time"))
 }
 
 /// One span as the web app exports it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
+#[ts(optional_fields)]
 pub struct AnnotationRecord {
     #[serde(default)]
     pub id: Option<String>,
@@ -115,6 +109,7 @@ pub struct AnnotationRecord {
     #[serde(default)]
     pub direction: Option<Direction>,
     #[serde(default)]
+    #[ts(optional, as = "Option<SpanKind>")]
     pub kind: SpanKind,
 }
 
@@ -127,7 +122,7 @@ pub struct LocatedRecord {
 }
 
 impl LocatedRecord {
-    fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let r = &self.record;
         let when = |t: &TimeValue| match t {
             TimeValue::Millis(ms) => format!("{ms}"),
@@ -148,11 +143,8 @@ impl LocatedRecord {
 /// Reads one annotation file: `.json` (an array of records, or `{"annotations": [...]}`) or
 /// `.csv` (a header naming record fields; empty cells = absent).
 pub fn load_annotation_file(path: &Path) -> Result<Vec<LocatedRecord>> {
-    let bytes = std::fs::read(path).map_err(|e| EngineError::io_path("read annotations", path, e))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let bytes = crate::files::read(path, crate::files::ANNOTATIONS)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let is_csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     if is_csv {
         parse_csv(&bytes, &name)
@@ -174,11 +166,7 @@ pub fn parse_json(bytes: &[u8], name: &str) -> Result<Vec<LocatedRecord>> {
                 )))
             }
         },
-        _ => {
-            return Err(EngineError::InvalidAnnotations(format!(
-                "{name}: expected an array of spans"
-            )))
-        }
+        _ => return Err(EngineError::InvalidAnnotations(format!("{name}: expected an array of spans"))),
     };
     items
         .into_iter()
@@ -263,13 +251,7 @@ pub fn place_records(
             return Err(bad("the label is empty".into()));
         }
         let target = match &r.symbol {
-            Some(sym) => series.iter().position(|s| {
-                s.id.eq_ignore_ascii_case(sym.trim())
-                    && match (&r.timeframe, s.timeframe) {
-                        (Some(a), Some(b)) => a.trim().eq_ignore_ascii_case(b),
-                        _ => true,
-                    }
-            }),
+            Some(_) => series.iter().position(|s| names_series(r, s.id, s.timeframe)),
             None if series.len() == 1 => Some(0),
             None => return Err(bad("has no symbol, and the config has several series".into())),
         };
@@ -278,11 +260,7 @@ pub fn place_records(
                 skipped += 1;
                 continue;
             }
-            let ids: Vec<&str> = series.iter().map(|s| s.id).collect();
-            return Err(bad(format!(
-                "no configured series matches it (series: {}; set labels.unmatched_series: skip to ignore such spans)",
-                ids.join(", ")
-            )));
+            return Err(unmatched_record(lr, series.iter().map(|s| s.id)));
         };
         let start = r.start.to_millis().map_err(|e| bad(format!("start: {e}")))?;
         let end = r.end.to_millis().map_err(|e| bad(format!("end: {e}")))?;
@@ -317,8 +295,27 @@ pub fn place_records(
     Ok((placed, skipped))
 }
 
+/// The error for a record that names no configured series.
+pub(crate) fn unmatched_record<'a>(lr: &LocatedRecord, ids: impl Iterator<Item = &'a str>) -> EngineError {
+    EngineError::InvalidAnnotations(format!(
+        "{}: no configured series matches it (series: {}; set labels.unmatched_series: skip to ignore such spans)",
+        lr.describe(),
+        ids.collect::<Vec<_>>().join(", ")
+    ))
+}
+
+/// Whether a record with a symbol names the series `id` (with `timeframe`): same id, any case,
+/// and the same timeframe when both have one.
+pub(crate) fn names_series(r: &AnnotationRecord, id: &str, timeframe: Option<&str>) -> bool {
+    r.symbol.as_deref().is_some_and(|sym| id.eq_ignore_ascii_case(sym.trim()))
+        && match (&r.timeframe, timeframe) {
+            (Some(a), Some(b)) => a.trim().eq_ignore_ascii_case(b),
+            _ => true,
+        }
+}
+
 /// Counts of what label resolution did, recorded with the run.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct LabelReport {
     pub human_spans: usize,
@@ -336,18 +333,27 @@ pub struct LabelReport {
     pub talib_agreeing_with_human: usize,
     /// TA-Lib spans overlapping a TA-Lib span of a pattern listed earlier (that one is kept).
     pub talib_overlaps_dropped: usize,
+    /// Human spans (after same-label merging) that overlap or nest with a span of another label:
+    /// all of them are training data.
+    #[serde(default)]
+    pub overlapping_human_spans: usize,
+    /// Spans the `labels.similar` searches found; they then count with the TA-Lib spans above
+    /// (used, conflicts, overlaps), ahead of every TA-Lib pattern in priority.
+    #[serde(default)]
+    pub similar_spans_found: usize,
     pub unmatched_annotations_skipped: usize,
     /// Spans per label after resolution (all series).
     pub spans_per_label: BTreeMap<String, usize>,
 }
 
-/// Merges one series' human annotations and TA-Lib spans into non-overlapping labelled spans.
+/// Merges one series' human annotations and TA-Lib spans into labelled spans.
 ///
-/// Humans first: overlapping human spans of different labels (or a positive and a negative of
-/// one label) are an error; same-label overlaps merge. Then TA-Lib spans in `talib_priority`
-/// order (then by start): each is dropped if it touches a candle of a human span (counted as
-/// conflict or agreement), a human negative of its label (conflict), or an already accepted
-/// TA-Lib span (overlap).
+/// Humans first. Spans of different labels may overlap or nest (an engulfing inside a morning
+/// star): each label is its own layer, and all of them train. Overlapping spans of one label merge
+/// into one. A negative ("no x here") over a positive of the same label is a contradiction and an
+/// error. Then TA-Lib spans in `talib_priority` order (then by start): each is dropped if it
+/// touches a candle of a human span (counted as conflict or agreement: auto-labels defer to
+/// people), a human negative of its label (conflict), or an already accepted TA-Lib span (overlap).
 pub fn resolve_spans(
     human: &[IndexedAnnotation],
     talib: &[LabelSpan],
@@ -358,38 +364,26 @@ pub fn resolve_spans(
     let (mut positives, negatives): (Vec<&IndexedAnnotation>, Vec<&IndexedAnnotation>) =
         human.iter().partition(|a| a.kind == SpanKind::Positive);
     report.negative_spans += negatives.len();
-    positives.sort_by_key(|a| (a.start, a.end));
+    positives.sort_by(|a, b| (a.label.as_str(), a.start, a.end).cmp(&(b.label.as_str(), b.start, b.end)));
 
-    // Human positives: sweep in start order; `merged` holds (span, origin of its first record).
+    // Human positives, one label at a time in start order; `merged` holds (span, origin of its
+    // first record). Same-label overlaps merge; other labels never interact.
     let mut merged: Vec<(SpanLabel, &str)> = Vec::new();
     for a in positives {
         report.human_spans += 1;
-        if let Some((last, origin)) = merged.last_mut() {
-            if a.start <= last.end {
-                if a.label != last.label {
-                    return Err(EngineError::InvalidAnnotations(format!(
-                        "conflicting overlap: {} and {} label the same candle {} differently",
-                        origin, a.origin, a.start
-                    )));
-                }
+        if let Some((last, _)) = merged.last_mut() {
+            if last.label == a.label && a.start <= last.end {
                 last.end = last.end.max(a.end);
                 report.human_spans_merged += 1;
                 continue;
             }
         }
-        merged.push((
-            SpanLabel {
-                start: a.start,
-                end: a.end,
-                label: a.label.clone(),
-            },
-            a.origin.as_str(),
-        ));
+        merged.push((SpanLabel { start: a.start, end: a.end, label: a.label.clone() }, a.origin.as_str()));
     }
+    report.overlapping_human_spans += count_overlapping(merged.iter().map(|(s, _)| s));
     for neg in &negatives {
-        if let Some((_, origin)) = merged
-            .iter()
-            .find(|(s, _)| s.label == neg.label && s.start <= neg.end && neg.start <= s.end)
+        if let Some((_, origin)) =
+            merged.iter().find(|(s, _)| s.label == neg.label && s.start <= neg.end && neg.start <= s.end)
         {
             return Err(EngineError::InvalidAnnotations(format!(
                 "conflicting overlap: {} says '{}' where {} says there is none",
@@ -400,11 +394,9 @@ pub fn resolve_spans(
 
     // Candle owners: 0 free, 1 human, 2 TA-Lib.
     let mut owner = vec![0u8; n_candles];
-    let mut owner_label: Vec<Option<usize>> = vec![None; n_candles];
     let mut spans: Vec<SpanLabel> = Vec::new();
     for (s, _) in &merged {
         owner[s.start..=s.end].fill(1);
-        owner_label[s.start..=s.end].fill(Some(spans.len()));
         spans.push(s.clone());
     }
 
@@ -416,19 +408,16 @@ pub fn resolve_spans(
             continue;
         }
         let range = t.start..=t.end;
-        if let Some(c) = range.clone().find(|&c| owner[c] == 1) {
-            let human_label = &spans[owner_label[c].expect("owned")].label;
-            if *human_label == t.label {
+        if range.clone().any(|c| owner[c] == 1) {
+            let agrees = merged.iter().any(|(h, _)| h.label == t.label && h.start <= t.end && t.start <= h.end);
+            if agrees {
                 report.talib_agreeing_with_human += 1;
             } else {
                 report.talib_conflicts_with_human += 1;
             }
             continue;
         }
-        if negatives
-            .iter()
-            .any(|n| n.label == t.label && n.start <= t.end && t.start <= n.end)
-        {
+        if negatives.iter().any(|n| n.label == t.label && n.start <= t.end && t.start <= n.end) {
             report.talib_conflicts_with_human += 1;
             continue;
         }
@@ -436,20 +425,34 @@ pub fn resolve_spans(
             report.talib_overlaps_dropped += 1;
             continue;
         }
-        owner[range.clone()].fill(2);
-        owner_label[range].fill(Some(spans.len()));
+        owner[range].fill(2);
         report.talib_spans_used += 1;
-        spans.push(SpanLabel {
-            start: t.start,
-            end: t.end,
-            label: t.label.clone(),
-        });
+        spans.push(SpanLabel { start: t.start, end: t.end, label: t.label.clone() });
     }
     spans.sort_by_key(|s| (s.start, s.end));
     for s in &spans {
         *report.spans_per_label.entry(s.label.clone()).or_insert(0) += 1;
     }
     Ok(spans)
+}
+
+/// Spans (sorted by label, then start) that share a candle with a span of another label.
+fn count_overlapping<'a>(spans: impl Iterator<Item = &'a SpanLabel>) -> usize {
+    let mut by_start: Vec<&SpanLabel> = spans.collect();
+    by_start.sort_by_key(|s| (s.start, s.end));
+    let mut overlapping = vec![false; by_start.len()];
+    for i in 0..by_start.len() {
+        for j in i + 1..by_start.len() {
+            if by_start[j].start > by_start[i].end {
+                break;
+            }
+            if by_start[j].label != by_start[i].label {
+                overlapping[i] = true;
+                overlapping[j] = true;
+            }
+        }
+    }
+    overlapping.iter().filter(|&&o| o).count()
 }
 
 /// Checks the resolved label set before any training: some spans at all, labels from the
@@ -511,12 +514,9 @@ mod tests {
         let a = parse_json(json, "a.json").unwrap();
         let b = parse_csv(csv, "a.csv").unwrap();
         assert_eq!(a[0].record, b[0].record);
-        assert!(parse_json(
-            br#"[{"start":1,"end":2,"label":"x","source":"human","colour":"red"}]"#,
-            "x.json"
-        )
-        .unwrap_err()
-        .to_string()
-        .contains("colour"));
+        assert!(parse_json(br#"[{"start":1,"end":2,"label":"x","source":"human","colour":"red"}]"#, "x.json")
+            .unwrap_err()
+            .to_string()
+            .contains("colour"));
     }
 }

@@ -12,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum BalanceMode {
     ClassWeights,
@@ -36,7 +36,7 @@ pub struct BalanceSpec {
 }
 
 /// What balancing did, recorded with the run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct BalanceReport {
     pub mode: BalanceMode,
@@ -81,12 +81,32 @@ fn counts(rows: &[usize], y: &[u32], class_names: &[String]) -> BTreeMap<String,
     for &r in rows {
         per_class[y[r] as usize] += 1;
     }
-    class_names
-        .iter()
-        .cloned()
-        .zip(per_class)
-        .filter(|(_, n)| *n > 0)
-        .collect()
+    class_names.iter().cloned().zip(per_class).filter(|(_, n)| *n > 0).collect()
+}
+
+/// The `class_weights` mode's weight of each class (`class_names` order; 1 for absent classes)
+/// from the training rows per class, and the weights of the present classes by name. A
+/// distributed run calls it with the counts of every worker added up.
+pub fn class_weights(
+    counts: &BTreeMap<String, usize>,
+    class_names: &[String],
+    max_weight: Option<f64>,
+) -> (Vec<f64>, BTreeMap<String, f64>) {
+    let k = counts.len().max(1) as f64;
+    let n = counts.values().sum::<usize>() as f64;
+    let mut per_class = vec![1.0f64; class_names.len()];
+    let mut recorded = BTreeMap::new();
+    for (c, name) in class_names.iter().enumerate() {
+        if let Some(&n_c) = counts.get(name) {
+            let mut w = n / (k * n_c as f64);
+            if let Some(cap) = max_weight {
+                w = w.min(cap);
+            }
+            per_class[c] = w;
+            recorded.insert(name.clone(), w);
+        }
+    }
+    (per_class, recorded)
 }
 
 /// Balances `train_rows` (dataset indices) whose classes are `y[row]`; `background` is the
@@ -103,20 +123,7 @@ pub fn balance(
     let (rows, weights, class_weights) = match spec.mode {
         BalanceMode::None => (train_rows.to_vec(), None, None),
         BalanceMode::ClassWeights => {
-            let k = before.len().max(1) as f64;
-            let n = train_rows.len() as f64;
-            let mut per_class = vec![1.0f64; class_names.len()];
-            let mut recorded = BTreeMap::new();
-            for (c, name) in class_names.iter().enumerate() {
-                if let Some(&n_c) = before.get(name) {
-                    let mut w = n / (k * n_c as f64);
-                    if let Some(cap) = spec.max_weight {
-                        w = w.min(cap);
-                    }
-                    per_class[c] = w;
-                    recorded.insert(name.clone(), w);
-                }
-            }
+            let (per_class, recorded) = class_weights(&before, class_names, spec.max_weight);
             let weights = train_rows.iter().map(|&r| per_class[y[r] as usize] as f32).collect();
             (train_rows.to_vec(), Some(weights), Some(recorded))
         }
@@ -154,11 +161,6 @@ pub fn balance(
     Balanced {
         rows,
         weights,
-        report: BalanceReport {
-            mode: spec.mode,
-            counts_before: before,
-            counts_after: after,
-            class_weights,
-        },
+        report: BalanceReport { mode: spec.mode, counts_before: before, counts_after: after, class_weights },
     }
 }

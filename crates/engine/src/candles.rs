@@ -24,7 +24,9 @@ pub fn candle_problem(
     volume: f64,
     prev_time: Option<f64>,
 ) -> Option<String> {
-    for (name, v) in [("time", time), ("open", open), ("high", high), ("low", low), ("close", close), ("volume", volume)] {
+    for (name, v) in
+        [("time", time), ("open", open), ("high", high), ("low", low), ("close", close), ("volume", volume)]
+    {
         if !v.is_finite() {
             return Some(format!("{name} is not a finite number ({v})"));
         }
@@ -129,7 +131,13 @@ impl Candles {
         for i in 0..n {
             let prev = if i > 0 { Some(self.time[i - 1]) } else { None };
             if let Some(problem) = candle_problem(
-                self.time[i], self.open[i], self.high[i], self.low[i], self.close[i], self.volume[i], prev,
+                self.time[i],
+                self.open[i],
+                self.high[i],
+                self.low[i],
+                self.close[i],
+                self.volume[i],
+                prev,
             ) {
                 return Err(EngineError::InvalidCandles(format!("candle at index {i}: {problem}")));
             }

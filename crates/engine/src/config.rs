@@ -7,8 +7,8 @@
 use crate::balance::{BalanceMode, BalanceSpec};
 use crate::dataset::{Encoding, RowSpec, WindowLabel};
 use crate::error::{EngineError, Result};
-use crate::features::FeatureConfig;
-use crate::models::{BoostedTreeParams, ForestParams, ModelKind, ModelParams};
+use crate::features::{FeatureConfig, Selection};
+use crate::models::{BoostedTreeParams, ForestParams, ModelKind, ModelParams, WindowParams};
 use crate::split::{SplitMethod, SplitSpec};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 pub struct PipelineConfig {
     pub data: DataConfig,
     #[serde(default)]
-    pub features: FeatureConfig,
+    pub features: PipelineFeatures,
     #[serde(default)]
     pub labels: LabelsConfig,
     #[serde(default)]
@@ -34,6 +34,9 @@ pub struct PipelineConfig {
     pub registry: RegistryConfig,
     #[serde(default)]
     pub tracking: TrackingConfig,
+    /// Train with worker processes, on this machine or several (`crate::distributed`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distributed: Option<crate::distributed::DistributedConfig>,
     /// Seeds sampling and the models.
     #[serde(default = "default_seed")]
     pub seed: u64,
@@ -44,6 +47,85 @@ pub struct PipelineConfig {
 
 fn default_seed() -> u64 {
     42
+}
+
+/// The `features:` section: [`FeatureConfig`] with one pipeline-only choice, `patterns: auto`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PipelineFeatures {
+    #[serde(default = "all_features")]
+    pub geometry: Selection,
+    #[serde(default = "all_features")]
+    pub indicators: Selection,
+    /// The 61 TA-Lib recognisers as features. `auto` (the default): on, unless every label comes
+    /// from TA-Lib itself (then they would hand the model its answers); or true/false/a list.
+    #[serde(default)]
+    pub patterns: PatternFeatures,
+    #[serde(default = "default_lags")]
+    pub lags: usize,
+}
+
+fn all_features() -> Selection {
+    Selection::All(true)
+}
+fn default_lags() -> usize {
+    5
+}
+
+impl Default for PipelineFeatures {
+    fn default() -> Self {
+        PipelineFeatures {
+            geometry: all_features(),
+            indicators: all_features(),
+            patterns: PatternFeatures::default(),
+            lags: default_lags(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Auto {
+    #[default]
+    Auto,
+}
+
+/// `auto`, or an explicit selection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum PatternFeatures {
+    Auto(Auto),
+    Given(Selection),
+}
+
+impl Default for PatternFeatures {
+    fn default() -> Self {
+        PatternFeatures::Auto(Auto::Auto)
+    }
+}
+
+impl PipelineFeatures {
+    /// The feature set to compute; `talib_only`: every label comes from TA-Lib.
+    pub fn resolve(&self, talib_only: bool) -> FeatureConfig {
+        FeatureConfig {
+            geometry: self.geometry.clone(),
+            indicators: self.indicators.clone(),
+            patterns: match &self.patterns {
+                PatternFeatures::Auto(_) => Selection::All(!talib_only),
+                PatternFeatures::Given(s) => s.clone(),
+            },
+            lags: self.lags,
+        }
+    }
+
+    /// The longest feature look-back either way `auto` can go.
+    fn max_lookback(&self) -> Result<usize> {
+        let with = self.resolve(false).max_lookback()?;
+        match self.patterns {
+            PatternFeatures::Auto(_) => Ok(self.resolve(true).max_lookback().map_or(with, |b| with.max(b))),
+            PatternFeatures::Given(_) => Ok(with),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -80,9 +162,13 @@ pub struct LabelsConfig {
     /// Annotation files (JSON or CSV, `docs/formats.md`).
     #[serde(default)]
     pub annotations: Vec<String>,
-    /// TA-Lib auto-labels mixed in (humans win where they overlap).
+    /// TA-Lib auto-labels mixed in (humans win where they overlap). `patterns: []` = none.
     #[serde(default)]
     pub talib: Option<TalibConfig>,
+    /// "Find similar" searches mixed in like TA-Lib's spans: per label, people's spans of it are
+    /// the examples (docs/similar.md).
+    #[serde(default)]
+    pub similar: Vec<crate::similar::SimilarLabelConfig>,
     /// The allowed labels, in class order; spans with other labels are errors. Default: every
     /// label that occurs, sorted.
     #[serde(default)]
@@ -103,6 +189,7 @@ impl Default for LabelsConfig {
         LabelsConfig {
             annotations: Vec::new(),
             talib: None,
+            similar: Vec::new(),
             classes: None,
             min_examples: default_min_examples(),
             unmatched_series: UnmatchedSeries::Error,
@@ -122,10 +209,7 @@ pub struct TalibConfig {
 }
 
 fn both_directions() -> Vec<crate::autolabel::Direction> {
-    vec![
-        crate::autolabel::Direction::Bullish,
-        crate::autolabel::Direction::Bearish,
-    ]
+    vec![crate::autolabel::Direction::Bullish, crate::autolabel::Direction::Bearish]
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -147,7 +231,7 @@ pub struct DatasetConfig {
 }
 
 fn default_encoding() -> Encoding {
-    Encoding::Bio
+    Encoding::End
 }
 fn default_window() -> usize {
     3
@@ -253,8 +337,37 @@ pub struct ModelConfig {
     pub l2: Option<f64>,
     #[serde(default)]
     pub early_stopping_rounds: Option<u32>,
+    /// Threads for the model library; default: half the cores (at least 1, at most 8), which
+    /// keeps LightGBM's OpenMP threads from fighting the engine's own and other processes.
     #[serde(default)]
     pub threads: Option<u32>,
+    /// Window model: candles of price context each row sees (default 64).
+    #[serde(default)]
+    pub context: Option<u32>,
+    /// After the fit (and early stopping) chose the rounds, train again on train + validation
+    /// with those rounds and register that model. Validation metrics and the decoding thresholds
+    /// come from the first fit; the test set is scored with the refit model.
+    #[serde(default)]
+    pub refit: bool,
+    /// A small hyper-parameter search before the fit (boosters and the window model).
+    #[serde(default)]
+    pub search: Option<SearchConfig>,
+}
+
+/// `model.search`: random draws from a small grid, scored by temporal cross-validation on the
+/// training rows (`crate::search`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Settings tried, the configured ones included (2..=30, default 8).
+    #[serde(default)]
+    pub trials: Option<u32>,
+    /// No new trial starts after this many seconds (default 600).
+    #[serde(default)]
+    pub max_seconds: Option<u64>,
+    /// Temporal folds (2..=5, default 3).
+    #[serde(default)]
+    pub folds: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -290,10 +403,7 @@ fn default_model_name() -> String {
 
 impl Default for RegistryConfig {
     fn default() -> Self {
-        RegistryConfig {
-            root: default_registry_root(),
-            name: default_model_name(),
-        }
+        RegistryConfig { root: default_registry_root(), name: default_model_name() }
     }
 }
 
@@ -313,10 +423,7 @@ fn default_experiment() -> String {
 
 impl Default for TrackingConfig {
     fn default() -> Self {
-        TrackingConfig {
-            experiment: default_experiment(),
-            register_name: None,
-        }
+        TrackingConfig { experiment: default_experiment(), register_name: None }
     }
 }
 
@@ -345,10 +452,12 @@ pub struct CheckedConfig {
     pub raw: PipelineConfig,
     pub root_dir: PathBuf,
     pub series: Vec<CheckedSeries>,
-    pub features: FeatureConfig,
+    /// The features section; [`CheckedConfig::features_for`] resolves `patterns: auto`.
+    pub features: PipelineFeatures,
     pub feature_lookback: usize,
     pub annotation_files: Vec<PathBuf>,
     pub talib: Option<CheckedTalib>,
+    pub similar: Vec<crate::similar::SimilarLabelConfig>,
     pub classes: Option<Vec<String>>,
     pub min_examples: usize,
     pub unmatched_series: UnmatchedSeries,
@@ -357,13 +466,23 @@ pub struct CheckedConfig {
     pub split: SplitSpec,
     pub balance: BalanceSpec,
     pub model: ModelParams,
+    pub refit: bool,
+    pub search: Option<crate::search::SearchSpec>,
     pub min_span_len: usize,
     pub registry_root: PathBuf,
     pub model_name: String,
     pub tracking: TrackingConfig,
+    pub distributed: Option<crate::distributed::DistributedSpec>,
     pub seed: u64,
     /// SHA-256 of the config's canonical JSON.
     pub config_hash: String,
+}
+
+impl CheckedConfig {
+    /// The feature set for labels that all come from TA-Lib (`talib_only`) or not.
+    pub fn features_for(&self, talib_only: bool) -> FeatureConfig {
+        self.features.resolve(talib_only)
+    }
 }
 
 fn invalid(msg: impl Into<String>) -> EngineError {
@@ -371,8 +490,11 @@ fn invalid(msg: impl Into<String>) -> EngineError {
 }
 
 impl PipelineConfig {
-    /// Parses YAML; unknown keys anywhere are `InvalidConfig` naming the key.
+    /// Parses YAML; unknown keys anywhere are `InvalidConfig` naming the key. The text's size
+    /// and nesting are checked first ([`check_yaml_bounds`]): the YAML parser's time grows
+    /// faster than linearly with nesting, so a deeply nested file is refused before it runs.
     pub fn from_yaml_str(text: &str, root_dir: impl Into<PathBuf>) -> Result<Self> {
+        check_yaml_bounds(text)?;
         let mut cfg: PipelineConfig = serde_yaml::from_str(text).map_err(|e| invalid(e.to_string()))?;
         cfg.root_dir = root_dir.into();
         Ok(cfg)
@@ -380,13 +502,9 @@ impl PipelineConfig {
 
     /// Reads a config file; relative paths will resolve against the parent of its folder.
     pub fn from_file(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| EngineError::io_path("read config", path, e))?;
+        let text = crate::files::read_to_string(path, crate::files::CONFIG)?;
         let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-        let root = abs
-            .parent()
-            .and_then(Path::parent)
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
+        let root = abs.parent().and_then(Path::parent).map(Path::to_path_buf).unwrap_or_default();
         Self::from_yaml_str(&text, root).map_err(|e| match e {
             EngineError::InvalidConfig(m) => invalid(format!("{}: {m}", path.display())),
             other => other,
@@ -433,16 +551,29 @@ impl PipelineConfig {
 
         let feature_lookback = self.features.max_lookback()?;
 
-        let talib = self.labels.talib.as_ref().map(|t| self.check_talib(t)).transpose()?;
+        let talib = self.labels.talib.as_ref().map(|t| self.check_talib(t)).transpose()?.flatten();
         if self.labels.annotations.is_empty() && talib.is_none() {
             return Err(EngineError::InvalidAnnotations(
-                "no annotations: labels.annotations is empty and labels.talib is not set".into(),
+                "no annotations: labels.annotations is empty and labels.talib lists no patterns".into(),
             ));
+        }
+        let mut similar = self.labels.similar.clone();
+        for (i, s) in similar.iter_mut().enumerate() {
+            s.check(i)?;
+            s.label = s.label.trim().to_string();
+            if self.labels.similar[..i].iter().any(|o| o.label.trim() == s.label) {
+                return Err(invalid(format!("labels.similar[{i}]: '{}' is listed twice", s.label)));
+            }
         }
         let classes = match &self.labels.classes {
             None => None,
             Some(list) => Some(check_classes(list, talib.as_ref())?),
         };
+        if let Some((i, s)) =
+            similar.iter().enumerate().find(|(_, s)| classes.as_ref().is_some_and(|c| !c.contains(&s.label)))
+        {
+            return Err(invalid(format!("labels.similar[{i}]: '{}' is not in labels.classes", s.label)));
+        }
         if self.labels.min_examples == 0 {
             return Err(invalid("labels.min_examples must be at least 1"));
         }
@@ -455,29 +586,39 @@ impl PipelineConfig {
             return Err(invalid("dataset.stride must be at least 1"));
         }
         if d.encoding == Encoding::Bio && d.stride != 1 {
-            return Err(invalid(
-                "dataset.stride: the bio encoding labels every candle, so stride must be 1",
-            ));
+            return Err(invalid("dataset.stride: the bio encoding labels every candle, so stride must be 1"));
         }
         if d.encoding == Encoding::Bio && d.window_label != WindowLabel::End {
-            return Err(invalid(
-                "dataset.window_label: majority applies to the windowed encoding only",
-            ));
+            return Err(invalid("dataset.window_label: majority applies to the windowed encoding only"));
         }
         if d.lookahead >= 64 {
             return Err(invalid("dataset.lookahead must be below 64 candles"));
         }
+        if d.encoding == Encoding::End && d.stride != 1 {
+            return Err(invalid("dataset.stride: the end encoding labels every candle, so stride must be 1"));
+        }
+        if d.encoding == Encoding::End && d.window_label != WindowLabel::End {
+            return Err(invalid("dataset.window_label: majority applies to the windowed encoding only"));
+        }
+        let model = self.model.check(self.seed)?;
+        let context = match &model {
+            ModelParams::Window(w) => w.context,
+            _ => 0,
+        };
         let rows = RowSpec {
             encoding: d.encoding,
             window: d.window,
             stride: d.stride,
             lookahead: d.lookahead,
             window_label: d.window_label,
+            context,
         };
 
-        let split = self.check_split(feature_lookback + d.window + d.lookahead)?;
+        let split = self.check_split((feature_lookback + d.window).max(context) + d.lookahead)?;
         let balance = self.check_balance()?;
-        let model = self.model.check(self.seed)?;
+        if self.model.refit && self.model.kind == ModelKind::RandomForest {
+            // Nothing to refit for: the forest has no early stopping choosing its size.
+        }
 
         if self.evaluation.min_span_len == 0 {
             return Err(invalid("evaluation.min_span_len must be at least 1"));
@@ -491,9 +632,10 @@ impl PipelineConfig {
         if self.tracking.experiment.trim().is_empty() {
             return Err(invalid("tracking.experiment is empty"));
         }
+        let distributed = self.distributed.as_ref().map(|d| d.check(self.data.series.len())).transpose()?;
 
         let canonical = serde_json::to_vec(self).map_err(|e| EngineError::Internal(e.to_string()))?;
-        Ok(CheckedConfig {
+        let checked = CheckedConfig {
             raw: self.clone(),
             root_dir: self.root_dir.clone(),
             series,
@@ -501,6 +643,7 @@ impl PipelineConfig {
             feature_lookback,
             annotation_files: self.labels.annotations.iter().map(|p| self.resolve(p)).collect(),
             talib,
+            similar,
             classes,
             min_examples: self.labels.min_examples,
             unmatched_series: self.labels.unmatched_series,
@@ -509,20 +652,26 @@ impl PipelineConfig {
             split,
             balance,
             model,
+            refit: self.model.refit,
+            search: self.model.check_search()?,
             min_span_len: self.evaluation.min_span_len,
             registry_root: self.resolve(&self.registry.root),
             model_name: self.registry.name.clone(),
             tracking: self.tracking.clone(),
+            distributed,
             seed: self.seed,
             config_hash: crate::registry::sha256_hex(&canonical),
-        })
+        };
+        if checked.distributed.is_some() {
+            crate::distributed::config::check_supported(&checked)?;
+        }
+        Ok(checked)
     }
 
-    fn check_talib(&self, t: &TalibConfig) -> Result<CheckedTalib> {
+    /// `None` for `patterns: []`: no auto-labels.
+    fn check_talib(&self, t: &TalibConfig) -> Result<Option<CheckedTalib>> {
         if t.patterns.is_empty() {
-            return Err(invalid(
-                "labels.talib.patterns is empty: list the patterns to auto-label",
-            ));
+            return Ok(None);
         }
         let mut patterns: Vec<String> = Vec::new();
         for (i, name) in t.patterns.iter().enumerate() {
@@ -538,16 +687,10 @@ impl PipelineConfig {
         }
         if let Some(s) = t.min_strength {
             if !(0..=200).contains(&s) {
-                return Err(invalid(format!(
-                    "labels.talib.min_strength must be within 0..=200, got {s}"
-                )));
+                return Err(invalid(format!("labels.talib.min_strength must be within 0..=200, got {s}")));
             }
         }
-        Ok(CheckedTalib {
-            patterns,
-            directions: t.directions.clone(),
-            min_strength: t.min_strength,
-        })
+        Ok(Some(CheckedTalib { patterns, directions: t.directions.clone(), min_strength: t.min_strength }))
     }
 
     fn check_split(&self, min_gap: usize) -> Result<SplitSpec> {
@@ -569,41 +712,14 @@ impl PipelineConfig {
             if test_start.is_some_and(|t| t <= validation_start) {
                 return Err(invalid("split.test_start must be after split.validation_start"));
             }
-            SplitMethod::Dates {
-                validation_start,
-                test_start,
-            }
+            SplitMethod::Dates { validation_start, test_start }
         } else {
             if s.test_start.is_some() {
                 return Err(invalid("split.test_start needs split.validation_start"));
             }
             let held_out = !s.test_series.is_empty();
-            let (dt, dv, dte) = if held_out { (0.8, 0.2, 0.0) } else { (0.7, 0.15, 0.15) };
-            let (train, validation, test) = (s.train.unwrap_or(dt), s.validation.unwrap_or(dv), s.test.unwrap_or(dte));
-            for (key, v) in [("train", train), ("validation", validation), ("test", test)] {
-                if !(0.0..=1.0).contains(&v) || !v.is_finite() {
-                    return Err(invalid(format!("split.{key} must be within 0..1, got {v}")));
-                }
-            }
-            if train == 0.0 || validation == 0.0 {
-                return Err(invalid("split.train and split.validation must be above 0"));
-            }
-            if test == 0.0 && !held_out {
-                return Err(invalid(
-                    "split.test is 0 and no split.test_series is held out: there would be no test set",
-                ));
-            }
-            if ((train + validation + test) - 1.0).abs() > 1e-6 {
-                return Err(invalid(format!(
-                    "split ratios must sum to 1, got {}",
-                    train + validation + test
-                )));
-            }
-            SplitMethod::Ratios {
-                train,
-                validation,
-                test,
-            }
+            let (train, validation, test) = split_ratios(s.train, s.validation, s.test, held_out)?;
+            SplitMethod::Ratios { train, validation, test }
         };
         let mut seen: Vec<&str> = Vec::new();
         for (i, t) in s.test_series.iter().enumerate() {
@@ -621,37 +737,21 @@ impl PipelineConfig {
             Some(g) => g,
             None => min_gap,
         };
-        Ok(SplitSpec {
-            method,
-            test_series: s.test_series.clone(),
-            purge_gap,
-        })
+        Ok(SplitSpec { method, test_series: s.test_series.clone(), purge_gap })
     }
 
     fn check_balance(&self) -> Result<BalanceSpec> {
         let b = &self.balance;
         let not_for = |key: &str, value: bool| -> Result<()> {
             if value {
-                Err(invalid(format!(
-                    "balance.{key} does not apply to balance.mode {:?}",
-                    b.mode
-                )))
+                Err(invalid(format!("balance.{key} does not apply to balance.mode {:?}", b.mode)))
             } else {
                 Ok(())
             }
         };
-        not_for(
-            "background_ratio",
-            b.background_ratio.is_some() && b.mode != BalanceMode::Undersample,
-        )?;
-        not_for(
-            "oversample_fraction",
-            b.oversample_fraction.is_some() && b.mode != BalanceMode::Oversample,
-        )?;
-        not_for(
-            "max_weight",
-            b.max_weight.is_some() && b.mode != BalanceMode::ClassWeights,
-        )?;
+        not_for("background_ratio", b.background_ratio.is_some() && b.mode != BalanceMode::Undersample)?;
+        not_for("oversample_fraction", b.oversample_fraction.is_some() && b.mode != BalanceMode::Oversample)?;
+        not_for("max_weight", b.max_weight.is_some() && b.mode != BalanceMode::ClassWeights)?;
         let background_ratio = b.background_ratio.unwrap_or(3.0);
         if !(background_ratio > 0.0 && background_ratio.is_finite()) {
             return Err(invalid("balance.background_ratio must be above 0"));
@@ -673,11 +773,133 @@ impl PipelineConfig {
     }
 }
 
+/// The three split ratios from those given: missing ones share what the given ones leave, in
+/// proportion to their defaults (0.7/0.15/0.15, or 0.8/0.2/0 with held-out series). Errors name
+/// every ratio and where it came from.
+fn split_ratios(
+    train: Option<f64>,
+    validation: Option<f64>,
+    test: Option<f64>,
+    held_out: bool,
+) -> Result<(f64, f64, f64)> {
+    let defaults = if held_out { [0.8, 0.2, 0.0] } else { [0.7, 0.15, 0.15] };
+    let given = [train, validation, test];
+    let keys = ["train", "validation", "test"];
+    for (key, v) in keys.iter().zip(given) {
+        if let Some(v) = v {
+            if !(0.0..=1.0).contains(&v) || !v.is_finite() {
+                return Err(invalid(format!("split.{key} must be within 0..1, got {v}")));
+            }
+        }
+    }
+    let given_sum: f64 = given.iter().flatten().sum();
+    let missing_default: f64 = given.iter().zip(defaults).filter(|(g, _)| g.is_none()).map(|(_, d)| d).sum();
+    let n_missing = given.iter().filter(|g| g.is_none()).count();
+    let left = 1.0 - given_sum;
+    let ratios: Vec<f64> = given
+        .iter()
+        .zip(defaults)
+        .map(|(g, d)| match g {
+            Some(v) => *v,
+            None if n_missing == 3 => d,
+            None if missing_default > 0.0 => left.max(0.0) * d / missing_default,
+            None => left.max(0.0) / n_missing as f64,
+        })
+        .collect();
+    let describe = || {
+        keys.iter()
+            .zip(&ratios)
+            .zip(given)
+            .map(|((k, v), g)| format!("{k} {}{}", round6(*v), if g.is_some() { "" } else { " (not given)" }))
+            .collect::<Vec<_>>()
+            .join(" + ")
+    };
+    let sum: f64 = ratios.iter().sum();
+    if (sum - 1.0).abs() > 1e-6 {
+        return Err(invalid(format!("split ratios must sum to 1: {} = {}", describe(), round6(sum))));
+    }
+    let (train, validation, test) = (ratios[0], ratios[1], ratios[2]);
+    if train == 0.0 || validation == 0.0 {
+        return Err(invalid(format!("split.train and split.validation must be above 0: {}", describe())));
+    }
+    if test == 0.0 && !held_out {
+        return Err(invalid(format!(
+            "split: {} leaves no test set, and no split.test_series is held out: give test a share or hold out an instrument",
+            describe()
+        )));
+    }
+    Ok((train, validation, test))
+}
+
+fn round6(v: f64) -> f64 {
+    (v * 1e6).round() / 1e6
+}
+
+/// The deepest nesting a pipeline config may have: the real structure is 4 levels deep.
+pub const MAX_CONFIG_DEPTH: usize = 32;
+
+/// Size and nesting of a YAML (or JSON) config, checked in one linear pass before parsing:
+/// at most [`crate::files::CONFIG`] bytes and [`MAX_CONFIG_DEPTH`] levels, counting block
+/// indentation, `- ` sequence entries on one line and `[`/`{` flow collections (outside quoted
+/// scalars and comments).
+pub fn check_yaml_bounds(text: &str) -> Result<()> {
+    let max_bytes = crate::files::CONFIG.max_bytes;
+    if text.len() as u64 > max_bytes {
+        return Err(invalid(format!("the config is {} bytes, more than the {max_bytes}-byte limit", text.len())));
+    }
+    let too_deep =
+        |line: usize| invalid(format!("line {line}: the config nests more than {MAX_CONFIG_DEPTH} levels deep"));
+    // Indentation of the enclosing block levels, outermost first.
+    let mut indents: Vec<usize> = Vec::new();
+    let mut flow_depth = 0usize;
+    for (i, line) in text.lines().enumerate() {
+        let content = line.trim_start_matches([' ', '\t']);
+        if flow_depth == 0 && !content.is_empty() && !content.starts_with('#') {
+            let indent = line.len() - content.len();
+            while indents.last().is_some_and(|&top| top >= indent) {
+                indents.pop();
+            }
+            indents.push(indent);
+        }
+        let mut sequence_entries = 0;
+        let mut rest = content;
+        while let Some(after) = rest.strip_prefix('-').filter(|r| r.is_empty() || r.starts_with([' ', '\t'])) {
+            sequence_entries += 1;
+            rest = after.trim_start_matches([' ', '\t']);
+        }
+        let mut quote: Option<char> = None;
+        let mut previous = ' ';
+        let mut chars = rest.chars().peekable();
+        while let Some(c) = chars.next() {
+            match quote {
+                Some('"') if c == '\\' => {
+                    chars.next();
+                }
+                Some(q) if c == q => quote = None,
+                Some(_) => {}
+                None => match c {
+                    '#' if previous == ' ' || previous == '\t' => break,
+                    '"' | '\'' => quote = Some(c),
+                    '[' | '{' => flow_depth += 1,
+                    ']' | '}' => flow_depth = flow_depth.saturating_sub(1),
+                    _ => {}
+                },
+            }
+            if indents.len() + sequence_entries + flow_depth > MAX_CONFIG_DEPTH {
+                return Err(too_deep(i + 1));
+            }
+            previous = c;
+        }
+        if indents.len() + sequence_entries + flow_depth > MAX_CONFIG_DEPTH {
+            return Err(too_deep(i + 1));
+        }
+    }
+    Ok(())
+}
+
 fn check_classes(list: &[String], talib: Option<&CheckedTalib>) -> Result<Vec<String>> {
     if list.is_empty() {
-        return Err(invalid(
-            "labels.classes is empty: omit it to use every label that occurs",
-        ));
+        return Err(invalid("labels.classes is empty: omit it to use every label that occurs"));
     }
     let mut out: Vec<String> = Vec::new();
     for (i, c) in list.iter().enumerate() {
@@ -692,9 +914,7 @@ fn check_classes(list: &[String], talib: Option<&CheckedTalib>) -> Result<Vec<St
     }
     if let Some(t) = talib {
         if let Some(p) = t.patterns.iter().find(|p| !out.contains(p)) {
-            return Err(invalid(format!(
-                "labels.talib.patterns: '{p}' is not in labels.classes"
-            )));
+            return Err(invalid(format!("labels.talib.patterns: '{p}' is not in labels.classes")));
         }
     }
     Ok(out)
@@ -705,31 +925,91 @@ fn probability(key: &str, v: f64, closed_one: bool) -> Result<f64> {
     if ok {
         Ok(v)
     } else {
-        Err(invalid(format!(
-            "model.{key} must be within (0, 1{}, got {v}",
-            if closed_one { "]" } else { ")" }
-        )))
+        Err(invalid(format!("model.{key} must be within (0, 1{}, got {v}", if closed_one { "]" } else { ")" })))
     }
 }
 
+/// The `model:` keys each family reads, `type` included; any other key is `INVALID_CONFIG`. The
+/// one table the checks below and the CLI's `--model` switch (through the addon's
+/// `modelConfigKeys`) use.
+pub fn model_keys(kind: ModelKind) -> Vec<&'static str> {
+    use ModelKind::{Lightgbm, RandomForest, Window, Xgboost};
+    const ALL: &[ModelKind] = &ModelKind::ALL;
+    const BOOSTERS: &[ModelKind] = &[Lightgbm, Xgboost, Window];
+    const LEAF_WISE: &[ModelKind] = &[Lightgbm, RandomForest, Window];
+    // Each key with the families that read it.
+    const KEYS: &[(&str, &[ModelKind])] = &[
+        ("type", ALL),
+        ("rounds", ALL),
+        ("learning_rate", BOOSTERS),
+        ("num_leaves", LEAF_WISE),
+        ("max_depth", ALL),
+        ("min_samples_leaf", LEAF_WISE),
+        ("min_child_weight", &[Xgboost]),
+        ("row_subsample", ALL),
+        ("feature_subsample", ALL),
+        ("l2", BOOSTERS),
+        ("early_stopping_rounds", BOOSTERS),
+        ("threads", ALL),
+        ("refit", BOOSTERS),
+        ("search", BOOSTERS),
+        ("context", &[Window]),
+    ];
+    KEYS.iter().filter(|(_, families)| families.contains(&kind)).map(|(key, _)| *key).collect()
+}
+
 impl ModelConfig {
+    /// The keys this config sets (`type` always).
+    fn given_keys(&self) -> Vec<&'static str> {
+        let given = [
+            ("rounds", self.rounds.is_some()),
+            ("learning_rate", self.learning_rate.is_some()),
+            ("num_leaves", self.num_leaves.is_some()),
+            ("max_depth", self.max_depth.is_some()),
+            ("min_samples_leaf", self.min_samples_leaf.is_some()),
+            ("min_child_weight", self.min_child_weight.is_some()),
+            ("row_subsample", self.row_subsample.is_some()),
+            ("feature_subsample", self.feature_subsample.is_some()),
+            ("l2", self.l2.is_some()),
+            ("early_stopping_rounds", self.early_stopping_rounds.is_some()),
+            ("threads", self.threads.is_some()),
+            ("context", self.context.is_some()),
+            ("refit", self.refit),
+            ("search", self.search.is_some()),
+        ];
+        std::iter::once("type").chain(given.into_iter().filter(|(_, set)| *set).map(|(key, _)| key)).collect()
+    }
+
+    fn check_search(&self) -> Result<Option<crate::search::SearchSpec>> {
+        // (Whether the family takes a search at all is `model_keys`' call, checked first.)
+        let Some(s) = &self.search else { return Ok(None) };
+        let trials = s.trials.unwrap_or(8);
+        if !(2..=30).contains(&trials) {
+            return Err(invalid(format!("model.search.trials must be within 2..=30, got {trials}")));
+        }
+        let max_seconds = s.max_seconds.unwrap_or(600);
+        if !(1..=86_400).contains(&max_seconds) {
+            return Err(invalid(format!("model.search.max_seconds must be within 1..=86400, got {max_seconds}")));
+        }
+        let folds = s.folds.unwrap_or(3);
+        if !(2..=5).contains(&folds) {
+            return Err(invalid(format!("model.search.folds must be within 2..=5, got {folds}")));
+        }
+        Ok(Some(crate::search::SearchSpec { trials, max_seconds, folds }))
+    }
+
     /// Checks the keys and ranges for the chosen family and fills in its defaults.
     pub fn check(&self, seed: u64) -> Result<ModelParams> {
         let kind = self.kind;
-        let not_for = |key: &str, given: bool| -> Result<()> {
-            if given {
-                Err(invalid(format!("model.{key} does not apply to model type {kind}")))
-            } else {
-                Ok(())
-            }
-        };
-        let rounds = self
-            .rounds
-            .unwrap_or(if kind == ModelKind::RandomForest { 100 } else { 200 });
+        let accepted = model_keys(kind);
+        if let Some(key) = self.given_keys().into_iter().find(|key| !accepted.contains(key)) {
+            return Err(invalid(format!("model.{key} does not apply to model type {kind}")));
+        }
+        let rounds = self.rounds.unwrap_or(if kind == ModelKind::RandomForest { 100 } else { 200 });
         if rounds == 0 || rounds > 100_000 {
             return Err(invalid(format!("model.rounds must be within 1..=100000, got {rounds}")));
         }
-        let threads = self.threads.unwrap_or(0);
+        let threads = self.threads.unwrap_or_else(crate::models::default_threads);
         if threads > 1024 {
             return Err(invalid("model.threads must be at most 1024"));
         }
@@ -745,11 +1025,8 @@ impl ModelConfig {
             return Err(invalid("model.max_depth must be at most 64"));
         }
         match kind {
-            ModelKind::Lightgbm | ModelKind::Xgboost => {
+            ModelKind::Lightgbm | ModelKind::Xgboost | ModelKind::Window => {
                 let xgb = kind == ModelKind::Xgboost;
-                not_for("num_leaves", xgb && self.num_leaves.is_some())?;
-                not_for("min_samples_leaf", xgb && self.min_samples_leaf.is_some())?;
-                not_for("min_child_weight", !xgb && self.min_child_weight.is_some())?;
                 let max_depth = self.max_depth.unwrap_or(if xgb { 6 } else { 0 });
                 if xgb && max_depth == 0 {
                     return Err(invalid("model.max_depth must be at least 1 for xgboost"));
@@ -779,17 +1056,21 @@ impl ModelConfig {
                     threads,
                     seed,
                 };
-                Ok(if xgb {
-                    ModelParams::Xgboost(p)
-                } else {
-                    ModelParams::Lightgbm(p)
+                Ok(match kind {
+                    ModelKind::Xgboost => ModelParams::Xgboost(p),
+                    ModelKind::Window => {
+                        let context = self.context.unwrap_or(64);
+                        if !(16..=512).contains(&context) {
+                            return Err(invalid(format!(
+                                "model.context must be within 16..=512 candles, got {context}"
+                            )));
+                        }
+                        ModelParams::Window(WindowParams { head: p, context: context as usize })
+                    }
+                    _ => ModelParams::Lightgbm(p),
                 })
             }
             ModelKind::RandomForest => {
-                not_for("learning_rate", self.learning_rate.is_some())?;
-                not_for("min_child_weight", self.min_child_weight.is_some())?;
-                not_for("l2", self.l2.is_some())?;
-                not_for("early_stopping_rounds", self.early_stopping_rounds.is_some())?;
                 Ok(ModelParams::RandomForest(ForestParams {
                     trees: rounds,
                     num_leaves,
@@ -801,6 +1082,46 @@ impl ModelConfig {
                     threads,
                     seed,
                 }))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_model_family_takes_exactly_the_keys_of_its_table() {
+        let values = [
+            ("rounds", "10"),
+            ("learning_rate", "0.1"),
+            ("num_leaves", "31"),
+            ("max_depth", "6"),
+            ("min_samples_leaf", "20"),
+            ("min_child_weight", "1.0"),
+            ("row_subsample", "0.5"),
+            ("feature_subsample", "0.5"),
+            ("l2", "1.0"),
+            ("early_stopping_rounds", "5"),
+            ("threads", "1"),
+            ("context", "64"),
+            ("refit", "true"),
+            ("search", "{ trials: 2 }"),
+        ];
+        for kind in ModelKind::ALL {
+            for key in model_keys(kind).iter().filter(|k| **k != "type") {
+                assert!(values.iter().any(|(k, _)| k == key), "no test value for model.{key}");
+            }
+            for (key, value) in values {
+                let cfg: ModelConfig = serde_yaml::from_str(&format!("type: {kind}\n{key}: {value}\n")).unwrap();
+                let checked = cfg.check(0).and_then(|_| cfg.check_search());
+                if model_keys(kind).contains(&key) {
+                    assert!(checked.is_ok(), "{kind} {key}: {checked:?}");
+                } else {
+                    let err = checked.unwrap_err().to_string();
+                    assert!(err.contains(&format!("model.{key} does not apply to model type {kind}")), "{err}");
+                }
             }
         }
     }

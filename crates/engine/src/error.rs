@@ -30,6 +30,10 @@ pub enum EngineError {
     Cancelled,
     #[error("tracking server error: {0}")]
     Tracking(String),
+    /// A distributed run lost a worker (it died, stopped answering, was busy or refused the
+    /// run), or was aborted because another process of the run failed.
+    #[error("worker failed: {0}")]
+    WorkerFailed(String),
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -56,6 +60,7 @@ impl EngineError {
             EngineError::TrainingFailed(_) => "TRAINING_FAILED",
             EngineError::Cancelled => "CANCELLED",
             EngineError::Tracking(_) => "TRACKING_FAILED",
+            EngineError::WorkerFailed(_) => "WORKER_FAILED",
             EngineError::Io { .. } => "IO_ERROR",
             EngineError::Internal(_) => "INTERNAL",
         }

@@ -12,24 +12,42 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Candle geometry, each divided by ATR(14) where it is a price distance.
-pub const GEOMETRY: [&str; 9] = [
-    "body", "range", "upper_shadow", "lower_shadow", "body_to_range", "log_return", "gap",
-    "volume_z20", "body_rel10",
-];
+pub const GEOMETRY: [&str; 9] =
+    ["body", "range", "upper_shadow", "lower_shadow", "body_to_range", "log_return", "gap", "volume_z20", "body_rel10"];
 
 /// Indicator features, named exactly as the pipeline config and the models refer to them.
 pub const INDICATORS: [&str; 24] = [
-    "rsi14", "macd", "macd_signal", "macd_hist", "natr14", "bb_pctb", "bb_width", "adx14",
-    "plus_di14", "minus_di14", "sma10_dist", "sma20_dist", "sma50_dist", "ema10_dist",
-    "ema20_dist", "ema50_dist", "stoch_k", "stoch_d", "cci14", "mfi14", "obv_slope10", "roc10",
-    "willr14", "trend7",
+    "rsi14",
+    "macd",
+    "macd_signal",
+    "macd_hist",
+    "natr14",
+    "bb_pctb",
+    "bb_width",
+    "adx14",
+    "plus_di14",
+    "minus_di14",
+    "sma10_dist",
+    "sma20_dist",
+    "sma50_dist",
+    "ema10_dist",
+    "ema20_dist",
+    "ema50_dist",
+    "stoch_k",
+    "stoch_d",
+    "cci14",
+    "mfi14",
+    "obv_slope10",
+    "roc10",
+    "willr14",
+    "trend7",
 ];
 
 const ATR_PERIOD: i32 = 14;
 pub const MAX_LAGS: usize = 20;
 
 /// Which features of a group to compute: all of them (`true`), none (`false`), or a list.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(untagged)]
 pub enum Selection {
     All(bool),
@@ -64,14 +82,19 @@ impl Selection {
 }
 
 /// The `features:` section of `config/pipeline.yaml`. Unknown keys are errors.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields, default)]
+#[ts(optional_fields)]
 pub struct FeatureConfig {
+    #[ts(optional, as = "Option<Selection>")]
     pub geometry: Selection,
+    #[ts(optional, as = "Option<Selection>")]
     pub indicators: Selection,
     /// TA-Lib pattern features by TA-Lib name (`cdlengulfing`); value = TA-Lib output / 100.
+    #[ts(optional, as = "Option<Selection>")]
     pub patterns: Selection,
     /// Lags 1..=lags of every selected geometry feature (`body_lag1`, …).
+    #[ts(optional, as = "Option<usize>")]
     pub lags: usize,
 }
 
@@ -205,12 +228,8 @@ impl FeatureFrame {
     /// The frame as a polars DataFrame (for dataset files and inspection).
     pub fn to_dataframe(&self) -> Result<polars::prelude::DataFrame> {
         use polars::prelude::*;
-        let cols: Vec<Column> = self
-            .names
-            .iter()
-            .zip(&self.columns)
-            .map(|(n, c)| Column::new(n.as_str().into(), c.as_slice()))
-            .collect();
+        let cols: Vec<Column> =
+            self.names.iter().zip(&self.columns).map(|(n, c)| Column::new(n.as_str().into(), c.as_slice())).collect();
         DataFrame::new(self.rows(), cols).map_err(|e| EngineError::Internal(format!("building feature frame: {e}")))
     }
 }
@@ -243,7 +262,12 @@ pub fn compute_planned(candles: &Candles, plan: &FeaturePlan) -> Result<FeatureF
                 || -> Result<Vec<Vec<f64>>> {
                     plan.patterns
                         .par_iter()
-                        .map(|p| Ok(talib::cdl(p, &c.open, &c.high, &c.low, &c.close)?.into_iter().map(|v| f64::from(v) / 100.0).collect()))
+                        .map(|p| {
+                            Ok(talib::cdl(p, &c.open, &c.high, &c.low, &c.close)?
+                                .into_iter()
+                                .map(|v| f64::from(v) / 100.0)
+                                .collect())
+                        })
                         .collect()
                 },
             )
@@ -252,9 +276,8 @@ pub fn compute_planned(candles: &Candles, plan: &FeaturePlan) -> Result<FeatureF
     let (geometry, indicators, patterns) = (geometry?, indicators?, patterns?);
 
     let mut columns = Vec::with_capacity(plan.names().len());
-    let lagged: Vec<Vec<f64>> = (1..=plan.lags)
-        .flat_map(|lag| geometry.iter().map(move |g| lag_column(g, lag)))
-        .collect();
+    let lagged: Vec<Vec<f64>> =
+        (1..=plan.lags).flat_map(|lag| geometry.iter().map(move |g| lag_column(g, lag))).collect();
     columns.extend(geometry);
     columns.extend(indicators);
     columns.extend(patterns);
@@ -433,7 +456,8 @@ mod tests {
 
     #[test]
     fn selections_and_unknown_names() {
-        let cfg: FeatureConfig = serde_yaml::from_str("indicators: [rsi14, macd]\npatterns: false\ngeometry: [body]\nlags: 2").unwrap();
+        let cfg: FeatureConfig =
+            serde_yaml::from_str("indicators: [rsi14, macd]\npatterns: false\ngeometry: [body]\nlags: 2").unwrap();
         let frame = compute_features(&walk(120, 3), &cfg).unwrap();
         assert_eq!(frame.names, ["body", "rsi14", "macd", "body_lag1", "body_lag2"]);
         assert_eq!(frame.warmup, 33);

@@ -1,20 +1,28 @@
 //! Serving registered models in-process: resolve a version or alias on every call (so a moved
 //! `champion` is served at once), load each version once and share it between concurrent calls,
 //! and turn per-candle probabilities back into labelled spans.
+//!
+//! A damaged alias target does not stop serving: when `champion` (or another alias) resolves to a
+//! version that cannot be loaded, or cannot be resolved because `aliases.json` is damaged, the
+//! newest intact version answers instead and the result says so ([`ModelFallback`]). A version
+//! asked for by name is served exactly or not at all. Damage made after a version was loaded is
+//! noticed on the next call (its files' size and modification time are checked each time).
 use crate::candles::Candles;
-use crate::dataset::feature_rows;
+use crate::columns::{check_indexable, SpanColumns};
+use crate::dataset::rows_with_context;
 use crate::error::{EngineError, Result};
-use crate::evaluation::decode_spans;
+use crate::evaluation::decode;
 use crate::features::compute_features;
-use crate::models::FittedModel;
-use crate::registry::{Registry, VersionInfo};
+use crate::models::{FittedModel, Probabilities};
+use crate::registry::{is_version_name, Registry, VersionInfo, CHAMPION};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(optional_fields)]
 pub struct PredictOptions {
     /// A version (`v0003`, `3`) or alias (`champion`, `latest`); `champion` by default.
     pub model: Option<String>,
@@ -24,38 +32,53 @@ pub struct PredictOptions {
     pub labels: Option<Vec<String>>,
     /// Also return per-candle probabilities, entropy and margin.
     #[serde(default)]
+    #[ts(optional, as = "Option<bool>")]
     pub per_candle: bool,
     /// Shortest span (candles) to report; 1 by default.
     pub min_length: Option<usize>,
+    /// The model registry folder; `$CANDLE_MODELS_DIR` or `./models` by default.
+    pub registry: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SpanPrediction {
-    /// Inclusive candle indices into the request's candles.
-    pub start: usize,
-    pub end: usize,
-    pub start_time: f64,
-    pub end_time: f64,
-    pub label: String,
-    /// Mean probability of the label over the span's candles.
-    pub confidence: f64,
+impl PredictOptions {
+    /// The registry folder these options name, or the default one.
+    pub fn registry_root(&self) -> PathBuf {
+        self.registry.clone().unwrap_or_else(default_registry_root)
+    }
 }
 
-/// Per-candle model output; `None` where a candle has no prediction (warm-up, look-ahead).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// Predicted spans as columns (see [`crate::columns`]): `spans.labels` lists the model's
+/// labels, span `i` has mean probability `confidence[i]` of its label over its candles.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PredictedSpans {
+    pub spans: SpanColumns,
+    pub confidence: Vec<f64>,
+}
+
+impl PredictedSpans {
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+}
+
+/// Per-candle model output as columns, one value per candle; NaN where a candle has no
+/// prediction (warm-up, look-ahead).
+#[derive(Debug, Clone, PartialEq)]
 pub struct PerCandle {
     pub class_names: Vec<String>,
-    /// One row per candle, one probability per class.
-    pub probabilities: Vec<Option<Vec<f64>>>,
+    /// One column per class: `probabilities[c][i]` is class `c`'s probability at candle `i`.
+    pub probabilities: Vec<Vec<f64>>,
     /// Shannon entropy of the class distribution (nats): high = uncertain.
-    pub entropy: Vec<Option<f64>>,
+    pub entropy: Vec<f64>,
     /// Top-1 minus top-2 probability: low = uncertain.
-    pub margin: Vec<Option<f64>>,
+    pub margin: Vec<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ModelRef {
     pub name: String,
@@ -65,14 +88,41 @@ pub struct ModelRef {
     pub trained_at: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Prediction {
-    pub spans: Vec<SpanPrediction>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spans: PredictedSpans,
     pub per_candle: Option<PerCandle>,
     pub model: ModelRef,
+    /// Present when the requested alias could not be served and another version answered.
+    pub fallback: Option<ModelFallback>,
 }
+
+/// Why the version that answered is not the one the alias names.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelFallback {
+    /// The alias asked for (`champion` by default).
+    pub requested: String,
+    /// The version the alias names, when known (unknown when `aliases.json` is damaged).
+    pub unavailable_version: Option<String>,
+    /// The error code that made it unusable (`CORRUPT_MODEL`, `MODEL_NOT_FOUND`, `IO_ERROR`).
+    pub code: String,
+    /// What is wrong with it (file names relative to the registry).
+    pub reason: String,
+    /// The version serving instead: the newest intact one.
+    pub served_version: String,
+}
+
+/// A loaded model and, when it stands in for a damaged alias target, why.
+pub struct Served {
+    pub model: Arc<LoadedModel>,
+    pub fallback: Option<ModelFallback>,
+}
+
+/// Rows scored per block: the feature rows of one block are built, scored and dropped before
+/// the next, so a prediction over millions of candles never holds their whole row matrix
+/// (`window` times the feature frame, in f32).
+pub const PREDICT_BLOCK_ROWS: usize = 65_536;
 
 /// A loaded version, shared by every call that resolves to it.
 pub struct LoadedModel {
@@ -80,18 +130,39 @@ pub struct LoadedModel {
     model: Box<dyn FittedModel>,
     /// Candles a request needs for the first prediction (computed once, at load).
     min_candles: usize,
+    /// The model file as it was when loaded: a change means the file was rewritten or damaged.
+    stamp: Option<FileStamp>,
+}
+
+/// Size and modification time of a file: cheap to read on every call, and changed by any write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileStamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+impl FileStamp {
+    fn of(path: &Path) -> Option<FileStamp> {
+        std::fs::metadata(path).ok().map(|m| FileStamp { len: m.len(), modified: m.modified().ok() })
+    }
 }
 
 /// The models of one registry directory.
 pub struct ModelServer {
     registry: Registry,
     loaded: Mutex<HashMap<String, Arc<LoadedModel>>>,
+    /// Versions whose model failed to load, with the file as it was then: skipped while looking
+    /// for a fallback until the file changes (so a damaged version is not re-hashed every call).
+    failed: Mutex<HashMap<String, (Option<FileStamp>, EngineError)>>,
 }
 
 /// The registry a call uses when it names none: `$CANDLE_MODELS_DIR`, else `models/` under the
 /// working directory.
 pub fn default_registry_root() -> PathBuf {
-    std::env::var_os("CANDLE_MODELS_DIR").filter(|v| !v.is_empty()).map(PathBuf::from).unwrap_or_else(|| PathBuf::from("models"))
+    std::env::var_os("CANDLE_MODELS_DIR")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("models"))
 }
 
 /// One server per registry root for the whole process, so the addon's calls share loaded models.
@@ -106,31 +177,125 @@ pub fn server_for(root: &Path) -> Result<Arc<ModelServer>> {
     Ok(server)
 }
 
+/// A load failure kept to report again: the variants [`ModelServer::load`] records.
+fn copy_error(e: &EngineError) -> EngineError {
+    match e {
+        EngineError::CorruptModel(m) => EngineError::CorruptModel(m.clone()),
+        EngineError::Io { context, source } => {
+            EngineError::io(context.clone(), std::io::Error::new(source.kind(), source.to_string()))
+        }
+        other => EngineError::Internal(other.to_string()),
+    }
+}
+
 impl ModelServer {
+    /// Serves the registry at `root`; staging folders abandoned by crashed trainings are removed.
     pub fn open(root: &Path) -> Result<Self> {
-        Ok(ModelServer { registry: Registry::open(root)?, loaded: Mutex::new(HashMap::new()) })
+        let registry = Registry::open(root)?;
+        registry.clean_staging();
+        Ok(ModelServer { registry, loaded: Mutex::new(HashMap::new()), failed: Mutex::new(HashMap::new()) })
     }
 
     pub fn registry(&self) -> &Registry {
         &self.registry
     }
 
-    /// Resolves `version_or_alias` now and returns that version, loading it on first use.
+    /// Resolves `version_or_alias` now and returns exactly that version, loading it on first use
+    /// (and again when its model file changed since).
     pub fn get(&self, version_or_alias: &str) -> Result<Arc<LoadedModel>> {
         let info = self.registry.resolve(version_or_alias)?;
-        if let Some(found) = self.cache().get(&info.version) {
-            return Ok(found.clone());
+        self.load(info)
+    }
+
+    /// Like [`ModelServer::get`], but an alias whose version cannot be served falls back to the
+    /// newest intact version, and says so. A version named explicitly never falls back.
+    pub fn serve(&self, version_or_alias: &str) -> Result<Served> {
+        let wanted = version_or_alias.trim();
+        let error = match self.get(wanted) {
+            Ok(model) => return Ok(Served { model, fallback: None }),
+            Err(e) => e,
+        };
+        if !falls_back(wanted, &error) {
+            return Err(error);
         }
+        let unavailable = self.registry.target_of(wanted);
+        let mut candidates = self.registry.list()?;
+        candidates.reverse();
+        for info in candidates {
+            if unavailable.as_deref() == Some(info.version.as_str()) {
+                continue;
+            }
+            let version = info.version.clone();
+            if let Ok(model) = self.load(info) {
+                let fallback = ModelFallback {
+                    requested: wanted.to_string(),
+                    unavailable_version: unavailable,
+                    code: error.code().to_string(),
+                    reason: self.relative(&detail(&error)),
+                    served_version: version,
+                };
+                return Ok(Served { model, fallback: Some(fallback) });
+            }
+        }
+        Err(error)
+    }
+
+    /// `info`'s model from the cache while its card and model file are unchanged, else loaded
+    /// (hash-checked). A version that failed to load is not read again until its file changes.
+    fn load(&self, info: VersionInfo) -> Result<Arc<LoadedModel>> {
+        let stamp = FileStamp::of(&info.model_path());
+        if let Some(found) = self.cache().get(&info.version) {
+            if found.info.card == info.card && found.stamp == stamp {
+                return Ok(found.clone());
+            }
+        }
+        if let Some((failed_stamp, error)) = self.failures().get(&info.version) {
+            if stamp.is_some() && *failed_stamp == stamp {
+                return Err(copy_error(error));
+            }
+        }
+        let version = info.version.clone();
         // Load outside the lock: a slow load must not stall calls for other versions.
-        let model = self.registry.load_model(&info)?;
-        let min_candles = min_candles(&info)?;
-        let loaded = Arc::new(LoadedModel { info, model, min_candles });
-        let mut cache = self.cache();
-        Ok(cache.entry(loaded.info.version.clone()).or_insert(loaded).clone())
+        let loaded = self.registry.load_model(&info).and_then(|model| {
+            let min_candles = min_candles(&info)?;
+            Ok(Arc::new(LoadedModel { info, model, min_candles, stamp }))
+        });
+        match loaded {
+            Ok(loaded) => {
+                self.failures().remove(&version);
+                let mut cache = self.cache();
+                let entry = cache.entry(version).or_insert_with(|| loaded.clone());
+                if entry.stamp != loaded.stamp || entry.info.card != loaded.info.card {
+                    *entry = loaded;
+                }
+                Ok(entry.clone())
+            }
+            Err(e) => {
+                // Damaged since it was loaded: the copy in memory is no longer what the registry holds.
+                self.cache().remove(&version);
+                if matches!(e, EngineError::CorruptModel(_) | EngineError::Io { .. }) {
+                    self.failures().insert(version, (stamp, copy_error(&e)));
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Messages name files relative to the registry root: server paths stay on the server.
+    fn relative(&self, message: &str) -> String {
+        let root = self.registry.root().display().to_string();
+        if root.is_empty() {
+            return message.to_string();
+        }
+        message.replace(&format!("{root}/"), "").replace(&root, "registry")
     }
 
     fn cache(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<LoadedModel>>> {
         self.loaded.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn failures(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Option<FileStamp>, EngineError)>> {
+        self.failed.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     pub fn predict(&self, candles: &Candles, options: &PredictOptions) -> Result<Prediction> {
@@ -142,16 +307,39 @@ impl ModelServer {
         if options.min_length == Some(0) {
             return Err(EngineError::InvalidArgument("minLength must be at least 1".into()));
         }
-        let loaded = self.get(options.model.as_deref().unwrap_or("champion"))?;
-        loaded.predict(candles, options)
+        let served = self.serve(options.model.as_deref().unwrap_or(CHAMPION))?;
+        let mut prediction = served.model.predict(candles, options)?;
+        prediction.fallback = served.fallback;
+        Ok(prediction)
+    }
+}
+
+/// An error's message without its kind (the code says that already).
+fn detail(error: &EngineError) -> String {
+    match error {
+        EngineError::CorruptModel(m) | EngineError::ModelNotFound(m) => m.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Whether a failure to serve `wanted` is answered by another version: only for aliases (a
+/// version asked for by name is served exactly), and only when the target is damaged or
+/// unreadable, or is `champion` and cannot be found (a missing or damaged `aliases.json`, or a
+/// deleted version folder). `NO_MODEL` and unknown aliases stay errors.
+fn falls_back(wanted: &str, error: &EngineError) -> bool {
+    if is_version_name(wanted) {
+        return false;
+    }
+    match error {
+        EngineError::CorruptModel(_) | EngineError::Io { .. } => true,
+        EngineError::ModelNotFound(_) => wanted == CHAMPION,
+        _ => false,
     }
 }
 
 /// Candles a request needs for the first prediction: feature warm-up, window, look-ahead.
 fn min_candles(info: &VersionInfo) -> Result<usize> {
-    let card = &info.card;
-    let warmup = card.feature_config.max_lookback()?;
-    Ok(card.rows.first_target(warmup) + card.rows.lookahead + 1)
+    Ok(crate::registry::check::check_card(&info.card)?.min_candles)
 }
 
 impl LoadedModel {
@@ -189,45 +377,58 @@ impl LoadedModel {
                 )));
             }
         }
+        check_indexable(candles.len(), card.labels.len())?;
         let frame = compute_features(candles, &card.feature_config)?;
-        let (matrix, targets) = feature_rows(&frame, &card.rows.every_candle())?;
-        let probabilities = self.model.predict_proba(&matrix)?;
+        let spec = card.rows.every_candle();
+        let targets = spec.targets(frame.rows(), frame.warmup);
+        let n_classes = card.class_names.len();
+        let mut values = Vec::with_capacity(targets.len() * n_classes);
+        for block in targets.chunks(PREDICT_BLOCK_ROWS) {
+            let rows = rows_with_context(Some(candles), &frame, &spec, block)?;
+            values.extend_from_slice(&self.model.predict_proba(&rows)?.values);
+        }
+        drop(frame);
+        let probabilities = Probabilities::new(values, n_classes)?;
         let min_len = options.min_length.unwrap_or(1);
         let min_confidence = options.min_confidence.unwrap_or(0.0);
-        let spans = decode_spans(&probabilities, &card.class_names, card.rows.encoding, min_len)
-            .into_iter()
-            .filter(|s| s.confidence >= min_confidence)
-            .filter(|s| options.labels.as_ref().is_none_or(|keep| keep.contains(&s.label)))
-            .map(|s| {
-                let (start, end) = (targets[s.start], targets[s.end]);
-                SpanPrediction {
-                    start,
-                    end,
-                    start_time: candles.time[start],
-                    end_time: candles.time[end],
-                    label: s.label,
-                    confidence: s.confidence,
-                }
-            })
-            .collect();
-        let per_candle = options.per_candle.then(|| {
-            let n = candles.len();
-            let mut out = PerCandle {
-                class_names: card.class_names.clone(),
-                probabilities: vec![None; n],
-                entropy: vec![None; n],
-                margin: vec![None; n],
-            };
-            for (row, &t) in targets.iter().enumerate() {
-                let p = probabilities.row(row);
-                out.entropy[t] = Some(entropy(p));
-                out.margin[t] = Some(margin(p));
-                out.probabilities[t] = Some(p.to_vec());
+        let mut spans = PredictedSpans { spans: SpanColumns::new(card.labels.clone()), confidence: Vec::new() };
+        for s in decode(&probabilities, &card.class_names, card.rows.encoding, card.decoder.as_ref(), min_len) {
+            if s.confidence < min_confidence || options.labels.as_ref().is_some_and(|keep| !keep.contains(&s.label)) {
+                continue;
             }
-            out
-        });
-        Ok(Prediction { spans, per_candle, model: self.model_ref() })
+            let code = spans.spans.code_of(&s.label).ok_or_else(|| {
+                EngineError::CorruptModel(format!(
+                    "model {}: class label '{}' is not in its labels",
+                    card.version, s.label
+                ))
+            })?;
+            spans.spans.push(targets[s.start], targets[s.end], &candles.time, code);
+            spans.confidence.push(s.confidence);
+        }
+        let per_candle =
+            options.per_candle.then(|| per_candle(&probabilities, &targets, candles.len(), &card.class_names));
+        Ok(Prediction { spans, per_candle, model: self.model_ref(), fallback: None })
     }
+}
+
+/// Scatters the target rows' probabilities onto the candles (NaN elsewhere), with entropy and
+/// margin per candle.
+fn per_candle(probabilities: &Probabilities, targets: &[usize], n: usize, class_names: &[String]) -> PerCandle {
+    let mut out = PerCandle {
+        class_names: class_names.to_vec(),
+        probabilities: vec![vec![f64::NAN; n]; class_names.len()],
+        entropy: vec![f64::NAN; n],
+        margin: vec![f64::NAN; n],
+    };
+    for (row, &t) in targets.iter().enumerate() {
+        let p = probabilities.row(row);
+        out.entropy[t] = entropy(p);
+        out.margin[t] = margin(p);
+        for (column, &v) in out.probabilities.iter_mut().zip(p) {
+            column[t] = v;
+        }
+    }
+    out
 }
 
 fn entropy(p: &[f64]) -> f64 {
@@ -248,7 +449,7 @@ fn margin(p: &[f64]) -> f64 {
 }
 
 /// `modelInfo`: the card, its aliases and the per-class metrics of `metrics.json`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ModelInfo {
     pub name: String,
@@ -262,26 +463,33 @@ pub struct ModelInfo {
     pub feature_names: Vec<String>,
     pub min_candles: usize,
     pub summary: crate::registry::MetricsSummary,
-    /// `metrics.json`: per-class precision/recall/F1/support, confusion matrix, PR-AUC, span metrics.
+    /// `metrics.json`: per-class precision/recall/F1/support, confusion matrix, PR-AUC, span
+    /// metrics; `null` when the file is missing or damaged.
     pub metrics: serde_json::Value,
     /// Plot files (SVG) of this version.
     pub plots: Vec<PathBuf>,
     pub git_commit: Option<String>,
     pub config_hash: String,
     pub data_hash: String,
+    /// Present when the requested alias could not be served and this (another) version answers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub fallback: Option<ModelFallback>,
 }
 
 impl ModelServer {
+    /// The version `version_or_alias` serves (with the fallback, as [`ModelServer::predict`]
+    /// would answer). An unreadable `metrics.json` is `metrics: null`: it does not stop serving.
     pub fn info(&self, version_or_alias: &str) -> Result<ModelInfo> {
-        let loaded = self.get(version_or_alias)?;
+        let Served { model: loaded, fallback } = self.serve(version_or_alias)?;
         let info = &loaded.info;
         let card = &info.card;
-        let metrics_path = info.dir.join("metrics.json");
-        let metrics = match std::fs::read(&metrics_path) {
-            Ok(bytes) => serde_json::from_slice(&bytes)
-                .map_err(|e| EngineError::CorruptModel(format!("{}: {e}", metrics_path.display())))?,
-            Err(e) => return Err(EngineError::io_path("read", &metrics_path, e)),
-        };
+        // An unreadable or damaged metrics.json is `metrics: null`: it does not stop serving.
+        let metrics = crate::files::read(&info.dir.join("metrics.json"), crate::files::METRICS)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+            .filter(|m| m.is_object())
+            .unwrap_or(serde_json::Value::Null);
         let mut plots: Vec<PathBuf> = std::fs::read_dir(&info.dir)
             .map_err(|e| EngineError::io_path("list", &info.dir, e))?
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -304,6 +512,7 @@ impl ModelServer {
             git_commit: card.git_commit.clone(),
             config_hash: card.config_hash.clone(),
             data_hash: card.data_hash.clone(),
+            fallback,
         })
     }
 }

@@ -22,15 +22,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// The label a span gets when the model thinks no pattern is there.
 pub const NO_PATTERN: &str = "background";
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(optional_fields)]
 pub struct LabelErrorOptions {
     /// Cross-validation folds, 2..=10 (5 by default).
     pub folds: Option<usize>,
 }
 
 /// One human span (source human, model-confirmed or model-corrected) with its out-of-sample scores.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct LabelIssue {
     /// 1 = most likely mislabelled.
@@ -88,14 +89,8 @@ pub struct LabelErrorReport {
 }
 
 /// Overall progress at which each stage starts; `folds` fills most of the run.
-const STAGES: [(&str, f64); 6] = [
-    ("load", 0.0),
-    ("features", 0.03),
-    ("labels", 0.08),
-    ("dataset", 0.12),
-    ("folds", 0.18),
-    ("rank", 0.97),
-];
+const STAGES: [(&str, f64); 6] =
+    [("load", 0.0), ("features", 0.03), ("labels", 0.08), ("dataset", 0.12), ("folds", 0.18), ("rank", 0.97)];
 
 fn stage_start(name: &str) -> f64 {
     STAGES.iter().find(|(n, _)| *n == name).map_or(0.0, |s| s.1)
@@ -122,7 +117,7 @@ pub fn find_label_errors(
             progress(stage, stage_start(stage));
             Ok(())
         };
-        let prepared = prepare(&cfg, &enter)?;
+        let prepared = prepare(&cfg, false, &enter)?;
         let human_positives = prepared.human.iter().flatten().filter(|a| is_ranked(a)).count();
         if human_positives == 0 {
             return Err(EngineError::InvalidAnnotations(
@@ -207,17 +202,9 @@ fn out_of_fold(
         }
         let x = data.x.select(&balanced.rows);
         let y: Vec<u32> = balanced.rows.iter().map(|&r| data.y[r]).collect();
-        let view = DatasetView {
-            x: &x,
-            y: &y,
-            weights: balanced.weights.as_deref(),
-            n_classes,
-        };
+        let view = DatasetView { x: &x, y: &y, weights: balanced.weights.as_deref(), n_classes };
         let on_round = |done: f64| progress((f as f64 + done) / k as f64);
-        let control = FitControl {
-            cancel,
-            progress: &on_round,
-        };
+        let control = FitControl { cancel, progress: &on_round };
         let fitted = cfg.model.fit(&view, None, &control)?;
         let predicted = fitted.model.predict_proba(&data.x.select(&test))?;
         for (i, &r) in test.iter().enumerate() {
@@ -298,10 +285,15 @@ fn rank_spans(prepared: &Prepared, oof: &Probabilities, folds: usize, model_type
         for span in spans.iter().filter(|a| is_ranked(a)) {
             let Some(label_index) = mass.names.iter().skip(1).position(|l| *l == span.label).map(|i| i + 1) else {
                 // Below min_examples or outside `classes`: the model has no such class.
-                warnings.push(format!("span {} ('{}') was not scored: the label is not in the model's label set", span.origin, span.label));
+                warnings.push(format!(
+                    "span {} ('{}') was not scored: the label is not in the model's label set",
+                    span.origin, span.label
+                ));
                 continue;
             };
-            let from = rows.partition_point(|&(c, _)| c < span.start);
+            // The `end` encoding marks a span on its last candle: that row scores it.
+            let first = if data.spec.encoding == crate::dataset::Encoding::End { span.end } else { span.start };
+            let from = rows.partition_point(|&(c, _)| c < first);
             let to = rows.partition_point(|&(c, _)| c <= span.end);
             if from == to {
                 unscored.push(UnscoredSpan {

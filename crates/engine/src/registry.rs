@@ -5,6 +5,7 @@
 //!   aliases.json            {"champion": "v0003"}   (replaced atomically)
 //!   versions/v0001/         model.json, the model file, metrics.json, plots, dataset manifest
 //!   .staging/<unique>/      versions being written: invisible to readers
+//!   .staging/<unique>.lock  held (flock) by the writing process while <unique>/ is written
 //! ```
 //!
 //! A version is written into `.staging/` (same filesystem), every file fsynced, then renamed into
@@ -12,6 +13,16 @@
 //! never see partial files. Version numbers are claimed by that rename (it fails if the name
 //! exists), so concurrent trainings never collide. `champion` moves only when a new version's
 //! validation macro-F1 beats the champion's, or on an explicit [`promote`].
+//!
+//! Damage never makes intact versions unreachable: `aliases.json` is read leniently (a garbage
+//! file costs the aliases, not the versions: [`Registry::alias_table`]), an unreadable
+//! `model.json` hides only its own version, and a staging folder whose writer died (its lock is
+//! free) is removed by the next [`Registry::clean_staging`] (a server start, or the next training).
+pub mod check;
+mod lock;
+
+pub use lock::{LockOwner, RegistryLock, LOCK_TIMEOUT, LOCK_WAIT};
+
 use crate::dataset::RowSpec;
 use crate::error::{EngineError, Result};
 use crate::features::FeatureConfig;
@@ -34,8 +45,12 @@ const STAGING_DIR: &str = ".staging";
 const LOCK_FILE: &str = "aliases.lock";
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    hex_digest(Sha256::new_with_prefix(bytes))
+}
+
+/// The lower-case hex SHA-256 of what `hasher` was fed (for content hashed as it streams).
+pub fn hex_digest(hasher: Sha256) -> String {
+    hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn io<'a>(action: &str, path: &'a Path) -> impl FnOnce(std::io::Error) -> EngineError + 'a {
@@ -43,45 +58,39 @@ fn io<'a>(action: &str, path: &'a Path) -> impl FnOnce(std::io::Error) -> Engine
     move |e| EngineError::io_path(&action, path, e)
 }
 
-fn unique_suffix() -> String {
+/// A name suffix no other call (in this or another process) gets: pid, clock, counter.
+pub(crate) fn unique_suffix() -> String {
     use std::sync::atomic::{AtomicU64, Ordering};
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    format!(
-        "{}-{nanos}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    )
+    let nanos = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    format!("{}-{nanos}-{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
 }
 
 /// fsyncs a directory so a rename inside it survives a crash.
 fn sync_dir(dir: &Path) -> Result<()> {
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(io("sync folder", dir))
+    File::open(dir).and_then(|d| d.sync_all()).map_err(io("sync folder", dir))
 }
 
 /// Writes `bytes` to `path` atomically: a temp file in the same folder, fsync, rename, fsync the
 /// folder. Readers see the old file or the new one, never a partial one.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    write_atomic_with(path, |f, tmp| f.write_all(bytes).map_err(io("write", tmp)))
+}
+
+/// [`write_atomic`] for content produced a piece at a time: `write` gets the temp file (and its
+/// path, for error messages) and streams into it; the file replaces `path` only when `write`
+/// succeeds. Returns what `write` returned.
+pub fn write_atomic_with<T>(path: &Path, write: impl FnOnce(&mut File, &Path) -> Result<T>) -> Result<T> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp-{}", unique_suffix()));
     let result = (|| {
         let mut f = File::create(&tmp).map_err(io("create", &tmp))?;
-        f.write_all(bytes).map_err(io("write", &tmp))?;
+        let value = write(&mut f, &tmp)?;
         f.sync_all().map_err(io("sync", &tmp))?;
         fs::rename(&tmp, path).map_err(io("replace", path))?;
-        sync_dir(dir)
+        sync_dir(dir)?;
+        Ok(value)
     })();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
@@ -89,8 +98,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     result
 }
 
-/// Headline metrics of a version.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Headline metrics of a version. `*PatternF1` (per-pattern macro-F1 at each pattern's last
+/// candle, background excluded), `*BalancedAccuracy` (per candle) and `*SpanF1` (IoU >= 0.5) are
+/// the figures to compare; `*MacroF1` is the row classifier's macro-F1 over its classes
+/// (background and B-/I-/E- tags included). Versions trained before the pattern figures existed
+/// lack them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct MetricsSummary {
     pub validation_macro_f1: f64,
@@ -99,6 +112,28 @@ pub struct MetricsSummary {
     pub test_span_f1: Option<f64>,
     /// Macro-F1 on test of always predicting the most frequent training class.
     pub test_baseline_macro_f1: Option<f64>,
+    #[serde(default)]
+    pub validation_pattern_f1: Option<f64>,
+    #[serde(default)]
+    pub validation_balanced_accuracy: Option<f64>,
+    #[serde(default)]
+    pub test_pattern_f1: Option<f64>,
+    #[serde(default)]
+    pub test_balanced_accuracy: Option<f64>,
+    /// Share of matched test spans whose start and end are both exactly right.
+    #[serde(default)]
+    pub test_exact_boundary_share: Option<f64>,
+}
+
+impl MetricsSummary {
+    /// Whether a version with these metrics beats one with `other`: on validation per-pattern
+    /// macro-F1 when both have it, else on the row classifier's validation macro-F1.
+    pub fn beats(&self, other: &MetricsSummary) -> bool {
+        match (self.validation_pattern_f1, other.validation_pattern_f1) {
+            (Some(a), Some(b)) => a > b,
+            _ => self.validation_macro_f1 > other.validation_macro_f1,
+        }
+    }
 }
 
 /// `model.json`: everything needed to use and audit a version.
@@ -122,6 +157,9 @@ pub struct ModelCard {
     pub params: ModelParams,
     /// Boosting rounds / trees kept.
     pub rounds: u32,
+    /// How rows become spans again (`end` encoding: learnt lengths and calibrated thresholds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decoder: Option<crate::evaluation::SpanDecoder>,
     pub config_hash: String,
     pub data_hash: String,
     pub metrics: MetricsSummary,
@@ -148,8 +186,40 @@ impl VersionInfo {
     }
 }
 
+/// One line of the registry's listing (`listModels`, `modelVersion`): what a picker shows.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(rename = "ModelVersionSummary")]
+pub struct VersionSummary {
+    pub version: String,
+    #[serde(rename = "type")]
+    pub model_type: ModelKind,
+    pub aliases: Vec<String>,
+    pub trained_at: String,
+    pub labels: Vec<String>,
+    pub summary: MetricsSummary,
+}
+
+impl From<&VersionInfo> for VersionSummary {
+    fn from(v: &VersionInfo) -> Self {
+        VersionSummary {
+            version: v.version.clone(),
+            model_type: v.card.model_type,
+            aliases: v.aliases.clone(),
+            trained_at: v.card.created_at.clone(),
+            labels: v.card.labels.clone(),
+            summary: v.card.metrics.clone(),
+        }
+    }
+}
+
 fn version_name(n: u32) -> String {
     format!("v{n:04}")
+}
+
+/// True for a version name (`v0003`, `v3`, `3`) as opposed to an alias.
+pub fn is_version_name(name: &str) -> bool {
+    version_number(name.trim()).is_some()
 }
 
 fn version_number(name: &str) -> Option<u32> {
@@ -163,6 +233,8 @@ fn version_number(name: &str) -> Option<u32> {
 /// A version being written (under `.staging/`); publish it with [`Registry::publish`].
 pub struct StagedVersion {
     pub dir: PathBuf,
+    /// The held lock file that tells [`Registry::clean_staging`] this folder is being written.
+    lock: Option<(File, PathBuf)>,
     /// Set once published: the folder has moved and must not be removed.
     published: bool,
 }
@@ -184,6 +256,10 @@ impl Drop for StagedVersion {
         if !self.published {
             let _ = fs::remove_dir_all(&self.dir);
         }
+        // The lock file goes last, while still held (closing the file releases it).
+        if let Some((_, path)) = self.lock.take() {
+            let _ = fs::remove_file(path);
+        }
     }
 }
 
@@ -195,6 +271,22 @@ pub struct Published {
     pub previous_champion: Option<String>,
 }
 
+/// `aliases.json` as [`Registry::alias_table`] reads it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AliasTable {
+    pub aliases: BTreeMap<String, String>,
+    /// Why (part of) the file was ignored, when it is damaged.
+    pub damage: Option<String>,
+}
+
+/// True when no process holds the lock file at `path` (taking it succeeds; it is released at once).
+fn lock_is_free(path: &Path) -> bool {
+    match File::open(path) {
+        Ok(file) => file.try_lock().is_ok(),
+        Err(_) => false,
+    }
+}
+
 pub struct Registry {
     root: PathBuf,
 }
@@ -204,10 +296,7 @@ impl Registry {
     pub fn open(root: impl Into<PathBuf>) -> Result<Registry> {
         let root = root.into();
         if root.exists() && !root.is_dir() {
-            return Err(EngineError::InvalidArgument(format!(
-                "registry root {} is not a folder",
-                root.display()
-            )));
+            return Err(EngineError::InvalidArgument(format!("registry root {} is not a folder", root.display())));
         }
         Ok(Registry { root })
     }
@@ -220,15 +309,41 @@ impl Registry {
         self.root.join(VERSIONS_DIR)
     }
 
-    /// Alias → version.
+    /// Alias → version, read leniently: see [`Registry::alias_table`].
     pub fn aliases(&self) -> Result<BTreeMap<String, String>> {
+        Ok(self.alias_table().aliases)
+    }
+
+    /// `aliases.json` read leniently. A missing file is an empty table; an unreadable or
+    /// unparseable one, or one that is not a JSON object, is an empty table with `damage` saying
+    /// why; entries whose value is not a version name are dropped (and reported). Versions stay
+    /// reachable by name whatever the file holds; the next alias update rewrites it whole.
+    pub fn alias_table(&self) -> AliasTable {
         let path = self.root.join(ALIASES_FILE);
-        match fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes)
-                .map_err(|e| EngineError::CorruptModel(format!("{}: {e}", path.display()))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
-            Err(e) => Err(EngineError::io_path("read", &path, e)),
+        let damaged = |why: String| AliasTable { aliases: BTreeMap::new(), damage: Some(why) };
+        // Read through the one file-reading module (regular file, size cap).
+        let bytes = match crate::files::read_optional(&path, crate::files::ALIASES) {
+            Ok(Some(bytes)) => bytes,
+            Ok(None) => return AliasTable::default(),
+            Err(e) => return damaged(format!("{ALIASES_FILE} cannot be read: {e}")),
+        };
+        let value: serde_json::Value = match serde_json::from_slice(&bytes) {
+            Ok(v) => v,
+            Err(e) => return damaged(format!("{ALIASES_FILE} is not valid JSON: {e}")),
+        };
+        let Some(object) = value.as_object() else {
+            return damaged(format!("{ALIASES_FILE} is not a JSON object"));
+        };
+        let mut table = AliasTable::default();
+        for (alias, target) in object {
+            match target.as_str().filter(|t| version_number(t).is_some()) {
+                Some(t) => {
+                    table.aliases.insert(alias.clone(), t.to_string());
+                }
+                None => table.damage = Some(format!("{ALIASES_FILE}: alias '{alias}' names no version ({target})")),
+            }
         }
+        table
     }
 
     /// Published version names, oldest first.
@@ -254,53 +369,35 @@ impl Registry {
     fn read_version(&self, name: &str, aliases: &BTreeMap<String, String>) -> Result<VersionInfo> {
         let dir = self.versions_dir().join(name);
         let card_path = dir.join(MODEL_CARD_FILE);
-        let bytes = fs::read(&card_path).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                EngineError::CorruptModel(format!("version {name} has no {MODEL_CARD_FILE}"))
-            } else {
-                EngineError::io_path("read", &card_path, e)
-            }
-        })?;
+        let bytes = crate::files::read_optional(&card_path, crate::files::MODEL_CARD)?
+            .ok_or_else(|| EngineError::CorruptModel(format!("version {name} has no {MODEL_CARD_FILE}")))?;
         let card: ModelCard = serde_json::from_slice(&bytes)
             .map_err(|e| EngineError::CorruptModel(format!("{}: {e}", card_path.display())))?;
-        let mut alias_names: Vec<String> = aliases
-            .iter()
-            .filter(|(_, v)| *v == name)
-            .map(|(a, _)| a.clone())
-            .collect();
+        let mut alias_names: Vec<String> = aliases.iter().filter(|(_, v)| *v == name).map(|(a, _)| a.clone()).collect();
         alias_names.sort();
-        Ok(VersionInfo {
-            version: name.to_string(),
-            dir,
-            aliases: alias_names,
-            card,
-        })
+        Ok(VersionInfo { version: name.to_string(), dir, aliases: alias_names, card })
     }
 
     /// Every readable version, oldest first (an unreadable `model.json` is skipped here and
     /// reported as `CorruptModel` by `resolve`).
     pub fn list(&self) -> Result<Vec<VersionInfo>> {
         let aliases = self.aliases()?;
-        Ok(self
-            .version_names()?
-            .into_iter()
-            .filter_map(|(_, name)| self.read_version(&name, &aliases).ok())
-            .collect())
+        Ok(self.version_names()?.into_iter().filter_map(|(_, name)| self.read_version(&name, &aliases).ok()).collect())
     }
 
     /// `champion`, `latest`, or a version (`v0003`, `v3`, `3`). `NoModel` when nothing is
-    /// published yet, `ModelNotFound` for an unknown version or alias.
+    /// published yet, `ModelNotFound` for an unknown version or alias, `CorruptModel` for a
+    /// version whose `model.json` is unreadable, or for `champion` when `aliases.json` is damaged
+    /// (versions by name still resolve then).
     pub fn resolve(&self, version_or_alias: &str) -> Result<VersionInfo> {
         // Aliases first: a version is published before any alias names it, so a version list read
         // after the aliases holds every version they name (read the other way round, a publish in
         // between shows a new alias with an old list).
-        let aliases = self.aliases()?;
+        let table = self.alias_table();
+        let aliases = &table.aliases;
         let names = self.version_names()?;
         if names.is_empty() {
-            return Err(EngineError::NoModel(format!(
-                " (registry {} is empty)",
-                self.root.display()
-            )));
+            return Err(EngineError::NoModel(format!(" (registry {} is empty)", self.root.display())));
         }
         let wanted = version_or_alias.trim();
         let name = if wanted == LATEST {
@@ -312,74 +409,120 @@ impl Registry {
         } else {
             None
         };
-        let name = name.ok_or_else(|| {
-            EngineError::ModelNotFound(format!(
-                "'{wanted}' is no version or alias in {} (versions {}..{})",
-                self.root.display(),
-                names.first().map(|(_, n)| n.as_str()).unwrap_or(""),
-                names.last().map(|(_, n)| n.as_str()).unwrap_or("")
-            ))
-        })?;
+        let name = match (name, &table.damage) {
+            (Some(name), _) => name,
+            (None, Some(damage)) if wanted == CHAMPION => {
+                return Err(EngineError::CorruptModel(format!("'{wanted}' is unknown because {damage}")))
+            }
+            (None, _) => {
+                return Err(EngineError::ModelNotFound(format!(
+                    "'{wanted}' is no version or alias in {} (versions {}..{})",
+                    self.root.display(),
+                    names.first().map(|(_, n)| n.as_str()).unwrap_or(""),
+                    names.last().map(|(_, n)| n.as_str()).unwrap_or("")
+                )))
+            }
+        };
         if !names.iter().any(|(_, n)| *n == name) {
-            return Err(EngineError::ModelNotFound(format!(
-                "alias '{wanted}' points at missing version {name}"
-            )));
+            return Err(EngineError::ModelNotFound(format!("alias '{wanted}' points at missing version {name}")));
         }
-        self.read_version(&name, &aliases)
+        self.read_version(&name, aliases)
     }
 
-    /// Loads a version's model, checking the file against the hash in `model.json` first, so a
-    /// damaged file is `CorruptModel` before the library ever parses it.
+    /// The version an alias names now (`latest`: the newest version folder), without reading it;
+    /// `None` for an unknown alias or when `aliases.json` is damaged.
+    pub fn target_of(&self, alias: &str) -> Option<String> {
+        if alias == LATEST {
+            return self.version_names().ok()?.pop().map(|(_, name)| name);
+        }
+        self.alias_table().aliases.get(alias).cloned()
+    }
+
+    /// Loads a version's model: the card is checked in itself first ([`check::check_card`]),
+    /// the file against the hash in `model.json` (so a damaged file is `CorruptModel` before the
+    /// library ever parses it), and the loaded model against the card ([`check::check_model`]).
     pub fn load_model(&self, info: &VersionInfo) -> Result<Box<dyn FittedModel>> {
+        check::check_card(&info.card)?;
         let file = &info.card.model_file;
         if file.is_empty() || file.contains(['/', '\\']) || file.starts_with('.') {
-            return Err(EngineError::CorruptModel(format!(
-                "model.json names an invalid model file '{file}'"
-            )));
+            return Err(EngineError::CorruptModel(format!("model.json names an invalid model file '{file}'")));
         }
         let path = info.model_path();
-        let bytes = fs::read(&path).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                EngineError::CorruptModel(format!("{} is missing", path.display()))
-            } else {
-                EngineError::io_path("read model", &path, e)
-            }
-        })?;
+        let bytes = crate::files::read_optional(&path, crate::files::MODEL)?
+            .ok_or_else(|| EngineError::CorruptModel(format!("{} is missing", path.display())))?;
         if sha256_hex(&bytes) != info.card.model_sha256 {
             return Err(EngineError::CorruptModel(format!(
                 "{} does not match the SHA-256 recorded in model.json",
                 path.display()
             )));
         }
-        crate::models::model_from_bytes(info.card.model_type, &bytes, info.card.class_names.len())
+        let model = crate::models::model_from_bytes(info.card.model_type, &bytes, info.card.class_names.len())?;
+        check::check_model(&info.card, model.as_ref())?;
+        Ok(model)
     }
 
-    /// A fresh staging folder for a new version. Staging folders left by crashed runs (older
-    /// than an hour) are removed on the way.
+    /// A fresh staging folder for a new version, held by this process through its lock file
+    /// until it is published or dropped. Folders abandoned by crashed runs are removed first.
     pub fn stage(&self) -> Result<StagedVersion> {
         let staging = self.root.join(STAGING_DIR);
         fs::create_dir_all(&staging).map_err(io("create", &staging))?;
-        if let Ok(entries) = fs::read_dir(&staging) {
-            for e in entries.flatten() {
-                let stale = e
+        self.clean_staging();
+        let id = unique_suffix();
+        // The lock before the folder: a cleaner that sees the folder always finds it held.
+        let lock_path = staging.join(format!("{id}.lock"));
+        let lock = File::create(&lock_path).map_err(io("create", &lock_path))?;
+        lock.lock().map_err(io("lock", &lock_path))?;
+        let dir = staging.join(&id);
+        if let Err(e) = fs::create_dir(&dir) {
+            let _ = fs::remove_file(&lock_path);
+            return Err(EngineError::io_path("create", &dir, e));
+        }
+        Ok(StagedVersion { dir, lock: Some((lock, lock_path)), published: false })
+    }
+
+    /// Removes staging folders whose writer is gone: their lock file is not held by any process
+    /// (a training killed mid-write), or, for a folder without one, it is older than an hour.
+    /// Folders of live writers, in this process or another, stay. Returns how many were removed;
+    /// clean-up is best effort (a folder that cannot be removed is left for the next time).
+    pub fn clean_staging(&self) -> usize {
+        let staging = self.root.join(STAGING_DIR);
+        let Ok(entries) = fs::read_dir(&staging) else { return 0 };
+        let mut removed = 0;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Some(id) = name.strip_suffix(".lock") {
+                // A lock whose folder is gone (crash between the two removals).
+                if !staging.join(id).exists() && lock_is_free(&path) {
+                    let _ = fs::remove_file(&path);
+                }
+                continue;
+            }
+            if !path.is_dir() {
+                continue;
+            }
+            let lock_path = staging.join(format!("{name}.lock"));
+            let abandoned = if lock_path.exists() {
+                lock_is_free(&lock_path)
+            } else {
+                entry
                     .metadata()
                     .and_then(|m| m.modified())
                     .ok()
                     .and_then(|t| t.elapsed().ok())
-                    .is_some_and(|age| age > Duration::from_secs(3600));
-                if stale {
-                    let _ = fs::remove_dir_all(e.path());
-                }
+                    .is_some_and(|age| age > Duration::from_secs(3600))
+            };
+            if abandoned && fs::remove_dir_all(&path).is_ok() {
+                let _ = fs::remove_file(&lock_path);
+                removed += 1;
             }
         }
-        let dir = staging.join(unique_suffix());
-        fs::create_dir(&dir).map_err(io("create", &dir))?;
-        Ok(StagedVersion { dir, published: false })
+        removed
     }
 
     /// Publishes a staged version: claims the next version number, writes `model.json`, renames
     /// the folder into `versions/` atomically, then moves `champion` if this version's validation
-    /// macro-F1 beats the champion's (or there is none).
+    /// metrics beat the champion's ([`MetricsSummary::beats`]) or there is none.
     pub fn publish(&self, mut staged: StagedVersion, mut card: ModelCard) -> Result<Published> {
         let versions = self.versions_dir();
         fs::create_dir_all(&versions).map_err(io("create", &versions))?;
@@ -402,25 +545,18 @@ impl Registry {
         staged.published = true;
         sync_dir(&versions)?;
 
-        let new_f1 = card.metrics.validation_macro_f1;
+        let new_metrics = card.metrics.clone();
         let (champion_moved, previous_champion) = self.update_aliases(|aliases, reg| {
             let previous = aliases.get(CHAMPION).cloned();
-            let current_f1 = previous
-                .as_deref()
-                .and_then(|v| reg.resolve(v).ok())
-                .map(|v| v.card.metrics.validation_macro_f1);
-            let moves = current_f1.is_none_or(|f1| new_f1 > f1);
+            let current = previous.as_deref().and_then(|v| reg.resolve(v).ok()).map(|v| v.card.metrics);
+            let moves = current.is_none_or(|m| new_metrics.beats(&m));
             if moves {
                 aliases.insert(CHAMPION.to_string(), name.clone());
             }
             Ok((moves, previous))
         })?;
         let info = self.resolve(&name)?;
-        Ok(Published {
-            info,
-            champion_moved,
-            previous_champion,
-        })
+        Ok(Published { info, champion_moved, previous_champion })
     }
 
     /// Points `champion` at `version`.
@@ -434,11 +570,12 @@ impl Registry {
         self.resolve(&name)
     }
 
-    /// Read-modify-write of `aliases.json` under a lock file, replaced atomically.
+    /// Read-modify-write of `aliases.json` under a lock file, replaced atomically (a damaged
+    /// file is read as what survives of it, so the write repairs it).
     fn update_aliases<T>(&self, f: impl FnOnce(&mut BTreeMap<String, String>, &Registry) -> Result<T>) -> Result<T> {
         fs::create_dir_all(&self.root).map_err(io("create", &self.root))?;
-        let _lock = AliasLock::acquire(&self.root.join(LOCK_FILE))?;
-        let mut aliases = self.aliases()?;
+        let _lock = lock::RegistryLock::acquire(&self.root.join(LOCK_FILE))?;
+        let mut aliases = self.alias_table().aliases;
         let out = f(&mut aliases, self)?;
         let json = serde_json::to_vec_pretty(&aliases).map_err(|e| EngineError::Internal(e.to_string()))?;
         write_atomic(&self.root.join(ALIASES_FILE), &json)?;
@@ -449,51 +586,4 @@ impl Registry {
 /// `registry::promote(root, version)`: see [`Registry::promote`].
 pub fn promote(root: &Path, version: &str) -> Result<VersionInfo> {
     Registry::open(root)?.promote(version)
-}
-
-/// An exclusive lock held by creating a file (`create_new` is atomic). A lock older than 30 s
-/// belongs to a crashed writer and is broken.
-struct AliasLock {
-    path: PathBuf,
-}
-
-impl AliasLock {
-    fn acquire(path: &Path) -> Result<AliasLock> {
-        let deadline = std::time::Instant::now() + Duration::from_secs(10);
-        loop {
-            match fs::OpenOptions::new().write(true).create_new(true).open(path) {
-                Ok(_) => {
-                    return Ok(AliasLock {
-                        path: path.to_path_buf(),
-                    })
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    let stale = fs::metadata(path)
-                        .and_then(|m| m.modified())
-                        .ok()
-                        .and_then(|t| t.elapsed().ok())
-                        .is_some_and(|age| age > Duration::from_secs(30));
-                    if stale {
-                        let _ = fs::remove_file(path);
-                        continue;
-                    }
-                    if std::time::Instant::now() > deadline {
-                        return Err(EngineError::io_path(
-                            "lock",
-                            path,
-                            std::io::Error::new(std::io::ErrorKind::TimedOut, "another writer holds the registry lock"),
-                        ));
-                    }
-                    std::thread::sleep(Duration::from_millis(20));
-                }
-                Err(e) => return Err(EngineError::io_path("lock", path, e)),
-            }
-        }
-    }
-}
-
-impl Drop for AliasLock {
-    fn drop(&mut self) {
-        let _ = fs::remove_file(&self.path);
-    }
 }

@@ -16,10 +16,7 @@ pub enum SplitMethod {
     Ratios { train: f64, validation: f64, test: f64 },
     /// Validation starts at the first candle at/after `validation_start` (epoch ms); test at
     /// `test_start` (none: no time-based test stretch).
-    Dates {
-        validation_start: f64,
-        test_start: Option<f64>,
-    },
+    Dates { validation_start: f64, test_start: Option<f64> },
 }
 
 /// Checked split settings.
@@ -100,27 +97,29 @@ fn first_at_or_after(times: &[f64], t: f64) -> usize {
     times.partition_point(|&x| x < t)
 }
 
-/// Assigns every row (`rows[i]` = its series and target candle) to a split.
-pub fn assign(series: &[SeriesTimeline<'_>], rows: &[RowRef], spec: &SplitSpec) -> Result<SplitAssignment> {
-    for name in &spec.test_series {
-        if !series.iter().any(|s| s.id == name) {
-            let known: Vec<&str> = series.iter().map(|s| s.id).collect();
+/// Every held-out series must exist, and some series must be left to train on (`ids`: every
+/// series of the run).
+pub fn check_test_series(ids: &[&str], test_series: &[String]) -> Result<()> {
+    for name in test_series {
+        if !ids.iter().any(|id| id == name) {
             return Err(EngineError::InvalidConfig(format!(
                 "split.test_series: no series '{name}' (series: {})",
-                known.join(", ")
+                ids.join(", ")
             )));
         }
     }
-    if series.iter().all(|s| spec.test_series.iter().any(|t| t == s.id)) {
+    if ids.iter().all(|id| test_series.iter().any(|t| t == id)) {
         return Err(EngineError::InvalidConfig(
             "split.test_series holds out every series: nothing is left to train on".into(),
         ));
     }
-    let mut out = SplitAssignment {
-        purge_gap: spec.purge_gap,
-        of_row: vec![None; rows.len()],
-        ..Default::default()
-    };
+    Ok(())
+}
+
+/// Assigns every row (`rows[i]` = its series and target candle) to a split.
+pub fn assign(series: &[SeriesTimeline<'_>], rows: &[RowRef], spec: &SplitSpec) -> Result<SplitAssignment> {
+    check_test_series(&series.iter().map(|s| s.id).collect::<Vec<_>>(), &spec.test_series)?;
+    let mut out = SplitAssignment { purge_gap: spec.purge_gap, of_row: vec![None; rows.len()], ..Default::default() };
     for s in series {
         let n = s.times.len();
         let held_out = spec.test_series.iter().any(|t| t == s.id);
@@ -128,23 +127,13 @@ pub fn assign(series: &[SeriesTimeline<'_>], rows: &[RowRef], spec: &SplitSpec) 
             (0, 0)
         } else {
             match spec.method {
-                SplitMethod::Ratios {
-                    train,
-                    validation,
-                    test,
-                } => {
+                SplitMethod::Ratios { train, validation, test } => {
                     let v = ((n as f64 * train).round() as usize).min(n);
-                    let t = if test > 0.0 {
-                        ((n as f64 * (train + validation)).round() as usize).clamp(v, n)
-                    } else {
-                        n
-                    };
+                    let t =
+                        if test > 0.0 { ((n as f64 * (train + validation)).round() as usize).clamp(v, n) } else { n };
                     (v, t)
                 }
-                SplitMethod::Dates {
-                    validation_start,
-                    test_start,
-                } => {
+                SplitMethod::Dates { validation_start, test_start } => {
                     let v = first_at_or_after(s.times, validation_start);
                     let t = test_start.map_or(n, |d| first_at_or_after(s.times, d)).max(v);
                     (v, t)

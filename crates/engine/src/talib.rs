@@ -34,7 +34,11 @@ fn align_i32(out: Vec<i32>, range: OutRange) -> Vec<i32> {
 }
 
 /// Runs a one-output real indicator over the whole series.
-fn real1(name: &str, n: usize, f: impl FnOnce(usize, &mut [f64]) -> std::result::Result<OutRange, RetCode>) -> Result<Vec<f64>> {
+fn real1(
+    name: &str,
+    n: usize,
+    f: impl FnOnce(usize, &mut [f64]) -> std::result::Result<OutRange, RetCode>,
+) -> Result<Vec<f64>> {
     if n == 0 {
         return Ok(Vec::new());
     }
@@ -104,10 +108,8 @@ pub fn bbands(x: &[f64], period: i32, dev_up: f64, dev_dn: f64) -> Result<[Vec<f
         return Ok([vec![], vec![], vec![]]);
     }
     let (mut u, mut m, mut l) = (vec![f64::NAN; n], vec![f64::NAN; n], vec![f64::NAN; n]);
-    let range = checked(
-        "BBANDS",
-        core().bbands(0, n - 1, x, period, dev_up, dev_dn, MAType::SMA, &mut u, &mut m, &mut l),
-    )?;
+    let range =
+        checked("BBANDS", core().bbands(0, n - 1, x, period, dev_up, dev_dn, MAType::SMA, &mut u, &mut m, &mut l))?;
     Ok([align_f64(u, range), align_f64(m, range), align_f64(l, range)])
 }
 
@@ -167,16 +169,60 @@ fn cdl_raw(name: &str, o: &[f64], h: &[f64], l: &[f64], c: &[f64]) -> Result<(Ve
         };
     }
     let result = plain!(
-        cdl2crows, cdl3blackcrows, cdl3inside, cdl3linestrike, cdl3outside, cdl3starsinsouth,
-        cdl3whitesoldiers, cdladvanceblock, cdlbelthold, cdlbreakaway, cdlclosingmarubozu,
-        cdlconcealbabyswall, cdlcounterattack, cdldoji, cdldojistar, cdldragonflydoji, cdlengulfing,
-        cdlgapsidesidewhite, cdlgravestonedoji, cdlhammer, cdlhangingman, cdlharami, cdlharamicross,
-        cdlhighwave, cdlhikkake, cdlhikkakemod, cdlhomingpigeon, cdlidentical3crows, cdlinneck,
-        cdlinvertedhammer, cdlkicking, cdlkickingbylength, cdlladderbottom, cdllongleggeddoji,
-        cdllongline, cdlmarubozu, cdlmatchinglow, cdlonneck, cdlpiercing, cdlrickshawman,
-        cdlrisefall3methods, cdlseparatinglines, cdlshootingstar, cdlshortline, cdlspinningtop,
-        cdlstalledpattern, cdlsticksandwich, cdltakuri, cdltasukigap, cdlthrusting, cdltristar,
-        cdlunique3river, cdlupsidegap2crows, cdlxsidegap3methods,
+        cdl2crows,
+        cdl3blackcrows,
+        cdl3inside,
+        cdl3linestrike,
+        cdl3outside,
+        cdl3starsinsouth,
+        cdl3whitesoldiers,
+        cdladvanceblock,
+        cdlbelthold,
+        cdlbreakaway,
+        cdlclosingmarubozu,
+        cdlconcealbabyswall,
+        cdlcounterattack,
+        cdldoji,
+        cdldojistar,
+        cdldragonflydoji,
+        cdlengulfing,
+        cdlgapsidesidewhite,
+        cdlgravestonedoji,
+        cdlhammer,
+        cdlhangingman,
+        cdlharami,
+        cdlharamicross,
+        cdlhighwave,
+        cdlhikkake,
+        cdlhikkakemod,
+        cdlhomingpigeon,
+        cdlidentical3crows,
+        cdlinneck,
+        cdlinvertedhammer,
+        cdlkicking,
+        cdlkickingbylength,
+        cdlladderbottom,
+        cdllongleggeddoji,
+        cdllongline,
+        cdlmarubozu,
+        cdlmatchinglow,
+        cdlonneck,
+        cdlpiercing,
+        cdlrickshawman,
+        cdlrisefall3methods,
+        cdlseparatinglines,
+        cdlshootingstar,
+        cdlshortline,
+        cdlspinningtop,
+        cdlstalledpattern,
+        cdlsticksandwich,
+        cdltakuri,
+        cdltasukigap,
+        cdlthrusting,
+        cdltristar,
+        cdlunique3river,
+        cdlupsidegap2crows,
+        cdlxsidegap3methods,
     );
     let range = checked(name, result)?;
     Ok((out, range))

@@ -1,6 +1,8 @@
 //! The CSV importer on one small fixture per file shape (`tests/fixtures/import/`), plus the
 //! error and policy cases. Each test checks what was detected, the counts and the values.
-use engine::import::{import_csv, import_csv_file, ImportOptions, ImportResult, OnInvalidRow, RejectedRow};
+use engine::import::{
+    import_csv, import_csv_file, ColumnNames, ImportOptions, ImportResult, OnInvalidRow, RejectedRow,
+};
 use engine::{Candles, EngineError};
 use std::path::PathBuf;
 
@@ -496,4 +498,67 @@ fn a_price_column_next_to_close_is_ignored() {
     let result = import_str(&text, &ImportOptions::default()).unwrap();
     assert_eq!(result.detected.columns.close, "close");
     assert_eq!(result.detected.ignored_columns, vec!["price"]);
+}
+
+/// Label Studio's TimeSeries names its columns, separator and time format: the importer then
+/// reads exactly those columns (names no recogniser would accept) with that pattern.
+fn label_studio_options(sep: Option<&str>, time_format: Option<&str>) -> ImportOptions {
+    ImportOptions {
+        delimiter: sep.map(str::to_string),
+        time_format: time_format.map(str::to_string),
+        columns: Some(ColumnNames {
+            time: "when".into(),
+            open: "first".into(),
+            high: "top".into(),
+            low: "bottom".into(),
+            close: "last trade".into(),
+            volume: Some("qty".into()),
+        }),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn explicit_columns_delimiter_and_time_format() {
+    let text = lines(&[
+        "when;first;top;bottom;last trade;qty;open",
+        "02/01/2020 13:05;1,5;2;1;1,75;10;99",
+        "03/01/2020 13:05;1,75;2,5;1,5;2;20;99",
+    ]);
+    let result = import_str(&text, &label_studio_options(Some(";"), Some("%d/%m/%Y %H:%M"))).unwrap();
+    let c = only_series(&result);
+    assert_eq!(row(c, 0), [ms("2020-01-02T13:05:00Z"), 1.5, 2.0, 1.0, 1.75, 10.0]);
+    assert_eq!(row(c, 1)[0], ms("2020-01-03T13:05:00Z"));
+    assert_eq!(result.detected.time_format, "%d/%m/%Y %H:%M");
+    assert_eq!(result.detected.columns.close, "last trade");
+    assert_eq!(result.detected.ignored_columns, vec!["open".to_string()]);
+    // The same file detected: both orders read every date, and month first would put both
+    // candles on a weekend (Feb 1 and Mar 1, 2020), so detection settles on day first too and
+    // reports the ambiguity with the option that reads it the other way.
+    let plain = text.replace("when;first;top;bottom;last trade;qty;open", "date;open;high;low;close;volume;x");
+    let detected = import_str(&plain, &ImportOptions::default()).unwrap();
+    assert_eq!(only_series(&detected).time[0], ms("2020-01-02T13:05:00Z"));
+    assert_eq!(detected.detected.ambiguities.len(), 1);
+    assert_eq!(detected.detected.ambiguities[0].switch_with.day_first, Some(false));
+}
+
+#[test]
+fn explicit_options_fail_clearly() {
+    let text = lines(&["when,first,top,bottom,last trade,qty", "2020-01-02,1,2,1,1.5,3"]);
+    let wrong_sep = import_str(&text, &label_studio_options(Some(";"), None)).unwrap_err();
+    assert_eq!(wrong_sep.code(), "IMPORT_FAILED");
+    assert!(wrong_sep.to_string().contains("names the columns time='when'"), "{wrong_sep}");
+    assert!(wrong_sep.to_string().contains("delimiter ';'"), "{wrong_sep}");
+    let wrong_format = import_str(&text, &label_studio_options(Some(","), Some("%d.%m.%Y"))).unwrap_err();
+    assert!(wrong_format.to_string().contains("does not match the time format '%d.%m.%Y'"), "{wrong_format}");
+    let bad_pattern = import_str(&text, &label_studio_options(None, Some("%Y-%K"))).unwrap_err();
+    assert_eq!(bad_pattern.code(), "INVALID_ARGUMENT");
+    let bad_sep = import_str(&text, &label_studio_options(Some(",,"), None)).unwrap_err();
+    assert_eq!(bad_sep.code(), "INVALID_ARGUMENT");
+    // Without a time format the named time column is detected as usual; epoch ms via %Q too.
+    let ok = import_str(&text, &label_studio_options(None, None)).unwrap();
+    assert_eq!(only_series(&ok).time[0], ms("2020-01-02T00:00:00Z"));
+    let epoch = lines(&["when,first,top,bottom,last trade,qty", "1577923200000,1,2,1,1.5,3"]);
+    let ok = import_str(&epoch, &label_studio_options(None, Some("%Q"))).unwrap();
+    assert_eq!(only_series(&ok).time[0], ms("2020-01-02T00:00:00Z"));
 }

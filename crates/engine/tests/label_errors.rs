@@ -31,7 +31,8 @@ fn write_noisy_spans(file: &Path) -> Noisy {
             &AutoLabelOptions { patterns: Some(LABELS.iter().map(|s| s.to_string()).collect()), ..Default::default() },
         )
         .unwrap()
-        .spans;
+        .spans
+        .to_rows();
         let mut spans = found.clone();
         spans.sort_by_key(|s| (s.start, s.end));
         let mut taken = vec![false; candles.len()];
@@ -64,7 +65,9 @@ fn write_noisy_spans(file: &Path) -> Noisy {
                 "id": id, "symbol": symbol, "start": time(s.start), "end": time(s.end), "label": label, "source": "human",
             }));
         }
-        for (j, &c) in free.iter().step_by((free.len() / (kept.len() / 25).max(1)).max(1)).take(kept.len() / 25).enumerate() {
+        for (j, &c) in
+            free.iter().step_by((free.len() / (kept.len() / 25).max(1)).max(1)).take(kept.len() / 25).enumerate()
+        {
             let id = format!("{symbol}-phantom-{j}");
             noisy.corrupted.insert(id.clone());
             records.push(serde_json::json!({
@@ -165,7 +168,11 @@ fn ranks_injected_label_errors_first() {
     // A phantom doji on a plain candle should be pointed at "no pattern".
     let phantoms: Vec<_> = report.issues.iter().filter(|i| i.id.as_deref().unwrap().contains("phantom")).collect();
     let to_background = phantoms.iter().filter(|i| i.suggested_label == "background").count();
-    assert!(to_background * 2 >= phantoms.len(), "{to_background} of {} phantoms suggested as background", phantoms.len());
+    assert!(
+        to_background * 2 >= phantoms.len(),
+        "{to_background} of {} phantoms suggested as background",
+        phantoms.len()
+    );
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! The engine scores LightGBM models with its own compiled trees (`models/lightgbm/forest.rs`).
+//! The engine scores LightGBM models with its own compiled trees (`models/forest.rs`, shared with XGBoost).
 //! These tests hold it to LightGBM's C predictor (`LGBM_BoosterPredictForMat` through
 //! `lightgbm3::Booster::predict`) on the same model text: models trained on the real samples
 //! (gbdt and rf, BIO and windowed rows, rows with NaN, zeros and tiny values) and hand-written
@@ -28,11 +28,7 @@ fn c_predictor(text: &str, x: &FeatureMatrix, n_classes: usize) -> Vec<f64> {
 fn compare(ours: &[f64], theirs: &[f64]) -> (f64, usize) {
     assert_eq!(ours.len(), theirs.len());
     let diff = ours.iter().zip(theirs).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
-    let differ = ours
-        .iter()
-        .zip(theirs)
-        .filter(|(a, b)| a.to_bits() != b.to_bits())
-        .count();
+    let differ = ours.iter().zip(theirs).filter(|(a, b)| a.to_bits() != b.to_bits()).count();
     (diff, differ)
 }
 
@@ -70,14 +66,8 @@ fn trained_models_score_exactly_like_lightgbm() {
         })
         .collect();
     let models = [
-        (
-            "lightgbm",
-            "  type: lightgbm\n  rounds: 20\n  learning_rate: 0.2\n  threads: 2",
-        ),
-        (
-            "random_forest",
-            "  type: random_forest\n  rounds: 15\n  num_leaves: 63\n  threads: 2",
-        ),
+        ("lightgbm", "  type: lightgbm\n  rounds: 20\n  learning_rate: 0.2\n  threads: 2"),
+        ("random_forest", "  type: random_forest\n  rounds: 15\n  num_leaves: 63\n  threads: 2"),
     ];
     let mut worst = 0.0f64;
     for (name, model) in models {
@@ -120,46 +110,11 @@ fn trained_models_score_exactly_like_lightgbm() {
 /// NaN and a default direction (the pipeline's rows rarely hold NaN after the warm-up).
 #[test]
 fn models_trained_on_rows_with_nan_score_exactly_like_lightgbm() {
-    use engine::dataset::{Encoding, RowSpec, WindowLabel};
     use engine::models::{BoostedTreeParams, DatasetView, Fit, FitControl, ForestParams, ModelParams};
-    let rows_of = |file: &str| {
-        let candles =
-            engine::import::import_csv_file(&repo_root().join("data/samples").join(file), &Default::default())
-                .unwrap()
-                .series
-                .remove(0)
-                .candles;
-        let frame = compute_features(&candles, &Default::default()).unwrap();
-        let spec = RowSpec {
-            encoding: Encoding::Bio,
-            window: 1,
-            stride: 1,
-            lookahead: 0,
-            window_label: WindowLabel::End,
-        };
-        let (x, targets) = feature_rows(&frame, &spec).unwrap();
-        // Class: the next candle's return in quartiles (a real, learnable-enough target).
-        let next: Vec<f64> = targets
-            .iter()
-            .map(|&t| candles.close.get(t + 1).map_or(0.0, |c| c / candles.close[t] - 1.0))
-            .collect();
-        let mut sorted = next.clone();
-        sorted.sort_by(f64::total_cmp);
-        let y: Vec<u32> = next
-            .iter()
-            .map(|r| (1..4).filter(|&q| *r > sorted[q * sorted.len() / 4]).count() as u32)
-            .collect();
-        (x, y)
-    };
-    let (train_x, y) = rows_of("aapl_daily.csv");
+    let (train_x, y) = quartile_rows("aapl_daily.csv");
     let train_x = with_holes(&train_x);
-    let (test_x, _) = rows_of("ibm_daily.csv");
-    let view = DatasetView {
-        x: &train_x,
-        y: &y,
-        weights: None,
-        n_classes: 4,
-    };
+    let (test_x, _) = quartile_rows("ibm_daily.csv");
+    let view = DatasetView { x: &train_x, y: &y, weights: None, n_classes: 4 };
     let boosted = BoostedTreeParams {
         rounds: 20,
         learning_rate: 0.1,
@@ -185,10 +140,7 @@ fn models_trained_on_rows_with_nan_score_exactly_like_lightgbm() {
         seed: 7,
     };
     let cancel = std::sync::atomic::AtomicBool::new(false);
-    let control = FitControl {
-        cancel: &cancel,
-        progress: &|_| {},
-    };
+    let control = FitControl { cancel: &cancel, progress: &|_| {} };
     for params in [ModelParams::Lightgbm(boosted), ModelParams::RandomForest(forest)] {
         let kind = params.kind();
         let fitted = params.fit(&view, None, &control).unwrap();
@@ -288,18 +240,9 @@ fn hand_written_models_score_exactly_like_lightgbm() {
             let dt = (missing << 2) | default_left;
             // Thresholds on both sides of zero, and LightGBM's own +-kZeroThreshold (its split
             // at zero), which is where tiny inputs flushed to 0.0 change sides.
-            for threshold in [
-                "0.25",
-                "-0.25",
-                "1.0000000180025095e-35",
-                "-1.0000000180025095e-35",
-                "0",
-            ] {
+            for threshold in ["0.25", "-0.25", "1.0000000180025095e-35", "-1.0000000180025095e-35", "0"] {
                 cases.push((
-                    format!(
-                        "missing {missing}, default_left {}, threshold {threshold}",
-                        default_left != 0
-                    ),
+                    format!("missing {missing}, default_left {}, threshold {threshold}", default_left != 0),
                     model_text(
                         "multiclass num_class:3",
                         false,
@@ -316,16 +259,10 @@ fn hand_written_models_score_exactly_like_lightgbm() {
             }
         }
     }
-    let trees = [
-        two_splits(0, "0.25", 8 | 2, [0.7, -1.3, 2.1]),
-        two_splits(1, "-0.25", 4, [-0.4, 0.9, 0.3]),
-        one_leaf(0.3),
-    ];
+    let trees =
+        [two_splits(0, "0.25", 8 | 2, [0.7, -1.3, 2.1]), two_splits(1, "-0.25", 4, [-0.4, 0.9, 0.3]), one_leaf(0.3)];
     let trees: Vec<&str> = trees.iter().map(String::as_str).collect();
-    cases.push((
-        "multiclassova sigmoid 1".into(),
-        model_text("multiclassova num_class:3 sigmoid:1", false, &trees),
-    ));
+    cases.push(("multiclassova sigmoid 1".into(), model_text("multiclassova num_class:3 sigmoid:1", false, &trees)));
     cases.push((
         "multiclassova sigmoid 1.23456789".into(),
         model_text("multiclassova num_class:3 sigmoid:1.23456789", false, &trees),
@@ -336,11 +273,7 @@ fn hand_written_models_score_exactly_like_lightgbm() {
     ));
     cases.push((
         "one-leaf trees only".into(),
-        model_text(
-            "multiclass num_class:3",
-            false,
-            &[&one_leaf(0.1), &one_leaf(0.2), &one_leaf(-0.3)],
-        ),
+        model_text("multiclass num_class:3", false, &[&one_leaf(0.1), &one_leaf(0.2), &one_leaf(-0.3)]),
     ));
 
     let x = probe_rows();
@@ -352,10 +285,7 @@ fn hand_written_models_score_exactly_like_lightgbm() {
         assert!(
             differ == 0,
             "{what}: {differ} values differ, max |diff| {diff}; first at {:?}",
-            ours.values
-                .iter()
-                .zip(&theirs)
-                .position(|(a, b)| a.to_bits() != b.to_bits())
+            ours.values.iter().zip(&theirs).position(|(a, b)| a.to_bits() != b.to_bits())
         );
     }
 }
@@ -383,7 +313,7 @@ impl Rng {
 const THRESHOLDS: [f64; 10] = [
     0.1,
     -0.3,
-    0.7071067811865476,
+    std::f64::consts::FRAC_1_SQRT_2,
     0.0,
     1.0000000180025095e-35,
     -1.0000000180025095e-35,
@@ -418,16 +348,8 @@ fn random_tree(rng: &mut Rng, n_leaves: usize, n_features: usize) -> String {
     let join = |v: Vec<String>| v.join(" ");
     let ints = |v: &[i32]| join(v.iter().map(i32::to_string).collect());
     let feature = join((0..inner).map(|_| rng.below(n_features).to_string()).collect());
-    let threshold = join(
-        (0..inner)
-            .map(|_| format!("{:?}", THRESHOLDS[rng.below(THRESHOLDS.len())]))
-            .collect(),
-    );
-    let decision = join(
-        (0..inner)
-            .map(|_| [0, 2, 4, 6, 8, 10][rng.below(6)].to_string())
-            .collect(),
-    );
+    let threshold = join((0..inner).map(|_| format!("{:?}", THRESHOLDS[rng.below(THRESHOLDS.len())])).collect());
+    let decision = join((0..inner).map(|_| [0, 2, 4, 6, 8, 10][rng.below(6)].to_string()).collect());
     let leaves = join((0..n_leaves).map(|_| format!("{:?}", rng.unit())).collect());
     let ones = |n: usize| join(vec!["1".to_string(); n]);
     format!(
@@ -474,9 +396,7 @@ fn random_trees_score_exactly_like_lightgbm() {
     let x = random_rows(&mut rng, 1000);
     for sizes in [[2, 31, 32], [33, 63, 64], [65, 200, 1], [31, 64, 100]] {
         for average_output in [false, true] {
-            let trees: Vec<String> = (0..4)
-                .flat_map(|_| sizes.map(|n| random_tree(&mut rng, n, 3)))
-                .collect();
+            let trees: Vec<String> = (0..4).flat_map(|_| sizes.map(|n| random_tree(&mut rng, n, 3))).collect();
             let trees: Vec<&str> = trees.iter().map(String::as_str).collect();
             let text = model_text("multiclass num_class:3", average_output, &trees);
             let model = model_from_bytes(ModelKind::Lightgbm, text.as_bytes(), 3).unwrap();
@@ -493,33 +413,16 @@ fn random_trees_score_exactly_like_lightgbm() {
 #[test]
 fn objectives_it_cannot_score_are_corrupt_models() {
     let tree = two_splits(0, "0.25", 0, [0.7, -1.3, 2.1]);
-    for objective in [
-        "binary sigmoid:1",
-        "multiclassova num_class:3",
-        "lambdarank",
-        "multiclass num_class:4",
-    ] {
+    for objective in ["binary sigmoid:1", "multiclassova num_class:3", "lambdarank", "multiclass num_class:4"] {
         let text = model_text(objective, false, &[&tree, &tree, &tree]);
         let err = model_from_bytes(ModelKind::Lightgbm, text.as_bytes(), 3).expect_err(objective);
         assert_eq!(err.code(), "CORRUPT_MODEL", "{objective}: {err}");
     }
     let text = model_text("multiclass num_class:3", false, &[&tree, &tree, &tree])
         .replace("objective=multiclass num_class:3\n", "");
-    assert_eq!(
-        model_from_bytes(ModelKind::Lightgbm, text.as_bytes(), 3)
-            .unwrap_err()
-            .code(),
-        "CORRUPT_MODEL"
-    );
+    assert_eq!(model_from_bytes(ModelKind::Lightgbm, text.as_bytes(), 3).unwrap_err().code(), "CORRUPT_MODEL");
     // A cycle passes every index range check, but would make prediction loop forever.
-    let cyclic = tree
-        .replace("right_child=1 -3", "right_child=1 0")
-        .replace("left_child=-1 -2", "left_child=-1 -3");
+    let cyclic = tree.replace("right_child=1 -3", "right_child=1 0").replace("left_child=-1 -2", "left_child=-1 -3");
     let text = model_text("multiclass num_class:3", false, &[&cyclic, &tree, &tree]);
-    assert_eq!(
-        model_from_bytes(ModelKind::Lightgbm, text.as_bytes(), 3)
-            .unwrap_err()
-            .code(),
-        "CORRUPT_MODEL"
-    );
+    assert_eq!(model_from_bytes(ModelKind::Lightgbm, text.as_bytes(), 3).unwrap_err().code(), "CORRUPT_MODEL");
 }

@@ -106,8 +106,7 @@ struct Files {
 
 fn files(tag: &str) -> Files {
     let dir = tempfile::tempdir().unwrap();
-    let model_bytes: Vec<u8> =
-        format!("tree\nversion=v4\nnum_class=1\n# {tag}\n").bytes().chain(0u8..=255).collect();
+    let model_bytes: Vec<u8> = format!("tree\nversion=v4\nnum_class=1\n# {tag}\n").bytes().chain(0u8..=255).collect();
     let model_json_bytes = serde_json::to_vec_pretty(&json!({
         "kind": "lightgbm", "tag": tag, "features": ["body", "upper_wick", "lower_wick"],
     }))
@@ -124,16 +123,8 @@ fn files(tag: &str) -> Files {
 fn record(experiment: &str, run_name: &str, f: &Files, seed: f64) -> RunRecord {
     let mut metrics = Vec::new();
     for step in 0..6i64 {
-        metrics.push(MetricPoint {
-            key: "train_logloss".into(),
-            value: 0.69 - seed - 0.05 * step as f64,
-            step,
-        });
-        metrics.push(MetricPoint {
-            key: "valid_auc".into(),
-            value: 0.5 + seed + 0.04 * step as f64,
-            step,
-        });
+        metrics.push(MetricPoint { key: "train_logloss".into(), value: 0.69 - seed - 0.05 * step as f64, step });
+        metrics.push(MetricPoint { key: "valid_auc".into(), value: 0.5 + seed + 0.04 * step as f64, step });
     }
     metrics.push(MetricPoint { key: "accuracy".into(), value: 0.75 + seed, step: 0 });
     metrics.push(MetricPoint { key: "valid_auc".into(), value: f64::NAN, step: 6 });
@@ -167,11 +158,7 @@ fn expectation(run: &RunRecord, f: &Files, version: &str, seed: f64) -> serde_js
     let note = "... [truncated 7000 chars]";
     let long = format!("{}{note}", "x".repeat(6000 - note.len()));
     let history = |key: &str| -> Vec<(i64, f64)> {
-        run.metrics
-            .iter()
-            .filter(|m| m.key == key && m.value.is_finite())
-            .map(|m| (m.step, m.value))
-            .collect()
+        run.metrics.iter().filter(|m| m.key == key && m.value.is_finite()).map(|m| (m.step, m.value)).collect()
     };
     json!({
         "experiment": run.experiment,
@@ -220,11 +207,7 @@ fn check_with_python(python: &Path, server: &Server, run_id: &str, expect: &serd
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     eprintln!("check_mlflow_run.py ({:.1}s):\n{stdout}", t0.elapsed().as_secs_f64());
-    assert!(
-        out.status.success(),
-        "check_mlflow_run.py failed ({}):\n{stdout}\n{stderr}",
-        out.status
-    );
+    assert!(out.status.success(), "check_mlflow_run.py failed ({}):\n{stdout}\n{stderr}", out.status);
 }
 
 #[test]
@@ -235,11 +218,7 @@ fn tracking_logs_run_artifacts_and_registers_champion() {
     let mut run = record("candle-tracking-test", "lightgbm-first", &f, 0.0);
     // More than one log-batch's worth (1000 metrics, 100 params, 100 tags per request).
     for step in 0..1500i64 {
-        run.metrics.push(MetricPoint {
-            key: "round_loss".into(),
-            value: 1.0 / (step + 1) as f64,
-            step,
-        });
+        run.metrics.push(MetricPoint { key: "round_loss".into(), value: 1.0 / (step + 1) as f64, step });
     }
     for i in 0..150 {
         run.params.push((format!("hp_{i:03}"), format!("{i}")));
@@ -251,8 +230,7 @@ fn tracking_logs_run_artifacts_and_registers_champion() {
     assert_eq!(info.model_version.as_deref(), Some("1"));
     assert!(!info.run_id.is_empty() && !info.experiment_id.is_empty());
     // The proxy stored the files where the run's artifact_uri points.
-    let stored =
-        server.artifacts_dir().join(&info.experiment_id).join(&info.run_id).join("artifacts");
+    let stored = server.artifacts_dir().join(&info.experiment_id).join(&info.run_id).join("artifacts");
     assert_eq!(std::fs::read(stored.join("model/model.lgbm.txt")).unwrap(), f.model_bytes);
     assert!(stored.join("metrics.json").is_file());
     // 1500+ metrics and 150+ params/tags took more than one log-batch request.
@@ -264,8 +242,7 @@ fn tracking_logs_run_artifacts_and_registers_champion() {
         expect["params"][format!("hp_{i:03}")] = json!(format!("{i}"));
         expect["tags"][format!("tag_{i:03}")] = json!(format!("value {i}"));
     }
-    expect["metrics"]["round_loss"] =
-        json!((0..1500i64).map(|s| (s, 1.0 / (s + 1) as f64)).collect::<Vec<_>>());
+    expect["metrics"]["round_loss"] = json!((0..1500i64).map(|s| (s, 1.0 / (s + 1) as f64)).collect::<Vec<_>>());
     check_with_python(&python, &server, &info.run_id, &expect);
 }
 
@@ -275,8 +252,7 @@ fn tracking_second_run_registers_version_2_and_moves_the_alias() {
     let server = Server::start();
     let client = server.client();
     let f1 = files("first");
-    let first =
-        client.log_run(&record("candle-tracking-test", "run-1", &f1, 0.0)).expect("first log_run");
+    let first = client.log_run(&record("candle-tracking-test", "run-1", &f1, 0.0)).expect("first log_run");
     assert_eq!(first.model_version.as_deref(), Some("1"));
     let f2 = files("second");
     let mut run2 = record("candle-tracking-test", "run-2", &f2, 0.1);
@@ -318,10 +294,7 @@ fn tracking_failure_after_create_marks_the_run_failed() {
     let msg = err.to_string();
     eprintln!("expected failure: {msg}");
     assert_eq!(err.code(), "TRACKING_FAILED");
-    assert!(
-        msg.contains("artifact upload model/model.lgbm.txt") && msg.contains("HTTP 5"),
-        "{msg}"
-    );
+    assert!(msg.contains("artifact upload model/model.lgbm.txt") && msg.contains("HTTP 5"), "{msg}");
     assert!(msg.contains("marked FAILED"), "{msg}");
     let run_id = msg.split("(run ").last().unwrap().split_whitespace().next().unwrap();
     let out = Command::new(&python)

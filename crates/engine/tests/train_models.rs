@@ -12,18 +12,9 @@ mod train_support;
 use train_support::*;
 
 const MODELS: [(&str, &str); 3] = [
-    (
-        "lightgbm",
-        "  type: lightgbm\n  rounds: 25\n  learning_rate: 0.2\n  threads: 2",
-    ),
-    (
-        "xgboost",
-        "  type: xgboost\n  rounds: 25\n  learning_rate: 0.3\n  max_depth: 5\n  threads: 2",
-    ),
-    (
-        "random_forest",
-        "  type: random_forest\n  rounds: 25\n  num_leaves: 63\n  threads: 2",
-    ),
+    ("lightgbm", "  type: lightgbm\n  rounds: 25\n  learning_rate: 0.2\n  threads: 2"),
+    ("xgboost", "  type: xgboost\n  rounds: 25\n  learning_rate: 0.3\n  max_depth: 5\n  threads: 2"),
+    ("random_forest", "  type: random_forest\n  rounds: 25\n  num_leaves: 63\n  threads: 2"),
 ];
 
 #[test]
@@ -39,28 +30,21 @@ fn each_model_type_beats_the_baseline_and_loads_back_identically() {
         let outcome = train(&cfg).unwrap_or_else(|e| panic!("{name}: {e}"));
         let m = &outcome.metrics;
         let (test_f1, baseline) = (m.test_macro_f1.unwrap(), m.test_baseline_macro_f1.unwrap());
-        println!(
-            "{name}: test macro-F1 {test_f1:.3} (baseline {baseline:.3}), span-F1 {:.3}",
-            m.test_span_f1.unwrap()
-        );
-        assert!(
-            test_f1 > 0.4 && test_f1 > 3.0 * baseline,
-            "{name}: test macro-F1 {test_f1} vs baseline {baseline}"
-        );
+        println!("{name}: test macro-F1 {test_f1:.3} (baseline {baseline:.3}), span-F1 {:.3}", m.test_span_f1.unwrap());
+        assert!(test_f1 > 0.4 && test_f1 > 3.0 * baseline, "{name}: test macro-F1 {test_f1} vs baseline {baseline}");
         assert!(m.test_span_f1.unwrap() > 0.3, "{name}: span-F1 {:?}", m.test_span_f1);
         assert_eq!(outcome.model_type.as_str(), name);
-        for p in [
-            &outcome.paths.model_file,
-            &outcome.paths.metrics_file,
-            &outcome.paths.dataset_csv,
-        ] {
+        for p in [&outcome.paths.model_file, &outcome.paths.metrics_file, &outcome.paths.dataset_csv] {
             assert!(p.is_file(), "{}", p.display());
         }
-        assert!(outcome
-            .paths
-            .plots
-            .iter()
-            .all(|p| std::fs::read_to_string(p).unwrap().starts_with("<svg")));
+        // The features spilled while the dataset was built leave nothing behind.
+        let mut written: Vec<String> = std::fs::read_dir(outcome.paths.dataset_csv.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        written.sort();
+        assert_eq!(written, ["dataset.csv", "manifest.json"], "{name}");
+        assert!(outcome.paths.plots.iter().all(|p| std::fs::read_to_string(p).unwrap().starts_with("<svg")));
 
         // Inference path: the registry's model on IBM rows rebuilt from model.json alone.
         let registry = Registry::open(cfg.registry.root.clone()).unwrap();
@@ -70,10 +54,7 @@ fn each_model_type_beats_the_baseline_and_loads_back_identically() {
         assert_eq!(frame.names, info.card.feature_names);
         let (x, targets) = feature_rows(&frame, &info.card.rows.every_candle()).unwrap();
         let probs = model.predict_proba(&x).unwrap();
-        assert_eq!(
-            (probs.n_rows, probs.n_classes),
-            (targets.len(), info.card.class_names.len())
-        );
+        assert_eq!((probs.n_rows, probs.n_classes), (targets.len(), info.card.class_names.len()));
         assert_eq!(info.card.class_names[0], BIO_OUTSIDE);
 
         // save -> load -> the same probabilities, bit for bit.
@@ -95,10 +76,7 @@ fn training_is_deterministic_with_a_seed() {
             let outcome = train(&cfg).unwrap();
             std::fs::read(&outcome.paths.model_file).unwrap()
         };
-        assert!(
-            run(a.path()) == run(b.path()),
-            "{name}: two runs with one seed gave different models"
-        );
+        assert!(run(a.path()) == run(b.path()), "{name}: two runs with one seed gave different models");
     }
 }
 
@@ -126,26 +104,14 @@ fn cancel_during_fit_stops_and_publishes_nothing() {
 #[test]
 fn progress_is_monotonic_and_covers_every_stage() {
     let out = tempfile::tempdir().unwrap();
-    let cfg = parse(&small_config(
-        out.path(),
-        &MODELS[0].1.replace("rounds: 25", "rounds: 3"),
-        "",
-    ));
+    let cfg = parse(&small_config(out.path(), &MODELS[0].1.replace("rounds: 25", "rounds: 3"), ""));
     let seen = std::sync::Mutex::new(Vec::<(String, f64)>::new());
-    engine::train::run(
-        &cfg,
-        &|s, f| seen.lock().unwrap().push((s.to_string(), f)),
-        &AtomicBool::new(false),
-    )
-    .unwrap();
+    engine::train::run(&cfg, &|s, f| seen.lock().unwrap().push((s.to_string(), f)), &AtomicBool::new(false)).unwrap();
     let seen = seen.into_inner().unwrap();
     assert!(seen.windows(2).all(|w| w[1].1 >= w[0].1), "{seen:?}");
     let mut stages: Vec<&str> = seen.iter().map(|(s, _)| s.as_str()).collect();
     stages.dedup();
-    assert_eq!(
-        stages,
-        ["load", "features", "labels", "dataset", "split", "fit", "evaluate", "register"]
-    );
+    assert_eq!(stages, ["load", "features", "labels", "dataset", "split", "fit", "evaluate", "register"]);
     assert_eq!(seen.last().unwrap().1, 1.0);
 }
 

@@ -13,7 +13,7 @@ fn shipped_config_each_model_type() {
     let root = train_support::repo_root();
     let base = PipelineConfig::from_file(&root.join("config/pipeline.yaml")).unwrap();
     let out = tempfile::tempdir().unwrap();
-    let only = std::env::var("MODEL_TYPES").unwrap_or_else(|_| "lightgbm,xgboost,random_forest".into());
+    let only = std::env::var("MODEL_TYPES").unwrap_or_else(|_| "window,lightgbm,xgboost,random_forest".into());
     for kind in only.split(',') {
         let mut cfg = base.clone();
         // Registry and dataset go to a temp dir so the run leaves the repo as it was.
@@ -23,8 +23,10 @@ fn shipped_config_each_model_type() {
         if let Ok(l) = std::env::var("LOOKAHEAD") {
             cfg.dataset.lookahead = l.parse().unwrap();
         }
-        if kind != "lightgbm" {
+        // The shipped model type (window) as configured; the others with comparable settings.
+        if kind != "window" {
             let yaml = match kind {
+                "lightgbm" => "type: lightgbm\nrounds: 200\nlearning_rate: 0.05\nnum_leaves: 31\nmin_samples_leaf: 20\nfeature_subsample: 0.8\nearly_stopping_rounds: 30\n",
                 "xgboost" => "type: xgboost\nrounds: 200\nlearning_rate: 0.05\nmax_depth: 6\nfeature_subsample: 0.8\nearly_stopping_rounds: 30\n",
                 "random_forest" => "type: random_forest\nrounds: 200\nnum_leaves: 63\nmin_samples_leaf: 10\nrow_subsample: 0.632\nfeature_subsample: 0.5\n",
                 other => panic!("unknown model type {other}"),
@@ -34,10 +36,14 @@ fn shipped_config_each_model_type() {
         let started = std::time::Instant::now();
         let outcome = engine::train::run(&cfg, &|_, _| {}, &AtomicBool::new(false)).unwrap();
         println!(
-            "{kind}: {:.1}s, rounds {}, rows {:?}\n  validation macro-F1 {:.3}, span-F1 {:.3}\n  test (IBM) macro-F1 {:.3}, span-F1 {:.3}, baseline macro-F1 {:.3}\n  warnings {:?}",
+            "{kind}: {:.1}s, rounds {}, rows {:?}\n  validation pattern-F1 {:.3}, test (IBM) pattern-F1 {:.3}, balanced accuracy {:.3}, exact boundaries {:.3}\n  validation macro-F1 {:.3}, span-F1 {:.3}\n  test (IBM) macro-F1 {:.3}, span-F1 {:.3}, baseline macro-F1 {:.3}\n  warnings {:?}",
             started.elapsed().as_secs_f64(),
             outcome.rounds,
             outcome.rows,
+            outcome.metrics.validation_pattern_f1.unwrap(),
+            outcome.metrics.test_pattern_f1.unwrap(),
+            outcome.metrics.test_balanced_accuracy.unwrap(),
+            outcome.metrics.test_exact_boundary_share.unwrap(),
             outcome.metrics.validation_macro_f1,
             outcome.metrics.validation_span_f1,
             outcome.metrics.test_macro_f1.unwrap(),

@@ -35,19 +35,13 @@ fn fixture(spec: &RowSpec) -> Fixture {
         .series
         .remove(0)
         .candles;
-        let opts = AutoLabelOptions {
-            patterns: Some(vec!["engulfing".into(), "hammer".into()]),
-            ..Default::default()
-        };
+        let opts = AutoLabelOptions { patterns: Some(vec!["engulfing".into(), "hammer".into()]), ..Default::default() };
         let mut s: Vec<SpanLabel> = auto_label(&c, &opts)
             .unwrap()
             .spans
+            .to_rows()
             .into_iter()
-            .map(|s| SpanLabel {
-                start: s.start,
-                end: s.end,
-                label: s.label,
-            })
+            .map(|s| SpanLabel { start: s.start, end: s.end, label: s.label })
             .collect();
         // Keep them disjoint, as label resolution would.
         s.sort_by_key(|x| x.start);
@@ -64,37 +58,16 @@ fn fixture(spec: &RowSpec) -> Fixture {
         ids.push(sym.to_uppercase());
         times.push(c.time);
     }
-    let rows: Vec<SeriesRows<'_>> = frames
-        .iter()
-        .zip(&spans)
-        .map(|(frame, spans)| SeriesRows { frame, spans })
-        .collect();
+    let rows: Vec<SeriesRows<'_>> =
+        frames.iter().zip(&spans).map(|(frame, spans)| SeriesRows { frame, spans, candles: None }).collect();
     let data = build(&rows, &["engulfing".to_string(), "hammer".to_string()], spec).unwrap();
-    Fixture {
-        ids,
-        times,
-        data,
-        lookback,
-    }
+    Fixture { ids, times, data, lookback }
 }
 
 fn split(f: &Fixture, method: SplitMethod, gap: usize) -> SplitAssignment {
-    let timelines: Vec<SeriesTimeline<'_>> = f
-        .ids
-        .iter()
-        .zip(&f.times)
-        .map(|(id, times)| SeriesTimeline { id, times })
-        .collect();
-    assign(
-        &timelines,
-        &f.data.rows,
-        &SplitSpec {
-            method,
-            test_series: vec!["IBM".into()],
-            purge_gap: gap,
-        },
-    )
-    .unwrap()
+    let timelines: Vec<SeriesTimeline<'_>> =
+        f.ids.iter().zip(&f.times).map(|(id, times)| SeriesTimeline { id, times }).collect();
+    assign(&timelines, &f.data.rows, &SplitSpec { method, test_series: vec!["IBM".into()], purge_gap: gap }).unwrap()
 }
 
 fn check_no_leakage(f: &Fixture, s: &SplitAssignment, spec: &RowSpec) {
@@ -110,28 +83,15 @@ fn check_no_leakage(f: &Fixture, s: &SplitAssignment, spec: &RowSpec) {
     assert!(seen.iter().all(|&c| c == 1), "a row is in two splits or in none");
     for (series_idx, id) in f.ids.iter().enumerate() {
         let rows_of = |split: SplitName| -> Vec<usize> {
-            s.rows(split)
-                .iter()
-                .copied()
-                .filter(|&r| f.data.rows[r].series as usize == series_idx)
-                .collect()
+            s.rows(split).iter().copied().filter(|&r| f.data.rows[r].series as usize == series_idx).collect()
         };
-        let (train, valid, test) = (
-            rows_of(SplitName::Train),
-            rows_of(SplitName::Validation),
-            rows_of(SplitName::Test),
-        );
+        let (train, valid, test) =
+            (rows_of(SplitName::Train), rows_of(SplitName::Validation), rows_of(SplitName::Test));
         if id == "IBM" {
-            assert!(
-                train.is_empty() && valid.is_empty() && !test.is_empty(),
-                "held-out IBM outside test"
-            );
+            assert!(train.is_empty() && valid.is_empty() && !test.is_empty(), "held-out IBM outside test");
             continue;
         }
-        assert!(
-            !train.is_empty() && !valid.is_empty() && !test.is_empty(),
-            "{id}: empty split"
-        );
+        assert!(!train.is_empty() && !valid.is_empty() && !test.is_empty(), "{id}: empty split");
         // Candles a row reads: its window and each window candle's feature look-back.
         let reads = |r: usize| {
             let (first, last) = spec.input_candles(f.data.rows[r].candle as usize);
@@ -140,10 +100,7 @@ fn check_no_leakage(f: &Fixture, s: &SplitAssignment, spec: &RowSpec) {
         for (earlier, later) in [(&train, &valid), (&valid, &test)] {
             let last_read = earlier.iter().map(|&r| reads(r).1).max().unwrap();
             let first_read = later.iter().map(|&r| reads(r).0).min().unwrap();
-            assert!(
-                last_read < first_read,
-                "{id}: a later split reads candle {first_read} <= {last_read}"
-            );
+            assert!(last_read < first_read, "{id}: a later split reads candle {first_read} <= {last_read}");
             let gap = f.data.rows[later[0]].candle - f.data.rows[*earlier.last().unwrap()].candle;
             assert!(gap as usize > s.purge_gap, "{id}: targets only {gap} apart");
         }
@@ -158,18 +115,11 @@ fn ratio_split_with_held_out_series_has_no_leakage() {
         stride: 1,
         lookahead: 1,
         window_label: WindowLabel::End,
+        context: 0,
     };
     let f = fixture(&spec);
     let gap = f.lookback + spec.window + spec.lookahead;
-    let s = split(
-        &f,
-        SplitMethod::Ratios {
-            train: 0.7,
-            validation: 0.15,
-            test: 0.15,
-        },
-        gap,
-    );
+    let s = split(&f, SplitMethod::Ratios { train: 0.7, validation: 0.15, test: 0.15 }, gap);
     assert_eq!(s.purge_gap, gap);
     assert!(!s.purged.is_empty());
     check_no_leakage(&f, &s, &spec);
@@ -183,18 +133,13 @@ fn date_split_of_windowed_rows_has_no_leakage() {
         stride: 2,
         lookahead: 0,
         window_label: WindowLabel::Majority,
+        context: 0,
     };
     let f = fixture(&spec);
     let gap = f.lookback + spec.window;
     let day = |s: &str| engine::annotations::parse_time(s).unwrap();
-    let s = split(
-        &f,
-        SplitMethod::Dates {
-            validation_start: day("2008-01-01"),
-            test_start: Some(day("2010-06-01")),
-        },
-        gap,
-    );
+    let s =
+        split(&f, SplitMethod::Dates { validation_start: day("2008-01-01"), test_start: Some(day("2010-06-01")) }, gap);
     check_no_leakage(&f, &s, &spec);
     for &r in &s.train {
         let row = f.data.rows[r];
@@ -215,25 +160,13 @@ fn balancing_modes_change_class_counts_as_documented() {
         stride: 1,
         lookahead: 0,
         window_label: WindowLabel::End,
+        context: 0,
     };
     let f = fixture(&spec);
-    let s = split(
-        &f,
-        SplitMethod::Ratios {
-            train: 0.7,
-            validation: 0.15,
-            test: 0.15,
-        },
-        40,
-    );
+    let s = split(&f, SplitMethod::Ratios { train: 0.7, validation: 0.15, test: 0.15 }, 40);
     let (y, names) = (&f.data.y, &f.data.class_names);
-    let spec = |mode, seed| BalanceSpec {
-        mode,
-        background_ratio: 2.0,
-        oversample_fraction: 0.5,
-        max_weight: None,
-        seed,
-    };
+    let spec =
+        |mode, seed| BalanceSpec { mode, background_ratio: 2.0, oversample_fraction: 0.5, max_weight: None, seed };
     let count = |rows: &[usize], c: u32| rows.iter().filter(|&&r| y[r] == c).count();
     let before: Vec<usize> = (0..names.len() as u32).map(|c| count(&s.train, c)).collect();
     let patterns: usize = before[1..].iter().sum();
@@ -249,18 +182,9 @@ fn balancing_modes_change_class_counts_as_documented() {
     // Balanced weights: every present class carries the same total weight, n / k.
     let k = before.iter().filter(|&&n| n > 0).count() as f64;
     for c in 0..names.len() as u32 {
-        let total: f64 = s
-            .train
-            .iter()
-            .zip(w)
-            .filter(|(r, _)| y[**r] == c)
-            .map(|(_, w)| *w as f64)
-            .sum();
+        let total: f64 = s.train.iter().zip(w).filter(|(r, _)| y[**r] == c).map(|(_, w)| *w as f64).sum();
         if before[c as usize] > 0 {
-            assert!(
-                (total - s.train.len() as f64 / k).abs() < 1e-2 * s.train.len() as f64,
-                "class {c}: {total}"
-            );
+            assert!((total - s.train.len() as f64 / k).abs() < 1e-2 * s.train.len() as f64, "class {c}: {total}");
         }
     }
     assert_eq!(weighted.report.counts_before, weighted.report.counts_after);
@@ -271,15 +195,8 @@ fn balancing_modes_change_class_counts_as_documented() {
         assert_eq!(count(&under.rows, c), before[c as usize]);
     }
     assert!(under.rows.windows(2).all(|w| w[0] < w[1]), "time order kept");
-    assert_eq!(
-        under.rows,
-        balance(&s.train, y, names, 0, &spec(BalanceMode::Undersample, 1)).rows,
-        "seeded"
-    );
-    assert_ne!(
-        under.rows,
-        balance(&s.train, y, names, 0, &spec(BalanceMode::Undersample, 2)).rows
-    );
+    assert_eq!(under.rows, balance(&s.train, y, names, 0, &spec(BalanceMode::Undersample, 1)).rows, "seeded");
+    assert_ne!(under.rows, balance(&s.train, y, names, 0, &spec(BalanceMode::Undersample, 2)).rows);
 
     let over = balance(&s.train, y, names, 0, &spec(BalanceMode::Oversample, 1));
     let target = (before[0] as f64 * 0.5).ceil() as usize;

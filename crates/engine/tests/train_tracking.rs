@@ -7,18 +7,10 @@ use train_support::*;
 #[test]
 fn an_unreachable_tracking_server_never_loses_the_local_version() {
     // A port nothing listens on: the connection is refused at once.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     std::env::set_var("MLFLOW_TRACKING_URI", format!("http://127.0.0.1:{port}"));
     let out = tempfile::tempdir().unwrap();
-    let cfg = parse(&small_config(
-        out.path(),
-        "  type: lightgbm\n  rounds: 3\n  threads: 2",
-        "",
-    ));
+    let cfg = parse(&small_config(out.path(), "  type: lightgbm\n  rounds: 3\n  threads: 2", ""));
     let outcome = train(&cfg).unwrap();
     let error = outcome.tracking_error.clone().expect("tracking error reported");
     assert!(error.contains("MLflow"), "{error}");
@@ -47,9 +39,6 @@ fn logs_to_the_server_in_mlflow_tracking_uri() {
     );
     let outcome = train(&parse(&yaml)).unwrap();
     assert_eq!(outcome.tracking_error, None, "{:?}", outcome.warnings);
-    println!(
-        "run {:?}, model version {:?}",
-        outcome.mlflow_run_id, outcome.mlflow_model_version
-    );
+    println!("run {:?}, model version {:?}", outcome.mlflow_run_id, outcome.mlflow_model_version);
     assert!(outcome.mlflow_run_id.is_some() && outcome.mlflow_model_version.is_some());
 }

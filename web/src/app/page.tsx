@@ -1,5 +1,9 @@
-import { AnnotatorApp } from '@/features/workspace/components/AnnotatorApp';
+import { AnnotatorApp } from '@/features/workspace';
+import { predictionWindowThreshold } from '@/features/predictions/server';
+import { requirePageSession } from '@/server/auth/pageSession';
 
-export default function HomePage() {
-  return <AnnotatorApp />;
+export default async function HomePage() {
+  return (
+    <AnnotatorApp session={await requirePageSession('/')} predictionWindowThreshold={predictionWindowThreshold()} />
+  );
 }

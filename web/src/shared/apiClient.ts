@@ -19,12 +19,19 @@ export class ApiRequestError extends Error {
 export type Fetcher = (input: string, init?: RequestInit) => Promise<Response>;
 
 /** Fetches JSON from the API; non-2xx answers throw ApiRequestError with the server's code and message. */
-export async function apiRequest<T>(path: string, init: RequestInit = {}, fetcher: Fetcher = (i, o) => fetch(i, o)): Promise<T> {
+export async function apiRequest<T>(
+  path: string,
+  init: RequestInit = {},
+  fetcher: Fetcher = (i, o) => fetch(i, o),
+): Promise<T> {
   let response: Response;
   try {
     response = await fetcher(path, {
       ...init,
-      headers: { ...(init.body && typeof init.body === 'string' ? { 'Content-Type': 'application/json' } : {}), ...(init.headers ?? {}) },
+      headers: {
+        ...(init.body && typeof init.body === 'string' ? { 'Content-Type': 'application/json' } : {}),
+        ...(init.headers ?? {}),
+      },
     });
   } catch (error) {
     throw new ApiRequestError(0, 'NETWORK_ERROR', `The server could not be reached (${(error as Error).message}).`);
@@ -40,9 +47,24 @@ export async function apiRequest<T>(path: string, init: RequestInit = {}, fetche
   }
   if (!response.ok) {
     const error = (body as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
-    throw new ApiRequestError(response.status, error?.code ?? `HTTP_${response.status}`, error?.message ?? `The server answered ${response.status}.`, error?.details);
+    if (signedOut(response.status, error?.code) && typeof window !== 'undefined' && !path.startsWith('/api/auth/')) {
+      // The session ended (expired, signed out elsewhere, password changed): sign in again, then come back.
+      // A full page load (not a router push: this module is not a component), dropping stale state.
+      // eslint-disable-next-line @next/next/no-location-assign-relative-destination
+      window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+    }
+    throw new ApiRequestError(
+      response.status,
+      error?.code ?? `HTTP_${response.status}`,
+      error?.message ?? `The server answered ${response.status}.`,
+      error?.details,
+    );
   }
   return body as T;
+}
+
+function signedOut(status: number, code: string | undefined): boolean {
+  return status === 401 || (status === 403 && code === 'PASSWORD_CHANGE_REQUIRED');
 }
 
 export const jsonBody = (value: unknown): RequestInit['body'] => JSON.stringify(value);

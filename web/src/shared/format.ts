@@ -9,6 +9,11 @@ export function formatTime(ms: number, timeframe?: string | null): string {
   return daily ? date : `${date} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
 }
 
+/** The UTC day of an epoch-ms time, `YYYY-MM-DD` (list rows, where the time of day is noise). */
+export function formatDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
 export function formatPrice(v: number): string {
   if (!Number.isFinite(v)) return '—';
   const abs = Math.abs(v);

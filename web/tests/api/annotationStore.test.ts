@@ -4,32 +4,53 @@ import * as labelsRoute from '@/app/api/labels/route';
 import * as labelRoute from '@/app/api/labels/[id]/route';
 import * as annotationsRoute from '@/app/api/annotations/route';
 import { AnnotationStore, type Notice } from '@/features/annotations/lib/annotationStore';
-import { call, useTempDatabase } from '../support/routeHarness';
+import { call, createTempDatabase } from '../support/routeHarness';
 import { annotationRouteFetcher } from '../support/routeFetcher';
 
 /**
  * The client store (what each browser tab runs) against the real route handlers and a real
  * SQLite file: autosave, undo/redo, and two tabs editing the same span.
  */
-const env = useTempDatabase();
+const env = createTempDatabase();
 afterAll(() => env.cleanup());
 
 const day = (i: number) => Date.UTC(2024, 0, 1 + i);
-const csv = ['time,open,high,low,close,volume', ...Array.from({ length: 40 }, (_, i) => `${new Date(day(i)).toISOString().slice(0, 10)},10,11,9,10.5,100`)].join('\n');
+const csv = [
+  'time,open,high,low,close,volume',
+  ...Array.from({ length: 40 }, (_, i) => `${new Date(day(i)).toISOString().slice(0, 10)},10,11,9,10.5,100`),
+].join('\n');
 let datasetId: number;
 let labels: Record<string, number>;
 
 beforeAll(async () => {
   datasetId = (await call(datasetsRoute.POST, 'POST', '/api/datasets?name=d', { raw: csv })).body.datasets[0].id;
-  labels = Object.fromEntries(((await call(labelsRoute.GET, 'GET', '/api/labels')).body.labels as Array<{ id: number; name: string }>).map((l) => [l.name, l.id]));
+  labels = Object.fromEntries(
+    ((await call(labelsRoute.GET, 'GET', '/api/labels')).body.labels as Array<{ id: number; name: string }>).map(
+      (l) => [l.name, l.id],
+    ),
+  );
 });
 
 function tab(name: string, fetcherOptions: Parameters<typeof annotationRouteFetcher>[0] = {}) {
   const notices: Notice[] = [];
-  const store = new AnnotationStore({ fetcher: annotationRouteFetcher(fetcherOptions), annotator: () => name, notify: (n) => notices.push(n), retryDelaysMs: [5] });
+  const store = new AnnotationStore({
+    fetcher: annotationRouteFetcher({ as: name, ...fetcherOptions }),
+    annotator: () => name,
+    notify: (n) => notices.push(n),
+    retryDelaysMs: [5],
+  });
   return { store, notices };
 }
-const serverSpans = async () => (await call(annotationsRoute.GET, 'GET', `/api/annotations?datasetId=${datasetId}`)).body.annotations as Array<{ id: string; labelId: number; start: number; end: number; version: number; note: string | null; annotator: string }>;
+const serverSpans = async () =>
+  (await call(annotationsRoute.GET, 'GET', `/api/annotations?datasetId=${datasetId}`)).body.annotations as Array<{
+    id: string;
+    labelId: number;
+    start: number;
+    end: number;
+    version: number;
+    note: string | null;
+    annotator: string;
+  }>;
 
 describe('AnnotationStore (a tab) against the API', () => {
   it('autosaves: Saving… then Saved, and the server has the span', async () => {
@@ -116,29 +137,42 @@ describe('AnnotationStore (a tab) against the API', () => {
     b.store.update(id, { note: 'second try' });
     await b.store.flush();
     expect(b.store.getSnapshot().status).toBe('saved');
-    expect((await serverSpans()).find((s) => s.id === id)).toMatchObject({ note: 'second try', labelId: labels.hammer, version: 3 });
+    expect((await serverSpans()).find((s) => s.id === id)).toMatchObject({
+      note: 'second try',
+      labelId: labels.hammer,
+      version: 3,
+    });
 
     // Tab A's undo would overwrite B's newer edit: refused, span reloaded, user told.
     a.store.undo();
     await a.store.flush();
-    expect((await serverSpans()).find((s) => s.id === id)).toMatchObject({ labelId: labels.hammer, note: 'second try' });
+    expect((await serverSpans()).find((s) => s.id === id)).toMatchObject({
+      labelId: labels.hammer,
+      note: 'second try',
+    });
     expect(a.notices.some((n) => /Cannot undo/.test(n.message))).toBe(true);
   });
 
   it('a span deleted for good elsewhere (its label deleted with its spans) disappears here with a notice', async () => {
     const a = tab('nia');
     const b = tab('oli');
-    const created = await call(labelsRoute.POST, 'POST', '/api/labels', { body: { name: 'temporary', color: '#123456' } });
+    const created = await call(labelsRoute.POST, 'POST', '/api/labels', {
+      body: { name: 'temporary', color: '#123456' },
+    });
     const temporary = created.body.label.id as number;
     await a.store.load(datasetId);
     const id = a.store.create({ labelId: temporary, start: day(37), end: day(38) });
     await a.store.flush();
     await b.store.load(datasetId);
-    await call(labelRoute.DELETE, 'DELETE', `/api/labels/${temporary}?spans=delete`, { params: { id: String(temporary) } });
+    await call(labelRoute.DELETE, 'DELETE', `/api/labels/${temporary}?spans=delete`, {
+      params: { id: String(temporary) },
+    });
     b.store.update(id, { note: 'lost?' }, 'Edit note');
     await b.store.flush();
     expect(b.store.getSnapshot().byId.has(id)).toBe(false);
-    expect(b.notices).toEqual([{ kind: 'warning', message: expect.stringMatching(/Edit note: not saved.*deleted elsewhere/) }]);
+    expect(b.notices).toEqual([
+      { kind: 'warning', message: expect.stringMatching(/Edit note: not saved.*deleted elsewhere/) },
+    ]);
   });
 
   it('retries while the server is unreachable, then saves', async () => {

@@ -5,9 +5,9 @@ import * as annotationsRoute from '@/app/api/annotations/route';
 import * as annotationRoute from '@/app/api/annotations/[id]/route';
 import * as bulkRoute from '@/app/api/annotations/bulk/route';
 import * as projectRoute from '@/app/api/project/route';
-import { call, useTempDatabase } from '../support/routeHarness';
+import { call, createTempDatabase } from '../support/routeHarness';
 
-const env = useTempDatabase();
+const env = createTempDatabase();
 afterAll(() => env.cleanup());
 
 // Weekdays only: 2024-01-01 (Mon) … with weekends missing, so snapping and splitting cross gaps.
@@ -16,7 +16,10 @@ for (let d = Date.UTC(2024, 0, 1); days.length < 60; d += 86_400_000) {
   const wd = new Date(d).getUTCDay();
   if (wd !== 0 && wd !== 6) days.push(d);
 }
-const csv = ['time,open,high,low,close,volume', ...days.map((t, i) => `${new Date(t).toISOString().slice(0, 10)},${10 + i},${11 + i},${9 + i},${10.5 + i},100`)].join('\n');
+const csv = [
+  'time,open,high,low,close,volume',
+  ...days.map((t, i) => `${new Date(t).toISOString().slice(0, 10)},${10 + i},${11 + i},${9 + i},${10.5 + i},100`),
+].join('\n');
 
 let datasetId: number;
 let labels: Record<string, number>;
@@ -27,23 +30,49 @@ beforeAll(async () => {
   labels = Object.fromEntries(list.map((l) => [l.name, l.id]));
 });
 
-type A = { id: string; start: number; end: number; version: number; labelId: number; source: string; annotator: string; note: string | null };
-const create = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
-  call(annotationsRoute.POST, 'POST', '/api/annotations', { body: { datasetId, ...body }, headers });
-const patch = (id: string, body: Record<string, unknown>) => call(annotationRoute.PATCH, 'PATCH', `/api/annotations/${id}`, { params: { id }, body });
-const remove = (id: string, version: number) => call(annotationRoute.DELETE, 'DELETE', `/api/annotations/${id}?version=${version}`, { params: { id } });
+type A = {
+  id: string;
+  start: number;
+  end: number;
+  version: number;
+  labelId: number;
+  source: string;
+  annotator: string;
+  note: string | null;
+};
+// Writes record the signed-in user as annotator: `as` names that user.
+const create = (body: Record<string, unknown>, as?: string) =>
+  call(annotationsRoute.POST, 'POST', '/api/annotations', { body: { datasetId, ...body }, as });
+const patch = (id: string, body: Record<string, unknown>, as?: string) =>
+  call(annotationRoute.PATCH, 'PATCH', `/api/annotations/${id}`, { params: { id }, body, as });
+const remove = (id: string, version: number) =>
+  call(annotationRoute.DELETE, 'DELETE', `/api/annotations/${id}?version=${version}`, { params: { id } });
 const get = (id: string) => call(annotationRoute.GET, 'GET', `/api/annotations/${id}`, { params: { id } });
-const list = async (): Promise<A[]> => (await call(annotationsRoute.GET, 'GET', `/api/annotations?datasetId=${datasetId}`)).body.annotations;
-const setPolicy = (overlapPolicy: 'allow' | 'split') => call(projectRoute.PATCH, 'PATCH', '/api/project', { body: { overlapPolicy } });
+const list = async (): Promise<A[]> =>
+  (await call(annotationsRoute.GET, 'GET', `/api/annotations?datasetId=${datasetId}`)).body.annotations;
+const setPolicy = (overlapPolicy: 'allow' | 'split') =>
+  call(projectRoute.PATCH, 'PATCH', '/api/project', { body: { overlapPolicy } });
 const clear = () => env.db().prepare('DELETE FROM annotations').run();
 
 describe('annotation CRUD', () => {
   it('creates a span snapped to candles, with source, annotator and times', async () => {
     const sat = Date.UTC(2024, 0, 6);
-    const res = await create({ labelId: labels.doji, start: sat, end: days[9] + 3600_000, note: 'weekend start' }, { 'x-annotator': 'alice' });
+    const res = await create(
+      { labelId: labels.doji, start: sat, end: days[9] + 3600_000, note: 'weekend start' },
+      'alice',
+    );
     expect(res.status).toBe(201);
     const a = res.body.annotation;
-    expect(a).toMatchObject({ start: days[5], end: days[9], source: 'human', annotator: 'alice', kind: 'positive', version: 1, note: 'weekend start', direction: null });
+    expect(a).toMatchObject({
+      start: days[5],
+      end: days[9],
+      source: 'human',
+      annotator: 'alice',
+      kind: 'positive',
+      version: 1,
+      note: 'weekend start',
+      direction: null,
+    });
     expect(a.createdAt).toBe(a.updatedAt);
     expect(res.body.changes).toEqual([{ id: a.id, before: null, after: a, version: 1 }]);
     expect((await get(a.id)).body.annotation).toEqual(a);
@@ -63,7 +92,11 @@ describe('annotation CRUD', () => {
     expect(stale.status).toBe(409);
     expect(stale.body.error.code).toBe('STALE_WRITE');
     expect(stale.body.error.message).toMatch(/changed elsewhere.*version 2.*version 1/);
-    expect(stale.body.error.details).toMatchObject({ id: a.id, currentVersion: 2, current: { labelId: labels.hammer, version: 2 } });
+    expect(stale.body.error.details).toMatchObject({
+      id: a.id,
+      currentVersion: 2,
+      current: { labelId: labels.hammer, version: 2 },
+    });
     expect((await get(a.id)).body.annotation.labelId).toBe(labels.hammer);
     const staleDelete = await remove(a.id, 1);
     expect(staleDelete.status).toBe(409);
@@ -74,7 +107,9 @@ describe('annotation CRUD', () => {
     const [a] = await list();
     const res = await remove(a.id, 2);
     expect(res.status).toBe(200);
-    expect(res.body.changes).toEqual([{ id: a.id, before: expect.objectContaining({ version: 2 }), after: null, version: 3 }]);
+    expect(res.body.changes).toEqual([
+      { id: a.id, before: expect.objectContaining({ version: 2 }), after: null, version: 3 },
+    ]);
     expect(await list()).toEqual([]);
     expect((await get(a.id)).status).toBe(404);
     const late = await patch(a.id, { version: 2, note: 'too late' });
@@ -96,10 +131,18 @@ describe('annotation CRUD', () => {
       expect(res.status, JSON.stringify(body)).toBe(status);
       expect(res.body.error.code).toBe(code);
     }
-    const wrongDataset = await call(annotationsRoute.POST, 'POST', '/api/annotations', { body: { datasetId: 999, labelId: labels.doji, start: days[1], end: days[2] } });
+    const wrongDataset = await call(annotationsRoute.POST, 'POST', '/api/annotations', {
+      body: { datasetId: 999, labelId: labels.doji, start: days[1], end: days[2] },
+    });
     expect(wrongDataset.status).toBe(404);
     expect((await patch('00000000-0000-4000-8000-000000000000', { version: 1, note: 'x' })).status).toBe(404);
-    expect((await call(annotationRoute.DELETE, 'DELETE', '/api/annotations/00000000-0000-4000-8000-000000000000', { params: { id: '00000000-0000-4000-8000-000000000000' } })).status).toBe(400);
+    expect(
+      (
+        await call(annotationRoute.DELETE, 'DELETE', '/api/annotations/00000000-0000-4000-8000-000000000000', {
+          params: { id: '00000000-0000-4000-8000-000000000000' },
+        })
+      ).status,
+    ).toBe(400);
   });
 
   it('a client-chosen id is kept; reusing it is a 409', async () => {
@@ -112,11 +155,27 @@ describe('annotation CRUD', () => {
   });
 
   it('a person editing a TA-Lib span makes it theirs (source human)', async () => {
-    const talib = (await create({ labelId: labels.engulfing, start: days[20], end: days[21], source: 'talib', direction: 'bullish', annotator: 'bot' })).body.annotation;
-    const noteOnly = await patch(talib.id, { version: 1, note: 'looks right', annotator: 'carol' });
+    const talib = (
+      await create(
+        {
+          labelId: labels.engulfing,
+          start: days[20],
+          end: days[21],
+          source: 'talib',
+          direction: 'bullish',
+        },
+        'bot',
+      )
+    ).body.annotation;
+    const noteOnly = await patch(talib.id, { version: 1, note: 'looks right' }, 'carol');
     expect(noteOnly.body.annotation).toMatchObject({ source: 'talib', annotator: 'bot' });
-    const resized = await patch(talib.id, { version: 2, start: days[19], annotator: 'carol' });
-    expect(resized.body.annotation).toMatchObject({ source: 'human', annotator: 'carol', start: days[19], direction: 'bullish' });
+    const resized = await patch(talib.id, { version: 2, start: days[19] }, 'carol');
+    expect(resized.body.annotation).toMatchObject({
+      source: 'human',
+      annotator: 'carol',
+      start: days[19],
+      direction: 'bullish',
+    });
     clear();
   });
 });
@@ -150,7 +209,24 @@ describe('overlap policy', () => {
 
     // Undo = restore every change's `before`, version-checked, in one bulk request.
     const undo = await call(bulkRoute.POST, 'POST', '/api/annotations/bulk', {
-      body: { operations: changes.map((c) => ({ op: 'restore', id: c.id, version: c.version, state: c.before && { datasetId, labelId: c.before.labelId, start: c.before.start, end: c.before.end, kind: 'positive', source: c.before.source, annotator: c.before.annotator, direction: null, note: c.before.note } })) },
+      body: {
+        operations: changes.map((c) => ({
+          op: 'restore',
+          id: c.id,
+          version: c.version,
+          state: c.before && {
+            datasetId,
+            labelId: c.before.labelId,
+            start: c.before.start,
+            end: c.before.end,
+            kind: 'positive',
+            source: c.before.source,
+            annotator: c.before.annotator,
+            direction: null,
+            note: c.before.note,
+          },
+        })),
+      },
     });
     expect(undo.status).toBe(200);
     expect((await list()).map((a) => [a.id, a.start, a.end])).toEqual([[older.id, days[10], days[20]]]);
@@ -189,8 +265,8 @@ describe('bulk', () => {
     ]);
 
     const ok = await call(bulkRoute.POST, 'POST', '/api/annotations/bulk', {
+      as: 'dave',
       body: {
-        annotator: 'dave',
         operations: [
           { op: 'update', id: a.id, version: 1, patch: { note: 'first' } },
           { op: 'create', annotation: { datasetId, labelId: labels.hammer, start: days[8], end: days[9] } },
@@ -205,15 +281,41 @@ describe('bulk', () => {
 
     // restore: undelete b, and "expected absent" (version null) fails for a live row
     const restored = await call(bulkRoute.POST, 'POST', '/api/annotations/bulk', {
-      body: { operations: [{ op: 'restore', id: b.id, version: 2, state: { datasetId, labelId: labels.doji, start: days[4], end: days[5], kind: 'positive', source: 'human', annotator: 'x', direction: null, note: null } }] },
+      body: {
+        operations: [
+          {
+            op: 'restore',
+            id: b.id,
+            version: 2,
+            state: {
+              datasetId,
+              labelId: labels.doji,
+              start: days[4],
+              end: days[5],
+              kind: 'positive',
+              source: 'human',
+              annotator: 'x',
+              direction: null,
+              note: null,
+            },
+          },
+        ],
+      },
     });
     expect(restored.status).toBe(200);
     expect(restored.body.results[0]).toMatchObject({ id: b.id, version: 3 });
-    const wrong = await call(bulkRoute.POST, 'POST', '/api/annotations/bulk', { body: { operations: [{ op: 'restore', id: b.id, version: null, state: null }] } });
+    const wrong = await call(bulkRoute.POST, 'POST', '/api/annotations/bulk', {
+      body: { operations: [{ op: 'restore', id: b.id, version: null, state: null }] },
+    });
     expect(wrong.status).toBe(409);
 
-    expect((await call(bulkRoute.POST, 'POST', '/api/annotations/bulk', { body: { operations: [] } })).status).toBe(400);
-    expect((await call(bulkRoute.POST, 'POST', '/api/annotations/bulk', { body: { operations: [{ op: 'explode' }] } })).status).toBe(400);
+    expect((await call(bulkRoute.POST, 'POST', '/api/annotations/bulk', { body: { operations: [] } })).status).toBe(
+      400,
+    );
+    expect(
+      (await call(bulkRoute.POST, 'POST', '/api/annotations/bulk', { body: { operations: [{ op: 'explode' }] } }))
+        .status,
+    ).toBe(400);
     clear();
   });
 });
@@ -224,7 +326,9 @@ describe('errors', () => {
     try {
       const res = await call(annotationsRoute.GET, 'GET', `/api/annotations?datasetId=${datasetId}`);
       expect(res.status).toBe(500);
-      expect(res.body).toEqual({ error: { code: 'INTERNAL', message: expect.stringMatching(/Internal server error/) } });
+      expect(res.body).toEqual({
+        error: { code: 'INTERNAL', message: expect.stringMatching(/Internal server error/) },
+      });
       expect(res.text).not.toMatch(/annotations|sqlite|at \w+ \(/i);
     } finally {
       env.db().exec('ALTER TABLE annotations_gone RENAME TO annotations');

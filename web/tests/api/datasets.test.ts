@@ -1,17 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import * as datasetsRoute from '@/app/api/datasets/route';
 import * as previewRoute from '@/app/api/datasets/preview/route';
 import * as datasetRoute from '@/app/api/datasets/[id]/route';
 import * as candlesRoute from '@/app/api/datasets/[id]/candles/route';
-import { call, sampleBytes, syntheticCsv, useTempDatabase } from '../support/routeHarness';
+import { call, sampleBytes, syntheticCsv, createTempDatabase } from '../support/routeHarness';
 
-const env = useTempDatabase();
+const env = createTempDatabase();
 afterAll(() => env.cleanup());
 
-const countDatasets = () => (env.db().prepare('SELECT COUNT(*) FROM datasets').pluck().get() as number) + (env.db().prepare('SELECT COUNT(*) FROM candles').pluck().get() as number);
+const countDatasets = () =>
+  (env.db().prepare('SELECT COUNT(*) FROM datasets').pluck().get() as number) +
+  (env.db().prepare('SELECT COUNT(*) FROM candles').pluck().get() as number);
 
 async function upload(bytes: BodyInit | Uint8Array, query = '', headers: Record<string, string> = {}) {
-  return call(datasetsRoute.POST, 'POST', `/api/datasets?${query}`, { raw: bytes, headers: { 'content-type': 'text/csv', ...headers } });
+  return call(datasetsRoute.POST, 'POST', `/api/datasets?${query}`, {
+    raw: bytes,
+    headers: { 'content-type': 'text/csv', ...headers },
+  });
 }
 
 describe('POST /api/datasets (upload)', () => {
@@ -36,7 +41,8 @@ describe('POST /api/datasets (upload)', () => {
 
   it('fails on invalid rows by default, naming them, and stores nothing', async () => {
     const before = countDatasets();
-    const csv = 'time,open,high,low,close,volume\n2024-01-01,1,2,0.5,1.5,10\n2024-01-02,2,1,0.5,1.5,10\n2024-01-03,1,2,0.5,1.5,-3\n2024-01-04,1,2,0.5,1.5,10\n';
+    const csv =
+      'time,open,high,low,close,volume\n2024-01-01,1,2,0.5,1.5,10\n2024-01-02,2,1,0.5,1.5,10\n2024-01-03,1,2,0.5,1.5,-3\n2024-01-04,1,2,0.5,1.5,10\n';
     const res = await upload(csv, 'name=bad');
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('IMPORT_FAILED');
@@ -59,7 +65,13 @@ describe('POST /api/datasets (upload)', () => {
   describe('bad uploads get clear messages and change nothing', () => {
     const cases: Array<[string, () => BodyInit | Uint8Array, number, string, RegExp]> = [
       ['an empty file', () => '', 400, 'EMPTY_FILE', /empty/i],
-      ['a binary file', () => new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]), 400, 'NOT_TEXT', /binary/i],
+      [
+        'a binary file',
+        () => new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]),
+        400,
+        'NOT_TEXT',
+        /binary/i,
+      ],
       ['wrong columns', () => 'name,age\nbob,3\nalice,4\n', 400, 'IMPORT_FAILED', /open|close|time/i],
     ];
     for (const [what, body, status, code, message] of cases) {
@@ -117,21 +129,34 @@ describe('POST /api/datasets (upload)', () => {
       expect(list.status).toBe(200);
       expect(list.body.datasets.map((d: { name: string }) => d.name)).toEqual(['aapl_daily', 'aapl_daily (2)', 'bad']);
 
-      const renamed = await call(datasetRoute.PATCH, 'PATCH', `/api/datasets/${aaplId}`, { params: { id: String(aaplId) }, body: { name: 'Apple', timeframe: '1D', symbol: 'AAPL.O' } });
+      const renamed = await call(datasetRoute.PATCH, 'PATCH', `/api/datasets/${aaplId}`, {
+        params: { id: String(aaplId) },
+        body: { name: 'Apple', timeframe: '1D', symbol: 'AAPL.O' },
+      });
       expect(renamed.status).toBe(200);
       expect(renamed.body.dataset).toMatchObject({ name: 'Apple', timeframe: '1D', symbol: 'AAPL.O' });
 
-      const clash = await call(datasetRoute.PATCH, 'PATCH', `/api/datasets/${aaplId}`, { params: { id: String(aaplId) }, body: { name: 'BAD' } });
+      const clash = await call(datasetRoute.PATCH, 'PATCH', `/api/datasets/${aaplId}`, {
+        params: { id: String(aaplId) },
+        body: { name: 'BAD' },
+      });
       expect(clash.status).toBe(409);
       expect(clash.body.error.code).toBe('NAME_TAKEN');
 
-      const empty = await call(datasetRoute.PATCH, 'PATCH', `/api/datasets/${aaplId}`, { params: { id: String(aaplId) }, body: {} });
+      const empty = await call(datasetRoute.PATCH, 'PATCH', `/api/datasets/${aaplId}`, {
+        params: { id: String(aaplId) },
+        body: {},
+      });
       expect(empty.status).toBe(400);
 
       const other = list.body.datasets.find((d: { name: string }) => d.name === 'bad');
-      const del = await call(datasetRoute.DELETE, 'DELETE', `/api/datasets/${other.id}`, { params: { id: String(other.id) } });
+      const del = await call(datasetRoute.DELETE, 'DELETE', `/api/datasets/${other.id}`, {
+        params: { id: String(other.id) },
+      });
       expect(del.status).toBe(200);
-      const gone = await call(datasetRoute.GET, 'GET', `/api/datasets/${other.id}`, { params: { id: String(other.id) } });
+      const gone = await call(datasetRoute.GET, 'GET', `/api/datasets/${other.id}`, {
+        params: { id: String(other.id) },
+      });
       expect(gone.status).toBe(404);
       expect(gone.body.error.code).toBe('NOT_FOUND');
       expect(env.db().prepare('SELECT COUNT(*) FROM candles WHERE dataset_id = ?').pluck().get(other.id)).toBe(0);
@@ -139,7 +164,11 @@ describe('POST /api/datasets (upload)', () => {
 
     it('rejects malformed ids and JSON', async () => {
       expect((await call(datasetRoute.GET, 'GET', '/api/datasets/abc', { params: { id: 'abc' } })).status).toBe(400);
-      const badJson = await call(datasetRoute.PATCH, 'PATCH', `/api/datasets/${aaplId}`, { params: { id: String(aaplId) }, raw: '{oops', headers: { 'content-type': 'application/json' } });
+      const badJson = await call(datasetRoute.PATCH, 'PATCH', `/api/datasets/${aaplId}`, {
+        params: { id: String(aaplId) },
+        raw: '{oops',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(badJson.status).toBe(400);
       expect(badJson.body.error.code).toBe('INVALID_JSON');
     });
@@ -149,7 +178,12 @@ describe('POST /api/datasets (upload)', () => {
     it('range query by time, raw within maxPoints', async () => {
       const from = Date.UTC(2010, 0, 1);
       const to = Date.UTC(2010, 0, 31);
-      const res = await call(candlesRoute.GET, 'GET', `/api/datasets/${aaplId}/candles?from=${from}&to=${to}&maxPoints=1000`, { params: { id: String(aaplId) } });
+      const res = await call(
+        candlesRoute.GET,
+        'GET',
+        `/api/datasets/${aaplId}/candles?from=${from}&to=${to}&maxPoints=1000`,
+        { params: { id: String(aaplId) } },
+      );
       expect(res.status).toBe(200);
       expect(res.body.bucketSize).toBe(1);
       expect(res.body.total).toBe(19); // trading days in January 2010
@@ -158,8 +192,12 @@ describe('POST /api/datasets (upload)', () => {
     });
 
     it('aggregates OHLC when more than maxPoints candles fall in the range', async () => {
-      const raw = await call(candlesRoute.GET, 'GET', `/api/datasets/${aaplId}/candles?maxPoints=200000`, { params: { id: String(aaplId) } });
-      const agg = await call(candlesRoute.GET, 'GET', `/api/datasets/${aaplId}/candles?maxPoints=500`, { params: { id: String(aaplId) } });
+      const raw = await call(candlesRoute.GET, 'GET', `/api/datasets/${aaplId}/candles?maxPoints=200000`, {
+        params: { id: String(aaplId) },
+      });
+      const agg = await call(candlesRoute.GET, 'GET', `/api/datasets/${aaplId}/candles?maxPoints=500`, {
+        params: { id: String(aaplId) },
+      });
       expect(agg.body.total).toBe(raw.body.total);
       expect(agg.body.bucketSize).toBe(Math.ceil(raw.body.total / 500));
       expect(agg.body.candles.time.length).toBeLessThanOrEqual(500);
@@ -174,10 +212,20 @@ describe('POST /api/datasets (upload)', () => {
     });
 
     it('validates the query', async () => {
-      const res = await call(candlesRoute.GET, 'GET', `/api/datasets/${aaplId}/candles?from=10&to=5`, { params: { id: String(aaplId) } });
+      const res = await call(candlesRoute.GET, 'GET', `/api/datasets/${aaplId}/candles?from=10&to=5`, {
+        params: { id: String(aaplId) },
+      });
       expect(res.status).toBe(400);
-      expect((await call(candlesRoute.GET, 'GET', `/api/datasets/${aaplId}/candles?maxPoints=1`, { params: { id: String(aaplId) } })).status).toBe(400);
-      expect((await call(candlesRoute.GET, 'GET', '/api/datasets/999/candles', { params: { id: '999' } })).status).toBe(404);
+      expect(
+        (
+          await call(candlesRoute.GET, 'GET', `/api/datasets/${aaplId}/candles?maxPoints=1`, {
+            params: { id: String(aaplId) },
+          })
+        ).status,
+      ).toBe(400);
+      expect((await call(candlesRoute.GET, 'GET', '/api/datasets/999/candles', { params: { id: '999' } })).status).toBe(
+        404,
+      );
     });
 
     it('serves a 100,000-candle dataset quickly at any zoom', async () => {
@@ -190,20 +238,89 @@ describe('POST /api/datasets (upload)', () => {
       expect(d.candleCount).toBe(100_000);
       expect(d.timeframe).toBe('1m');
       const t1 = performance.now();
-      const overview = await call(candlesRoute.GET, 'GET', `/api/datasets/${d.id}/candles?maxPoints=4000`, { params: { id: String(d.id) } });
+      const overview = await call(candlesRoute.GET, 'GET', `/api/datasets/${d.id}/candles?maxPoints=4000`, {
+        params: { id: String(d.id) },
+      });
       const overviewMs = performance.now() - t1;
       expect(overview.body.total).toBe(100_000);
       expect(overview.body.candles.time.length).toBeLessThanOrEqual(4000);
       const from = overview.body.candles.time[2000];
       const to = overview.body.candles.endTime[2100];
       const t2 = performance.now();
-      const detail = await call(candlesRoute.GET, 'GET', `/api/datasets/${d.id}/candles?from=${from}&to=${to}&maxPoints=20000`, { params: { id: String(d.id) } });
+      const detail = await call(
+        candlesRoute.GET,
+        'GET',
+        `/api/datasets/${d.id}/candles?from=${from}&to=${to}&maxPoints=20000`,
+        { params: { id: String(d.id) } },
+      );
       const detailMs = performance.now() - t2;
       expect(detail.body.bucketSize).toBe(1);
       expect(detail.body.total).toBe(101 * overview.body.bucketSize);
-      console.log(`100k candles: import ${importMs.toFixed(0)} ms, overview ${overviewMs.toFixed(0)} ms, detail ${detailMs.toFixed(0)} ms`);
+      console.log(
+        `100k candles: import ${importMs.toFixed(0)} ms, overview ${overviewMs.toFixed(0)} ms, detail ${detailMs.toFixed(0)} ms`,
+      );
       expect(overviewMs).toBeLessThan(1500);
       expect(detailMs).toBeLessThan(500);
     });
+  });
+});
+
+describe('POST /api/datasets: the reading of a file (date order, decimal mark)', () => {
+  const preview = (csv: string, query = '') =>
+    call(previewRoute.POST, 'POST', `/api/datasets/preview?${query}`, { raw: csv });
+  // June 1-12, 2020 (weekdays) written day first: every day is <= 12, so both orders parse.
+  const days = [1, 2, 3, 4, 5, 8, 9, 10, 11, 12];
+  const dayFirst =
+    'Date,Open,High,Low,Close\n' +
+    days.map((d) => `${String(d).padStart(2, '0')}/06/2020,1.12,1.13,1.11,1.125`).join('\n') +
+    '\n';
+
+  it('shows the reading it chose, with the evidence and the option that switches', async () => {
+    const res = await preview(dayFirst);
+    expect(res.status).toBe(200);
+    const d = res.body.preview.detected;
+    expect(d.timeFormat).toBe('DD/MM/YYYY');
+    expect(res.body.preview.series[0]).toMatchObject({ timeframe: '1d', firstTime: Date.UTC(2020, 5, 1) });
+    expect(d.ambiguities).toHaveLength(1);
+    expect(d.ambiguities[0]).toMatchObject({
+      kind: 'dateOrder',
+      chosen: 'DD/MM/YYYY',
+      switchWith: { dayFirst: false },
+    });
+    expect(d.ambiguities[0].evidence).toMatch(/weekend|regular/);
+  });
+
+  it('reads the file the other way on request, preview and import alike', async () => {
+    const res = await preview(dayFirst, 'dayFirst=false');
+    expect(res.body.preview.detected.timeFormat).toBe('MM/DD/YYYY');
+    expect(res.body.preview.series[0].firstTime).toBe(Date.UTC(2020, 0, 6));
+    const stored = await upload(dayFirst, 'name=month-first&dayFirst=false');
+    expect(stored.status).toBe(201);
+    expect(stored.body.datasets[0]).toMatchObject({ timeframe: '1M', firstTime: Date.UTC(2020, 0, 6) });
+  });
+
+  it("a decimal mark the values leave open is reported; 'decimal' and 'thousands' choose", async () => {
+    const csv =
+      'Date;Open;High;Low;Close\n2021-02-01;141,012;141,500;140,250;141,250\n2021-02-02;141,250;142,125;141,000;141,875\n';
+    const auto = await preview(csv);
+    expect(auto.body.preview.detected).toMatchObject({ decimal: ',', thousands: '.' });
+    expect(auto.body.preview.detected.ambiguities[0].kind).toBe('decimalMark');
+    const stored = await upload(csv, 'name=thousands&decimal=.&thousands=%2C');
+    expect(stored.status).toBe(201);
+    const id = stored.body.datasets[0].id;
+    const candles = await call(candlesRoute.GET, 'GET', `/api/datasets/${id}/candles`, {
+      params: { id: String(id) },
+    });
+    expect(candles.body.candles.open[0]).toBe(141012);
+  });
+
+  it('a file nothing decides is refused with the options that choose', async () => {
+    const months = [1, 2, 3, 4, 5, 6].map((m) => `01/0${m}/2021,30000,30100,29900,30050`).join('\n');
+    const res = await preview(`Date,Open,High,Low,Close\n${months}\n`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('IMPORT_FAILED');
+    expect(res.body.error.message).toMatch(/ambiguous.*dayFirst: true.*dayFirst: false/);
+    const chosen = await preview(`Date,Open,High,Low,Close\n${months}\n`, 'dayFirst=true');
+    expect(chosen.body.preview.series[0].timeframe).toBe('1M');
   });
 });

@@ -2,26 +2,33 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as datasetsRoute from '@/app/api/datasets/route';
 import * as bulkRoute from '@/app/api/annotations/bulk/route';
 import * as labelsRoute from '@/app/api/labels/route';
-import * as checkRoute from '@/app/api/label-errors/route';
+import * as labelErrorsRoute from '@/app/api/label-errors/route';
 import * as runRoute from '@/app/api/label-errors/[id]/route';
 import * as cancelRoute from '@/app/api/label-errors/[id]/cancel/route';
 import * as reviewRoute from '@/app/api/label-errors/[id]/reviews/route';
 import * as engine from '@/server/engine';
-import { waitForCheck } from '@/features/labelerrors/server/labelChecks';
-import type { LabelCheckRun } from '@/features/labelerrors/types';
-import { call, sampleBytes, useTempDatabase } from '../support/routeHarness';
+import { waitForRun } from '@/features/label-errors/server/labelErrorRuns';
+import type { LabelErrorRun } from '@/features/label-errors/types';
+import { call, sampleBytes, createTempDatabase } from '../support/routeHarness';
 
 // Human spans on real AAPL candles: TA-Lib's dojis and engulfings as a careful person would
 // draw them (no overlaps), every 8th given the other label on purpose. The check must find those.
-const env = useTempDatabase();
+const env = createTempDatabase();
 let datasetId: number;
 let labelIds: { doji: number; engulfing: number };
 const flipped = new Set<string>();
 
 beforeAll(async () => {
-  datasetId = (await call(datasetsRoute.POST, 'POST', '/api/datasets?name=AAPL&symbol=AAPL&onInvalidRow=skip', { raw: sampleBytes('aapl_daily.csv') })).body.datasets[0].id;
+  datasetId = (
+    await call(datasetsRoute.POST, 'POST', '/api/datasets?name=AAPL&symbol=AAPL&onInvalidRow=skip', {
+      raw: sampleBytes('aapl_daily.csv'),
+    })
+  ).body.datasets[0].id;
   const labels = (await call(labelsRoute.GET, 'GET', '/api/labels')).body.labels as Array<{ id: number; name: string }>;
-  labelIds = { doji: labels.find((l) => l.name === 'doji')!.id, engulfing: labels.find((l) => l.name === 'engulfing')!.id };
+  labelIds = {
+    doji: labels.find((l) => l.name === 'doji')!.id,
+    engulfing: labels.find((l) => l.name === 'engulfing')!.id,
+  };
   const imported = await engine.importCsv(Buffer.from(sampleBytes('aapl_daily.csv')), { onInvalidRow: 'skip' });
   const { spans } = await engine.autoLabel(imported.series[0].candles, { patterns: ['doji', 'engulfing'] });
   const taken = new Set<number>();
@@ -33,7 +40,10 @@ beforeAll(async () => {
     idx.forEach((i) => taken.add(i));
     const flip = operations.length % 8 === 3;
     const label = (s.label === 'doji') !== flip ? 'doji' : 'engulfing';
-    operations.push({ op: 'create', annotation: { datasetId, labelId: labelIds[label], start: s.startTime, end: s.endTime } });
+    operations.push({
+      op: 'create',
+      annotation: { datasetId, labelId: labelIds[label], start: s.startTime, end: s.endTime },
+    });
     wanted.push({ flipped: flip });
   }
   const res = await call(bulkRoute.POST, 'POST', '/api/annotations/bulk', { body: { annotator: 'test', operations } });
@@ -45,12 +55,13 @@ beforeAll(async () => {
 
 afterAll(() => env.cleanup());
 
-const start = (body: unknown) => call(checkRoute.POST, 'POST', '/api/label-errors', { body });
+const start = (body: unknown) => call(labelErrorsRoute.POST, 'POST', '/api/label-errors', { body });
 const getRun = (id: string) => call(runRoute.GET, 'GET', `/api/label-errors/${id}`, { params: { id } });
-const review = (id: string, body: unknown) => call(reviewRoute.POST, 'POST', `/api/label-errors/${id}/reviews`, { params: { id }, body });
+const review = (id: string, body: unknown) =>
+  call(reviewRoute.POST, 'POST', `/api/label-errors/${id}/reviews`, { params: { id }, body });
 
-describe('label check', () => {
-  let run: LabelCheckRun;
+describe('label-error run', () => {
+  let run: LabelErrorRun;
 
   it('rejects bad input: unknown keys, folds out of range, unknown dataset, bad ids', async () => {
     expect((await start({ preset: 'fast', folds: 1 })).status).toBe(400);
@@ -71,7 +82,7 @@ describe('label check', () => {
     expect(polled.status).toBe(200);
     expect(polled.body.run.state).toBe('running');
 
-    run = await waitForCheck(env.db(), res.body.run.id);
+    run = await waitForRun(env.db(), res.body.run.id);
     expect(run.state).toBe('succeeded');
     expect(run.summary).toMatchObject({ folds: 3, modelType: 'lightgbm' });
     expect(run.summary!.scored).toBe(run.items.length);
@@ -83,18 +94,21 @@ describe('label check', () => {
     expect(first.datasetId).toBe(datasetId);
     expect([labelIds.doji, labelIds.engulfing]).toContain(first.labelId);
     // The suggestion maps back to the app's label.
-    if (first.suggestedLabel) expect(first.suggestedLabelId).toBe(labelIds[first.suggestedLabel as 'doji' | 'engulfing']);
+    if (first.suggestedLabel)
+      expect(first.suggestedLabelId).toBe(labelIds[first.suggestedLabel as 'doji' | 'engulfing']);
     expect(run.summary!.likelyErrors).toBeGreaterThan(0);
   }, 180_000);
 
   it('stores the result and the reviews, and both survive a server restart', async () => {
     const id = run.id;
     const target = run.items[0].annotationId;
-    expect((await review(id, { annotationId: target, decision: 'kept' })).body.run.reviews).toEqual({ [target]: 'kept' });
+    expect((await review(id, { annotationId: target, decision: 'kept' })).body.run.reviews).toEqual({
+      [target]: 'kept',
+    });
     expect((await review(id, { annotationId: 'no-such-span', decision: 'kept' })).status).toBe(404);
     expect((await review(id, { annotationId: target, decision: 'maybe' })).status).toBe(400);
 
-    delete (globalThis as { __candleLabelChecks?: unknown }).__candleLabelChecks;
+    delete (globalThis as { __candleLabelErrorRuns?: unknown }).__candleLabelErrorRuns;
     env.reopen();
     vi.resetModules();
     const overview = (await import('@/app/api/label-errors/route')).GET;
@@ -114,12 +128,13 @@ describe('label check', () => {
     const id = res.body.run.id as string;
     const cancelled = await call(cancelRoute.POST, 'POST', `/api/label-errors/${id}/cancel`, { params: { id } });
     expect(cancelled.status).toBe(202);
-    const ended = await waitForCheck(env.db(), id);
+    const ended = await waitForRun(env.db(), id);
     expect(ended.state).toBe('cancelled');
     expect(ended.error?.code).toBe('CANCELLED');
 
     // A 'running' row no live process owns (the server died mid-run).
-    env.db()
+    env
+      .db()
       .prepare(
         "INSERT INTO label_error_runs (id, state, stage, fraction, preset, folds, include_talib, dataset_ids, started_at) VALUES ('11111111-1111-4111-8111-111111111111', 'running', 'folds', 0.4, 'fast', 5, 1, '[1]', 1)",
       )
@@ -129,8 +144,12 @@ describe('label check', () => {
     expect(orphan.body.run).toMatchObject({ state: 'failed', error: { code: 'SERVER_RESTARTED' } });
   }, 120_000);
 
-  it('refuses a check with no human spans', async () => {
-    const empty = (await call(datasetsRoute.POST, 'POST', '/api/datasets?name=MSFT&symbol=MSFT&onInvalidRow=skip', { raw: sampleBytes('msft_daily.csv') })).body.datasets[0].id;
+  it('refuses a run with no human spans', async () => {
+    const empty = (
+      await call(datasetsRoute.POST, 'POST', '/api/datasets?name=MSFT&symbol=MSFT&onInvalidRow=skip', {
+        raw: sampleBytes('msft_daily.csv'),
+      })
+    ).body.datasets[0].id;
     const res = await start({ preset: 'fast', datasetId: empty });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('NO_HUMAN_SPANS');

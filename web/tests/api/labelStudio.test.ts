@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -5,18 +6,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as datasetsRoute from '@/app/api/datasets/route';
 import * as annotationsRoute from '@/app/api/annotations/route';
 import * as annotationRoute from '@/app/api/annotations/[id]/route';
+import * as bulkRoute from '@/app/api/annotations/bulk/route';
 import * as labelsRoute from '@/app/api/labels/route';
 import * as healthRoute from '@/app/api/ls/health/route';
 import * as setupRoute from '@/app/api/ls/setup/route';
 import * as lsPredictRoute from '@/app/api/ls/predict/route';
 import * as webhookRoute from '@/app/api/ls/webhook/route';
 import { cancelJob, waitForJob } from '@/features/training/server/trainingJobs';
-import { importCsvFile, train, type CandleColumns } from '@/server/engine';
-import { call, sampleBytes, SAMPLES_DIR, useTempDatabase } from '../support/routeHarness';
+import { importCsvFile, type CandleColumns } from '@/server/engine';
+import { trainSmallLsModel } from '../support/lsModel';
+import { call, sampleBytes, SAMPLES_DIR, createTempDatabase } from '../support/routeHarness';
 import openapi from '../../docs/openapi.json';
 
-const REPO_ROOT = path.resolve(__dirname, '../../..');
-const env = useTempDatabase();
+const env = createTempDatabase();
 const registry = fs.mkdtempSync(path.join(os.tmpdir(), 'candle-ls-models-'));
 const previousModelsDir = process.env.CANDLE_MODELS_DIR;
 
@@ -44,25 +46,15 @@ const hook = (body: unknown) => call(webhookRoute.POST, 'POST', '/api/ls/webhook
 
 beforeAll(async () => {
   process.env.CANDLE_MODELS_DIR = registry;
-  version = (
-    await train({
-      rootDir: REPO_ROOT,
-      config: {
-        seed: 7,
-        data: { series: [{ path: 'data/samples/aapl_daily.csv', symbol: 'AAPL', timeframe: '1d' }] },
-        features: { geometry: true, indicators: true, patterns: false, lags: 2 },
-        labels: { annotations: [], talib: { patterns: ['engulfing', 'doji'], directions: ['bullish', 'bearish'] }, min_examples: 10 },
-        dataset: { encoding: 'bio', window: 2, lookahead: 1, output_dir: path.join(registry, 'dataset') },
-        split: { train: 0.7, validation: 0.15, test: 0.15 },
-        model: { type: 'lightgbm', rounds: 20, learning_rate: 0.1, num_leaves: 15 },
-        registry: { root: registry, name: 'ls-test-patterns' },
-      },
-    })
-  ).version;
+  version = await trainSmallLsModel(registry, 'ls-test-patterns');
   ibm = (await importCsvFile(path.join(SAMPLES_DIR, 'ibm_daily.csv'), { onInvalidRow: 'skip' })).series[0].candles;
-  const created = await call(datasetsRoute.POST, 'POST', '/api/datasets?name=MSFT&symbol=MSFT&onInvalidRow=skip', { raw: sampleBytes('msft_daily.csv') });
+  const created = await call(datasetsRoute.POST, 'POST', '/api/datasets?name=MSFT&symbol=MSFT&onInvalidRow=skip', {
+    raw: sampleBytes('msft_daily.csv'),
+  });
   datasetId = created.body.datasets[0].id;
-  msftTimes = Array.from((await importCsvFile(path.join(SAMPLES_DIR, 'msft_daily.csv'), { onInvalidRow: 'skip' })).series[0].candles.time);
+  msftTimes = Array.from(
+    (await importCsvFile(path.join(SAMPLES_DIR, 'msft_daily.csv'), { onInvalidRow: 'skip' })).series[0].candles.time,
+  );
 }, 120_000);
 
 afterAll(() => {
@@ -80,17 +72,34 @@ describe('Label Studio ML backend', () => {
   });
 
   it('POST /api/ls/setup returns the model_version; an unsupported config is 400', async () => {
-    const ok = await call(setupRoute.POST, 'POST', '/api/ls/setup', { body: { project: 3, schema: LABEL_CONFIG, hostname: 'http://ls:8080', access_token: 'x', model_version: 'initial' } });
+    const ok = await call(setupRoute.POST, 'POST', '/api/ls/setup', {
+      body: {
+        project: 3,
+        schema: LABEL_CONFIG,
+        hostname: 'http://ls:8080',
+        access_token: 'x',
+        model_version: 'initial',
+      },
+    });
     expect(ok.status).toBe(200);
     expect(ok.body).toEqual({ model_version: version });
-    const bad = await call(setupRoute.POST, 'POST', '/api/ls/setup', { body: { project: 3, schema: '<View><Image name="img" value="$image"/><Choices name="c" toName="img"/></View>' } });
+    const bad = await call(setupRoute.POST, 'POST', '/api/ls/setup', {
+      body: { project: 3, schema: '<View><Image name="img" value="$image"/><Choices name="c" toName="img"/></View>' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('LS_UNSUPPORTED_LABEL_CONFIG');
   });
 
   it('POST /api/ls/predict: timeserieslabels regions per task, named from the config, with scores and the champion version', async () => {
     const series = inlineSeries(1000, 1400);
-    const res = await lsPredict({ tasks: [{ id: 11, data: { series } }, { id: 12, data: { datasetId, from: msftTimes[300], to: msftTimes[699] } }], label_config: LABEL_CONFIG, project: '3.1700000000' });
+    const res = await lsPredict({
+      tasks: [
+        { id: 11, data: { series } },
+        { id: 12, data: { datasetId, from: msftTimes[300], to: msftTimes[699] } },
+      ],
+      label_config: LABEL_CONFIG,
+      project: '3.1700000000',
+    });
     expect(res.status).toBe(200);
     expect(res.body.results).toHaveLength(2);
     for (const [i, task] of res.body.results.entries()) {
@@ -98,7 +107,12 @@ describe('Label Studio ML backend', () => {
       expect(task.result.length).toBeGreaterThan(0);
       const times = i === 0 ? series.t : msftTimes.slice(300, 700);
       for (const r of task.result) {
-        expect(r).toMatchObject({ from_name: 'pattern', to_name: 'chart', type: 'timeserieslabels', value: { instant: false } });
+        expect(r).toMatchObject({
+          from_name: 'pattern',
+          to_name: 'chart',
+          type: 'timeserieslabels',
+          value: { instant: false },
+        });
         expect(['Doji', 'engulfing']).toContain(r.value.timeserieslabels[0]);
         expect(times).toContain(r.value.start);
         expect(times).toContain(r.value.end);
@@ -117,14 +131,20 @@ describe('Label Studio ML backend', () => {
 
   it('POST /api/ls/predict: unknown label config, missing data, no config → 400', async () => {
     const series = inlineSeries(0, 300);
-    const unknown = await lsPredict({ tasks: [{ data: { series } }], label_config: '<View><Text name="t" value="$text"/><Labels name="l" toName="t"/></View>' });
+    const unknown = await lsPredict({
+      tasks: [{ data: { series } }],
+      label_config: '<View><Text name="t" value="$text"/><Labels name="l" toName="t"/></View>',
+    });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.code).toBe('LS_UNSUPPORTED_LABEL_CONFIG');
     const missing = await lsPredict({ tasks: [{ id: 5, data: { other: 1 } }], label_config: LABEL_CONFIG });
     expect(missing.status).toBe(400);
     expect(missing.body.error.code).toBe('LS_TASK_DATA_MISSING');
     expect(missing.body.error.message).toMatch(/task 5/);
-    const noColumn = await lsPredict({ tasks: [{ data: { series: { ...series, C: undefined } } }], label_config: LABEL_CONFIG });
+    const noColumn = await lsPredict({
+      tasks: [{ data: { series: { ...series, C: undefined } } }],
+      label_config: LABEL_CONFIG,
+    });
     expect(noColumn.status).toBe(400);
     expect(noColumn.body.error.message).toMatch(/close/);
     const noConfig = await lsPredict({ tasks: [{ data: { series } }], project: '999' });
@@ -145,8 +165,20 @@ describe('Label Studio ML backend', () => {
         completed_by: 4,
         created_at: '2024-05-01T10:00:00Z',
         result: [
-          { id: 'a1', from_name: 'pattern', to_name: 'chart', type: 'timeserieslabels', value: { start: msftTimes[100], end: msftTimes[104], instant: false, timeserieslabels: ['Bull flag'] } },
-          { id: 'a2', from_name: 'pattern', to_name: 'chart', type: 'timeserieslabels', value: { start: msftTimes[200], end: msftTimes[200], instant: true, timeserieslabels: ['Doji'] } },
+          {
+            id: 'a1',
+            from_name: 'pattern',
+            to_name: 'chart',
+            type: 'timeserieslabels',
+            value: { start: msftTimes[100], end: msftTimes[104], instant: false, timeserieslabels: ['Bull flag'] },
+          },
+          {
+            id: 'a2',
+            from_name: 'pattern',
+            to_name: 'chart',
+            type: 'timeserieslabels',
+            value: { start: msftTimes[200], end: msftTimes[200], instant: true, timeserieslabels: ['Doji'] },
+          },
         ],
       },
     };
@@ -156,10 +188,21 @@ describe('Label Studio ML backend', () => {
     const list = await call(annotationsRoute.GET, 'GET', `/api/annotations?datasetId=${datasetId}`);
     const spans = list.body.annotations;
     expect(spans).toHaveLength(2);
-    expect(spans.map((s: { start: number; end: number }) => [s.start, s.end]).sort()).toEqual([[msftTimes[100], msftTimes[104]], [msftTimes[200], msftTimes[200]]].sort());
+    expect(spans.map((s: { start: number; end: number }) => [s.start, s.end]).sort()).toEqual(
+      [
+        [msftTimes[100], msftTimes[104]],
+        [msftTimes[200], msftTimes[200]],
+      ].sort(),
+    );
     for (const s of spans) expect(s).toMatchObject({ source: 'human', annotator: 'label-studio:4', kind: 'positive' });
     // ANNOTATION_UPDATED with the same regions plus one: only the new one is added.
-    event.annotation.result.push({ id: 'a3', from_name: 'pattern', to_name: 'chart', type: 'timeserieslabels', value: { start: msftTimes[300], end: msftTimes[302], instant: false, timeserieslabels: ['Doji'] } });
+    event.annotation.result.push({
+      id: 'a3',
+      from_name: 'pattern',
+      to_name: 'chart',
+      type: 'timeserieslabels',
+      value: { start: msftTimes[300], end: msftTimes[302], instant: false, timeserieslabels: ['Doji'] },
+    });
     const updated = await hook({ ...event, action: 'ANNOTATION_UPDATED' });
     expect(updated.body).toMatchObject({ status: 'stored', report: { imported: 1, duplicates: 2 } });
   });
@@ -170,13 +213,31 @@ describe('Label Studio ML backend', () => {
       action: 'ANNOTATION_CREATED',
       project: { id: 3, label_config: LABEL_CONFIG },
       task: { id: 42, data: { series } },
-      annotation: { completed_by: { id: 2, email: 'ann@example.com' }, result: [{ type: 'timeserieslabels', from_name: 'pattern', to_name: 'chart', value: { start: series.t[10], end: series.t[12], timeserieslabels: ['engulfing'] } }] },
+      annotation: {
+        completed_by: { id: 2, email: 'ann@example.com' },
+        result: [
+          {
+            type: 'timeserieslabels',
+            from_name: 'pattern',
+            to_name: 'chart',
+            value: { start: series.t[10], end: series.t[12], timeserieslabels: ['engulfing'] },
+          },
+        ],
+      },
     });
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('stored');
     expect(res.body.datasetId).not.toBe(datasetId);
-    const spans = (await call(annotationsRoute.GET, 'GET', `/api/annotations?datasetId=${res.body.datasetId}`)).body.annotations;
-    expect(spans).toEqual([expect.objectContaining({ start: series.t[10], end: series.t[12], annotator: 'ann@example.com', source: 'human' })]);
+    const spans = (await call(annotationsRoute.GET, 'GET', `/api/annotations?datasetId=${res.body.datasetId}`)).body
+      .annotations;
+    expect(spans).toEqual([
+      expect.objectContaining({
+        start: series.t[10],
+        end: series.t[12],
+        annotator: 'ann@example.com',
+        source: 'human',
+      }),
+    ]);
   });
 
   it('webhook: unknown actions are 200 ignored; a malformed annotation is 400', async () => {
@@ -185,7 +246,12 @@ describe('Label Studio ML backend', () => {
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ status: 'ignored', action });
     }
-    const bad = await hook({ action: 'ANNOTATION_CREATED', project: 3, task: { id: 1, data: { datasetId } }, annotation: { result: 'nope' } });
+    const bad = await hook({
+      action: 'ANNOTATION_CREATED',
+      project: 3,
+      task: { id: 1, data: { datasetId } },
+      annotation: { result: 'nope' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('VALIDATION_FAILED');
     const noAction = await hook({ project: 3 });
@@ -196,16 +262,28 @@ describe('Label Studio ML backend', () => {
     const res = await hook({ action: 'START_TRAINING', project: { id: 3 } });
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('started');
+    // Label Studio stores `job` as the training job's id (a string), like its reference backend.
+    expect(typeof res.body.job).toBe('string');
+    expect(res.body.training).toMatchObject({ id: res.body.job, state: 'running', preset: 'fast' });
     const again = await hook({ action: 'START_TRAINING', project: { id: 3 } });
     expect(again.body).toMatchObject({ status: 'not_started', code: 'TRAINING_BUSY' });
-    cancelJob(env.db(), res.body.job.id);
-    const done = await waitForJob(res.body.job.id);
+    cancelJob(env.db(), res.body.job);
+    const done = await waitForJob(res.body.job);
     expect(['cancelled', 'succeeded', 'failed']).toContain(done.state);
   }, 120_000);
 });
 
 describe('Label Studio webhook keeps its annotations in sync', () => {
-  type Span = { id: string; labelId: number; start: number; end: number; source: string; annotator: string; version: number; note: string | null };
+  type Span = {
+    id: string;
+    labelId: number;
+    start: number;
+    end: number;
+    source: string;
+    annotator: string;
+    version: number;
+    note: string | null;
+  };
   let ds: number;
   let dojiId: number;
 
@@ -216,73 +294,159 @@ describe('Label Studio webhook keeps its annotations in sync', () => {
     type: 'timeserieslabels',
     value: { start: msftTimes[from], end: msftTimes[to], instant: from === to, timeserieslabels: [label] },
   });
-  const event = (action: string, lsId: number, result: unknown[], extra: Record<string, unknown> = {}, taskId = 600) => ({
+  const event = (
+    action: string,
+    lsId: number,
+    result: unknown[],
+    extra: Record<string, unknown> = {},
+    taskId = 600,
+  ) => ({
     action,
     project: { id: 3, label_config: LABEL_CONFIG },
     task: { id: taskId, data: { datasetId: ds } },
     annotation: { id: lsId, completed_by: 4, result, ...extra },
   });
-  const spans = async (): Promise<Span[]> => (await call(annotationsRoute.GET, 'GET', `/api/annotations?datasetId=${ds}`)).body.annotations;
+  const spans = async (): Promise<Span[]> =>
+    (await call(annotationsRoute.GET, 'GET', `/api/annotations?datasetId=${ds}`)).body.annotations;
   /** The spans the Label Studio annotation owns, by [start, end] (candle indices). */
   const ownedBy = async (lsId: number) => {
-    const ids = new Set(env.db().prepare('SELECT annotation_id FROM ls_annotation_spans WHERE ls_annotation_id = ?').pluck().all(String(lsId)) as string[]);
+    const ids = new Set(
+      env
+        .db()
+        .prepare('SELECT annotation_id FROM ls_annotation_spans WHERE ls_annotation_id = ?')
+        .pluck()
+        .all(String(lsId)) as string[],
+    );
     return (await spans()).filter((s) => ids.has(s.id));
   };
-  const ranges = (list: Span[]) => list.map((s) => [msftTimes.indexOf(s.start), msftTimes.indexOf(s.end)]).sort((a, b) => a[0] - b[0]);
+  const ranges = (list: Span[]) =>
+    list.map((s) => [msftTimes.indexOf(s.start), msftTimes.indexOf(s.end)]).sort((a, b) => a[0] - b[0]);
   const byId = (list: Span[]) => Object.fromEntries(list.map((s) => [s.id, s]));
   const linkCount = () => env.db().prepare('SELECT COUNT(*) FROM ls_annotation_spans').pluck().get() as number;
   /** The reply has exactly the fields docs/openapi.json lists for its status (required ones present). */
   const documented = (body: Record<string, unknown>) => {
-    const variants = openapi.components.schemas.LsWebhookResponse.oneOf as unknown as Array<{ required: string[]; properties: Record<string, { const?: string; required?: string[] }> }>;
+    const variants = openapi.components.schemas.LsWebhookResponse.oneOf as unknown as Array<{
+      required: string[];
+      properties: Record<string, { const?: string; required?: string[] }>;
+    }>;
     const variant = variants.find((v) => v.properties.status.const === body.status)!;
     expect(variant, `status ${body.status}`).toBeDefined();
     expect(Object.keys(body).sort()).toEqual(Object.keys(variant.properties).sort());
-    if (variant.properties.sync) expect(Object.keys(body.sync as object).sort()).toEqual([...variant.properties.sync.required!].sort());
+    if (variant.properties.sync)
+      expect(Object.keys(body.sync as object).sort()).toEqual([...variant.properties.sync.required!].sort());
   };
 
   beforeAll(async () => {
-    const created = await call(datasetsRoute.POST, 'POST', '/api/datasets?name=MSFT%20sync&symbol=MSFT&onInvalidRow=skip', { raw: sampleBytes('msft_daily.csv') });
+    const created = await call(
+      datasetsRoute.POST,
+      'POST',
+      '/api/datasets?name=MSFT%20sync&symbol=MSFT&onInvalidRow=skip',
+      { raw: sampleBytes('msft_daily.csv') },
+    );
     ds = created.body.datasets[0].id;
-    const labels = (await call(labelsRoute.GET, 'GET', '/api/labels')).body.labels as Array<{ id: number; name: string }>;
+    const labels = (await call(labelsRoute.GET, 'GET', '/api/labels')).body.labels as Array<{
+      id: number;
+      name: string;
+    }>;
     dojiId = labels.find((l) => l.name.toLowerCase() === 'doji')!.id;
   });
 
   it('create → update (moved, deleted, unchanged, new) → the spans match the regions; a repeated update changes nothing; ANNOTATIONS_DELETED removes them; other spans are untouched', async () => {
     // Spans Label Studio does not own: drawn here (human, and a talib one), and another LS annotation's.
-    const drawn = await call(annotationsRoute.POST, 'POST', '/api/annotations', { body: { datasetId: ds, labelId: dojiId, start: msftTimes[50], end: msftTimes[52], annotator: 'alice' } });
-    const talib = await call(annotationsRoute.POST, 'POST', '/api/annotations', { body: { datasetId: ds, labelId: dojiId, start: msftTimes[120], end: msftTimes[121], source: 'talib', annotator: 'talib' } });
+    const drawn = await call(annotationsRoute.POST, 'POST', '/api/annotations', {
+      body: { datasetId: ds, labelId: dojiId, start: msftTimes[50], end: msftTimes[52], annotator: 'alice' },
+    });
+    const talib = await call(annotationsRoute.POST, 'POST', '/api/annotations', {
+      body: {
+        datasetId: ds,
+        labelId: dojiId,
+        start: msftTimes[120],
+        end: msftTimes[121],
+        source: 'talib',
+        annotator: 'talib',
+      },
+    });
     expect([drawn.status, talib.status]).toEqual([201, 201]);
     const other = await hook(event('ANNOTATION_CREATED', 901, [region('z1', 400, 402)], {}, 601));
     expect(other.body).toMatchObject({ status: 'stored', sync: { lsAnnotationId: '901', created: 1 } });
     const bystanders = byId(await spans());
     expect(Object.keys(bystanders)).toHaveLength(3);
 
-    const created = await hook(event('ANNOTATION_CREATED', 900, [region('r1', 100, 104, 'Bull flag'), region('r2', 200, 200), region('r3', 300, 302, 'engulfing'), region('dup', 50, 52)], { created_at: '2024-05-01T10:00:00Z', updated_at: '2024-05-01T10:00:00Z' }));
+    const created = await hook(
+      event(
+        'ANNOTATION_CREATED',
+        900,
+        [
+          region('r1', 100, 104, 'Bull flag'),
+          region('r2', 200, 200),
+          region('r3', 300, 302, 'engulfing'),
+          region('dup', 50, 52),
+        ],
+        { created_at: '2024-05-01T10:00:00Z', updated_at: '2024-05-01T10:00:00Z' },
+      ),
+    );
     expect(created.status).toBe(200);
     // The region equal to alice's span is a duplicate: not stored twice, not taken over.
-    expect(created.body).toMatchObject({ status: 'stored', datasetId: ds, sync: { lsAnnotationId: '900', created: 3, updated: 0, deleted: 0, unchanged: 0, duplicates: 1 }, report: { imported: 3, duplicates: 1 } });
+    expect(created.body).toMatchObject({
+      status: 'stored',
+      datasetId: ds,
+      sync: { lsAnnotationId: '900', created: 3, updated: 0, deleted: 0, unchanged: 0, duplicates: 1 },
+      report: { imported: 3, duplicates: 1 },
+    });
     expect(created.body.changes).toHaveLength(3);
     const first = await ownedBy(900);
-    expect(ranges(first)).toEqual([[100, 104], [200, 200], [300, 302]]);
+    expect(ranges(first)).toEqual([
+      [100, 104],
+      [200, 200],
+      [300, 302],
+    ]);
     const r1 = first.find((s) => msftTimes.indexOf(s.start) === 100)!;
     const r3 = first.find((s) => msftTimes.indexOf(s.start) === 300)!;
 
     // r1 moved, r2 deleted, r3 unchanged, r4 new.
-    const update = event('ANNOTATION_UPDATED', 900, [region('r1', 110, 115, 'Bull flag'), region('r3', 300, 302, 'engulfing'), region('dup', 50, 52), region('r4', 500, 503)], { updated_at: '2024-05-02T10:00:00Z' });
+    const update = event(
+      'ANNOTATION_UPDATED',
+      900,
+      [
+        region('r1', 110, 115, 'Bull flag'),
+        region('r3', 300, 302, 'engulfing'),
+        region('dup', 50, 52),
+        region('r4', 500, 503),
+      ],
+      { updated_at: '2024-05-02T10:00:00Z' },
+    );
     const updated = await hook(update);
     expect(updated.status).toBe(200);
-    expect(updated.body.sync).toEqual({ lsAnnotationId: '900', created: 1, updated: 1, deleted: 1, unchanged: 1, duplicates: 1 });
+    expect(updated.body.sync).toEqual({
+      lsAnnotationId: '900',
+      created: 1,
+      updated: 1,
+      deleted: 1,
+      unchanged: 1,
+      duplicates: 1,
+    });
     expect(updated.body.changes).toHaveLength(3);
     documented(updated.body);
     const second = await ownedBy(900);
-    expect(ranges(second)).toEqual([[110, 115], [300, 302], [500, 503]]);
+    expect(ranges(second)).toEqual([
+      [110, 115],
+      [300, 302],
+      [500, 503],
+    ]);
     // A moved region keeps its span (same id, next version); an unchanged one is not written.
     expect(byId(second)[r1.id]).toMatchObject({ start: msftTimes[110], end: msftTimes[115], version: r1.version + 1 });
     expect(byId(second)[r3.id]).toEqual(r3);
 
     // The same update again: nothing changes (ids, versions, no change records).
     const again = await hook(update);
-    expect(again.body.sync).toEqual({ lsAnnotationId: '900', created: 0, updated: 0, deleted: 0, unchanged: 3, duplicates: 1 });
+    expect(again.body.sync).toEqual({
+      lsAnnotationId: '900',
+      created: 0,
+      updated: 0,
+      deleted: 0,
+      unchanged: 3,
+      duplicates: 1,
+    });
     expect(again.body.changes).toEqual([]);
     expect(await ownedBy(900)).toEqual(second);
 
@@ -296,7 +460,11 @@ describe('Label Studio webhook keeps its annotations in sync', () => {
     expect(deleted.body.changes.map((c: { after: unknown }) => c.after)).toEqual([null, null, null]);
     documented(deleted.body);
     expect(byId(await spans())).toEqual(bystanders);
-    const twice = await hook({ action: 'ANNOTATIONS_DELETED', project: { id: 3 }, annotations: [{ id: 900 }, { id: 123456 }] });
+    const twice = await hook({
+      action: 'ANNOTATIONS_DELETED',
+      project: { id: 3 },
+      annotations: [{ id: 900 }, { id: 123456 }],
+    });
     expect(twice.body).toMatchObject({ status: 'deleted', annotations: [], deleted: 0, changes: [] });
   });
 
@@ -314,16 +482,27 @@ describe('Label Studio webhook keeps its annotations in sync', () => {
   });
 
   it('Label Studio wins over edits made here to spans it owns; a stale webhook is ignored', async () => {
-    const created = await hook(event('ANNOTATION_CREATED', 910, [region('a', 700, 703), region('b', 710, 712, 'engulfing')], { updated_at: '2024-06-01T00:00:00Z' }));
+    const created = await hook(
+      event('ANNOTATION_CREATED', 910, [region('a', 700, 703), region('b', 710, 712, 'engulfing')], {
+        updated_at: '2024-06-01T00:00:00Z',
+      }),
+    );
     expect(created.body.sync.created).toBe(2);
     const [a, b] = await ownedBy(910);
     // Moved here, and deleted here.
-    const moved = await call(annotationRoute.PATCH, 'PATCH', `/api/annotations/${a.id}`, { params: { id: a.id }, body: { version: a.version, start: msftTimes[690] } });
+    const moved = await call(annotationRoute.PATCH, 'PATCH', `/api/annotations/${a.id}`, {
+      params: { id: a.id },
+      body: { version: a.version, start: msftTimes[690] },
+    });
     expect(moved.status).toBe(200);
-    const removed = await call(annotationRoute.DELETE, 'DELETE', `/api/annotations/${b.id}?version=${b.version}`, { params: { id: b.id } });
+    const removed = await call(annotationRoute.DELETE, 'DELETE', `/api/annotations/${b.id}?version=${b.version}`, {
+      params: { id: b.id },
+    });
     expect(removed.status).toBe(200);
 
-    const update = event('ANNOTATION_UPDATED', 910, [region('a', 700, 703), region('b', 710, 712, 'engulfing')], { updated_at: '2024-06-02T00:00:00Z' });
+    const update = event('ANNOTATION_UPDATED', 910, [region('a', 700, 703), region('b', 710, 712, 'engulfing')], {
+      updated_at: '2024-06-02T00:00:00Z',
+    });
     const res = await hook(update);
     expect(res.body.sync).toMatchObject({ created: 0, updated: 2, deleted: 0 });
     const after = byId(await ownedBy(910));
@@ -331,13 +510,22 @@ describe('Label Studio webhook keeps its annotations in sync', () => {
     expect(after[b.id]).toMatchObject({ start: msftTimes[710], end: msftTimes[712] }); // restored, same id
 
     // An older version delivered late does not undo the newer one.
-    const stale = await hook(event('ANNOTATION_UPDATED', 910, [region('a', 720, 721)], { updated_at: '2024-06-01T12:00:00Z' }));
+    const stale = await hook(
+      event('ANNOTATION_UPDATED', 910, [region('a', 720, 721)], { updated_at: '2024-06-01T12:00:00Z' }),
+    );
     expect(stale.body).toMatchObject({ status: 'ignored' });
     expect(stale.body.reason).toMatch(/stale/);
     expect(byId(await ownedBy(910))).toEqual(after);
 
     // Regions none of which can be stored: a 400 that changes nothing (not "everything deleted").
-    const unusable = await hook(event('ANNOTATION_UPDATED', 910, [{ ...region('a', 700, 703), value: { start: msftTimes[700], end: msftTimes[703], timeserieslabels: [] } }], { updated_at: '2024-06-02T12:00:00Z' }));
+    const unusable = await hook(
+      event(
+        'ANNOTATION_UPDATED',
+        910,
+        [{ ...region('a', 700, 703), value: { start: msftTimes[700], end: msftTimes[703], timeserieslabels: [] } }],
+        { updated_at: '2024-06-02T12:00:00Z' },
+      ),
+    );
     expect(unusable.status).toBe(400);
     expect(unusable.body.error.code).toBe('NOTHING_IMPORTED');
     expect(byId(await ownedBy(910))).toEqual(after);
@@ -348,7 +536,7 @@ describe('Label Studio webhook keeps its annotations in sync', () => {
     expect(await ownedBy(910)).toEqual([]);
   });
 
-  it('a span two Label Studio annotations drew is kept until both let go; TASKS_DELETED removes a task\'s spans', async () => {
+  it("a span two Label Studio annotations drew is kept until both let go; TASKS_DELETED removes a task's spans", async () => {
     const one = await hook(event('ANNOTATION_CREATED', 920, [region('s', 800, 802)], {}, 620));
     const two = await hook(event('ANNOTATION_CREATED', 921, [region('t', 800, 802)], { completed_by: 5 }, 621));
     expect(one.body.sync.created).toBe(1);
@@ -374,18 +562,44 @@ describe('Label Studio webhook keeps its annotations in sync', () => {
   it('a span deleted for good here (its label deleted) drops its link', async () => {
     await hook(event('ANNOTATION_CREATED', 930, [region('q', 900, 901, 'Temporary')], {}, 630));
     expect(await ownedBy(930)).toHaveLength(1);
-    const label = ((await call(labelsRoute.GET, 'GET', '/api/labels')).body.labels as Array<{ id: number; name: string }>).find((l) => l.name === 'Temporary')!;
+    const label = (
+      (await call(labelsRoute.GET, 'GET', '/api/labels')).body.labels as Array<{ id: number; name: string }>
+    ).find((l) => l.name === 'Temporary')!;
     const removed = env.db().prepare('DELETE FROM annotations WHERE label_id = ?').run(label.id);
     expect(removed.changes).toBe(1);
-    expect(env.db().prepare("SELECT COUNT(*) FROM ls_annotation_spans WHERE ls_annotation_id = '930'").pluck().get()).toBe(0);
+    expect(
+      env.db().prepare("SELECT COUNT(*) FROM ls_annotation_spans WHERE ls_annotation_id = '930'").pluck().get(),
+    ).toBe(0);
   });
 
   it('adopts a span stored for the same annotator before links were recorded', async () => {
-    // What the webhook stored before migration 4: a human span with the Label Studio annotator, no link.
-    const legacy = await call(annotationsRoute.POST, 'POST', '/api/annotations', { body: { datasetId: ds, labelId: dojiId, start: msftTimes[950], end: msftTimes[951], annotator: 'label-studio:4' } });
+    // What the webhook stored before migration 4: a human span with the Label Studio annotator, no
+    // link. (Put back as a stored state: a span created through the API records its signed-in author.)
+    const legacy = await call(bulkRoute.POST, 'POST', '/api/annotations/bulk', {
+      body: {
+        operations: [
+          {
+            op: 'restore',
+            id: randomUUID(),
+            version: null,
+            state: {
+              datasetId: ds,
+              labelId: dojiId,
+              start: msftTimes[950],
+              end: msftTimes[951],
+              kind: 'positive',
+              source: 'human',
+              annotator: 'label-studio:4',
+              direction: null,
+              note: null,
+            },
+          },
+        ],
+      },
+    });
     const res = await hook(event('ANNOTATION_UPDATED', 940, [region('l', 950, 951)], {}, 640));
     expect(res.body.sync).toMatchObject({ created: 0, unchanged: 1, duplicates: 0 });
-    expect((await ownedBy(940)).map((s) => s.id)).toEqual([legacy.body.annotation.id]);
+    expect((await ownedBy(940)).map((s) => s.id)).toEqual([legacy.body.results[0].id]);
     const gone = await hook({ action: 'ANNOTATIONS_DELETED', annotations: [{ id: '940' }] });
     expect(gone.body).toMatchObject({ deleted: 1 });
   });

@@ -1,42 +1,26 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import document from '../../docs/openapi.json';
+import { API_DIR, routeFiles } from '../support/routeFiles';
+import { inputJsonSchema as inputSchema, openApiPath, openApiText, routeContracts } from '@/server/openapi/generate';
+import { documentedInput } from '@/shared/schemaDocs';
+import { ENGINE_ERROR_HTTP, isEngineErrorCode } from '@/server/http/engineErrors';
 
 /**
- * web/docs/openapi.json (served at GET /api/openapi) must describe exactly the routes under
- * src/app/api — every exported method of every route.ts, nothing that does not exist — and be a
- * structurally sound OpenAPI 3.1 document.
+ * web/docs/openapi.json (served at GET /api/openapi) is generated (src/server/openapi/generate.ts)
+ * and must be fresh, agree with the zod schemas every route validates with, describe exactly the
+ * routes under src/app/api — every exported method of every route.ts, nothing that does not
+ * exist — and be a structurally sound OpenAPI 3.1 document.
  */
 
-const API_DIR = path.resolve(__dirname, '../../src/app/api');
+const COMMITTED = path.resolve(__dirname, '../../docs/openapi.json');
+
 const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 const OPERATION_KEYS = HTTP_METHODS.map((m) => m.toLowerCase());
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Obj = Record<string, any>;
 const doc = document as unknown as Obj;
-
-function routeFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return routeFiles(full);
-    return entry.name === 'route.ts' ? [full] : [];
-  });
-}
-
-/** `src/app/api/datasets/[id]/candles/route.ts` → `/api/datasets/{id}/candles` (Next's folder routing). */
-function openApiPath(file: string): string {
-  const segments = path.relative(API_DIR, path.dirname(file)).split(path.sep).filter(Boolean);
-  const url = segments
-    .filter((s) => !/^\(.*\)$/.test(s)) // route groups are not part of the URL
-    .map((s) => {
-      if (/^\[\.\.\./.test(s) || /^\[\[/.test(s)) throw new Error(`${file}: catch-all segment ${s} has no OpenAPI equivalent; document it by hand and teach this test`);
-      const dynamic = /^\[(\w+)\]$/.exec(s);
-      return dynamic ? `{${dynamic[1]}}` : s;
-    });
-  return ['/api', ...url].join('/');
-}
 
 /** "GET /api/x" for every method each route module exports. */
 async function implementedOperations(): Promise<string[]> {
@@ -52,7 +36,11 @@ async function implementedOperations(): Promise<string[]> {
 
 function documentedOperations(): string[] {
   return Object.entries(doc.paths as Obj)
-    .flatMap(([p, item]) => Object.keys(item as Obj).filter((k) => OPERATION_KEYS.includes(k)).map((k) => `${k.toUpperCase()} ${p}`))
+    .flatMap(([p, item]) =>
+      Object.keys(item as Obj)
+        .filter((k) => OPERATION_KEYS.includes(k))
+        .map((k) => `${k.toUpperCase()} ${p}`),
+    )
     .sort();
 }
 
@@ -60,7 +48,9 @@ function documentedOperations(): string[] {
 function refs(node: Json, at = '#'): Array<{ at: string; ref: string }> {
   if (Array.isArray(node)) return node.flatMap((v, i) => refs(v, `${at}/${i}`));
   if (node === null || typeof node !== 'object') return [];
-  return Object.entries(node).flatMap(([k, v]) => (k === '$ref' && typeof v === 'string' ? [{ at, ref: v }] : refs(v, `${at}/${k}`)));
+  return Object.entries(node).flatMap(([k, v]) =>
+    k === '$ref' && typeof v === 'string' ? [{ at, ref: v }] : refs(v, `${at}/${k}`),
+  );
 }
 
 /** Resolves a local JSON pointer (`#/components/schemas/X`); undefined when it points nowhere. */
@@ -79,7 +69,43 @@ const deref = (x: Obj): Obj => (typeof x.$ref === 'string' ? (resolvePointer(x.$
 
 function operations(): Array<{ name: string; pathKey: string; pathItem: Obj; op: Obj }> {
   return Object.entries(doc.paths as Obj).flatMap(([pathKey, pathItem]) =>
-    OPERATION_KEYS.filter((k) => k in pathItem).map((k) => ({ name: `${k.toUpperCase()} ${pathKey}`, pathKey, pathItem, op: pathItem[k] as Obj })),
+    OPERATION_KEYS.filter((k) => k in pathItem).map((k) => ({
+      name: `${k.toUpperCase()} ${pathKey}`,
+      pathKey,
+      pathItem,
+      op: pathItem[k] as Obj,
+    })),
+  );
+}
+
+/** `node` with every local $ref replaced by what it points to. */
+function resolveRefs(node: any): any {
+  if (Array.isArray(node)) return node.map(resolveRefs);
+  if (node === null || typeof node !== 'object') return node;
+  if (typeof node.$ref === 'string') return resolveRefs(resolvePointer(node.$ref));
+  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, resolveRefs(v)]));
+}
+
+/** The contract without prose and the dialect marker: what agreement is about. */
+function withoutProse(node: any): any {
+  if (Array.isArray(node)) return node.map(withoutProse);
+  if (node === null || typeof node !== 'object') return node;
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([k]) => k !== 'description' && k !== '$schema')
+      .map(([k, v]) => [k, withoutProse(v)]),
+  );
+}
+
+const sameSet = (a: string[], b: string[]) => JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
+const isDeepEqual = (a: unknown, b: unknown) => JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
+function sortKeys(node: any): any {
+  if (Array.isArray(node)) return node.map(sortKeys);
+  if (node === null || typeof node !== 'object') return node;
+  return Object.fromEntries(
+    Object.keys(node)
+      .sort()
+      .map((k) => [k, sortKeys(node[k])]),
   );
 }
 
@@ -89,15 +115,110 @@ describe('openapi.json covers every route', () => {
     const documented = documentedOperations();
     expect(implemented.length).toBeGreaterThan(20);
     expect(
-      { missingFromDocument: implemented.filter((o) => !documented.includes(o)), documentedButNotImplemented: documented.filter((o) => !implemented.includes(o)) },
+      {
+        missingFromDocument: implemented.filter((o) => !documented.includes(o)),
+        documentedButNotImplemented: documented.filter((o) => !implemented.includes(o)),
+      },
       'docs/openapi.json and src/app/api disagree',
     ).toEqual({ missingFromDocument: [], documentedButNotImplemented: [] });
   });
 
   it('maps Next folders to OpenAPI paths', () => {
-    expect(openApiPath(path.join(API_DIR, 'datasets', '[id]', 'candles', 'route.ts'))).toBe('/api/datasets/{id}/candles');
+    expect(openApiPath(path.join(API_DIR, 'datasets', '[id]', 'candles', 'route.ts'))).toBe(
+      '/api/datasets/{id}/candles',
+    );
     expect(openApiPath(path.join(API_DIR, '(internal)', 'models', 'route.ts'))).toBe('/api/models');
     expect(() => openApiPath(path.join(API_DIR, 'files', '[...rest]', 'route.ts'))).toThrow(/catch-all/);
+  });
+});
+
+describe("openapi.json is generated from the routes' zod schemas", () => {
+  it('the committed file is what the generator writes (npm -w web run contracts rewrites it)', async () => {
+    await expect(await openApiText()).toMatchFileSnapshot(COMMITTED);
+  });
+
+  it('every request body and parameter agrees with the zod schema its route validates with', async () => {
+    const contracts = await routeContracts();
+    expect(contracts.filter((c) => c.body).length).toBeGreaterThan(25);
+    const problems: string[] = [];
+    for (const c of contracts) {
+      const pathItem = doc.paths[c.path] as Obj;
+      const op = pathItem[c.method.toLowerCase()] as Obj;
+      const params = [...(pathItem.parameters ?? []), ...(op.parameters ?? [])].map(deref);
+      for (const [where, part] of [
+        ['path', c.params],
+        ['query', c.query],
+      ] as const) {
+        if (!part) continue;
+        const shape = inputSchema(part.schema);
+        const documented = params.filter((p) => p.in === where);
+        if (
+          !sameSet(
+            Object.keys(shape.properties),
+            documented.map((p) => p.name),
+          )
+        )
+          problems.push(`${c.method} ${c.path}: ${where} parameters differ from ${part.name}`);
+        for (const p of documented) {
+          if (!isDeepEqual(p.schema, shape.properties[p.name]))
+            problems.push(`${c.method} ${c.path}: ${where} parameter ${p.name} differs from ${part.name}`);
+          if (where === 'query' && p.required !== (shape.required ?? []).includes(p.name))
+            problems.push(`${c.method} ${c.path}: ${p.name} required differs from ${part.name}`);
+        }
+      }
+      if (c.body) {
+        const media = deref(op.requestBody ?? {}).content?.['application/json'];
+        if (!media) problems.push(`${c.method} ${c.path}: reads ${c.body.name} but documents no JSON body`);
+        else if (!isDeepEqual(withoutProse(resolveRefs(media.schema)), withoutProse(inputSchema(c.body.schema))))
+          problems.push(`${c.method} ${c.path}: request body differs from ${c.body.name}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('every documented JSON body, query and path parameter comes from a zod schema', async () => {
+    // The span import takes a file (our JSON, CSV or a Label Studio export) as raw bytes: any JSON.
+    const FILE_UPLOADS = ['POST /api/annotations/import'];
+    const contracts = await routeContracts();
+    const handWritten: string[] = [];
+    for (const { name, pathItem, op } of operations()) {
+      const c = contracts.find((x) => `${x.method} ${x.path}` === name);
+      const params = [...(pathItem.parameters ?? []), ...(op.parameters ?? [])].map(deref);
+      if (deref(op.requestBody ?? {}).content?.['application/json'] && !c?.body && !FILE_UPLOADS.includes(name))
+        handWritten.push(`${name}: JSON body`);
+      if (params.some((p) => p.in === 'query') && !c?.query) handWritten.push(`${name}: query`);
+      if (params.some((p) => p.in === 'path') && !c?.params) handWritten.push(`${name}: path`);
+    }
+    expect(handWritten).toEqual([]);
+  });
+
+  it('documents what a client may send: the schema a hand-written parser names, not `{}`', async () => {
+    const predict = (await routeContracts()).find((c) => c.path === '/api/predict' && c.method === 'POST');
+    const body = resolveRefs(deref(doc.paths['/api/predict'].post.requestBody).content['application/json'].schema);
+    expect(documentedInput(predict!.body!.schema)).toBeDefined();
+    expect(body.anyOf.map((form: Obj) => Object.keys(form.properties).sort())).toEqual([
+      ['candles', 'options'],
+      ['datasetId', 'from', 'options', 'to'],
+    ]);
+  });
+});
+
+describe('openapi.json and the one engine-error map agree', () => {
+  it('an engine code named in an error response sits under the status the map gives it', () => {
+    const problems: string[] = [];
+    let checked = 0;
+    for (const { name, op } of operations())
+      for (const [status, raw] of Object.entries((op.responses ?? {}) as Obj)) {
+        if (/^2/.test(status)) continue; // a 2xx may describe per-item errors of a batch
+        for (const code of String(deref(raw as Obj).description ?? '').match(/\b[A-Z][A-Z_]{3,}\b/g) ?? []) {
+          if (!isEngineErrorCode(code)) continue;
+          checked++;
+          if (String(ENGINE_ERROR_HTTP[code].status) !== status)
+            problems.push(`${name}: ${code} is documented as ${status}, answered as ${ENGINE_ERROR_HTTP[code].status}`);
+        }
+      }
+    expect(checked).toBeGreaterThan(20);
+    expect(problems).toEqual([]);
   });
 });
 
@@ -131,7 +252,8 @@ describe('openapi.json is a structurally valid OpenAPI 3.1 document', () => {
         if (!p) problems.push(`${name}: {${t}} is not declared`);
         else if (p.required !== true) problems.push(`${name}: path parameter ${t} must be required: true`);
       }
-      for (const d of declared) if (!templated.includes(d.name)) problems.push(`${name}: path parameter ${d.name} is not in the path`);
+      for (const d of declared)
+        if (!templated.includes(d.name)) problems.push(`${name}: path parameter ${d.name} is not in the path`);
     }
     expect(problems).toEqual([]);
   });
@@ -141,13 +263,15 @@ describe('openapi.json is a structurally valid OpenAPI 3.1 document', () => {
     const ids = new Map<string, string>();
     for (const { name, pathItem, op } of operations()) {
       if (typeof op.operationId !== 'string') problems.push(`${name}: no operationId`);
-      else if (ids.has(op.operationId)) problems.push(`${name}: operationId ${op.operationId} is also used by ${ids.get(op.operationId)}`);
+      else if (ids.has(op.operationId))
+        problems.push(`${name}: operationId ${op.operationId} is also used by ${ids.get(op.operationId)}`);
       else ids.set(op.operationId, name);
 
       const opParams = (op.parameters ?? []).map(deref);
       const seen = new Set<string>();
       for (const p of [...(pathItem.parameters ?? []).map(deref), ...opParams]) {
-        if (!['query', 'header', 'path', 'cookie'].includes(p.in)) problems.push(`${name}: parameter ${p.name} has in: ${p.in}`);
+        if (!['query', 'header', 'path', 'cookie'].includes(p.in))
+          problems.push(`${name}: parameter ${p.name} has in: ${p.in}`);
         if (!p.schema && !p.content) problems.push(`${name}: parameter ${p.name} has neither schema nor content`);
       }
       for (const p of opParams) {
@@ -168,7 +292,8 @@ describe('openapi.json is a structurally valid OpenAPI 3.1 document', () => {
         if (!/^([1-5]\d\d|[1-5]XX|default)$/.test(code)) problems.push(`${name}: response key ${code}`);
         const r = deref(raw as Obj);
         if (typeof r?.description !== 'string') problems.push(`${name} ${code}: a response needs a description`);
-        for (const [type, media] of Object.entries((r?.content ?? {}) as Obj)) if (!('schema' in media)) problems.push(`${name} ${code} ${type}: no schema`);
+        for (const [type, media] of Object.entries((r?.content ?? {}) as Obj))
+          if (!('schema' in media)) problems.push(`${name} ${code} ${type}: no schema`);
       }
     }
     expect(problems).toEqual([]);

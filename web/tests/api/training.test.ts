@@ -13,27 +13,50 @@ import * as plotRoute from '@/app/api/model-plot/route';
 import * as modelsRoute from '@/app/api/models/route';
 import * as infoRoute from '@/app/api/model/info/route';
 import { cancelJob, waitForJob } from '@/features/training/server/trainingJobs';
-import { call, sampleBytes, useTempDatabase } from '../support/routeHarness';
+import { call, sampleBytes, createTempDatabase } from '../support/routeHarness';
 
-const env = useTempDatabase();
+const env = createTempDatabase();
 const registry = fs.mkdtempSync(path.join(os.tmpdir(), 'candle-train-models-'));
 const previousModelsDir = process.env.CANDLE_MODELS_DIR;
 let datasetId: number;
 
 beforeAll(async () => {
   process.env.CANDLE_MODELS_DIR = registry;
-  datasetId = (await call(datasetsRoute.POST, 'POST', '/api/datasets?name=AAPL&symbol=AAPL&onInvalidRow=skip', { raw: sampleBytes('aapl_daily.csv') })).body.datasets[0].id;
+  datasetId = (
+    await call(datasetsRoute.POST, 'POST', '/api/datasets?name=AAPL&symbol=AAPL&onInvalidRow=skip', {
+      raw: sampleBytes('aapl_daily.csv'),
+    })
+  ).body.datasets[0].id;
   const labels = (await call(labelsRoute.GET, 'GET', '/api/labels')).body.labels as Array<{ id: number; name: string }>;
   const bullFlag = labels.find((l) => l.name === 'bull flag')!;
   const doji = labels.find((l) => l.name === 'doji')!;
-  const candles = (await call((await import('@/app/api/datasets/[id]/candles/route')).GET, 'GET', `/api/datasets/${datasetId}/candles`, { params: { id: String(datasetId) } })).body.candles.time as number[];
+  const candles = (
+    await call(
+      (await import('@/app/api/datasets/[id]/candles/route')).GET,
+      'GET',
+      `/api/datasets/${datasetId}/candles`,
+      { params: { id: String(datasetId) } },
+    )
+  ).body.candles.time as number[];
   // Human spans (a label TA-Lib does not know), and a negative (a dismissed prediction).
   for (let i = 0; i < 3; i++) {
     const s = 400 + i * 300;
-    const r = await call(annotationsRoute.POST, 'POST', '/api/annotations', { body: { datasetId, labelId: bullFlag.id, start: candles[s], end: candles[s + 6], annotator: 'test' } });
+    const r = await call(annotationsRoute.POST, 'POST', '/api/annotations', {
+      body: { datasetId, labelId: bullFlag.id, start: candles[s], end: candles[s + 6], annotator: 'test' },
+    });
     expect(r.status).toBe(201);
   }
-  const neg = await call(annotationsRoute.POST, 'POST', '/api/annotations', { body: { datasetId, labelId: doji.id, start: candles[2000], end: candles[2000], kind: 'negative', source: 'model-corrected', annotator: 'test' } });
+  const neg = await call(annotationsRoute.POST, 'POST', '/api/annotations', {
+    body: {
+      datasetId,
+      labelId: doji.id,
+      start: candles[2000],
+      end: candles[2000],
+      kind: 'negative',
+      source: 'model-corrected',
+      annotator: 'test',
+    },
+  });
   expect(neg.status).toBe(201);
 }, 120_000);
 
@@ -78,7 +101,12 @@ describe('training jobs', () => {
   it('start → progress → finish with metrics (human spans, negatives and TA-Lib labels)', async () => {
     const res = await start({ preset: 'fast', datasetId });
     expect(res.status).toBe(202);
-    expect(res.body.job).toMatchObject({ state: 'running', preset: 'fast', datasetIds: [datasetId], spans: { exported: 4, negatives: 1, dropped: 0 } });
+    expect(res.body.job).toMatchObject({
+      state: 'running',
+      preset: 'fast',
+      datasetIds: [datasetId],
+      spans: { exported: 4, negatives: 1, dropped: 0 },
+    });
     const id = res.body.job.id as string;
     // The server keeps answering while the engine trains.
     const during = await getJob(id);
@@ -116,15 +144,29 @@ describe('training jobs', () => {
     const p = await call(promoteRoute.POST, 'POST', '/api/training/promote', { body: { version: first } });
     expect(p.status).toBe(200);
     expect(p.body.model.aliases).toContain('champion');
-    expect((await call(promoteRoute.POST, 'POST', '/api/training/promote', { body: { version: 'v9999' } })).status).toBe(404);
+    expect(
+      (await call(promoteRoute.POST, 'POST', '/api/training/promote', { body: { version: 'v9999' } })).status,
+    ).toBe(404);
     const info = await call(infoRoute.GET, 'GET', `/api/model/info?model=${first}`);
     const confusion = (info.body.plots as string[]).find((n) => /confusion/.test(n))!;
     expect(confusion).toBeTruthy();
-    const svg = await call(plotRoute.GET, 'GET', `/api/model-plot?model=${first}&name=${encodeURIComponent(confusion)}`);
+    const svg = await call(
+      plotRoute.GET,
+      'GET',
+      `/api/model-plot?model=${first}&name=${encodeURIComponent(confusion)}`,
+    );
     expect(svg.status).toBe(200);
     expect(svg.headers.get('content-type')).toBe('image/svg+xml');
     expect(svg.text).toMatch(/<svg/);
-    expect((await call(plotRoute.GET, 'GET', `/api/model-plot?model=${first}&name=${encodeURIComponent('../../etc/passwd')}`)).status).toBe(400);
+    expect(
+      (
+        await call(
+          plotRoute.GET,
+          'GET',
+          `/api/model-plot?model=${first}&name=${encodeURIComponent('../../etc/passwd')}`,
+        )
+      ).status,
+    ).toBe(400);
     expect((await call(plotRoute.GET, 'GET', `/api/model-plot?model=${first}&name=nope.svg`)).status).toBe(404);
   }, 60_000);
 
@@ -133,12 +175,25 @@ describe('training jobs', () => {
     env.reopen();
     const jobs = (await call(routes.list, 'GET', '/api/training')).body.jobs as Array<Record<string, any>>;
     const succeeded = jobs.find((j) => j.id === succeededId)!;
-    expect(succeeded).toMatchObject({ state: 'succeeded', preset: 'fast', stage: 'done', fraction: 1, datasetIds: [datasetId], includeTalib: true, error: null });
+    expect(succeeded).toMatchObject({
+      state: 'succeeded',
+      preset: 'fast',
+      stage: 'done',
+      fraction: 1,
+      datasetIds: [datasetId],
+      includeTalib: true,
+      error: null,
+    });
     expect(succeeded.outcome.version).toBe(first);
     expect(succeeded.outcome.metrics.validationMacroF1).toBeGreaterThan(0);
     expect(succeeded.finishedAt).toBeGreaterThanOrEqual(succeeded.startedAt);
     const cancelled = jobs.find((j) => j.id === cancelledId)!;
-    expect(cancelled).toMatchObject({ state: 'cancelled', preset: 'standard', outcome: null, error: { code: 'CANCELLED' } });
+    expect(cancelled).toMatchObject({
+      state: 'cancelled',
+      preset: 'standard',
+      outcome: null,
+      error: { code: 'CANCELLED' },
+    });
     // Newest first.
     expect(jobs.findIndex((j) => j.id === cancelledId)).toBeLessThan(jobs.findIndex((j) => j.id === succeededId));
     const one = await call(routes.job, 'GET', `/api/training/${succeededId}`, { params: { id: succeededId } });
@@ -156,7 +211,11 @@ describe('training jobs', () => {
     // The restart: the old connection goes, the new process starts up (its first step is synchronous).
     env.reopen();
     await routes.startup();
-    const row = env.db().prepare('SELECT state, error_code, finished_at FROM training_jobs WHERE id = ?').get(id) as { state: string; error_code: string; finished_at: number };
+    const row = env.db().prepare('SELECT state, error_code, finished_at FROM training_jobs WHERE id = ?').get(id) as {
+      state: string;
+      error_code: string;
+      finished_at: number;
+    };
     expect(row).toMatchObject({ state: 'failed', error_code: 'SERVER_RESTARTED' });
     expect(row.finished_at).toBeGreaterThan(0);
     const job = (await call(routes.job, 'GET', `/api/training/${id}`, { params: { id } })).body.job;
@@ -167,6 +226,9 @@ describe('training jobs', () => {
     // Stop the run the "dead" process still has; its late end must not overwrite the verdict.
     cancelJob(env.db(), id);
     await waitForJob(id);
-    expect((await call(routes.job, 'GET', `/api/training/${id}`, { params: { id } })).body.job).toMatchObject({ state: 'failed', error: { code: 'SERVER_RESTARTED' } });
+    expect((await call(routes.job, 'GET', `/api/training/${id}`, { params: { id } })).body.job).toMatchObject({
+      state: 'failed',
+      error: { code: 'SERVER_RESTARTED' },
+    });
   }, 180_000);
 });

@@ -10,7 +10,16 @@ import { startServer, tempDbPath, type RunningServer } from './server';
  * open the demo dataset → drag a span with the mouse → label it by hotkey → reload → the span is
  * there → the export contains it. Then: resize + undo, two tabs editing one span, auto-label.
  */
-type Span = { id: string; labelId: number; start: number; end: number; source: string; annotator: string; version: number; note: string | null };
+type Span = {
+  id: string;
+  labelId: number;
+  start: number;
+  end: number;
+  source: string;
+  annotator: string;
+  version: number;
+  note: string | null;
+};
 type Label = { id: number; name: string; hotkey: number | null };
 
 let server: RunningServer;
@@ -20,7 +29,7 @@ let labels: Label[];
 let datasetId: number;
 
 const api = async <T>(path: string, init?: RequestInit): Promise<T> => {
-  const res = await fetch(`${server.url}${path}`, init);
+  const res = await server.fetch(path, init);
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 };
@@ -46,9 +55,11 @@ describe('annotating in the browser', () => {
   let created: Span;
 
   it('opens the demo dataset', async () => {
-    page = await openApp(browser, server.url, 'e2e-alice');
+    page = await openApp(browser, server, 'e2e-alice');
     await expect.poll(() => page.locator('[data-testid="dataset-picker"]').inputValue()).toBe(String(datasetId));
-    expect(await page.locator('[data-testid="ohlcv-legend"]').innerText()).toMatch(/AAPL[\s\S]*O[\s\S]*H[\s\S]*L[\s\S]*C[\s\S]*V/);
+    expect(await page.locator('[data-testid="ohlcv-legend"]').innerText()).toMatch(
+      /AAPL[\s\S]*O[\s\S]*H[\s\S]*L[\s\S]*C[\s\S]*V/,
+    );
     expect(await page.locator('[data-testid="view-info"]').innerText()).toMatch(/candles in view/);
     await screenshot(page, '01-demo-dataset-open');
   });
@@ -82,13 +93,27 @@ describe('annotating in the browser', () => {
   });
 
   it('the export contains it (JSON and CSV)', async () => {
-    const json = await api<{ format: string; spans: Array<Record<string, unknown>> }>(`/api/annotations/export?format=json&datasetId=${datasetId}`);
+    const json = await api<{ format: string; spans: Array<Record<string, unknown>> }>(
+      `/api/annotations/export?format=json&datasetId=${datasetId}`,
+    );
     expect(json.format).toBe('candle-annotator/spans');
     expect(json.spans).toEqual([
-      expect.objectContaining({ id: created.id, dataset: 'AAPL daily (demo)', symbol: 'AAPL', timeframe: '1d', start: created.start, end: created.end, label: 'bull flag', source: 'human', annotator: 'e2e-alice' }),
+      expect.objectContaining({
+        id: created.id,
+        dataset: 'AAPL daily (demo)',
+        symbol: 'AAPL',
+        timeframe: '1d',
+        start: created.start,
+        end: created.end,
+        label: 'bull flag',
+        source: 'human',
+        annotator: 'e2e-alice',
+      }),
     ]);
-    const csv = await (await fetch(`${server.url}/api/annotations/export?format=csv`)).text();
-    expect(csv).toContain(`${created.id},AAPL daily (demo),AAPL,1d,${created.start},${created.end},bull flag,human,e2e-alice`);
+    const csv = await (await server.fetch('/api/annotations/export?format=csv')).text();
+    expect(csv).toContain(
+      `${created.id},AAPL daily (demo),AAPL,1d,${created.start},${created.end},bull flag,human,e2e-alice`,
+    );
   });
 
   it('a note autosaves; resizing by dragging an edge, then Ctrl+Z undoes it', async () => {
@@ -140,7 +165,7 @@ describe('annotating in the browser', () => {
   });
 
   it('two tabs: a stale edit is refused, the span reloads and the user is told', async () => {
-    const tabB = await openApp(browser, server.url, 'e2e-bob', datasetId);
+    const tabB = await openApp(browser, server, 'e2e-bob', datasetId);
     await tabB.locator('[data-testid="span-row"]').first().click();
     await page.locator('[data-testid="span-row"]').first().click();
     const doji = labels.find((l) => l.name === 'doji')!;
@@ -182,7 +207,9 @@ describe('annotating in the browser', () => {
     await page.keyboard.down('Shift');
     await page.mouse.click(box.x + (box.width - 70) * 0.25, y);
     await page.keyboard.up('Shift');
-    await expect.poll(() => page.locator('[data-testid="label-picker"]').innerText()).toMatch(/\d{4}-\d\d-\d\d → \d{4}-\d\d-\d\d/);
+    await expect
+      .poll(() => page.locator('[data-testid="label-picker"]').innerText())
+      .toMatch(/\d{4}-\d\d-\d\d → \d{4}-\d\d-\d\d/);
     await screenshot(page, '07a-shift-click-range');
     await page.keyboard.press('Escape');
     await page.waitForSelector('[data-testid="label-picker"]', { state: 'detached' });
@@ -199,7 +226,9 @@ describe('annotating in the browser', () => {
     await screenshot(page, '07b-delete-label-in-use');
     await page.locator('[data-testid="confirm-delete-label"]').click();
     await page.waitForSelector('[data-testid="delete-label-dialog"]', { state: 'detached' });
-    await expect.poll(() => page.locator('[data-testid="label-manager"] [data-testid="label-row-doji"]').count()).toBe(0);
+    await expect
+      .poll(() => page.locator('[data-testid="label-manager"] [data-testid="label-row-doji"]').count())
+      .toBe(0);
     await page.keyboard.press('Escape');
     await page.waitForSelector('[data-testid="label-manager"]', { state: 'detached' });
     const human = (await spans()).filter((s) => s.source === 'human');
@@ -215,7 +244,9 @@ describe('annotating in the browser', () => {
       rows.push(i === 7 ? `${d},10,9,11,10,100` : `${d},${10 + i},${11 + i},${9 + i},${10.5 + i},${1000 + i}`);
     }
     await page.locator('[data-testid="open-upload"]').click();
-    await page.locator('[data-testid="upload-input"]').setInputFiles({ name: 'eurusd_daily.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n') + '\n') });
+    await page
+      .locator('[data-testid="upload-input"]')
+      .setInputFiles({ name: 'eurusd_daily.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n') + '\n') });
     await page.waitForSelector('[data-testid="rejected-rows"]');
     expect(await page.locator('[data-testid="rejected-rows"] tbody tr').count()).toBe(1);
     expect(await page.locator('[data-testid="rejected-rows"] tbody').innerText()).toMatch(/^9\b/);
@@ -224,15 +255,59 @@ describe('annotating in the browser', () => {
     await page.locator('[data-testid="skip-invalid"]').check();
     await page.locator('[data-testid="upload-submit"]').click();
     await page.waitForSelector('[data-testid="upload-dialog"]', { state: 'detached' });
-    const datasets = (await api<{ datasets: Array<{ id: number; name: string; candleCount: number; importReport: { rejectedCount: number } }> }>('/api/datasets')).datasets;
+    const datasets = (
+      await api<{
+        datasets: Array<{ id: number; name: string; candleCount: number; importReport: { rejectedCount: number } }>;
+      }>('/api/datasets')
+    ).datasets;
     const uploaded = datasets.find((d) => d.name === 'eurusd_daily')!;
     expect(uploaded).toMatchObject({ candleCount: 29, importReport: { rejectedCount: 1 } });
     await expect.poll(() => page.locator('[data-testid="dataset-picker"]').inputValue()).toBe(String(uploaded.id));
     await waitForChart(page);
   });
 
+  it('shows how an upload was read, with the ambiguity it settled, and reads it the other way on request', async () => {
+    // June 1-12, 2020 (weekdays) written day first: every day is <= 12, so both orders parse.
+    const days = [1, 2, 3, 4, 5, 8, 9, 10, 11, 12];
+    const csv = [
+      'Date,Open,High,Low,Close',
+      ...days.map((d) => `${String(d).padStart(2, '0')}/06/2020,1.12,1.13,1.11,1.125`),
+    ];
+    await page.locator('[data-testid="open-upload"]').click();
+    await page
+      .locator('[data-testid="upload-input"]')
+      .setInputFiles({ name: 'day_first.csv', mimeType: 'text/csv', buffer: Buffer.from(csv.join('\n') + '\n') });
+    await page.waitForSelector('[data-testid="import-ambiguity"]');
+    expect(await page.locator('[data-testid="import-reading-detected"]').innerText()).toMatch(/DD\/MM\/YYYY/);
+    expect(await page.locator('[data-testid="import-ambiguity"]').innerText()).toMatch(/Date order is ambiguous/);
+    expect(await page.locator('[data-testid="upload-preview"]').innerText()).toMatch(/10 candles · 1d/);
+    await screenshot(page, '08b-upload-ambiguous-dates');
+    await page.locator('[data-testid="import-ambiguity-switch"]').click();
+    await expect
+      .poll(() => page.locator('[data-testid="import-reading-detected"]').innerText())
+      .toMatch(/MM\/DD\/YYYY/);
+    expect(await page.locator('[data-testid="import-date-order"]').inputValue()).toBe('month');
+    await page.locator('[data-testid="import-date-order"]').selectOption('day');
+    await expect
+      .poll(() => page.locator('[data-testid="import-reading-detected"]').innerText())
+      .toMatch(/DD\/MM\/YYYY/);
+    await page.locator('[data-testid="upload-submit"]').click();
+    await page.waitForSelector('[data-testid="upload-dialog"]', { state: 'detached' });
+    const { datasets } = await api<{ datasets: Array<{ name: string; firstTime: number; timeframe: string }> }>(
+      '/api/datasets',
+    );
+    expect(datasets.find((d) => d.name === 'day_first')).toMatchObject({
+      firstTime: Date.UTC(2020, 5, 1),
+      timeframe: '1d',
+    });
+  });
+
   it('opens a 100,000-candle dataset smoothly: aggregated overview, raw candles when zoomed in', async () => {
-    const up = await fetch(`${server.url}/api/datasets?name=synthetic%20100k&symbol=SYN`, { method: 'POST', body: syntheticCsv(100_000) });
+    const up = await server.fetch('/api/datasets?name=synthetic%20100k&symbol=SYN', {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: syntheticCsv(100_000),
+    });
     expect(up.status).toBe(201);
     const { datasets } = (await up.json()) as { datasets: Array<{ id: number }> };
     const t0 = Date.now();
@@ -255,5 +330,22 @@ describe('annotating in the browser', () => {
     await expect.poll(info).not.toMatch(/aggregate/);
     console.log(`10 keyboard pans in ${Date.now() - t1} ms`);
     await screenshot(page, '10-100k-candles-zoomed-raw');
+
+    // The overview is served from the stored levels: whole 16-candle runs per bucket (25 without them).
+    const overview = await server.fetch(`/api/datasets/${datasets[0].id}/candles?maxPoints=4000`);
+    expect(await overview.json()).toMatchObject({ total: 100_000, bucketSize: 32 });
+    // Back to the whole range, then wheel-zoom in at its left edge: the oldest candles, far from the
+    // tail loaded at open, arrive raw.
+    await page.keyboard.press('f');
+    await expect.poll(info).toMatch(/aggregate/);
+    const box = (await page.locator('[data-testid="chart"]').boundingBox())!;
+    await page.mouse.move(box.x + 10, box.y + box.height * 0.35);
+    for (let i = 0; i < 60 && /aggregate/.test(await info()); i++) {
+      await page.mouse.wheel(0, -400);
+      await page.waitForTimeout(40);
+    }
+    await expect.poll(info, { timeout: 10_000 }).not.toMatch(/aggregate/);
+    expect(await info()).toMatch(/candles in view · 2020-01-0\d/);
+    await screenshot(page, '11-100k-candles-zoomed-at-start');
   });
 });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { RESULTS_DIR } from './server';
+import { RESULTS_DIR, type RunningServer } from './server';
 
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -15,7 +15,11 @@ export const CHROMIUM_ARGS = [
 ];
 
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
 }
 
 /** Saves a screenshot under web/test-results/ (kept as a test artifact). */
@@ -26,13 +30,30 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
-/** Opens the app as a named annotator and waits for the chart of the chosen dataset. */
-export async function openApp(browser: Browser, url: string, annotator: string, datasetId?: number): Promise<Page> {
+/**
+ * Opens the app signed in as `annotator` (a user with that name and role, created on first use)
+ * and waits for the chart of the chosen dataset. Content-Security-Policy violations are collected
+ * on the page (see cspViolations).
+ */
+export async function openApp(
+  browser: Browser,
+  server: RunningServer,
+  annotator: string,
+  datasetId?: number,
+  role: 'viewer' | 'annotator' | 'admin' = 'annotator',
+): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 860 }, deviceScaleFactor: 1 });
-  await context.addInitScript((name) => localStorage.setItem('candle.annotator', name), annotator);
+  await context.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { __cspViolations: string[] }).__cspViolations = seen;
+    document.addEventListener('securitypolicyviolation', (e) =>
+      seen.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`),
+    );
+  });
+  await server.signIn(context, annotator, role);
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error('[pageerror]', e.message));
-  await page.goto(datasetId ? `${url}/?dataset=${datasetId}` : url);
+  await page.goto(datasetId ? `${server.url}/?dataset=${datasetId}` : server.url);
   await waitForChart(page);
   return page;
 }
@@ -44,7 +65,9 @@ export async function waitForChart(page: Page): Promise<void> {
 }
 
 export async function waitSaved(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.querySelector('[data-testid="save-status"]')?.getAttribute('data-status') === 'saved');
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid="save-status"]')?.getAttribute('data-status') === 'saved',
+  );
 }
 
 /** Drags across the price pane from fraction a to fraction b of its width. */
@@ -57,4 +80,9 @@ export async function dragAcrossChart(page: Page, a: number, b: number, yFractio
   await page.mouse.move(box.x + paneWidth * ((a + b) / 2), y, { steps: 6 });
   await page.mouse.move(box.x + paneWidth * b, y, { steps: 6 });
   await page.mouse.up();
+}
+
+/** The Content-Security-Policy violations the page reported since it opened (openApp pages). */
+export async function cspViolations(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { __cspViolations?: string[] }).__cspViolations ?? []);
 }

@@ -22,14 +22,16 @@ let datasetId: number;
 const previousModelsDir = process.env.CANDLE_MODELS_DIR;
 
 const api = async <T>(p: string): Promise<T> => {
-  const res = await fetch(`${server.url}${p}`);
+  const res = await server.fetch(p);
   if (!res.ok) throw new Error(`${p}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 };
 const spans = async () => (await api<{ annotations: Span[] }>(`/api/annotations?datasetId=${datasetId}`)).annotations;
-const rowCount = async (page: Page) => Number(await page.locator('[data-testid="prediction-status"]').getAttribute('data-count'));
+const rowCount = async (page: Page) =>
+  Number(await page.locator('[data-testid="prediction-status"]').getAttribute('data-count'));
 const viewText = (page: Page) => page.locator('[data-testid="view-info"]').innerText();
-const stripCells = async (page: Page) => Number((await page.locator('[data-testid="confidence-strip-legend"]').getAttribute('data-cells')) ?? 0);
+const stripCells = async (page: Page) =>
+  Number((await page.locator('[data-testid="confidence-strip-legend"]').getAttribute('data-cells')) ?? 0);
 /**
  * The price pane's pixels along the middle row of the confidence strip (7 px tall, above the 9 px
  * TA-Lib lane and its 3 + 2 px gaps at the bottom of the pane), as 'r,g,b' per x: where canvases
@@ -47,7 +49,8 @@ const stripRow = (page: Page) =>
       const ratio = c.height / r.height;
       const y = Math.floor((r.height - 9 - 3 - 2 - 3.5) * ratio);
       const data = c.getContext('2d')!.getImageData(0, y, c.width, 1).data;
-      for (let x = 0; x < c.width; x++) if (data[x * 4 + 3] > 0) row[x] = `${data[x * 4]},${data[x * 4 + 1]},${data[x * 4 + 2]}`;
+      for (let x = 0; x < c.width; x++)
+        if (data[x * 4 + 3] > 0) row[x] = `${data[x * 4]},${data[x * 4 + 1]},${data[x * 4 + 2]}`;
     }
     return row;
   });
@@ -76,7 +79,7 @@ describe('the model loop in the browser', () => {
   let page: Page;
 
   it('trains from the UI (fast preset) and shows predictions', async () => {
-    page = await openApp(browser, server.url, 'e2e-model', datasetId);
+    page = await openApp(browser, server, 'e2e-model', datasetId);
     await page.click('[data-testid="tab-model"]');
     await page.selectOption('[data-testid="train-preset"]', 'fast');
     await page.click('[data-testid="train-start"]');
@@ -145,12 +148,16 @@ describe('the model loop in the browser', () => {
   });
 
   it('the reviewed count is stored: it survives a reload', async () => {
-    const stored = async () => (await api<{ reviewed: unknown[] }>(`/api/datasets/${datasetId}/reviewed-regions?modelVersion=v0001`)).reviewed.length;
+    const stored = async () =>
+      (await api<{ reviewed: unknown[] }>(`/api/datasets/${datasetId}/reviewed-regions?modelVersion=v0001`)).reviewed
+        .length;
     await expect.poll(stored).toBe(2);
     await page.reload();
     await waitForChart(page);
     await page.click('[data-testid="tab-model"]');
-    await expect.poll(() => page.locator('[data-testid="reviewed-count"]').innerText(), { timeout: 30_000 }).toMatch(/Reviewed 2 of [1-9]/);
+    await expect
+      .poll(() => page.locator('[data-testid="reviewed-count"]').innerText(), { timeout: 30_000 })
+      .toMatch(/Reviewed 2 of [1-9]/);
     await page.keyboard.press('u');
     await expect.poll(() => page.locator('[data-testid="reviewed-count"]').innerText()).toMatch(/Reviewed 3 of/);
     await expect.poll(stored).toBe(3);
@@ -189,7 +196,9 @@ describe('the model loop in the browser', () => {
 
     // Hovering a cell shows its readout on the chart.
     const box = await page.evaluate(() => {
-      const rects = [...document.querySelectorAll('[data-testid="chart"] canvas')].map((c) => c.getBoundingClientRect());
+      const rects = [...document.querySelectorAll('[data-testid="chart"] canvas')].map((c) =>
+        c.getBoundingClientRect(),
+      );
       const top = Math.min(...rects.map((r) => r.top));
       const r = rects.find((q) => Math.abs(q.top - top) < 1 && q.width > 300)!;
       return { x: r.x, y: r.y, width: r.width, height: r.height };

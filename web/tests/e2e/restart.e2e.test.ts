@@ -23,41 +23,66 @@ afterAll(async () => {
   else process.env.CANDLE_MODELS_DIR = previousModelsDir;
 });
 
-type Job = { id: string; state: string; error: { code: string; message: string } | null; outcome: { version: string } | null };
+type Job = {
+  id: string;
+  state: string;
+  error: { code: string; message: string } | null;
+  outcome: { version: string } | null;
+};
 
-async function request<T>(url: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(url, init?.body ? { ...init, headers: { 'content-type': 'application/json' } } : init);
-  if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+async function request<T>(p: string, init?: RequestInit): Promise<T> {
+  const res = await server!.fetch(p, init?.body ? { ...init, headers: { 'content-type': 'application/json' } } : init);
+  if (!res.ok) throw new Error(`${p}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
 
 describe('state that survives a server restart', () => {
   it('training jobs and reviewed regions outlive kill -9', async () => {
     server = await startServer(db.file);
-    const datasets = (await request<{ datasets: Array<{ id: number; name: string }> }>(`${server.url}/api/datasets`)).datasets;
+    const datasets = (await request<{ datasets: Array<{ id: number; name: string }> }>(`/api/datasets`)).datasets;
     const datasetId = datasets.find((d) => d.name === 'AAPL daily (demo)')!.id;
 
-    const finished = (await request<{ job: Job }>(`${server.url}/api/training`, { method: 'POST', body: JSON.stringify({ preset: 'fast', datasetId }) })).job;
+    const finished = (
+      await request<{ job: Job }>(`/api/training`, {
+        method: 'POST',
+        body: JSON.stringify({ preset: 'fast', datasetId }),
+      })
+    ).job;
     await expect
-      .poll(async () => (await request<{ job: Job }>(`${server!.url}/api/training/${finished.id}`)).job.state, { timeout: 120_000, interval: 250 })
+      .poll(async () => (await request<{ job: Job }>(`/api/training/${finished.id}`)).job.state, {
+        timeout: 120_000,
+        interval: 250,
+      })
       .toBe('succeeded');
     const reviewed = { modelVersion: 'v0001', candleIndex: 100, startTime: 1, endTime: 2 };
-    await request(`${server.url}/api/datasets/${datasetId}/reviewed-regions`, { method: 'POST', body: JSON.stringify(reviewed) });
-    const running = (await request<{ job: Job }>(`${server.url}/api/training`, { method: 'POST', body: JSON.stringify({ preset: 'standard', datasetId }) })).job;
+    await request(`/api/datasets/${datasetId}/reviewed-regions`, {
+      method: 'POST',
+      body: JSON.stringify(reviewed),
+    });
+    const running = (
+      await request<{ job: Job }>(`/api/training`, {
+        method: 'POST',
+        body: JSON.stringify({ preset: 'standard', datasetId }),
+      })
+    ).job;
     expect(running.state).toBe('running');
 
     await server.crash();
     server = await startServer(db.file);
 
-    const jobs = (await request<{ jobs: Job[] }>(`${server.url}/api/training`)).jobs;
+    const jobs = (await request<{ jobs: Job[] }>(`/api/training`)).jobs;
     expect(jobs.find((j) => j.id === finished.id)).toMatchObject({ state: 'succeeded', outcome: { version: 'v0001' } });
-    const interrupted = (await request<{ job: Job }>(`${server.url}/api/training/${running.id}`)).job;
+    const interrupted = (await request<{ job: Job }>(`/api/training/${running.id}`)).job;
     expect(interrupted).toMatchObject({ state: 'failed', error: { code: 'SERVER_RESTARTED' } });
     expect(interrupted.error!.message).toMatch(/server restarted/i);
     // Nothing is left 'running', so a new run may start.
     expect(jobs.some((j) => j.state === 'running')).toBe(false);
 
-    const after = (await request<{ reviewed: Array<{ candleIndex: number }> }>(`${server.url}/api/datasets/${datasetId}/reviewed-regions?modelVersion=v0001`)).reviewed;
+    const after = (
+      await request<{ reviewed: Array<{ candleIndex: number }> }>(
+        `/api/datasets/${datasetId}/reviewed-regions?modelVersion=v0001`,
+      )
+    ).reviewed;
     expect(after.map((r) => r.candleIndex)).toEqual([100]);
   }, 240_000);
 });

@@ -1,20 +1,64 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { closeDb, getDb } from '@/server/db/database';
+import { closeDb, databasePath, getDb } from '@/server/db/database';
+import type { Role } from '@/server/auth/roles';
+import { createUser, findUserForLogin } from '@/server/auth/userRepository';
+import { createToken } from '@/server/auth/tokens';
 
 export const SAMPLES_DIR = path.resolve(__dirname, '../../../data/samples');
 
+/** The user `call` acts as when a call names none (set by createTempDatabase). */
+let defaultUser: TestUser | null = null;
+
+export interface TestUser {
+  username: string;
+  role: Role;
+}
+
+/** A password the test users are created with (long enough for the password policy). */
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+const tokens = new Map<string, Promise<string>>();
+
+/**
+ * An API token for `username` in the current database, creating the user (with `role`,
+ * annotator by default) on first use. Cached per database file and user (concurrent first calls
+ * share one creation).
+ */
+export function testToken(username: string, role: Role = 'annotator'): Promise<string> {
+  const key = `${databasePath()}|${username.toLowerCase()}`;
+  let token = tokens.get(key);
+  if (!token) {
+    token = (async () => {
+      const db = getDb();
+      const user =
+        findUserForLogin(db, username) ?? (await createUser(db, { username, role, password: TEST_PASSWORD }));
+      return createToken(db, user.id, 'route tests').token;
+    })();
+    tokens.set(key, token);
+    token.catch(() => tokens.delete(key));
+  }
+  return token;
+}
+
+/** `Authorization` for `username` (see testToken). */
+export async function authHeader(username: string, role?: Role): Promise<Record<string, string>> {
+  return { authorization: `Bearer ${await testToken(username, role)}` };
+}
+
 /**
  * A fresh SQLite file in a temp dir for one test file: sets CANDLE_DB_PATH (read by getDb at
- * call time). Demo seeding is off unless `demo` is true.
+ * call time). Demo seeding is off unless `demo` is true. Calls authenticate as `as` (an admin
+ * named `tester` by default; `null`: no credentials) with an API token created on first use.
  */
-export function useTempDatabase(options: { demo?: boolean } = {}) {
+export function createTempDatabase(options: { demo?: boolean; as?: TestUser | null } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'candle-routes-'));
   const file = path.join(dir, 'test.db');
   process.env.CANDLE_DB_PATH = file;
   process.env.CANDLE_DEMO_DATA = options.demo ? '1' : '0';
   process.env.CANDLE_SAMPLES_DIR = SAMPLES_DIR;
+  defaultUser = options.as === undefined ? { username: 'tester', role: 'admin' } : options.as;
   return {
     dir,
     file,
@@ -32,9 +76,12 @@ type Handler = (request: Request, context: { params: Promise<Record<string, stri
 
 export interface CallOptions {
   body?: unknown;
+  /** A raw body, sent as application/octet-stream unless `headers` name a content-type. */
   raw?: BodyInit | Uint8Array;
   headers?: Record<string, string>;
   params?: Record<string, string>;
+  /** Act as this user (created as an annotator on first use); `null`: send no credentials. */
+  as?: string | null;
 }
 
 export interface CallResult<T = any> {
@@ -45,12 +92,22 @@ export interface CallResult<T = any> {
 }
 
 /** Calls a route handler the way Next does: a Request and a context with async params. */
-export async function call<T = any>(handler: Handler, method: string, url: string, options: CallOptions = {}): Promise<CallResult<T>> {
+export async function call<T = any>(
+  handler: Handler,
+  method: string,
+  url: string,
+  options: CallOptions = {},
+): Promise<CallResult<T>> {
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
   let body = options.raw as BodyInit | undefined;
+  if (body !== undefined) headers['content-type'] ??= 'application/octet-stream';
   if (options.body !== undefined) {
     body = JSON.stringify(options.body);
     headers['content-type'] ??= 'application/json';
+  }
+  if (options.as !== null && !('authorization' in headers)) {
+    const user = options.as ?? defaultUser?.username;
+    if (user) headers.authorization = `Bearer ${await testToken(user, options.as ? undefined : defaultUser?.role)}`;
   }
   const init: RequestInit & { duplex?: 'half' } = { method, headers, body };
   if (body instanceof ReadableStream) init.duplex = 'half';

@@ -9,6 +9,12 @@ pub enum Encoding {
     Bio,
     /// One row per window of W candles (stride S): `<label>` or `background`.
     Windowed,
+    /// One row per candle: `E-<label>` on a span's last candle, `B-<label>` on its first candle
+    /// for labels whose spans vary in length, `O` elsewhere. A candle where several spans end (or
+    /// start) carries one class per span (nested and overlapping spans of different labels).
+    /// Decoding finds each label's ends, then the start from the label's learnt lengths (and the
+    /// start scores): spans come back with the boundaries they were drawn with.
+    End,
 }
 
 /// The background class of the BIO encoding.
@@ -25,6 +31,8 @@ pub enum SpanTag {
     Inside,
     /// Windowed `x`: any candle of a span.
     Whole,
+    /// `E-x`: the last candle of a span.
+    End,
 }
 
 impl Encoding {
@@ -32,13 +40,14 @@ impl Encoding {
         match self {
             Encoding::Bio => "bio",
             Encoding::Windowed => "windowed",
+            Encoding::End => "end",
         }
     }
 
     /// The background class name.
     pub fn background(&self) -> &'static str {
         match self {
-            Encoding::Bio => BIO_OUTSIDE,
+            Encoding::Bio | Encoding::End => BIO_OUTSIDE,
             Encoding::Windowed => BACKGROUND,
         }
     }
@@ -55,19 +64,33 @@ impl Encoding {
                 }
             }
             Encoding::Windowed => (class != BACKGROUND).then_some((class, SpanTag::Whole)),
+            Encoding::End => {
+                if let Some(l) = class.strip_prefix("E-") {
+                    Some((l, SpanTag::End))
+                } else {
+                    class.strip_prefix("B-").map(|l| (l, SpanTag::Begin))
+                }
+            }
         }
     }
 
     /// Class names for the given pattern labels (sorted as given): background first, then per
-    /// label `B-x` and — when `multi_candle(x)` — `I-x` (BIO), or just `x` (windowed).
-    pub fn class_names(&self, labels: &[String], multi_candle: impl Fn(&str) -> bool) -> Vec<String> {
+    /// label `B-x` and — when `extra(x)` — `I-x` (BIO: `x` has multi-candle spans), or `E-x` and —
+    /// when `extra(x)` — `B-x` (end: `x`'s spans vary in length), or just `x` (windowed).
+    pub fn class_names(&self, labels: &[String], extra: impl Fn(&str) -> bool) -> Vec<String> {
         let mut names = vec![self.background().to_string()];
         for l in labels {
             match self {
                 Encoding::Bio => {
                     names.push(format!("B-{l}"));
-                    if multi_candle(l) {
+                    if extra(l) {
                         names.push(format!("I-{l}"));
+                    }
+                }
+                Encoding::End => {
+                    names.push(format!("E-{l}"));
+                    if extra(l) {
+                        names.push(format!("B-{l}"));
                     }
                 }
                 Encoding::Windowed => names.push(l.clone()),
@@ -86,10 +109,7 @@ mod tests {
         let labels = vec!["doji".to_string(), "engulfing".to_string()];
         let bio = Encoding::Bio.class_names(&labels, |l| l == "engulfing");
         assert_eq!(bio, ["O", "B-doji", "B-engulfing", "I-engulfing"]);
-        assert_eq!(
-            Encoding::Bio.parse_class("I-engulfing"),
-            Some(("engulfing", SpanTag::Inside))
-        );
+        assert_eq!(Encoding::Bio.parse_class("I-engulfing"), Some(("engulfing", SpanTag::Inside)));
         assert_eq!(Encoding::Bio.parse_class("O"), None);
         let win = Encoding::Windowed.class_names(&labels, |_| true);
         assert_eq!(win, ["background", "doji", "engulfing"]);

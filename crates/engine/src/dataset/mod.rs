@@ -5,11 +5,20 @@
 //! L = `lookahead`, default 0: the window ends at `t`), oldest first. Windowed rows are labelled
 //! by the span covering the target candle (`window_label: end`, the default) or by the most
 //! frequent candle class in the window (`majority`, ties going to the target candle's class).
+//! The `end` encoding labels each span's last candle (and, for labels of varying length, its first)
+//! and keeps spans of different labels that nest or overlap: a candle where two of them end is a
+//! training row for each (`Dataset::extra`).
 mod classes;
+mod context;
 mod export;
+mod spill;
 
 pub use classes::{Encoding, SpanTag, BACKGROUND, BIO_OUTSIDE};
+pub use context::{context_block, CONTEXT_CHANNELS};
 pub use export::{write_dataset, DatasetFiles, DatasetManifest, SeriesExport, SeriesManifest};
+pub use spill::{FeatureSource, SpilledFrame};
+
+use crate::candles::Candles;
 
 use crate::error::{EngineError, Result};
 use crate::features::FeatureFrame;
@@ -37,12 +46,17 @@ pub struct RowSpec {
     /// Candles after the target that the row may see (L >= 0; the last L candles get no row).
     pub lookahead: usize,
     pub window_label: WindowLabel,
+    /// Candles of normalised price context each row also carries, ending at its last input
+    /// candle (window models; 0 = none).
+    #[serde(default)]
+    pub context: usize,
 }
 
 impl RowSpec {
-    /// The first target candle whose window lies wholly after the feature warm-up.
+    /// The first target candle whose window lies wholly after the feature warm-up (and whose
+    /// price context lies wholly inside the series).
     pub fn first_target(&self, warmup: usize) -> usize {
-        (warmup + self.window - 1).saturating_sub(self.lookahead)
+        (warmup + self.window - 1).max(self.context.saturating_sub(1)).saturating_sub(self.lookahead)
     }
 
     /// Target candles of a series of `n` candles, in time order.
@@ -61,10 +75,7 @@ impl RowSpec {
 
     /// The same rows at stride 1, for inference over every candle.
     pub fn every_candle(&self) -> RowSpec {
-        RowSpec {
-            stride: 1,
-            ..self.clone()
-        }
+        RowSpec { stride: 1, ..self.clone() }
     }
 }
 
@@ -87,6 +98,8 @@ pub struct RowRef {
 pub struct SeriesRows<'a> {
     pub frame: &'a FeatureFrame,
     pub spans: &'a [SpanLabel],
+    /// The series' candles: needed when the row spec asks for price context.
+    pub candles: Option<&'a Candles>,
 }
 
 /// The training table.
@@ -102,13 +115,36 @@ pub struct Dataset {
     pub x: FeatureMatrix,
     pub y: Vec<u32>,
     pub rows: Vec<RowRef>,
-    /// Per series, per candle: the candle's class (BIO tag, or label for windowed).
+    /// Per series, per candle: the candle's class (BIO tag, or label for windowed; for `end`
+    /// the first of the candle's classes).
     pub candle_classes: Vec<Vec<u32>>,
+    /// Per series: the labelled spans (they may nest or overlap), for span-level evaluation.
+    pub spans: Vec<Vec<SpanLabel>>,
+    /// `end` encoding: further (row, class) pairs where a candle carries more than one class
+    /// (`y` holds its first). Training uses every pair.
+    pub extra: Vec<(usize, u32)>,
 }
 
 impl Dataset {
     pub fn class_id(&self, name: &str) -> Option<u32> {
         self.class_names.iter().position(|c| c == name).map(|i| i as u32)
+    }
+
+    /// The training pairs of `rows`: each row with its class, and again with each further class
+    /// it carries (`extra`). Returns (row, class) pairs in row order.
+    pub fn pairs(&self, rows: &[usize]) -> Vec<(usize, u32)> {
+        let mut extra_of: std::collections::HashMap<usize, Vec<u32>> = std::collections::HashMap::new();
+        for &(r, c) in &self.extra {
+            extra_of.entry(r).or_default().push(c);
+        }
+        let mut out = Vec::with_capacity(rows.len());
+        for &r in rows {
+            out.push((r, self.y[r]));
+            if let Some(more) = extra_of.get(&r) {
+                out.extend(more.iter().map(|&c| (r, c)));
+            }
+        }
+        out
     }
 
     pub fn class_counts(&self, rows: &[usize]) -> std::collections::BTreeMap<String, usize> {
@@ -120,16 +156,51 @@ impl Dataset {
     }
 }
 
-/// Feature rows of one series for `spec` (used by training and, with `every_candle`, inference):
-/// the matrix and each row's target candle. Non-finite feature values become NaN (missing).
+/// Feature rows of one series for `spec` (used by training and, with `every_candle`, inference),
+/// with the price context the spec asks for (from `candles`): the matrix and each row's target
+/// candle.
+pub fn rows_for(
+    candles: Option<&Candles>,
+    frame: &FeatureFrame,
+    spec: &RowSpec,
+) -> Result<(FeatureMatrix, Vec<usize>)> {
+    let targets = spec.targets(frame.rows(), frame.warmup);
+    Ok((rows_with_context(candles, frame, spec, &targets)?, targets))
+}
+
+/// The rows of the given target candles only, with the price context the spec asks for
+/// (inference builds its rows a block at a time this way).
+pub fn rows_with_context(
+    candles: Option<&Candles>,
+    frame: &FeatureFrame,
+    spec: &RowSpec,
+    targets: &[usize],
+) -> Result<FeatureMatrix> {
+    let mut matrix = rows_for_targets(frame, spec, targets)?;
+    if spec.context > 0 {
+        let candles = candles.ok_or_else(|| EngineError::Internal("price context needs the candles".into()))?;
+        let ends: Vec<usize> = targets.iter().map(|&t| spec.input_candles(t).1).collect();
+        matrix.context = Some(context_block(candles, &ends, spec.context)?);
+    }
+    Ok(matrix)
+}
+
+/// Feature rows of one series for `spec`, without price context: the matrix and each row's
+/// target candle. Non-finite feature values become NaN (missing).
 pub fn feature_rows(frame: &FeatureFrame, spec: &RowSpec) -> Result<(FeatureMatrix, Vec<usize>)> {
+    let targets = spec.targets(frame.rows(), frame.warmup);
+    Ok((rows_for_targets(frame, spec, &targets)?, targets))
+}
+
+/// The feature rows of the given target candles only (inference builds its rows a block at a
+/// time this way, so the matrix never holds a whole long series).
+pub fn rows_for_targets(frame: &FeatureFrame, spec: &RowSpec, targets: &[usize]) -> Result<FeatureMatrix> {
     let f = frame.names.len();
     if f == 0 {
         return Err(EngineError::InvalidConfig("features: the feature set is empty".into()));
     }
-    let targets = spec.targets(frame.rows(), frame.warmup);
     let mut values = Vec::with_capacity(targets.len() * f * spec.window);
-    for &t in &targets {
+    for &t in targets {
         let (first, last) = spec.input_candles(t);
         for c in first..=last {
             for col in &frame.columns {
@@ -138,50 +209,92 @@ pub fn feature_rows(frame: &FeatureFrame, spec: &RowSpec) -> Result<(FeatureMatr
             }
         }
     }
-    Ok((
-        FeatureMatrix {
-            values,
-            n_rows: targets.len(),
-            window: spec.window,
-            features_per_step: f,
-        },
-        targets,
-    ))
+    Ok(FeatureMatrix { values, n_rows: targets.len(), window: spec.window, features_per_step: f, context: None })
+}
+
+/// One series' feature rows, cut from its frame (which may then be dropped: training holds the
+/// rows, never every series' frame at once).
+pub struct SeriesPart {
+    /// The frame's feature names (every series' must agree).
+    pub feature_names: Vec<String>,
+    /// Candles in the series.
+    pub candles: usize,
+    pub matrix: FeatureMatrix,
+    /// Each row's target candle.
+    pub targets: Vec<usize>,
+}
+
+impl SeriesPart {
+    /// The rows of `frame` for `spec` (with price context from `candles` when the spec asks).
+    pub fn cut(candles: Option<&Candles>, frame: &FeatureFrame, spec: &RowSpec) -> Result<SeriesPart> {
+        let (matrix, targets) = rows_for(candles, frame, spec)?;
+        Ok(SeriesPart { feature_names: frame.names.clone(), candles: frame.rows(), matrix, targets })
+    }
 }
 
 /// Builds the table. `labels` lists the pattern labels (class order); every span's label must
 /// be one of them.
 pub fn build(series: &[SeriesRows<'_>], labels: &[String], spec: &RowSpec) -> Result<Dataset> {
-    let feature_names = series.first().map(|s| s.frame.names.clone()).unwrap_or_default();
-    if let Some(bad) = series.iter().find(|s| s.frame.names != feature_names) {
-        return Err(EngineError::Internal(format!(
-            "feature columns differ between series ({} vs {})",
-            bad.frame.names.len(),
-            feature_names.len()
-        )));
-    }
-    let multi_candle = |label: &str| {
-        series
-            .iter()
-            .flat_map(|s| s.spans.iter())
-            .any(|s| s.label == label && s.end > s.start)
+    let spans: Vec<&[SpanLabel]> = series.iter().map(|s| s.spans).collect();
+    // Each series' rows are cut as the table takes them (one series' matrix at a time).
+    build_from_parts(series.iter().map(|s| SeriesPart::cut(s.candles, s.frame, spec)), &spans, labels, spec)
+}
+
+/// [`build`] from rows cut per series (`spans[i]` labels the i-th part); each part is freed as
+/// soon as its rows are in the table.
+pub fn build_from_parts(
+    parts: impl IntoIterator<Item = Result<SeriesPart>>,
+    spans: &[&[SpanLabel]],
+    labels: &[String],
+    spec: &RowSpec,
+) -> Result<Dataset> {
+    let extra_classes = |label: &str| {
+        let mut lengths = spans.iter().flat_map(|s| s.iter()).filter(|s| s.label == label).map(|s| s.end - s.start);
+        match spec.encoding {
+            // BIO: I-x for labels with multi-candle spans.
+            Encoding::Bio => lengths.any(|l| l > 0),
+            // End: B-x for labels whose spans differ in length.
+            Encoding::End => {
+                let first = lengths.next();
+                lengths.any(|l| Some(l) != first)
+            }
+            Encoding::Windowed => false,
+        }
     };
-    let class_names = spec.encoding.class_names(labels, multi_candle);
+    let class_names = spec.encoding.class_names(labels, extra_classes);
     let class_of = |name: &str| class_names.iter().position(|c| c == name).map(|i| i as u32);
 
+    let mut feature_names: Option<Vec<String>> = None;
     let mut values = Vec::new();
+    let mut contexts: Vec<f32> = Vec::new();
     let mut y = Vec::new();
     let mut rows = Vec::new();
-    let mut candle_classes = Vec::with_capacity(series.len());
-    for (s_idx, s) in series.iter().enumerate() {
-        let n = s.frame.rows();
-        let mut classes = vec![0u32; n];
-        for span in s.spans {
-            if span.end >= n || span.start > span.end {
+    let mut extra = Vec::new();
+    let mut candle_classes = Vec::with_capacity(spans.len());
+    let mut parts = parts.into_iter();
+    for (s_idx, series_spans) in spans.iter().enumerate() {
+        let part = parts.next().ok_or_else(|| {
+            EngineError::Internal(format!("{} series of spans but only {s_idx} of rows", spans.len()))
+        })??;
+        match &feature_names {
+            None => feature_names = Some(part.feature_names.clone()),
+            Some(names) if *names != part.feature_names => {
                 return Err(EngineError::Internal(format!(
-                    "span {}..={} outside {n} candles",
-                    span.start, span.end
-                )));
+                    "feature columns differ between series ({} vs {})",
+                    part.feature_names.len(),
+                    names.len()
+                )))
+            }
+            Some(_) => {}
+        }
+        let n = part.candles;
+        let mut classes = vec![0u32; n];
+        // End encoding: every class of each candle (several where spans end or start together).
+        let mut all_classes: Vec<Vec<u32>> =
+            if spec.encoding == Encoding::End { vec![Vec::new(); n] } else { Vec::new() };
+        for span in series_spans.iter() {
+            if span.end >= n || span.start > span.end {
+                return Err(EngineError::Internal(format!("span {}..={} outside {n} candles", span.start, span.end)));
             }
             let missing = || EngineError::Internal(format!("label '{}' is not in the class list", span.label));
             match spec.encoding {
@@ -196,10 +309,24 @@ pub fn build(series: &[SeriesRows<'_>], labels: &[String], spec: &RowSpec) -> Re
                     let c = class_of(&span.label).ok_or_else(missing)?;
                     classes[span.start..=span.end].fill(c);
                 }
+                Encoding::End => {
+                    all_classes[span.end].push(class_of(&format!("E-{}", span.label)).ok_or_else(missing)?);
+                    if let Some(begin) = class_of(&format!("B-{}", span.label)) {
+                        all_classes[span.start].push(begin);
+                    }
+                }
             }
         }
-        let (matrix, targets) = feature_rows(s.frame, spec)?;
+        for (c, list) in all_classes.iter_mut().enumerate() {
+            list.sort_unstable();
+            list.dedup();
+            classes[c] = list.first().copied().unwrap_or(0);
+        }
+        let SeriesPart { matrix, targets, .. } = part;
         values.extend(matrix.values);
+        if let Some(ctx) = matrix.context {
+            contexts.extend(ctx.values);
+        }
         for &t in &targets {
             let class = match (spec.encoding, spec.window_label) {
                 (Encoding::Windowed, WindowLabel::Majority) => {
@@ -208,15 +335,22 @@ pub fn build(series: &[SeriesRows<'_>], labels: &[String], spec: &RowSpec) -> Re
                 }
                 _ => classes[t],
             };
+            if spec.encoding == Encoding::End {
+                extra.extend(all_classes[t].iter().skip(1).map(|&c| (y.len(), c)));
+            }
             y.push(class);
-            rows.push(RowRef {
-                series: s_idx as u32,
-                candle: t as u32,
-            });
+            rows.push(RowRef { series: s_idx as u32, candle: t as u32 });
         }
         candle_classes.push(classes);
     }
-    let x = FeatureMatrix::new(values, spec.window, feature_names.len().max(1))?;
+    if parts.next().is_some() {
+        return Err(EngineError::Internal(format!("more series of rows than the {} of spans", spans.len())));
+    }
+    let feature_names = feature_names.unwrap_or_default();
+    let mut x = FeatureMatrix::new(values, spec.window, feature_names.len().max(1))?;
+    if spec.context > 0 {
+        x.context = Some(crate::models::ContextBlock::new(contexts, spec.context, CONTEXT_CHANNELS)?);
+    }
     Ok(Dataset {
         spec: spec.clone(),
         class_names,
@@ -226,6 +360,8 @@ pub fn build(series: &[SeriesRows<'_>], labels: &[String], spec: &RowSpec) -> Re
         y,
         rows,
         candle_classes,
+        spans: spans.iter().map(|s| s.to_vec()).collect(),
+        extra,
     })
 }
 
@@ -249,10 +385,7 @@ mod tests {
     fn frame(n: usize, warmup: usize) -> FeatureFrame {
         FeatureFrame {
             names: vec!["a".into(), "b".into()],
-            columns: vec![
-                (0..n).map(|i| i as f64).collect(),
-                (0..n).map(|i| -(i as f64)).collect(),
-            ],
+            columns: vec![(0..n).map(|i| i as f64).collect(), (0..n).map(|i| -(i as f64)).collect()],
             warmup,
         }
     }
@@ -265,6 +398,7 @@ mod tests {
             stride: 1,
             lookahead: 1,
             window_label: WindowLabel::End,
+            context: 0,
         };
         let f = frame(10, 2);
         let (m, targets) = feature_rows(&f, &spec).unwrap();
@@ -277,16 +411,8 @@ mod tests {
     fn bio_and_windowed_classes() {
         let f = frame(12, 0);
         let spans = vec![
-            SpanLabel {
-                start: 3,
-                end: 4,
-                label: "eng".into(),
-            },
-            SpanLabel {
-                start: 7,
-                end: 7,
-                label: "doji".into(),
-            },
+            SpanLabel { start: 3, end: 4, label: "eng".into() },
+            SpanLabel { start: 7, end: 7, label: "doji".into() },
         ];
         let labels = vec!["doji".to_string(), "eng".to_string()];
         let bio = RowSpec {
@@ -295,16 +421,9 @@ mod tests {
             stride: 1,
             lookahead: 0,
             window_label: WindowLabel::End,
+            context: 0,
         };
-        let d = build(
-            &[SeriesRows {
-                frame: &f,
-                spans: &spans,
-            }],
-            &labels,
-            &bio,
-        )
-        .unwrap();
+        let d = build(&[SeriesRows { frame: &f, spans: &spans, candles: None }], &labels, &bio).unwrap();
         assert_eq!(d.class_names, ["O", "B-doji", "B-eng", "I-eng"]);
         assert_eq!(d.y, [0, 0, 0, 2, 3, 0, 0, 1, 0, 0, 0, 0]);
         let win = RowSpec {
@@ -313,16 +432,9 @@ mod tests {
             stride: 2,
             lookahead: 0,
             window_label: WindowLabel::Majority,
+            context: 0,
         };
-        let d = build(
-            &[SeriesRows {
-                frame: &f,
-                spans: &spans,
-            }],
-            &labels,
-            &win,
-        )
-        .unwrap();
+        let d = build(&[SeriesRows { frame: &f, spans: &spans, candles: None }], &labels, &win).unwrap();
         assert_eq!(d.class_names, ["background", "doji", "eng"]);
         let targets: Vec<u32> = d.rows.iter().map(|r| r.candle).collect();
         assert_eq!(targets, [2, 4, 6, 8, 10]);

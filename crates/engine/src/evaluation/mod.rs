@@ -1,8 +1,14 @@
 //! Evaluation of one split: per-class precision/recall/F1/support, macro-F1, confusion matrix,
 //! PR-AUC per class, and span-level precision/recall/F1 (decoded spans matched at IoU >= 0.5).
+pub mod decode;
+pub mod headline;
+mod partial;
 pub mod spans;
 
-pub use spans::{decode_spans, iou, match_spans, PredictedSpan, SpanMatchReport, SpanScores};
+pub use decode::{decode, LabelDecoder, SpanDecoder};
+pub use headline::{score_spans, Headline, SequenceSpans};
+pub use partial::{PartialEvaluation, SpanSequence, SCORE_BINS};
+pub use spans::{decode_spans, iou, match_spans, BoundaryCounts, PredictedSpan, SpanMatchReport, SpanScores};
 
 use crate::dataset::Encoding;
 use crate::models::Probabilities;
@@ -57,6 +63,10 @@ pub struct SplitMetrics {
     pub confusion: Vec<Vec<usize>>,
     pub labels: Vec<String>,
     pub spans: SpanMatchReport,
+    /// The figures users compare: per-pattern macro-F1 at each pattern's last candle (background
+    /// excluded), per-candle balanced accuracy, span-F1 at IoU >= 0.5, boundary exactness.
+    #[serde(default)]
+    pub headline: Headline,
     pub baseline: Baseline,
     #[serde(skip)]
     pub pr_curves: Vec<PrCurve>,
@@ -107,12 +117,9 @@ pub fn evaluate(input: &EvalInput<'_>) -> SplitMetrics {
         confusion,
         labels: input.class_names.to_vec(),
         spans,
+        headline: Headline::default(),
         baseline: Baseline {
-            class: input
-                .class_names
-                .get(input.baseline_class as usize)
-                .cloned()
-                .unwrap_or_default(),
+            class: input.class_names.get(input.baseline_class as usize).cloned().unwrap_or_default(),
             accuracy: b_acc,
             macro_f1: b_f1,
         },
@@ -128,6 +135,13 @@ fn class_scores(y_true: &[u32], y_pred: &[u32], class_names: &[String]) -> Class
     for (&t, &p) in y_true.iter().zip(y_pred) {
         confusion[t as usize][p as usize] += 1;
     }
+    scores_from_confusion(confusion, class_names)
+}
+
+/// Per-class scores, accuracy and macro-F1 of a confusion matrix (`confusion[true][predicted]`).
+fn scores_from_confusion(confusion: Vec<Vec<usize>>, class_names: &[String]) -> ClassScores {
+    let k = class_names.len();
+    let rows: usize = confusion.iter().flatten().sum();
     let correct: usize = (0..k).map(|c| confusion[c][c]).sum();
     let mut classes = Vec::with_capacity(k);
     let mut f1_sum = 0.0;
@@ -154,41 +168,53 @@ fn class_scores(y_true: &[u32], y_pred: &[u32], class_names: &[String]) -> Class
         });
     }
     let macro_f1 = if counted == 0 { 0.0 } else { f1_sum / counted as f64 };
-    (classes, confusion, ratio(correct, y_true.len()), macro_f1)
+    (classes, confusion, ratio(correct, rows), macro_f1)
 }
 
 /// Precision-recall curve and average precision (scikit-learn's step-wise definition:
 /// AP = sum over thresholds of (R_n - R_{n-1}) * P_n), tied scores forming one threshold.
 fn pr_curve(scores: &[f64], positives: &[bool], label: &str) -> PrCurve {
-    let total_pos = positives.iter().filter(|&&p| p).count();
     let mut order: Vec<usize> = (0..scores.len()).collect();
     order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
+    let mut groups = Vec::new();
+    let mut i = 0;
+    while i < order.len() {
+        let s = scores[order[i]];
+        let (mut pos, mut neg) = (0usize, 0usize);
+        while i < order.len() && scores[order[i]] == s {
+            if positives[order[i]] {
+                pos += 1
+            } else {
+                neg += 1
+            }
+            i += 1;
+        }
+        groups.push((pos, neg));
+    }
+    pr_curve_of_groups(groups, label)
+}
+
+/// The precision-recall curve of rows grouped by score, highest score first: each group is
+/// `(positives, negatives)` sharing one threshold.
+fn pr_curve_of_groups(groups: impl IntoIterator<Item = (usize, usize)> + Clone, label: &str) -> PrCurve {
+    let total_pos: usize = groups.clone().into_iter().map(|(p, _)| p).sum();
     let mut points = Vec::new();
     let (mut tp, mut fp) = (0usize, 0usize);
     let mut ap = 0.0;
     let mut prev_recall = 0.0;
-    let mut i = 0;
-    while i < order.len() {
-        let s = scores[order[i]];
-        while i < order.len() && scores[order[i]] == s {
-            if positives[order[i]] {
-                tp += 1
-            } else {
-                fp += 1
-            }
-            i += 1;
+    for (pos, neg) in groups {
+        if pos + neg == 0 {
+            continue;
         }
+        tp += pos;
+        fp += neg;
         let precision = ratio(tp, tp + fp);
         let recall = ratio(tp, total_pos);
         ap += (recall - prev_recall) * precision;
         prev_recall = recall;
         points.push((recall, precision));
     }
-    PrCurve {
-        label: label.to_string(),
-        points: downsample(points, 200),
-        average_precision: ap,
-    }
+    PrCurve { label: label.to_string(), points: downsample(points, 200), average_precision: ap }
 }
 
 fn downsample(points: Vec<(f64, f64)>, max: usize) -> Vec<(f64, f64)> {
@@ -202,10 +228,7 @@ fn downsample(points: Vec<(f64, f64)>, max: usize) -> Vec<(f64, f64)> {
 }
 
 fn span_scores(input: &EvalInput<'_>, k: usize) -> SpanMatchReport {
-    let mut report = SpanMatchReport {
-        min_iou: SPAN_MIN_IOU,
-        ..Default::default()
-    };
+    let mut report = SpanMatchReport { min_iou: SPAN_MIN_IOU, ..Default::default() };
     let repeat = input.candles_per_row.max(1);
     for rows in input.sequences {
         let mut pred = Vec::with_capacity(rows.len() * repeat * k);
@@ -225,6 +248,7 @@ fn span_scores(input: &EvalInput<'_>, k: usize) -> SpanMatchReport {
         let true_spans = decode_spans(&truth, input.class_names, input.encoding, 1);
         let r = match_spans(&predicted, &true_spans, SPAN_MIN_IOU);
         report.overall.add(&r.overall);
+        report.boundaries.add(&r.boundaries);
         for (label, s) in r.per_label {
             report.per_label.entry(label).or_default().add(&s);
         }

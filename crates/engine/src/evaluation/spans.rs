@@ -62,9 +62,7 @@ pub fn decode_spans(
     }
     let mass = |row: usize, label: &str| -> f64 {
         let p = probabilities.row(row);
-        classes_of
-            .get(label)
-            .map_or(0.0, |cs| cs.iter().map(|&c| p.get(c).copied().unwrap_or(0.0)).sum())
+        classes_of.get(label).map_or(0.0, |cs| cs.iter().map(|&c| p.get(c).copied().unwrap_or(0.0)).sum())
     };
 
     let mut spans = Vec::new();
@@ -119,14 +117,7 @@ impl SpanScores {
     pub fn from_counts(true_spans: usize, predicted_spans: usize, matched: usize) -> Self {
         let precision = ratio(matched, predicted_spans);
         let recall = ratio(matched, true_spans);
-        SpanScores {
-            true_spans,
-            predicted_spans,
-            matched,
-            precision,
-            recall,
-            f1: f1(precision, recall),
-        }
+        SpanScores { true_spans, predicted_spans, matched, precision, recall, f1: f1(precision, recall) }
     }
 
     pub fn add(&mut self, other: &SpanScores) {
@@ -161,6 +152,49 @@ pub struct SpanMatchReport {
     pub overall: SpanScores,
     pub per_label: BTreeMap<String, SpanScores>,
     pub min_iou: f64,
+    /// How exactly the matched spans' boundaries agree with the true ones.
+    #[serde(default)]
+    pub boundaries: BoundaryCounts,
+}
+
+/// Matched spans by how far their worse boundary (start or end) is from the true span's.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BoundaryCounts {
+    pub matched: usize,
+    /// Start and end both exactly right.
+    pub exact: usize,
+    /// Both within one candle (exact ones included).
+    pub within_one: usize,
+    /// Off by two or more candles at either end.
+    pub worse: usize,
+    pub exact_share: f64,
+    pub within_one_share: f64,
+}
+
+impl BoundaryCounts {
+    fn record(&mut self, offset: usize) {
+        self.matched += 1;
+        if offset == 0 {
+            self.exact += 1;
+        }
+        if offset <= 1 {
+            self.within_one += 1;
+        } else {
+            self.worse += 1;
+        }
+        self.exact_share = ratio(self.exact, self.matched);
+        self.within_one_share = ratio(self.within_one, self.matched);
+    }
+
+    pub fn add(&mut self, other: &BoundaryCounts) {
+        self.matched += other.matched;
+        self.exact += other.exact;
+        self.within_one += other.within_one;
+        self.worse += other.worse;
+        self.exact_share = ratio(self.exact, self.matched);
+        self.within_one_share = ratio(self.within_one, self.matched);
+    }
 }
 
 /// Matches predicted spans to true spans of the same label at IoU >= `min_iou`, one-to-one:
@@ -169,13 +203,11 @@ pub struct SpanMatchReport {
 pub fn match_spans(predicted: &[PredictedSpan], truth: &[PredictedSpan], min_iou: f64) -> SpanMatchReport {
     let mut order: Vec<usize> = (0..predicted.len()).collect();
     order.sort_by(|&a, &b| {
-        predicted[b]
-            .confidence
-            .total_cmp(&predicted[a].confidence)
-            .then(predicted[a].start.cmp(&predicted[b].start))
+        predicted[b].confidence.total_cmp(&predicted[a].confidence).then(predicted[a].start.cmp(&predicted[b].start))
     });
     let mut taken = vec![false; truth.len()];
     let mut matched_by_label: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut boundaries = BoundaryCounts::default();
     for &p in &order {
         let ps = &predicted[p];
         let mut best: Option<(usize, f64)> = None;
@@ -190,6 +222,8 @@ pub fn match_spans(predicted: &[PredictedSpan], truth: &[PredictedSpan], min_iou
         }
         if let Some((t, _)) = best {
             taken[t] = true;
+            let ts = &truth[t];
+            boundaries.record(ps.start.abs_diff(ts.start).max(ps.end.abs_diff(ts.end)));
             *matched_by_label.entry(ps.label.as_str()).or_default() += 1;
         }
     }
@@ -207,11 +241,7 @@ pub fn match_spans(predicted: &[PredictedSpan], truth: &[PredictedSpan], min_iou
         overall.add(&s);
         per_label.insert(label.to_string(), s);
     }
-    SpanMatchReport {
-        overall,
-        per_label,
-        min_iou,
-    }
+    SpanMatchReport { overall, per_label, min_iou, boundaries }
 }
 
 #[cfg(test)]
@@ -239,16 +269,7 @@ mod tests {
         let p = one_hot(&[0, 1, 2, 2, 1, 2, 0, 3, 3, 2], 4);
         let spans = decode_spans(&p, &labels, Encoding::Bio, 1);
         let got: Vec<(usize, usize, &str)> = spans.iter().map(|s| (s.start, s.end, s.label.as_str())).collect();
-        assert_eq!(
-            got,
-            [
-                (1, 3, "eng"),
-                (4, 5, "eng"),
-                (7, 7, "doji"),
-                (8, 8, "doji"),
-                (9, 9, "eng")
-            ]
-        );
+        assert_eq!(got, [(1, 3, "eng"), (4, 5, "eng"), (7, 7, "doji"), (8, 8, "doji"), (9, 9, "eng")]);
         assert!(spans.iter().all(|s| (s.confidence - 1.0).abs() < 1e-12));
     }
 
@@ -275,12 +296,7 @@ mod tests {
         assert_eq!(iou((0, 3), (2, 5)), 2.0 / 6.0);
         assert_eq!(iou((0, 1), (0, 1)), 1.0);
         assert_eq!(iou((0, 1), (2, 3)), 0.0);
-        let s = |start, end, label: &str, confidence| PredictedSpan {
-            start,
-            end,
-            label: label.into(),
-            confidence,
-        };
+        let s = |start, end, label: &str, confidence| PredictedSpan { start, end, label: label.into(), confidence };
         let truth = vec![s(0, 3, "a", 1.0), s(10, 11, "a", 1.0), s(20, 20, "b", 1.0)];
         let pred = vec![
             s(1, 3, "a", 0.9),   // IoU 0.75 with (0,3): match
@@ -289,10 +305,7 @@ mod tests {
             s(20, 20, "a", 0.7), // wrong label
         ];
         let r = match_spans(&pred, &truth, 0.5);
-        assert_eq!(
-            (r.overall.true_spans, r.overall.predicted_spans, r.overall.matched),
-            (3, 4, 2)
-        );
+        assert_eq!((r.overall.true_spans, r.overall.predicted_spans, r.overall.matched), (3, 4, 2));
         assert_eq!(r.overall.precision, 0.5);
         assert!((r.overall.recall - 2.0 / 3.0).abs() < 1e-12);
         assert_eq!(r.per_label["b"].matched, 0);

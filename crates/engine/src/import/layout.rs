@@ -3,6 +3,7 @@
 use super::header::{self, Roles};
 use super::number;
 use super::time;
+use super::ColumnNames;
 use crate::error::{EngineError, Result};
 
 /// Tried in this order; on a line where several give a complete header, the one that splits the
@@ -34,17 +35,22 @@ impl Layout {
 }
 
 /// A header among the first `HEADER_SEARCH_LINES` lines, else a headerless layout, else an error
-/// naming the most promising line's columns and what is missing.
-pub(super) fn find_layout(text: &str) -> Result<Layout> {
+/// naming the most promising line's columns and what is missing. A known `delimiter` is the only
+/// one tried; known `columns` must all be on the header line (no headerless layout then).
+pub(super) fn find_layout(text: &str, delimiter: Option<u8>, columns: Option<&ColumnNames>) -> Result<Layout> {
+    let delimiters: Vec<u8> = delimiter.map_or_else(|| DELIMITERS.to_vec(), |d| vec![d]);
     let mut best_miss: Option<Miss> = None;
     for line in lines(text).take(HEADER_SEARCH_LINES) {
         if line.text.trim().is_empty() {
             continue;
         }
         let mut found: Option<(u8, Vec<String>, Roles)> = None;
-        for delimiter in DELIMITERS {
+        for &delimiter in &delimiters {
             let names = split_line(line.text, delimiter);
-            let roles = header::recognize(&names);
+            let roles = match columns {
+                Some(columns) => named_roles(&names, columns),
+                None => header::recognize(&names),
+            };
             if roles.is_complete() {
                 if found.as_ref().is_none_or(|(_, best, _)| names.len() > best.len()) {
                     found = Some((delimiter, names, roles));
@@ -68,10 +74,69 @@ pub(super) fn find_layout(text: &str) -> Result<Layout> {
             });
         }
     }
-    if let Some(layout) = headerless_layout(text) {
+    if let Some(columns) = columns {
+        return Err(named_columns_error(columns, best_miss, &delimiters));
+    }
+    if let Some(layout) = headerless_layout(text, &delimiters) {
         return Ok(layout);
     }
     Err(no_header_error(best_miss))
+}
+
+/// Roles from explicit header names: each name matches a cell exactly, else by key (case, spaces
+/// and punctuation ignored). Without a named volume, the volume column is recognised by name.
+fn named_roles(names: &[String], columns: &ColumnNames) -> Roles {
+    let find = |wanted: &str| {
+        let wanted_trimmed = wanted.trim();
+        names.iter().position(|n| n == wanted_trimmed).or_else(|| {
+            let k = header::key(wanted_trimmed);
+            names.iter().position(|n| !k.is_empty() && header::key(n) == k)
+        })
+    };
+    let time = find(&columns.time);
+    let (open, high, low, close) = (find(&columns.open), find(&columns.high), find(&columns.low), find(&columns.close));
+    let taken = [time, open, high, low, close];
+    let volume = match &columns.volume {
+        Some(name) => find(name),
+        None => header::recognize(names).volume.filter(|v| !taken.contains(&Some(*v))),
+    };
+    let volume_missing = columns.volume.is_some() && volume.is_none();
+    Roles {
+        time: if volume_missing { Vec::new() } else { time.into_iter().collect() },
+        split: None,
+        open,
+        high,
+        low,
+        close,
+        volume,
+        symbol: None,
+    }
+}
+
+fn named_columns_error(columns: &ColumnNames, best_miss: Option<Miss>, delimiters: &[u8]) -> EngineError {
+    let mut wanted = format!(
+        "time='{}', open='{}', high='{}', low='{}', close='{}'",
+        columns.time, columns.open, columns.high, columns.low, columns.close
+    );
+    if let Some(volume) = &columns.volume {
+        wanted.push_str(&format!(", volume='{volume}'"));
+    }
+    let delimiter = match delimiters {
+        [one] => format!(" with the delimiter {}", delimiter_name(*one)),
+        _ => String::new(),
+    };
+    let closest = match best_miss {
+        Some(miss) => format!(
+            "; closest: line {} (delimiter {}) has columns [{}]",
+            miss.line,
+            delimiter_name(miss.delimiter),
+            miss.names.join(", ")
+        ),
+        None => String::new(),
+    };
+    EngineError::ImportFailed(format!(
+        "no header line in the first {HEADER_SEARCH_LINES} lines names the columns {wanted}{delimiter}{closest}"
+    ))
 }
 
 /// The delimiter as users write it in messages.
@@ -123,10 +188,10 @@ fn no_header_error(best_miss: Option<Miss>) -> EngineError {
 /// A file whose first non-blank line is data: a time (or a date and a clock time, MetaTrader's
 /// history export) followed by at least 4 numbers. The columns are then taken as
 /// `time, open, high, low, close[, volume]`, and any further columns are ignored.
-fn headerless_layout(text: &str) -> Option<Layout> {
+fn headerless_layout(text: &str, delimiters: &[u8]) -> Option<Layout> {
     let first = lines(text).find(|l| !l.text.trim().is_empty())?;
     let mut best: Option<Layout> = None;
-    for delimiter in DELIMITERS {
+    for &delimiter in delimiters {
         let fields = split_line(first.text, delimiter);
         let Some(roles) = headerless_roles(&fields) else { continue };
         if best.as_ref().is_none_or(|b| fields.len() > b.names.len()) {
@@ -145,7 +210,7 @@ fn headerless_layout(text: &str) -> Option<Layout> {
 }
 
 fn headerless_roles(fields: &[String]) -> Option<Roles> {
-    let is_number = |s: &str| number::parse_number(s, number::detect_style([s])).is_some();
+    let is_number = |s: &str| number::parse_number(s, number::detect_style([s]).style).is_some();
     let split = fields.len() >= 6 && time::looks_like_date_only(&fields[0]) && time::looks_like_clock(&fields[1]);
     let first_price = if split { 2 } else { 1 };
     let prices_ok =
@@ -204,7 +269,7 @@ mod tests {
     #[test]
     fn skips_banner_lines_and_picks_the_delimiter() {
         let text = "https://www.CryptoDataDownload.com\nUnix;Date;Symbol;Open;High;Low;Close;Volume BTC\n1;2\n";
-        let layout = find_layout(text).unwrap();
+        let layout = find_layout(text, None, None).unwrap();
         assert_eq!((layout.delimiter, layout.header_line, layout.banner_lines), (b';', 2, 1));
         assert_eq!(layout.table_offset, 35);
         assert_eq!(layout.roles.time, vec![0, 1]);
@@ -213,19 +278,19 @@ mod tests {
 
     #[test]
     fn headerless_files() {
-        let layout = find_layout("2020-01-02,1,2,0.5,1.5,100\n").unwrap();
+        let layout = find_layout("2020-01-02,1,2,0.5,1.5,100\n", None, None).unwrap();
         assert_eq!((layout.header_line, layout.delimiter), (0, b','));
         assert_eq!(layout.roles.volume, Some(5));
-        let mt4 = find_layout("2020.01.02,13:00,1.1,1.2,1.0,1.15,57\n").unwrap();
+        let mt4 = find_layout("2020.01.02,13:00,1.1,1.2,1.0,1.15,57\n", None, None).unwrap();
         assert_eq!(mt4.roles.split, Some((0, 1)));
         assert_eq!((mt4.roles.open, mt4.roles.volume), (Some(2), Some(6)));
-        let tabs = find_layout("2020-01-02\t1,5\t2\t0,5\t1,5\n").unwrap();
+        let tabs = find_layout("2020-01-02\t1,5\t2\t0,5\t1,5\n", None, None).unwrap();
         assert_eq!((tabs.delimiter, tabs.roles.volume), (b'\t', None));
     }
 
     #[test]
     fn explains_a_missing_header() {
-        let err = find_layout("foo,bar\nDate,Open,Hi,Lo,Close\n1,2\n").unwrap_err().to_string();
+        let err = find_layout("foo,bar\nDate,Open,Hi,Lo,Close\n1,2\n", None, None).unwrap_err().to_string();
         assert!(err.contains("line 2 (delimiter ',') has columns [Date, Open, Hi, Lo, Close]"), "{err}");
         assert!(err.contains("recognised time='Date', open='Open', close='Close'; missing high, low"), "{err}");
     }

@@ -8,6 +8,7 @@ mod header;
 mod layout;
 mod number;
 mod order;
+mod pattern;
 mod rows;
 mod time;
 mod timeframe;
@@ -23,7 +24,7 @@ use std::path::Path;
 pub const MAX_LISTED_ROWS: usize = 20;
 
 /// What to do with rows that cannot be parsed or break the candle rules.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum OnInvalidRow {
     /// Any bad row fails the whole import with `ImportFailed` naming the rows.
@@ -33,14 +34,82 @@ pub enum OnInvalidRow {
     Skip,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+#[ts(optional_fields)]
 pub struct ImportOptions {
+    #[ts(optional, as = "Option<OnInvalidRow>")]
     pub on_invalid_row: OnInvalidRow,
     /// The symbol of the series when the file has no symbol column (ignored when it has one).
     pub symbol: Option<String>,
-    /// Overrides the inferred timeframe of every series.
+    /// Overrides the inferred timeframe of every series (`1m`, `4h`, `1d`, `1w`, `1M`, …).
     pub timeframe: Option<String>,
+    /// The field delimiter, when the caller knows it (Label Studio's `sep`): one ASCII character.
+    /// Default: detected (`,` `;` tab `|`).
+    pub delimiter: Option<String>,
+    /// The header names of the columns to read (Label Studio's `timeColumn` and `<Channel>`s)
+    /// instead of recognising them by name. The file then has one series (no symbol column).
+    pub columns: Option<ColumnNames>,
+    /// The time column's format instead of detecting it: a strftime / d3-time-format pattern (any
+    /// value with a `%`; Label Studio's `timeFormat`, e.g. `%Y-%m-%d %H:%M:%S`, `%Q` epoch ms, `%s`
+    /// epoch seconds; values without a zone are UTC), or a named date pattern (`DD/MM/YYYY`,
+    /// `YYYY-MM-DD`, …; a clock time and zone after the date are still read), `epoch`, `epoch-s`,
+    /// `epoch-ms`, `epoch-us`, `epoch-ns` or `excel`.
+    pub time_format: Option<String>,
+    /// Dates whose order is open (`01/02/2020`) are day first (`true`) or month first (`false`).
+    pub day_first: Option<bool>,
+    /// The decimal mark, `.` or `,`, instead of detecting it.
+    pub decimal: Option<String>,
+    /// The thousands separator, `,`, `.`, ` `, `'` or `` (none), instead of detecting it.
+    pub thousands: Option<String>,
+}
+
+/// Explicit header names (`ImportOptions::columns`). A name matches a header cell exactly, else
+/// with case, spaces and punctuation ignored.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(optional_fields)]
+pub struct ColumnNames {
+    pub time: String,
+    pub open: String,
+    pub high: String,
+    pub low: String,
+    pub close: String,
+    /// Absent: a volume column is recognised by name as usual (none = every volume 0).
+    #[serde(default)]
+    pub volume: Option<String>,
+}
+
+/// A reading of the file the importer had to choose between, reported with what decided it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(rename = "ImportAmbiguity")]
+pub struct Ambiguity {
+    /// `dateOrder` or `decimalMark`.
+    pub kind: String,
+    /// A value that reads both ways: `01/02/2020`, `141,012`.
+    pub example: String,
+    /// The reading used: `DD/MM/YYYY`, `decimal ',', thousands '.'`.
+    pub chosen: String,
+    /// The other reading.
+    pub alternative: String,
+    /// Why the chosen reading was used, with the figures that decided it.
+    pub evidence: String,
+    /// The import options that read the file the other way: `{"dayFirst": false}`.
+    pub switch_with: ImportOptionsPatch,
+}
+
+/// Import options that select a reading (part of an [`Ambiguity`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(optional_fields)]
+pub struct ImportOptionsPatch {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub day_first: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decimal: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thousands: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -65,7 +134,7 @@ pub struct RejectedRow {
 
 /// Which header name fills each role (`column N` for a file without a header; `Date + Time` for
 /// split date and time columns).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct DetectedColumns {
     pub time: String,
@@ -80,7 +149,7 @@ pub struct DetectedColumns {
     pub symbol: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ImportDetected {
     /// `,`, `;`, `\t` or `|`.
@@ -96,6 +165,13 @@ pub struct ImportDetected {
     pub ignored_columns: Vec<String>,
     /// Lines above the header (or above the first data line of a file without a header).
     pub banner_lines: usize,
+    /// The decimal mark numbers were read with.
+    pub decimal: String,
+    /// The thousands separator numbers were read with (`None`: none).
+    pub thousands: Option<String>,
+    /// Readings the importer chose between (date order, decimal mark), with the evidence and
+    /// the options that switch to the other reading. Empty when the file reads only one way.
+    pub ambiguities: Vec<Ambiguity>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -110,11 +186,11 @@ pub struct ImportResult {
 
 /// Imports OHLCV candles from CSV bytes. See `docs/import.md` for the accepted shapes and rules.
 pub fn import_csv(bytes: &[u8], opts: &ImportOptions) -> Result<ImportResult> {
-    check_options(opts)?;
+    let choices = check_options(opts)?;
     let text = decode::decode_text(bytes)?;
-    let layout = layout::find_layout(&text)?;
+    let layout = layout::find_layout(&text, choices.delimiter, opts.columns.as_ref())?;
     let sample = rows::sample(&text, &layout)?;
-    let plan = rows::plan(&layout, &sample)?;
+    let plan = rows::plan(&text, &layout, &sample, &choices)?;
     drop(sample);
 
     let mut rejected = Vec::new();
@@ -150,17 +226,122 @@ pub fn import_csv(bytes: &[u8], opts: &ImportOptions) -> Result<ImportResult> {
 
 /// `import_csv` on a file's contents; I/O errors are `EngineError::Io` naming the path.
 pub fn import_csv_file(path: &Path, opts: &ImportOptions) -> Result<ImportResult> {
-    let bytes = std::fs::read(path).map_err(|e| EngineError::io_path("read CSV", path, e))?;
+    let bytes = crate::files::read(path, crate::files::CSV)?;
     import_csv(&bytes, opts)
 }
 
-fn check_options(opts: &ImportOptions) -> Result<()> {
-    for (name, value) in [("symbol", &opts.symbol), ("timeframe", &opts.timeframe)] {
+/// What the options fix in advance (the rest is detected).
+#[derive(Debug, Clone, Default)]
+struct Choices {
+    /// The field delimiter (`delimiter`).
+    delimiter: Option<u8>,
+    /// A strftime-style `timeFormat` and its text: it alone reads the (one) time column.
+    time_pattern: Option<(pattern::TimePattern, String)>,
+    /// A named `timeFormat` and `dayFirst`: they narrow detection.
+    time: time::Allowed,
+    number_style: Option<number::NumberStyle>,
+}
+
+fn check_options(opts: &ImportOptions) -> Result<Choices> {
+    let bad = |m: String| Err(EngineError::InvalidArgument(m));
+    for (name, value) in [("symbol", &opts.symbol), ("timeframe", &opts.timeframe), ("timeFormat", &opts.time_format)] {
         if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
-            return Err(EngineError::InvalidArgument(format!("import option '{name}' is empty")));
+            return bad(format!("import option '{name}' is empty"));
         }
     }
-    Ok(())
+    let delimiter = match opts.delimiter.as_deref() {
+        None => None,
+        Some("\\t") => Some(b'\t'),
+        Some(d) if d.len() == 1 && d.is_ascii() && !matches!(d, "\"" | "\n" | "\r") => Some(d.as_bytes()[0]),
+        Some(d) => {
+            return Err(EngineError::InvalidArgument(format!(
+                "import option 'delimiter' must be one ASCII character other than a quote or a line end, not '{d}'"
+            )))
+        }
+    };
+    if let Some(columns) = &opts.columns {
+        let named = [
+            ("time", Some(&columns.time)),
+            ("open", Some(&columns.open)),
+            ("high", Some(&columns.high)),
+            ("low", Some(&columns.low)),
+            ("close", Some(&columns.close)),
+            ("volume", columns.volume.as_ref()),
+        ];
+        for (role, name) in named {
+            if name.is_some_and(|n| n.trim().is_empty()) {
+                return Err(EngineError::InvalidArgument(format!("import option 'columns.{role}' is empty")));
+            }
+        }
+    }
+    if let Some(tf) = &opts.timeframe {
+        if !is_timeframe_name(tf) {
+            return bad(format!(
+                "import option timeframe '{tf}' is not a timeframe: a count and a unit, like 1m, 15m, 4h, 1d, 1w, 1M or 1y"
+            ));
+        }
+    }
+    // A `%` makes it a strftime pattern (Label Studio's convention); anything else is a named format.
+    let (time_pattern, format) = match &opts.time_format {
+        None => (None, None),
+        Some(p) if p.contains('%') => (Some((pattern::TimePattern::compile(p)?, p.trim().to_string())), None),
+        Some(name) => (
+            None,
+            Some(time::format_option(name).ok_or_else(|| {
+                EngineError::InvalidArgument(format!(
+                    "import option timeFormat '{name}' is neither a strftime pattern (with %) nor one of: {}",
+                    time::format_option_names()
+                ))
+            })?),
+        ),
+    };
+    if time_pattern.is_some() && opts.day_first.is_some() {
+        return bad(
+            "import options timeFormat (a strftime pattern) and dayFirst both fix the date order: give one".into()
+        );
+    }
+    if let (Some(f), Some(day_first)) = (format, opts.day_first) {
+        if f.day_first().is_some_and(|d| d != day_first) {
+            return bad(format!("import options timeFormat '{}' and dayFirst {day_first} disagree", f.pattern()));
+        }
+    }
+    let mark = |name: &str, value: &Option<String>, allowed: &[&str]| -> Result<Option<Option<u8>>> {
+        match value.as_deref() {
+            None => Ok(None),
+            Some(v) if allowed.contains(&v) => Ok(Some(v.bytes().next())),
+            Some(v) => Err(EngineError::InvalidArgument(format!(
+                "import option {name} '{v}' is not one of {}",
+                allowed.iter().map(|a| format!("'{a}'")).collect::<Vec<_>>().join(", ")
+            ))),
+        }
+    };
+    let decimal = mark("decimal", &opts.decimal, &[".", ","])?.map(|d| d.expect("one byte"));
+    let thousands = mark("thousands", &opts.thousands, &[",", ".", " ", "'", ""])?;
+    let number_style = match (decimal, thousands) {
+        (None, None) => None,
+        (Some(d), Some(g)) if g == Some(d) => {
+            return bad("import options decimal and thousands are the same character".into());
+        }
+        (Some(d), Some(g)) => Some(number::NumberStyle { decimal: d, group: g }),
+        // One given: the other is the usual partner (`,` with `.`), or none.
+        (Some(b','), None) => Some(number::NumberStyle::DECIMAL_COMMA),
+        (Some(_), None) => Some(number::NumberStyle::COMMA_THOUSANDS),
+        (None, Some(g)) if g == Some(b',') || g.is_none() => Some(number::NumberStyle { decimal: b'.', group: g }),
+        (None, Some(g)) => Some(number::NumberStyle { decimal: b',', group: g }),
+    };
+    Ok(Choices { delimiter, time_pattern, time: time::Allowed { format, day_first: opts.day_first }, number_style })
+}
+
+/// `1m`, `15m`, `4h`, `1d`, `1w`, `1M`, `1y`, `30s`: a positive count and a unit.
+fn is_timeframe_name(name: &str) -> bool {
+    let Some(unit) = name.chars().last() else { return false };
+    let count = &name[..name.len() - unit.len_utf8()];
+    let unit = unit.to_string();
+    !count.is_empty()
+        && count.bytes().all(|b| b.is_ascii_digit())
+        && !count.starts_with('0')
+        && count.len() <= 6
+        && ["s", "m", "h", "d", "w", "M", "y"].contains(&unit.as_str())
 }
 
 fn invalid_rows_error(rejected: &[RejectedRow], data_rows: usize) -> EngineError {
@@ -219,5 +400,8 @@ fn describe_detection(layout: &layout::Layout, plan: &rows::Plan, newest_first: 
         newest_first,
         ignored_columns,
         banner_lines: layout.banner_lines,
+        decimal: (plan.number_style.decimal as char).to_string(),
+        thousands: plan.number_style.group.map(|g| (g as char).to_string()),
+        ambiguities: plan.ambiguities.clone(),
     }
 }

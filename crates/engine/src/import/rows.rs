@@ -2,8 +2,9 @@
 //! that parses every row into per-symbol columns or into a rejected row with its reasons.
 use super::layout::Layout;
 use super::number::{self, NumberStyle};
-use super::time::{self, TimeParser};
-use super::RejectedRow;
+use super::pattern::TimePattern;
+use super::time::{self, TimeFormat, TimeParser};
+use super::{Ambiguity, Choices, ImportOptionsPatch, RejectedRow};
 use crate::candles::Candles;
 use crate::error::{EngineError, Result};
 use std::collections::HashMap;
@@ -11,10 +12,26 @@ use std::collections::HashMap;
 /// Rows read to detect the time format and number style.
 const SAMPLE_ROWS: usize = 1000;
 
+/// How the time column is read: the detected format, or the caller's pattern.
+#[derive(Debug, Clone)]
+pub(super) enum TimeReader {
+    Detected(TimeParser),
+    Pattern(TimePattern),
+}
+
+impl TimeReader {
+    fn parse(&self, value: &str, clock: Option<&str>) -> Option<f64> {
+        match self {
+            TimeReader::Detected(parser) => parser.parse(value, clock),
+            TimeReader::Pattern(pattern) => pattern.parse(value),
+        }
+    }
+}
+
 /// How to read each row, decided from the header and the sample.
 #[derive(Debug, Clone)]
 pub(super) struct Plan {
-    pub time: TimeParser,
+    pub time: TimeReader,
     pub time_description: String,
     pub time_column: usize,
     /// The clock-time column when date and time are split (MetaTrader).
@@ -30,6 +47,8 @@ pub(super) struct Plan {
     pub field_count: usize,
     /// The header's last name is empty (a trailing delimiter on the header line).
     pub header_ends_empty: bool,
+    /// Readings chosen between (date order, decimal mark), for `detected.ambiguities`.
+    pub ambiguities: Vec<Ambiguity>,
 }
 
 /// One symbol's rows in file order, before ordering and validation.
@@ -66,8 +85,10 @@ pub(super) fn sample(text: &str, layout: &Layout) -> Result<Vec<csv::StringRecor
     Ok(rows)
 }
 
-/// Chooses the time column(s) and format and the number style from the sampled rows.
-pub(super) fn plan(layout: &Layout, sample: &[csv::StringRecord]) -> Result<Plan> {
+/// Chooses the time column(s) and format and the number style from the sampled rows (and,
+/// where the sample reads two ways, from the whole file's time column). A strftime-style time
+/// pattern reads the (one) time column; it must parse more than half of the sampled values.
+pub(super) fn plan(text: &str, layout: &Layout, sample: &[csv::StringRecord], choices: &Choices) -> Result<Plan> {
     if sample.is_empty() {
         return Err(EngineError::ImportFailed(format!(
             "the file has a header (line {}) but no data rows",
@@ -75,17 +96,30 @@ pub(super) fn plan(layout: &Layout, sample: &[csv::StringRecord]) -> Result<Plan
         )));
     }
     let roles = &layout.roles;
-    let (time_column, clock_column, detected) = choose_time_source(layout, sample)?;
+    let mut ambiguities = Vec::new();
+    let (time_column, clock_column, time, time_description) = match &choices.time_pattern {
+        Some((pattern, pattern_text)) => {
+            let column = *roles.time.first().ok_or_else(|| EngineError::Internal("layout without time".into()))?;
+            check_pattern(layout, sample, column, pattern, pattern_text)?;
+            (column, None, TimeReader::Pattern(pattern.clone()), pattern_text.clone())
+        }
+        None => {
+            let (column, clock, detected) = choose_time_source(text, layout, sample, choices, &mut ambiguities)?;
+            (column, clock, TimeReader::Detected(detected.parser), detected.description)
+        }
+    };
     let (open, high, low, close) = match (roles.open, roles.high, roles.low, roles.close) {
         (Some(o), Some(h), Some(l), Some(c)) => (o, h, l, c),
         _ => return Err(EngineError::Internal("layout without open/high/low/close".into())),
     };
-    let numeric_columns = [Some(open), Some(high), Some(low), Some(close), roles.volume];
-    let numeric_values =
-        sample.iter().flat_map(|row| numeric_columns.iter().flatten().filter_map(move |&i| row.get(i)));
+    let ohlc = [open, high, low, close];
+    let number_style = match choices.number_style {
+        Some(style) => style,
+        None => choose_number_style(layout, sample, ohlc, roles.volume, &mut ambiguities),
+    };
     Ok(Plan {
-        time: detected.parser,
-        time_description: detected.description,
+        time,
+        time_description,
         time_column,
         clock_column,
         open,
@@ -94,10 +128,80 @@ pub(super) fn plan(layout: &Layout, sample: &[csv::StringRecord]) -> Result<Plan
         close,
         volume: roles.volume,
         symbol: roles.symbol,
-        number_style: number::detect_style(numeric_values),
+        number_style,
         field_count: layout.names.len(),
         header_ends_empty: layout.has_header() && layout.names.last().is_some_and(|n| n.is_empty()),
+        ambiguities,
     })
+}
+
+/// The number style of the sampled values. When they read both ways (`141,012` with no other
+/// clue), the reading under which more rows keep low <= open, close <= high wins; failing that,
+/// the delimiter decides: a `;`, tab or `|` file is an export that writes decimal commas, a
+/// comma-separated file can only carry `141,012` quoted, as a grouped number.
+fn choose_number_style(
+    layout: &Layout,
+    sample: &[csv::StringRecord],
+    ohlc: [usize; 4],
+    volume: Option<usize>,
+    ambiguities: &mut Vec<Ambiguity>,
+) -> NumberStyle {
+    let columns: Vec<usize> = ohlc.iter().copied().chain(volume).collect();
+    let values = || sample.iter().flat_map(|row| columns.iter().filter_map(move |&i| row.get(i)));
+    let evidence = number::detect_style(values());
+    if !evidence.ambiguous {
+        return evidence.style;
+    }
+    let example = values().find(|v| v.contains(',')).unwrap_or_default().to_string();
+    let broken = |style: NumberStyle| {
+        sample
+            .iter()
+            .filter(|row| {
+                let v: Vec<Option<f64>> =
+                    ohlc.iter().map(|&i| row.get(i).and_then(|x| number::parse_number(x, style))).collect();
+                match v[..] {
+                    [Some(o), Some(h), Some(l), Some(c)] => l > o.min(c) || h < o.max(c),
+                    _ => true,
+                }
+            })
+            .count()
+    };
+    let (thousands, decimal) = (NumberStyle::COMMA_THOUSANDS, NumberStyle::DECIMAL_COMMA);
+    let (broken_thousands, broken_decimal) = (broken(thousands), broken(decimal));
+    let delimiter = layout.delimiter as char;
+    let (chosen, reason) = if broken_thousands != broken_decimal {
+        let chosen = if broken_decimal < broken_thousands { decimal } else { thousands };
+        let reason = format!(
+            "read with a thousands comma, {broken_thousands} of the first {} rows break low <= open, close <= high; \
+             with a decimal comma, {broken_decimal}",
+            sample.len()
+        );
+        (chosen, reason)
+    } else if delimiter == ',' {
+        (thousands, "the file is comma-separated, so a comma inside a (quoted) number groups thousands".to_string())
+    } else {
+        let name = if delimiter == '\t' { "tab".to_string() } else { format!("'{delimiter}'") };
+        (decimal, format!("the file is {name}-separated, as exports that write decimal commas are"))
+    };
+    let alternative = if chosen == decimal { thousands } else { decimal };
+    let read = |style: NumberStyle| number::parse_number(&example, style).map_or("?".into(), |v| v.to_string());
+    ambiguities.push(Ambiguity {
+        kind: "decimalMark".into(),
+        example: example.clone(),
+        chosen: chosen.describe(),
+        alternative: alternative.describe(),
+        evidence: format!(
+            "every comma in the numbers could be a decimal mark or a thousands separator ('{example}' is {} or {}); {reason}",
+            read(chosen),
+            read(alternative)
+        ),
+        switch_with: ImportOptionsPatch {
+            decimal: Some((alternative.decimal as char).to_string()),
+            thousands: Some(alternative.group.map(|g| (g as char).to_string()).unwrap_or_default()),
+            ..Default::default()
+        },
+    });
+    chosen
 }
 
 /// Candidates in order: a `Date` + `Time` pair when most `Time` values are clock times (`13:00`,
@@ -105,8 +209,11 @@ pub(super) fn plan(layout: &Layout, sample: &[csv::StringRecord]) -> Result<Plan
 /// time-like column in header order. The first candidate whose format parses every sampled value
 /// wins; failing that, the first that parses most of them (the rest become invalid rows).
 fn choose_time_source(
+    text: &str,
     layout: &Layout,
     sample: &[csv::StringRecord],
+    choices: &Choices,
+    ambiguities: &mut Vec<Ambiguity>,
 ) -> Result<(usize, Option<usize>, time::DetectedTime)> {
     let mut candidates: Vec<(usize, Option<usize>)> = Vec::new();
     if let Some((date, clock)) = layout.roles.split {
@@ -118,19 +225,235 @@ fn choose_time_source(
     candidates.extend(layout.roles.time.iter().map(|&i| (i, None)));
 
     let mut partial = None;
+    let mut chosen = None;
     for &(column, clock) in &candidates {
-        let values: Vec<(&str, Option<&str>)> = sample
-            .iter()
-            .filter_map(|r| Some((r.get(column)?, clock.map(|c| r.get(c).unwrap_or("")))))
-            .filter(|(v, _)| !v.is_empty())
-            .collect();
-        let Some(detected) = time::detect(&values, clock.is_some()) else { continue };
+        let values = time_values(sample.iter(), column, clock);
+        let Some(detected) = time::detect(&values, clock.is_some(), choices.time) else { continue };
         if detected.parsed == values.len() {
-            return Ok((column, clock, detected));
+            chosen = Some((column, clock, detected));
+            break;
         }
         partial.get_or_insert((column, clock, detected));
     }
-    partial.ok_or_else(|| unreadable_time_error(layout, sample))
+    let Some((column, clock, detected)) = chosen.or(partial) else {
+        return Err(match choices.time.format {
+            Some(f) => forced_format_error(layout, sample, f),
+            None => unreadable_time_error(layout, sample),
+        });
+    };
+    // An order the options fixed is not second-guessed.
+    let detected = if choices.time.format.is_some() || choices.time.day_first.is_some() {
+        detected
+    } else {
+        settle_date_order(text, layout, sample, (column, clock), detected, ambiguities)?
+    };
+    Ok((column, clock, detected))
+}
+
+/// The non-empty (value, clock) pairs of a time column.
+fn time_values<'a>(
+    rows: impl Iterator<Item = &'a csv::StringRecord>,
+    column: usize,
+    clock: Option<usize>,
+) -> Vec<(&'a str, Option<&'a str>)> {
+    rows.filter_map(|r| Some((r.get(column)?, clock.map(|c| r.get(c).unwrap_or("")))))
+        .filter(|(v, _)| !v.is_empty())
+        .collect()
+}
+
+/// A day-month order the sample cannot tell (`01/02/2020` in every row) is settled with the
+/// whole column: a value only one order reads decides; otherwise the order whose candles are the
+/// more regularly spaced is used and the ambiguity reported, or, when both are about as regular,
+/// the import is refused with the options that choose.
+fn settle_date_order(
+    text: &str,
+    layout: &Layout,
+    sample: &[csv::StringRecord],
+    (column, clock): (usize, Option<usize>),
+    detected: time::DetectedTime,
+    ambiguities: &mut Vec<Ambiguity>,
+) -> Result<time::DetectedTime> {
+    let split = clock.is_some();
+    let Some(swapped) = detected.parser.format.swapped_order() else { return Ok(detected) };
+    let sampled = time_values(sample.iter(), column, clock);
+    let other = TimeParser { format: swapped, split };
+    if time::count_parsed(other, &sampled) != detected.parsed {
+        return Ok(detected); // the sample already rules the other order out
+    }
+    // The whole column, read both ways.
+    let mut reader = table_reader(text, layout);
+    let mut record = csv::StringRecord::new();
+    if layout.has_header() {
+        let _ = reader.read_record(&mut record);
+    }
+    let (mut first, mut second) = (Vec::new(), Vec::new());
+    let mut example: Option<String> = None;
+    while reader.read_record(&mut record).unwrap_or(false) {
+        let Some(value) = record.get(column).filter(|v| !v.is_empty()) else { continue };
+        let clock_value = clock.map(|c| record.get(c).unwrap_or(""));
+        let (a, b) = (detected.parser.parse(value, clock_value), other.parse(value, clock_value));
+        if a.is_some() && b.is_some() && a != b && example.is_none() {
+            example = Some(value.to_string());
+        }
+        first.extend(a);
+        second.extend(b);
+    }
+    if first.len() != second.len() {
+        // A value only one order reads (a day above 12) settles it.
+        let format = if first.len() > second.len() { detected.parser.format } else { swapped };
+        let parsed = first.len().max(second.len()).min(sampled.len());
+        return Ok(time::detected(format, split, &sampled, parsed));
+    }
+    let Some(example) = example else { return Ok(detected) }; // every value reads the same both ways
+    let (format_a, format_b) = (detected.parser.format, swapped);
+    let (weekend_a, weekend_b) = (weekend_share(&first), weekend_share(&second));
+    let (a, b) = (Spacing::of(&mut first), Spacing::of(&mut second));
+    let (pattern_a, pattern_b) = (format_a.pattern(), format_b.pattern());
+    let figures = format!("as {pattern_a}, {}; as {pattern_b}, {}", a.describe(), b.describe());
+    let weekend_reason = |none: &str, some: &str, share: f64| {
+        format!("as {none} no date falls on a weekend, as {some} {:.0}% of the dates do", share * 100.0)
+    };
+    // Reasons, strongest first: a reading that puts a market's candles on Saturdays and Sundays
+    // while the other puts none there; clearly more regular spacing; the separator's convention.
+    let decision = if weekend_a.dates == 0 && weekend_b.decisive() {
+        Some((format_a, weekend_reason(pattern_a, pattern_b, weekend_b.share)))
+    } else if weekend_b.dates == 0 && weekend_a.decisive() {
+        Some((format_b, weekend_reason(pattern_b, pattern_a, weekend_a.share)))
+    } else if a.score >= b.score * 1.25 && a.score > 0.0 {
+        Some((format_a, format!("{pattern_a} is the more regular reading: {figures}")))
+    } else if b.score >= a.score * 1.25 && b.score > 0.0 {
+        Some((format_b, format!("{pattern_b} is the more regular reading: {figures}")))
+    } else {
+        // `01.02.2020` and `01-02-2020` are day first wherever they are written; `/` is not
+        // settled by convention (US month first, UK and others day first).
+        match detected.parser.format {
+            TimeFormat::Date { sep: Some(sep @ (b'.' | b'-')), .. } => {
+                let day_first = if format_a.day_first() == Some(true) { format_a } else { format_b };
+                let reason = format!(
+                    "both readings are about as regular ({figures}); dates written with '{}' are day first by convention",
+                    sep as char
+                );
+                Some((day_first, reason))
+            }
+            _ => None,
+        }
+    };
+    let Some((winner, reason)) = decision else {
+        let (day_first, month_first) =
+            if format_a.day_first() == Some(true) { (pattern_a, pattern_b) } else { (pattern_b, pattern_a) };
+        return Err(EngineError::ImportFailed(format!(
+            "the dates are ambiguous: every date in the time column reads day first or month first \
+             ('{example}'), and nothing in the file tells which ({figures}). Import again with \
+             dayFirst: true ({day_first}) or dayFirst: false ({month_first}), or name the format with timeFormat"
+        )));
+    };
+    let loser = if winner == format_a { format_b } else { format_a };
+    ambiguities.push(Ambiguity {
+        kind: "dateOrder".into(),
+        example: example.clone(),
+        chosen: winner.pattern().to_string(),
+        alternative: loser.pattern().to_string(),
+        evidence: format!("every date reads day first or month first ('{example}'); {reason}"),
+        switch_with: ImportOptionsPatch { day_first: loser.day_first(), ..Default::default() },
+    });
+    let parsed = time::count_parsed(TimeParser { format: winner, split }, &sampled);
+    Ok(time::detected(winner, split, &sampled, parsed))
+}
+
+/// How many distinct UTC dates of a reading fall on a Saturday or Sunday.
+struct Weekends {
+    dates: usize,
+    share: f64,
+}
+
+impl Weekends {
+    /// Enough weekend dates that a market closed at weekends cannot have them.
+    fn decisive(&self) -> bool {
+        self.dates >= 2 && self.share >= 0.1
+    }
+}
+
+fn weekend_share(times: &[f64]) -> Weekends {
+    const MS_PER_DAY: f64 = 86_400_000.0;
+    let mut days: Vec<i64> = times.iter().map(|t| (t / MS_PER_DAY).floor() as i64).collect();
+    days.sort_unstable();
+    days.dedup();
+    // 1970-01-01 was a Thursday: (day + 4) mod 7 is 0 on Sundays and 6 on Saturdays.
+    let dates = days.iter().filter(|d| matches!((*d + 4).rem_euclid(7), 0 | 6)).count();
+    Weekends { dates, share: if days.is_empty() { 0.0 } else { dates as f64 / days.len() as f64 } }
+}
+
+/// How regularly a reading spaces the candles: the share of steps that are the most common step
+/// (calendar months, quarters and years counting as one step each, as in timeframe inference),
+/// times how much of the covered time that step accounts for (a reading that puts twelve daily
+/// candles into one January per year covers little of its span).
+struct Spacing {
+    score: f64,
+    step_ms: i64,
+    share: f64,
+}
+
+impl Spacing {
+    fn of(times: &mut Vec<f64>) -> Spacing {
+        times.sort_unstable_by(f64::total_cmp);
+        times.dedup();
+        let gaps: Vec<i64> = times.windows(2).map(|w| super::timeframe::bucket((w[1] - w[0]).round() as i64)).collect();
+        let mut counts: HashMap<i64, usize> = HashMap::new();
+        for &g in &gaps {
+            *counts.entry(g).or_default() += 1;
+        }
+        let Some((&step_ms, &count)) = counts.iter().max_by_key(|&(g, c)| (*c, std::cmp::Reverse(*g))) else {
+            return Spacing { score: 0.0, step_ms: 0, share: 0.0 };
+        };
+        let share = count as f64 / gaps.len() as f64;
+        let span = times[times.len() - 1] - times[0];
+        let coverage = if span > 0.0 { (gaps.len() as f64 * step_ms as f64 / span).min(1.0) } else { 0.0 };
+        Spacing { score: share * coverage, step_ms, share }
+    }
+
+    fn describe(&self) -> String {
+        let step = super::timeframe_name(self.step_ms).unwrap_or_else(|| format!("{} ms", self.step_ms));
+        format!("{:.0}% of steps are {step}", self.share * 100.0)
+    }
+}
+
+fn forced_format_error(layout: &Layout, sample: &[csv::StringRecord], format: TimeFormat) -> EngineError {
+    let first = layout.roles.time.first().copied();
+    let examples: Vec<String> = sample
+        .iter()
+        .filter_map(|r| r.get(first?))
+        .filter(|v| !v.is_empty())
+        .take(3)
+        .map(|v| format!("'{v}'"))
+        .collect();
+    EngineError::ImportFailed(format!(
+        "the time column does not read as timeFormat '{}' (e.g. {}); leave timeFormat out to detect the format",
+        format.pattern(),
+        if examples.is_empty() { "no values".to_string() } else { examples.join(", ") }
+    ))
+}
+
+/// The caller's time pattern must read more than half of the sampled values (the rest become
+/// invalid rows), else the import fails naming the column, the pattern and a few values.
+fn check_pattern(
+    layout: &Layout,
+    sample: &[csv::StringRecord],
+    column: usize,
+    pattern: &TimePattern,
+    text: &str,
+) -> Result<()> {
+    let values: Vec<&str> = sample.iter().filter_map(|r| r.get(column)).filter(|v| !v.is_empty()).collect();
+    let parsed = values.iter().filter(|v| pattern.parse(v).is_some()).count();
+    if parsed * 2 > values.len() {
+        return Ok(());
+    }
+    let examples: Vec<String> = values.iter().take(3).map(|v| format!("'{v}'")).collect();
+    Err(EngineError::ImportFailed(format!(
+        "the time column '{}' does not match the time format '{text}': {parsed} of the first {} values parse (e.g. {})",
+        layout.names[column],
+        values.len(),
+        if examples.is_empty() { "none: the column is empty".into() } else { examples.join(", ") }
+    )))
 }
 
 fn unreadable_time_error(layout: &Layout, sample: &[csv::StringRecord]) -> EngineError {

@@ -19,7 +19,8 @@ pub(super) enum DateOrder {
 }
 
 /// How a time column is written. Date formats accept an optional clock time and zone after the
-/// date (see `parse_clock`); epoch values pick their unit per value by magnitude.
+/// date (see `parse_clock`); epoch values pick their unit per value by magnitude unless the
+/// caller names the unit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum TimeFormat {
     /// `sep: None` is the compact `YYYYMMDD`.
@@ -27,7 +28,9 @@ pub(super) enum TimeFormat {
         order: DateOrder,
         sep: Option<u8>,
     },
-    Epoch,
+    Epoch(Option<EpochUnit>),
+    /// Excel's serial dates: days since 1899-12-30, the fraction is the time of day.
+    Excel,
 }
 
 use DateOrder::{Dmy, Mdy, Ymd};
@@ -36,7 +39,13 @@ use DateOrder::{Dmy, Mdy, Ymd};
 /// `01/02/2020`), the first one here wins. So `/` dates are month-first (US, Yahoo), `.` and `-`
 /// dates with the year last are day-first (Europe, Dukascopy), and 8-digit values are `YYYYMMDD`
 /// rather than epoch seconds.
-const CANDIDATES: [TimeFormat; 11] = [
+/// Excel serials are whole or fractional days; 100000 is the year 2173, while epoch seconds that
+/// small fall on 1970-01-02, so a column of values below it is read as Excel dates.
+const EXCEL_MAX: f64 = 100_000.0;
+/// Serial 25569 is 1970-01-01 (Excel's 1900 date system counts from 1899-12-30).
+const EXCEL_UNIX_EPOCH: f64 = 25_569.0;
+
+const CANDIDATES: [TimeFormat; 12] = [
     TimeFormat::Date { order: Ymd, sep: Some(b'-') },
     TimeFormat::Date { order: Ymd, sep: Some(b'/') },
     TimeFormat::Date { order: Ymd, sep: Some(b'.') },
@@ -47,14 +56,54 @@ const CANDIDATES: [TimeFormat; 11] = [
     TimeFormat::Date { order: Mdy, sep: Some(b'.') },
     TimeFormat::Date { order: Dmy, sep: Some(b'-') },
     TimeFormat::Date { order: Mdy, sep: Some(b'-') },
-    TimeFormat::Epoch,
+    TimeFormat::Excel,
+    TimeFormat::Epoch(None),
 ];
+
+/// The `timeFormat` import option's values: a date pattern (`DD/MM/YYYY`, …), `epoch`,
+/// `epoch-s`/`-ms`/`-us`/`-ns`, or `excel`.
+pub(super) fn format_option(name: &str) -> Option<TimeFormat> {
+    let unit = |u| Some(TimeFormat::Epoch(Some(u)));
+    match name.trim() {
+        "epoch" => Some(TimeFormat::Epoch(None)),
+        "epoch-s" => unit(EpochUnit::Seconds),
+        "epoch-ms" => unit(EpochUnit::Milliseconds),
+        "epoch-us" => unit(EpochUnit::Microseconds),
+        "epoch-ns" => unit(EpochUnit::Nanoseconds),
+        "excel" => Some(TimeFormat::Excel),
+        pattern => CANDIDATES.into_iter().find(|f| f.is_date() && f.pattern() == pattern),
+    }
+}
+
+/// Every value `format_option` accepts, for messages.
+pub(super) fn format_option_names() -> String {
+    let mut names: Vec<&str> = CANDIDATES.iter().filter(|f| f.is_date()).map(|f| f.pattern()).collect();
+    names.extend(["epoch", "epoch-s", "epoch-ms", "epoch-us", "epoch-ns", "excel"]);
+    names.join(", ")
+}
+
+/// Days before 1970-01-01 UTC of an Excel serial (whole or fractional days since 1899-12-30),
+/// as epoch milliseconds rounded to the millisecond.
+fn parse_excel(value: &str) -> Option<f64> {
+    let (whole, fraction) = value.split_once('.').unwrap_or((value, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || !digits(whole) || !digits(fraction) {
+        return None;
+    }
+    let serial: f64 = value.parse().ok()?;
+    if !(1.0..EXCEL_MAX).contains(&serial) {
+        return None;
+    }
+    Some(((serial - EXCEL_UNIX_EPOCH) * MS_PER_DAY as f64).round())
+}
 
 impl TimeFormat {
     /// The date part's pattern, as shown to users.
     pub(super) fn pattern(self) -> &'static str {
         match self {
-            TimeFormat::Epoch => "unix epoch (s/ms/us/ns by magnitude)",
+            TimeFormat::Epoch(None) => "unix epoch (s/ms/us/ns by magnitude)",
+            TimeFormat::Epoch(Some(unit)) => unit.option_name(),
+            TimeFormat::Excel => "excel",
             TimeFormat::Date { order, sep } => match (order, sep) {
                 (Ymd, None) => "YYYYMMDD",
                 (Ymd, Some(b'/')) => "YYYY/MM/DD",
@@ -70,8 +119,25 @@ impl TimeFormat {
         }
     }
 
-    fn is_date(self) -> bool {
+    pub(super) fn is_date(self) -> bool {
         matches!(self, TimeFormat::Date { .. })
+    }
+
+    /// The same separator with day and month swapped, for `MM/DD/YYYY` and `DD/MM/YYYY`.
+    pub(super) fn swapped_order(self) -> Option<TimeFormat> {
+        match self {
+            TimeFormat::Date { order: Mdy, sep } => Some(TimeFormat::Date { order: Dmy, sep }),
+            TimeFormat::Date { order: Dmy, sep } => Some(TimeFormat::Date { order: Mdy, sep }),
+            _ => None,
+        }
+    }
+
+    pub(super) fn day_first(self) -> Option<bool> {
+        match self {
+            TimeFormat::Date { order: Dmy, .. } => Some(true),
+            TimeFormat::Date { order: Mdy, .. } => Some(false),
+            _ => None,
+        }
     }
 
     /// Epoch ms of a whole time value (date with optional clock, or an epoch number).
@@ -94,7 +160,9 @@ impl TimeFormat {
     /// Parses and also returns what the value looked like (for `detected.timeFormat`).
     fn parse_described(self, value: &str) -> Option<(f64, Shape)> {
         match self {
-            TimeFormat::Epoch => parse_epoch(value).map(|(ms, _)| (ms, Shape::Epoch)),
+            TimeFormat::Epoch(None) => parse_epoch(value).map(|(ms, _)| (ms, Shape::Epoch)),
+            TimeFormat::Epoch(Some(unit)) => parse_epoch_in(value, unit).map(|ms| (ms, Shape::Epoch)),
+            TimeFormat::Excel => parse_excel(value).map(|ms| (ms, Shape::Epoch)),
             TimeFormat::Date { order, sep } => {
                 let mut cursor = Cursor::new(value);
                 let days = parse_date(&mut cursor, order, sep)?;
@@ -118,8 +186,8 @@ impl TimeFormat {
 /// A time column's detected format: either one column, or a date column plus a clock column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct TimeParser {
-    format: TimeFormat,
-    split: bool,
+    pub format: TimeFormat,
+    pub split: bool,
 }
 
 impl TimeParser {
@@ -141,14 +209,30 @@ pub(super) struct DetectedTime {
     pub parsed: usize,
 }
 
+/// Which formats detection may choose from (the `timeFormat` and `dayFirst` import options).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct Allowed {
+    /// Only this format.
+    pub format: Option<TimeFormat>,
+    /// Only day-first (`true`) or month-first (`false`) dates where the order is open.
+    pub day_first: Option<bool>,
+}
+
+impl Allowed {
+    fn allows(&self, format: TimeFormat) -> bool {
+        self.format.is_none_or(|f| f == format)
+            && self.day_first.is_none_or(|day_first| format.day_first().is_none_or(|d| d == day_first))
+    }
+}
+
 /// The format that parses the most sampled values (ties: the earliest in `CANDIDATES`), if it
 /// parses more than half of them; the rows it cannot parse are reported as invalid rows later.
 /// `samples` holds (value, clock) pairs; `split` says the clock comes from its own column.
-pub(super) fn detect(samples: &[(&str, Option<&str>)], split: bool) -> Option<DetectedTime> {
+pub(super) fn detect(samples: &[(&str, Option<&str>)], split: bool, allowed: Allowed) -> Option<DetectedTime> {
     let mut best: Option<(TimeFormat, usize)> = None;
-    for format in CANDIDATES.into_iter().filter(|f| !split || f.is_date()) {
-        let parser = TimeParser { format, split };
-        let parsed = samples.iter().filter(|(v, c)| parser.parse(v, *c).is_some()).count();
+    for format in CANDIDATES.into_iter().chain(allowed.format).filter(|f| (!split || f.is_date()) && allowed.allows(*f))
+    {
+        let parsed = count_parsed(TimeParser { format, split }, samples);
         if parsed > best.map_or(0, |(_, n)| n) {
             best = Some((format, parsed));
         }
@@ -157,8 +241,20 @@ pub(super) fn detect(samples: &[(&str, Option<&str>)], split: bool) -> Option<De
     if parsed * 2 <= samples.len() {
         return None;
     }
-    let parser = TimeParser { format, split };
-    Some(DetectedTime { parser, description: describe(format, split, samples), parsed })
+    Some(detected(format, split, samples, parsed))
+}
+
+pub(super) fn count_parsed(parser: TimeParser, samples: &[(&str, Option<&str>)]) -> usize {
+    samples.iter().filter(|(v, c)| parser.parse(v, *c).is_some()).count()
+}
+
+pub(super) fn detected(
+    format: TimeFormat,
+    split: bool,
+    samples: &[(&str, Option<&str>)],
+    parsed: usize,
+) -> DetectedTime {
+    DetectedTime { parser: TimeParser { format, split }, description: describe(format, split, samples), parsed }
 }
 
 /// Names of every format tried, for the "unparseable time column" message.
@@ -170,7 +266,8 @@ pub(super) fn tried_formats() -> String {
 
 /// True when the value is a date (with or without clock) or an epoch number in any format.
 pub(super) fn looks_like_time(value: &str) -> bool {
-    CANDIDATES.iter().any(|f| f.parse(value).is_some())
+    // Excel serials are plain numbers: they only count once a column is known to hold times.
+    CANDIDATES.iter().filter(|f| **f != TimeFormat::Excel).any(|f| f.parse(value).is_some())
 }
 
 /// True when the value is a bare date in some format (no clock part).
@@ -190,8 +287,11 @@ pub(super) fn looks_like_clock(value: &str) -> bool {
 }
 
 fn describe(format: TimeFormat, split: bool, samples: &[(&str, Option<&str>)]) -> String {
-    if format == TimeFormat::Epoch {
-        return describe_epoch(samples);
+    match format {
+        TimeFormat::Epoch(None) => return describe_epoch(samples),
+        TimeFormat::Epoch(Some(unit)) => return unit.option_name().to_string(),
+        TimeFormat::Excel => return "excel (days since 1899-12-30)".to_string(),
+        TimeFormat::Date { .. } => {}
     }
     for (value, clock) in samples {
         if split {
@@ -228,7 +328,7 @@ fn describe_epoch(samples: &[(&str, Option<&str>)]) -> String {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum EpochUnit {
+pub(super) enum EpochUnit {
     Seconds,
     Milliseconds,
     Microseconds,
@@ -258,6 +358,37 @@ impl EpochUnit {
             EpochUnit::Nanoseconds => "ns",
         }
     }
+
+    fn option_name(self) -> &'static str {
+        match self {
+            EpochUnit::Seconds => "epoch-s",
+            EpochUnit::Milliseconds => "epoch-ms",
+            EpochUnit::Microseconds => "epoch-us",
+            EpochUnit::Nanoseconds => "epoch-ns",
+        }
+    }
+
+    /// Milliseconds per unit.
+    fn ms(self) -> f64 {
+        match self {
+            EpochUnit::Seconds => 1e3,
+            EpochUnit::Milliseconds => 1.0,
+            EpochUnit::Microseconds => 1e-3,
+            EpochUnit::Nanoseconds => 1e-6,
+        }
+    }
+}
+
+/// An epoch number in a named unit (the `timeFormat: 'epoch-s'`… options).
+fn parse_epoch_in(value: &str, unit: EpochUnit) -> Option<f64> {
+    let unsigned = value.strip_prefix('-').unwrap_or(value);
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || !digits(whole) || !digits(fraction) {
+        return None;
+    }
+    let ms = (value.parse::<f64>().ok()? * unit.ms()).floor();
+    ms.is_finite().then_some(ms)
 }
 
 /// `-?digits(.digits)?` to whole epoch milliseconds (sub-millisecond parts truncated).
@@ -555,7 +686,7 @@ mod tests {
 
     fn detect_one(values: &[&str]) -> DetectedTime {
         let samples: Vec<(&str, Option<&str>)> = values.iter().map(|v| (*v, None)).collect();
-        detect(&samples, false).unwrap()
+        detect(&samples, false, Allowed::default()).unwrap()
     }
 
     fn parse_with(values: &[&str]) -> (String, Vec<f64>) {
@@ -601,12 +732,30 @@ mod tests {
 
     #[test]
     fn slash_dates_prefer_month_first_unless_a_day_exceeds_12() {
+        // Both orders read these; the caller (rows.rs) settles that with the whole column.
         let (format, t) = parse_with(&["1/4/1999", "1/5/1999"]);
         assert_eq!(format, "MM/DD/YYYY");
         assert_eq!(t[0], ms("1999-01-04T00:00:00Z"));
         let (format, t) = parse_with(&["1/4/1999", "13/4/1999"]);
         assert_eq!(format, "DD/MM/YYYY");
         assert_eq!(t[0], ms("1999-04-01T00:00:00Z"));
+        let day_first = Allowed { day_first: Some(true), ..Default::default() };
+        let samples = [("1/4/1999", None), ("1/5/1999", None)];
+        assert_eq!(detect(&samples, false, day_first).unwrap().description, "DD/MM/YYYY");
+    }
+
+    #[test]
+    fn excel_serial_dates_and_named_formats() {
+        let (format, t) = parse_with(&["43831", "43832.5", "43833"]);
+        assert_eq!(format, "excel (days since 1899-12-30)");
+        assert_eq!(t, vec![ms("2020-01-01T00:00:00Z"), ms("2020-01-02T12:00:00Z"), ms("2020-01-03T00:00:00Z")]);
+        // Too large for Excel (year 2173+): epoch seconds, as before.
+        assert_eq!(parse_with(&["1577836800"]).0, "epoch-s");
+        let forced = Allowed { format: format_option("epoch-ms"), ..Default::default() };
+        let d = detect(&[("43831", None)], false, forced).unwrap();
+        assert_eq!((d.description.as_str(), d.parser.parse("43831", None)), ("epoch-ms", Some(43831.0)));
+        assert_eq!(format_option("DD.MM.YYYY"), Some(TimeFormat::Date { order: Dmy, sep: Some(b'.') }));
+        assert_eq!(format_option("banana"), None);
     }
 
     #[test]
@@ -627,7 +776,7 @@ mod tests {
     #[test]
     fn split_date_and_clock_columns() {
         let samples = [("2020.01.02", Some("13:00")), ("2020.01.02", Some("13:05"))];
-        let detected = detect(&samples, true).unwrap();
+        let detected = detect(&samples, true, Allowed::default()).unwrap();
         assert_eq!(detected.description, "YYYY.MM.DD + hh:mm");
         assert_eq!(detected.parser.parse("2020.01.02", Some("13:05")), Some(ms("2020-01-02T13:05:00Z")));
     }
@@ -640,7 +789,7 @@ mod tests {
         {
             assert_eq!(detected.parser.parse(bad, None), None, "{bad}");
         }
-        assert!(detect(&[("hello", None), ("12:00", None)], false).is_none());
+        assert!(detect(&[("hello", None), ("12:00", None)], false, Allowed::default()).is_none());
         // Most, but not all, values parse: detection succeeds and the rest become bad rows.
         assert_eq!(detect_one(&["2020-01-02", "n/a", "2020-01-03"]).parsed, 2);
     }

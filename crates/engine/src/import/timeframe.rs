@@ -30,7 +30,8 @@ pub fn infer_timeframe(times: &[f64]) -> Option<String> {
     timeframe_name(gap)
 }
 
-fn bucket(gap: i64) -> i64 {
+/// The gap, or the representative gap of its calendar bucket (months, quarters, years).
+pub(super) fn bucket(gap: i64) -> i64 {
     let whole_days = gap % DAY == 0;
     CALENDAR_BUCKETS
         .iter()

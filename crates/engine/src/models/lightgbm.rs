@@ -5,35 +5,31 @@
 //! `cancel`. Prediction does not use LightGBM: the saved model text is compiled into
 //! [`forest::Forest`], which reproduces LightGBM's scores exactly and faster.
 use super::{
-    normalise_rows, BoostedTreeParams, DatasetView, FitControl, Fitted, FittedModel, ForestParams, ModelKind,
-    Probabilities, RoundMetric,
+    normalise_rows, BoostedTreeParams, CollectiveSpec, DatasetView, Fitted, FittedModel, ForestParams, ModelKind,
+    Probabilities, RoundStep, Rounds,
 };
 use crate::error::{EngineError, Result};
 use lightgbm3_sys as sys;
 use std::ffi::{CStr, CString};
 use std::os::raw::{c_char, c_int, c_void};
 
-mod forest;
-use forest::{Forest, Objective, TreeText};
+mod network;
+use super::forest::{Forest, ForestSpec, Objective, TreeText};
+pub use network::{Network, NetworkInterrupt};
 
 /// Validation metrics LightGBM evaluates each round, in the order `LGBM_BoosterGetEval` returns them.
-const METRICS: [&str; 2] = ["multi_logloss", "multi_error"];
+pub(super) const METRICS: [&str; 2] = ["multi_logloss", "multi_error"];
 
 fn last_error() -> String {
     // SAFETY: LightGBM returns a pointer to a thread-local, NUL-terminated message.
-    unsafe { CStr::from_ptr(sys::LGBM_GetLastError()) }
-        .to_string_lossy()
-        .into_owned()
+    unsafe { CStr::from_ptr(sys::LGBM_GetLastError()) }.to_string_lossy().into_owned()
 }
 
 fn check(ret: c_int, what: &str) -> Result<()> {
     if ret == 0 {
         Ok(())
     } else {
-        Err(EngineError::TrainingFailed(format!(
-            "LightGBM {what}: {}",
-            last_error()
-        )))
+        Err(EngineError::TrainingFailed(format!("LightGBM {what}: {}", last_error())))
     }
 }
 
@@ -111,10 +107,7 @@ fn eval_valid(booster: &BoosterHandle) -> Result<Vec<f64>> {
     let mut out_len: c_int = 0;
     let mut results = vec![0.0f64; METRICS.len()];
     // SAFETY: `results` has room for every configured metric (we configure exactly METRICS).
-    check(
-        unsafe { sys::LGBM_BoosterGetEval(booster.0, 1, &mut out_len, results.as_mut_ptr()) },
-        "evaluation",
-    )?;
+    check(unsafe { sys::LGBM_BoosterGetEval(booster.0, 1, &mut out_len, results.as_mut_ptr()) }, "evaluation")?;
     results.truncate(out_len.max(0) as usize);
     Ok(results)
 }
@@ -151,11 +144,7 @@ fn save_to_string(booster: &BoosterHandle, num_iteration: i32) -> Result<String>
 
 /// Key=value parameters LightGBM reads; `None` values are left to LightGBM's defaults.
 fn param_string(pairs: &[(&str, String)]) -> CString {
-    let s = pairs
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join(" ");
+    let s = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ");
     CString::new(s).expect("parameter values never contain NUL")
 }
 
@@ -185,7 +174,7 @@ pub(super) fn fit_boosted(
     p: &BoostedTreeParams,
     train: &DatasetView<'_>,
     valid: Option<&DatasetView<'_>>,
-    control: &FitControl<'_>,
+    run: Rounds<'_, '_>,
 ) -> Result<Fitted> {
     let mut params = common_params(train.n_classes, p.seed, p.threads);
     params.extend([
@@ -196,28 +185,17 @@ pub(super) fn fit_boosted(
         ("min_data_in_leaf", p.min_samples_leaf.to_string()),
         ("feature_fraction", p.feature_subsample.to_string()),
         ("bagging_fraction", p.row_subsample.to_string()),
-        (
-            "bagging_freq",
-            if p.row_subsample < 1.0 { "1" } else { "0" }.to_string(),
-        ),
+        ("bagging_freq", if p.row_subsample < 1.0 { "1" } else { "0" }.to_string()),
         ("lambda_l2", p.l2.to_string()),
     ]);
-    train_rounds(
-        ModelKind::Lightgbm,
-        &param_string(&params),
-        p.rounds,
-        p.early_stopping_rounds,
-        train,
-        valid,
-        control,
-    )
+    train_rounds(ModelKind::Lightgbm, params, p.rounds, train, valid, run)
 }
 
 pub(super) fn fit_forest(
     p: &ForestParams,
     train: &DatasetView<'_>,
     valid: Option<&DatasetView<'_>>,
-    control: &FitControl<'_>,
+    run: Rounds<'_, '_>,
 ) -> Result<Fitted> {
     let mut params = common_params(train.n_classes, p.seed, p.threads);
     params.extend([
@@ -229,95 +207,184 @@ pub(super) fn fit_forest(
         ("bagging_fraction", p.row_subsample.to_string()),
         ("bagging_freq", "1".to_string()),
     ]);
-    train_rounds(
-        ModelKind::RandomForest,
-        &param_string(&params),
-        p.trees,
-        None,
-        train,
-        valid,
-        control,
-    )
+    train_rounds(ModelKind::RandomForest, params, p.trees, train, valid, run)
+}
+
+/// LightGBM's distributed-learning parameters for one worker of `spec`.
+fn network_params(spec: &CollectiveSpec) -> Result<Vec<(&'static str, String)>> {
+    let CollectiveSpec::Lightgbm { machines, rank, learner, top_k, time_out_minutes } = spec else {
+        return Err(EngineError::Internal("a LightGBM fit was given XGBoost's collective".into()));
+    };
+    let own =
+        machines.get(*rank).ok_or_else(|| EngineError::Internal(format!("rank {rank} is not in the machine list")))?;
+    let mut params = vec![
+        ("tree_learner", learner.as_str().to_string()),
+        ("num_machines", machines.len().to_string()),
+        ("machines", machines.iter().map(|m| m.to_string()).collect::<Vec<_>>().join(",")),
+        ("local_listen_port", own.port().to_string()),
+        ("time_out", time_out_minutes.to_string()),
+        // Each worker holds its own shard (series-sharded): nothing to partition.
+        ("pre_partition", "true".to_string()),
+    ];
+    if let Some(k) = top_k {
+        params.push(("top_k", k.to_string()));
+    }
+    Ok(params)
 }
 
 fn train_rounds(
     kind: ModelKind,
-    params: &CString,
+    mut params: Vec<(&'static str, String)>,
     rounds: u32,
-    early_stopping: Option<u32>,
     train: &DatasetView<'_>,
     valid: Option<&DatasetView<'_>>,
-    control: &FitControl<'_>,
+    run: Rounds<'_, '_>,
 ) -> Result<Fitted> {
+    let Rounds { control, driver, collective } = run;
+    // Joined before any dataset exists (bin boundaries are agreed over the network) and left
+    // after the booster and datasets are freed: declared first, dropped last.
+    let _network = match collective {
+        Some(c) => {
+            params.extend(network_params(&c.spec)?);
+            // A worker joins for its whole run (see `join_network`); otherwise for this fit.
+            (!network::joined()).then(|| network::Network::join(&c.spec, c.interrupt)).transpose()?
+        }
+        None => None,
+    };
+    let params = &param_string(&params);
     let train_set = make_dataset(train, params, None)?;
     let valid_set = valid.map(|v| make_dataset(v, params, Some(&train_set))).transpose()?;
     let mut handle: sys::BoosterHandle = std::ptr::null_mut();
     // SAFETY: the dataset outlives the booster (both dropped at the end of this function, booster first).
-    check(
-        unsafe { sys::LGBM_BoosterCreate(train_set.0, params.as_ptr(), &mut handle) },
-        "booster creation",
-    )?;
+    check(unsafe { sys::LGBM_BoosterCreate(train_set.0, params.as_ptr(), &mut handle) }, "booster creation")?;
     let booster = BoosterHandle(handle);
     if let Some(v) = &valid_set {
         // SAFETY: both handles are live; the validation set shares the training set's bins.
-        check(
-            unsafe { sys::LGBM_BoosterAddValidData(booster.0, v.0) },
-            "validation data",
-        )?;
+        check(unsafe { sys::LGBM_BoosterAddValidData(booster.0, v.0) }, "validation data")?;
     }
 
-    let mut history = Vec::new();
-    let mut best: Option<(f64, u32)> = None;
     let mut kept = 0u32;
     for round in 1..=rounds {
         control.check_cancel()?;
         let mut finished: c_int = 0;
         // SAFETY: live booster handle.
-        check(
-            unsafe { sys::LGBM_BoosterUpdateOneIter(booster.0, &mut finished) },
-            "training round",
-        )?;
+        check(unsafe { sys::LGBM_BoosterUpdateOneIter(booster.0, &mut finished) }, "training round")?;
         if finished != 0 {
             // No split improves any tree: further rounds would add nothing.
             break;
         }
         kept = round;
         if valid_set.is_some() {
-            let values = eval_valid(&booster)?;
-            for (name, value) in METRICS.iter().zip(&values) {
-                history.push(RoundMetric {
-                    name: format!("valid_{name}"),
-                    round,
-                    value: *value,
-                });
-            }
-            if let (Some(patience), Some(&loss)) = (early_stopping, values.first()) {
-                match best {
-                    Some((best_loss, _)) if loss >= best_loss => {}
-                    _ => best = Some((loss, round)),
-                }
-                if let Some((_, best_round)) = best {
-                    if round - best_round >= patience {
-                        kept = best_round;
-                        break;
-                    }
-                }
+            if let RoundStep::Stop { kept: best } = driver.after_round(round, &eval_valid(&booster)?)? {
+                kept = best;
+                break;
             }
         }
         (control.progress)(round as f64 / rounds as f64);
     }
+    let history = driver.take_history();
     if kept == 0 {
         return Err(EngineError::TrainingFailed(
             "LightGBM could not grow a single tree (every feature is constant or every row has the same class)".into(),
         ));
     }
-    let text = save_to_string(&booster, kept as i32)?;
+    let mut text = save_to_string(&booster, kept as i32)?;
+    if collective.is_some() {
+        // Each worker's copy records its own address among the parameters: drop those lines, so
+        // every worker holds the same text and no addresses reach the registry.
+        text = text
+            .split_inclusive('\n')
+            .filter(|l| !l.starts_with("[machines: ") && !l.starts_with("[local_listen_port: "))
+            .collect();
+    }
     let model = LightGbmModel::from_text(kind, &text).map_err(|e| EngineError::TrainingFailed(e.to_string()))?;
-    Ok(Fitted {
-        model: Box::new(model),
-        history,
-        rounds: kept,
-    })
+    Ok(Fitted { model: Box::new(model), history, rounds: kept })
+}
+
+/// Parses the header's `objective=` value, e.g. `multiclass num_class:17` or
+/// `multiclassova num_class:3 sigmoid:1`, the way LightGBM's objective constructors do.
+fn parse_objective(value: &str, n_classes: usize) -> std::result::Result<Objective, String> {
+    let mut tokens = value.split(' ');
+    let name = tokens.next().unwrap_or_default();
+    let (mut classes, mut sigmoid) = (None, None);
+    for token in tokens {
+        match token.split(':').collect::<Vec<_>>()[..] {
+            ["num_class", v] => classes = v.parse::<usize>().ok(),
+            ["sigmoid", v] => sigmoid = lightgbm_atof(v),
+            _ => {}
+        }
+    }
+    if classes != Some(n_classes) {
+        return Err(format!("objective '{value}' does not name the header's {n_classes} classes"));
+    }
+    match (name, sigmoid) {
+        ("multiclass", _) => Ok(Objective::Softmax),
+        ("multiclassova", Some(s)) if s > 0.0 && s.is_finite() => Ok(Objective::OneVsAll { sigmoid: s }),
+        _ => Err(format!("objective '{value}' is not one this engine can score")),
+    }
+}
+
+/// The number LightGBM's `Common::Atof` reads from a plain decimal token (`[digits][.digits]
+/// [e[+-]digits]`). It is not correctly rounded, so `str::parse` can differ in the last bit and
+/// with it every probability; anything else (`inf`, trailing text) is refused.
+fn lightgbm_atof(token: &str) -> Option<f64> {
+    fn pow(base: f64, power: u32) -> f64 {
+        // LightGBM's `Common::Pow`: the order of the multiplications matters for the rounding.
+        match power {
+            0 => 1.0,
+            p if p % 2 == 0 => pow(base * base, p / 2),
+            p if p % 3 == 0 => pow(base * base * base, p / 3),
+            p => base * pow(base, p - 1),
+        }
+    }
+    let (mantissa, exponent) = match token.find(['e', 'E']) {
+        Some(i) => (&token[..i], Some(&token[i + 1..])),
+        None => (token, None),
+    };
+    let (sign, mantissa) = match mantissa.as_bytes().first() {
+        Some(b'-') => (-1.0, &mantissa[1..]),
+        Some(b'+') => (1.0, &mantissa[1..]),
+        _ => (1.0, mantissa),
+    };
+    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(int_part) || !digits(frac_part) || int_part.len() + frac_part.len() == 0 {
+        return None;
+    }
+    let mut value = int_part.bytes().fold(0.0, |v, b| v * 10.0 + f64::from(b - b'0'));
+    if !frac_part.is_empty() {
+        let right = frac_part.bytes().fold(0.0, |v, b| f64::from(b - b'0') + v * 10.0);
+        value += right / pow(10.0, frac_part.len() as u32);
+    }
+    let mut scale = 1.0;
+    let mut divide = false;
+    if let Some(e) = exponent {
+        let e = match e.as_bytes().first() {
+            Some(b'-') => {
+                divide = true;
+                &e[1..]
+            }
+            Some(b'+') => &e[1..],
+            _ => e,
+        };
+        if !digits(e) {
+            return None;
+        }
+        let mut expon = e.bytes().fold(0u32, |v, b| v.saturating_mul(10).saturating_add(u32::from(b - b'0'))).min(308);
+        while expon >= 50 {
+            scale *= 1e50;
+            expon -= 50;
+        }
+        while expon >= 8 {
+            scale *= 1e8;
+            expon -= 8;
+        }
+        while expon > 0 {
+            scale *= 10.0;
+            expon -= 1;
+        }
+    }
+    Some(sign * if divide { value / scale } else { value * scale })
 }
 
 /// A trained LightGBM model (gbdt or rf), kept with its text form for saving. It predicts with
@@ -325,7 +392,7 @@ fn train_rounds(
 /// bit for bit, about 10x faster per thread (`examples/predict_profile.rs`).
 pub struct LightGbmModel {
     kind: ModelKind,
-    forest: Forest,
+    forest: Forest<f64>,
     n_classes: usize,
     text: String,
 }
@@ -388,7 +455,7 @@ fn checked_model_text(text: &str) -> Result<CheckedText> {
     let objective = header
         .get("objective")
         .ok_or_else(|| corrupt("no objective".into()))
-        .and_then(|v| Objective::parse(v, n_classes as usize).map_err(corrupt))?;
+        .and_then(|v| parse_objective(v, n_classes as usize).map_err(corrupt))?;
     let average_output = header.contains_key("average_output");
     let mut trees = Vec::new();
     let mut n_trees = 0i64;
@@ -417,9 +484,8 @@ fn checked_model_text(text: &str) -> Result<CheckedText> {
             if line.is_empty() {
                 break;
             }
-            let (k, v) = line
-                .split_once('=')
-                .ok_or_else(|| corrupt(format!("tree {n_trees}: line without '=': '{line}'")))?;
+            let (k, v) =
+                line.split_once('=').ok_or_else(|| corrupt(format!("tree {n_trees}: line without '=': '{line}'")))?;
             if fields.insert(k, v).is_some() || fields.len() > 22 {
                 return Err(corrupt(format!("tree {n_trees}: repeated or too many fields")));
             }
@@ -428,9 +494,7 @@ fn checked_model_text(text: &str) -> Result<CheckedText> {
         n_trees += 1;
     }
     if n_trees == 0 || n_trees % per_iteration != 0 {
-        return Err(corrupt(format!(
-            "{n_trees} trees do not make whole rounds of {per_iteration}"
-        )));
+        return Err(corrupt(format!("{n_trees} trees do not make whole rounds of {per_iteration}")));
     }
     for line in lines {
         load_text.push_str(line);
@@ -468,10 +532,7 @@ fn check_tree(
         }
         Ok(v)
     }
-    let leaves = fields
-        .get("num_leaves")
-        .and_then(|v| v.parse::<usize>().ok())
-        .ok_or("no num_leaves")?;
+    let leaves = fields.get("num_leaves").and_then(|v| v.parse::<usize>().ok()).ok_or("no num_leaves")?;
     if !(1..=131_072).contains(&leaves) {
         return Err(format!("num_leaves {leaves}"));
     }
@@ -482,10 +543,7 @@ fn check_tree(
     if leaf_value.iter().any(|v| !v.is_finite()) {
         return Err("leaf_value is not finite".into());
     }
-    let mut tree = TreeText {
-        leaf_value,
-        ..TreeText::default()
-    };
+    let mut tree = TreeText { leaf_value, ..TreeText::default() };
     if leaves > 1 {
         let inner = leaves - 1;
         let child_ok = |&c: &i32| (c >= 0 && (c as usize) < inner) || (c < 0 && (!c as usize) < leaves);
@@ -505,6 +563,11 @@ fn check_tree(
             return Err("split_feature names a feature the model does not have".into());
         }
         tree.threshold = values(fields, "threshold", inner)?;
+        // LightGBM writes ±inf for splits that send every present value one way; NaN decides
+        // nothing (every comparison is false) and only a damaged file holds one.
+        if tree.threshold.iter().any(|t| t.is_nan()) {
+            return Err("threshold is NaN".into());
+        }
         tree.decision_type = values(fields, "decision_type", inner)?;
         if !tree.decision_type.iter().all(|&d| d & 1 == 0) {
             return Err("decision_type is not a numerical split".into());
@@ -521,20 +584,20 @@ impl LightGbmModel {
         // ≈2.5 ms of the ≈4 ms load of the 200-tree bench model, once per version.
         lightgbm3::Booster::from_string(&checked.load_text)
             .map_err(|e| EngineError::CorruptModel(format!("LightGBM could not load the model: {e}")))?;
-        let forest = Forest::new(
-            &checked.trees,
-            checked.n_classes,
-            checked.n_features,
-            checked.average_output,
-            checked.objective,
-        )
-        .map_err(|m| EngineError::CorruptModel(format!("LightGBM model text: {m}")))?;
-        Ok(LightGbmModel {
-            kind,
-            forest,
+        let n_trees = checked.trees.len();
+        let spec = ForestSpec {
             n_classes: checked.n_classes,
-            text: text.to_string(),
-        })
+            n_features: checked.n_features,
+            // GBDT::PredictRaw: tree `i` adds to class `i % num_tree_per_iteration`.
+            tree_class: (0..n_trees).map(|i| (i % checked.n_classes) as u32).collect(),
+            base_score: vec![0.0; checked.n_classes],
+            average_output: checked.average_output,
+            objective: checked.objective,
+            lightgbm_zero_flush: true,
+        };
+        let forest = Forest::new(&checked.trees, spec)
+            .map_err(|m| EngineError::CorruptModel(format!("LightGBM model text: {m}")))?;
+        Ok(LightGbmModel { kind, forest, n_classes: checked.n_classes, text: text.to_string() })
     }
 
     pub fn from_bytes(kind: ModelKind, bytes: &[u8]) -> Result<Self> {
@@ -551,6 +614,10 @@ impl FittedModel for LightGbmModel {
 
     fn n_classes(&self) -> usize {
         self.n_classes
+    }
+
+    fn n_features(&self) -> usize {
+        self.forest.n_features()
     }
 
     fn predict_proba(&self, x: &super::FeatureMatrix) -> Result<Probabilities> {
@@ -572,5 +639,40 @@ impl FittedModel for LightGbmModel {
 
     fn to_bytes(&self) -> Result<Vec<u8>> {
         Ok(self.text.clone().into_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atof_reads_what_lightgbm_reads() {
+        assert_eq!(lightgbm_atof("1"), Some(1.0));
+        assert_eq!(lightgbm_atof("0.5"), Some(0.5));
+        assert_eq!(lightgbm_atof("-2.25e1"), Some(-22.5));
+        assert_eq!(lightgbm_atof("1e-5"), Some(1.0 / 100000.0));
+        assert_eq!(lightgbm_atof(".5"), Some(0.5));
+        for bad in ["", ".", "inf", "1x", "1e+x", "--1", "nan"] {
+            assert_eq!(lightgbm_atof(bad), None, "{bad}");
+        }
+        assert_eq!(lightgbm_atof("1e"), Some(1.0), "LightGBM reads an empty exponent as 0");
+        // Not correctly rounded: one ulp above what `str::parse` gives.
+        let parsed: f64 = "1.23456789".parse().unwrap();
+        assert_eq!(lightgbm_atof("1.23456789"), Some(parsed.next_up()));
+    }
+
+    #[test]
+    fn objectives_parse_like_lightgbm() {
+        assert_eq!(parse_objective("multiclass num_class:3", 3), Ok(Objective::Softmax));
+        assert_eq!(
+            parse_objective("multiclassova num_class:3 sigmoid:1.5", 3),
+            Ok(Objective::OneVsAll { sigmoid: 1.5 })
+        );
+        assert!(parse_objective("multiclass num_class:4", 3).is_err());
+        assert!(parse_objective("multiclassova num_class:3", 3).is_err());
+        assert!(parse_objective("multiclassova num_class:3 sigmoid:0", 3).is_err());
+        assert!(parse_objective("binary sigmoid:1", 3).is_err());
+        assert!(parse_objective("softmax num_class:3", 3).is_err());
     }
 }

@@ -5,7 +5,9 @@
 //! Models receive the dataset *view* (rows that keep their window structure, labels, weights),
 //! not a bare matrix, so a sequence model (GRU/transformer over the window) can reshape rows into
 //! `window x features_per_step` sequences and join without any caller changing.
+mod forest;
 mod lightgbm;
+mod window;
 mod xgboost;
 
 use crate::error::{EngineError, Result};
@@ -14,10 +16,11 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use lightgbm::LightGbmModel;
+pub use window::{RocketTransform, WindowModel, WindowParams};
 pub use xgboost::XgBoostModel;
 
 /// The model families the pipeline can train.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ModelKind {
     /// Gradient-boosted trees, LightGBM `gbdt`.
@@ -26,14 +29,21 @@ pub enum ModelKind {
     Xgboost,
     /// Random forest, LightGBM `rf` boosting (see docs/models.md for why LightGBM's).
     RandomForest,
+    /// MiniRocket-style convolution features over each row's price context + a LightGBM head.
+    Window,
 }
 
 impl ModelKind {
+    /// Every family, in the order the docs list them.
+    pub const ALL: [ModelKind; 4] =
+        [ModelKind::Lightgbm, ModelKind::Xgboost, ModelKind::RandomForest, ModelKind::Window];
+
     pub fn as_str(&self) -> &'static str {
         match self {
             ModelKind::Lightgbm => "lightgbm",
             ModelKind::Xgboost => "xgboost",
             ModelKind::RandomForest => "random_forest",
+            ModelKind::Window => "window",
         }
     }
 
@@ -42,6 +52,7 @@ impl ModelKind {
         match self {
             ModelKind::Lightgbm | ModelKind::RandomForest => "model.lgb.txt",
             ModelKind::Xgboost => "model.xgb.json",
+            ModelKind::Window => "model.window.txt",
         }
     }
 }
@@ -60,6 +71,46 @@ pub struct FeatureMatrix {
     pub n_rows: usize,
     pub window: usize,
     pub features_per_step: usize,
+    /// Normalised price context of each row (window models), when the row spec asks for it.
+    pub context: Option<ContextBlock>,
+}
+
+/// Per row, `length` candles of `channels` normalised values, oldest first (row-major).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContextBlock {
+    pub values: Vec<f32>,
+    pub length: usize,
+    pub channels: usize,
+}
+
+impl ContextBlock {
+    pub fn new(values: Vec<f32>, length: usize, channels: usize) -> Result<Self> {
+        let width = length * channels;
+        if width == 0 || !values.len().is_multiple_of(width) {
+            return Err(EngineError::Internal(format!(
+                "{} context values do not split into rows of {length} x {channels}",
+                values.len()
+            )));
+        }
+        Ok(ContextBlock { values, length, channels })
+    }
+
+    pub fn n_rows(&self) -> usize {
+        self.values.len() / (self.length * self.channels)
+    }
+
+    pub fn row(&self, i: usize) -> &[f32] {
+        let w = self.length * self.channels;
+        &self.values[i * w..(i + 1) * w]
+    }
+
+    fn select(&self, rows: &[usize]) -> ContextBlock {
+        let mut values = Vec::with_capacity(rows.len() * self.length * self.channels);
+        for &r in rows {
+            values.extend_from_slice(self.row(r));
+        }
+        ContextBlock { values, length: self.length, channels: self.channels }
+    }
 }
 
 impl FeatureMatrix {
@@ -71,12 +122,7 @@ impl FeatureMatrix {
                 values.len()
             )));
         }
-        Ok(FeatureMatrix {
-            n_rows: values.len() / width,
-            values,
-            window,
-            features_per_step,
-        })
+        Ok(FeatureMatrix { n_rows: values.len() / width, values, window, features_per_step, context: None })
     }
 
     /// Values per row (`window * features_per_step`).
@@ -100,6 +146,7 @@ impl FeatureMatrix {
             n_rows: rows.len(),
             window: self.window,
             features_per_step: self.features_per_step,
+            context: self.context.as_ref().map(|c| c.select(rows)),
         }
     }
 }
@@ -119,15 +166,10 @@ impl DatasetView<'_> {
             return Err(EngineError::TrainingFailed(format!("the {what} set has no rows")));
         }
         if self.y.len() != self.x.n_rows || self.weights.is_some_and(|w| w.len() != self.x.n_rows) {
-            return Err(EngineError::Internal(format!(
-                "{what} set: labels/weights do not match the rows"
-            )));
+            return Err(EngineError::Internal(format!("{what} set: labels/weights do not match the rows")));
         }
         if let Some(bad) = self.y.iter().find(|&&c| c as usize >= self.n_classes) {
-            return Err(EngineError::Internal(format!(
-                "{what} set: class id {bad} >= {}",
-                self.n_classes
-            )));
+            return Err(EngineError::Internal(format!("{what} set: class id {bad} >= {}", self.n_classes)));
         }
         Ok(())
     }
@@ -149,11 +191,7 @@ impl Probabilities {
                 values.len()
             )));
         }
-        Ok(Probabilities {
-            n_rows: values.len() / n_classes,
-            values,
-            n_classes,
-        })
+        Ok(Probabilities { n_rows: values.len() / n_classes, values, n_classes })
     }
 
     pub fn row(&self, i: usize) -> &[f64] {
@@ -171,11 +209,7 @@ impl Probabilities {
         for &r in rows {
             values.extend_from_slice(self.row(r));
         }
-        Probabilities {
-            values,
-            n_rows: rows.len(),
-            n_classes: self.n_classes,
-        }
+        Probabilities { values, n_rows: rows.len(), n_classes: self.n_classes }
     }
 }
 
@@ -218,6 +252,83 @@ impl FitControl<'_> {
     }
 }
 
+/// What a boosting loop does after a round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "step")]
+pub enum RoundStep {
+    Continue,
+    /// Stop now and keep the first `kept` rounds (early stopping).
+    Stop {
+        kept: u32,
+    },
+}
+
+/// Early stopping on a loss (lower is better): stop once `patience` rounds passed without a new
+/// best, keeping the rounds up to the best one. The one copy of the rule: single-process fits
+/// and the distributed coordinator both use it.
+#[derive(Debug, Clone, Default)]
+pub struct EarlyStopping {
+    patience: Option<u32>,
+    best: Option<(f64, u32)>,
+}
+
+impl EarlyStopping {
+    pub fn new(patience: Option<u32>) -> Self {
+        EarlyStopping { patience, best: None }
+    }
+
+    pub fn observe(&mut self, round: u32, loss: f64) -> RoundStep {
+        let Some(patience) = self.patience else {
+            return RoundStep::Continue;
+        };
+        match self.best {
+            Some((best_loss, _)) if loss >= best_loss => {}
+            _ => self.best = Some((loss, round)),
+        }
+        match self.best {
+            Some((_, best_round)) if round - best_round >= patience => RoundStep::Stop { kept: best_round },
+            _ => RoundStep::Continue,
+        }
+    }
+}
+
+/// Decides after each boosting round, from the round's validation metrics (in the library's
+/// [`validation_metric_names`] order), whether the loop goes on.
+pub(crate) trait RoundDriver {
+    fn after_round(&mut self, round: u32, validation: &[f64]) -> Result<RoundStep>;
+    /// The per-round history this driver recorded.
+    fn take_history(&mut self) -> Vec<RoundMetric>;
+}
+
+/// A single-process fit: records the validation history, stops early on the first metric.
+struct LocalRounds {
+    names: &'static [&'static str],
+    early: EarlyStopping,
+    history: Vec<RoundMetric>,
+}
+
+impl RoundDriver for LocalRounds {
+    fn after_round(&mut self, round: u32, validation: &[f64]) -> Result<RoundStep> {
+        for (name, value) in self.names.iter().zip(validation) {
+            self.history.push(RoundMetric { name: format!("valid_{name}"), round, value: *value });
+        }
+        Ok(validation.first().map_or(RoundStep::Continue, |&loss| self.early.observe(round, loss)))
+    }
+
+    fn take_history(&mut self) -> Vec<RoundMetric> {
+        std::mem::take(&mut self.history)
+    }
+}
+
+/// The validation metrics a model type reports each round (the first one drives early
+/// stopping); history entries are named `valid_<name>`.
+pub fn validation_metric_names(kind: ModelKind) -> &'static [&'static str] {
+    match kind {
+        ModelKind::Lightgbm | ModelKind::RandomForest | ModelKind::Window => &lightgbm::METRICS,
+        ModelKind::Xgboost => &xgboost::METRICS,
+    }
+}
+
 /// A fit's result: the model and its per-round validation history.
 pub struct Fitted {
     pub model: Box<dyn FittedModel>,
@@ -230,6 +341,8 @@ pub struct Fitted {
 pub trait FittedModel: Send + Sync {
     fn kind(&self) -> ModelKind;
     fn n_classes(&self) -> usize;
+    /// Values per row the model reads (`window * features_per_step`).
+    fn n_features(&self) -> usize;
     /// Class probabilities for each row of `x`.
     fn predict_proba(&self, x: &FeatureMatrix) -> Result<Probabilities>;
     /// The library's own model format (LightGBM text, XGBoost JSON), loadable from Python too.
@@ -261,6 +374,15 @@ pub enum ModelParams {
     Lightgbm(BoostedTreeParams),
     Xgboost(BoostedTreeParams),
     RandomForest(ForestParams),
+    Window(WindowParams),
+}
+
+/// Threads a model library uses when the config names none: half the cores (at least 1, at most
+/// 8). LightGBM's OpenMP threads spin-wait for each other; on a machine shared with the engine's
+/// own rayon pool and other processes, all cores make training many times slower, not faster.
+pub fn default_threads() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    (cores / 2).clamp(1, 8) as u32
 }
 
 /// Hyper-parameters shared by the two boosters (each maps them to its own names).
@@ -305,6 +427,23 @@ impl ModelParams {
             ModelParams::Lightgbm(_) => ModelKind::Lightgbm,
             ModelParams::Xgboost(_) => ModelKind::Xgboost,
             ModelParams::RandomForest(_) => ModelKind::RandomForest,
+            ModelParams::Window(_) => ModelKind::Window,
+        }
+    }
+
+    /// The same parameters with exactly `rounds` boosting rounds and no early stopping (a refit on
+    /// more data with the rounds an earlier fit chose). The forest keeps its size.
+    pub fn with_rounds(&self, rounds: u32) -> ModelParams {
+        let fixed = |p: &BoostedTreeParams| BoostedTreeParams {
+            rounds: rounds.max(1),
+            early_stopping_rounds: None,
+            ..p.clone()
+        };
+        match self {
+            ModelParams::Lightgbm(p) => ModelParams::Lightgbm(fixed(p)),
+            ModelParams::Xgboost(p) => ModelParams::Xgboost(fixed(p)),
+            ModelParams::Window(w) => ModelParams::Window(WindowParams { head: fixed(&w.head), ..w.clone() }),
+            ModelParams::RandomForest(_) => self.clone(),
         }
     }
 
@@ -336,13 +475,55 @@ impl Fit for ModelParams {
         valid: Option<&DatasetView<'_>>,
         control: &FitControl<'_>,
     ) -> Result<Fitted> {
+        let early_stopping = match self {
+            ModelParams::Lightgbm(p) | ModelParams::Xgboost(p) => p.early_stopping_rounds,
+            ModelParams::Window(w) => w.head.early_stopping_rounds,
+            ModelParams::RandomForest(_) => None,
+        };
+        let mut driver = LocalRounds {
+            names: validation_metric_names(self.kind()),
+            early: EarlyStopping::new(early_stopping),
+            history: Vec::new(),
+        };
+        self.fit_rounds(train, valid, control, &mut driver, None)
+    }
+}
+
+impl ModelParams {
+    /// One worker's part of a distributed fit: the model is trained together with the other
+    /// workers over `collective`, and the coordinator decides after each round through `driver`.
+    pub fn fit_collective(
+        &self,
+        train: &DatasetView<'_>,
+        valid: &DatasetView<'_>,
+        control: &FitControl<'_>,
+        collective: &Collective<'_>,
+    ) -> Result<Fitted> {
+        struct Synced<'a>(&'a dyn Fn(u32, &[f64]) -> Result<RoundStep>);
+        impl RoundDriver for Synced<'_> {
+            fn after_round(&mut self, round: u32, validation: &[f64]) -> Result<RoundStep> {
+                (self.0)(round, validation)
+            }
+            fn take_history(&mut self) -> Vec<RoundMetric> {
+                Vec::new() // the coordinator records the run's (global) history
+            }
+        }
+        self.fit_rounds(train, Some(valid), control, &mut Synced(collective.sync), Some(collective))
+    }
+
+    fn fit_rounds(
+        &self,
+        train: &DatasetView<'_>,
+        valid: Option<&DatasetView<'_>>,
+        control: &FitControl<'_>,
+        driver: &mut dyn RoundDriver,
+        collective: Option<&Collective<'_>>,
+    ) -> Result<Fitted> {
         train.check("training")?;
         if let Some(v) = valid {
             v.check("validation")?;
             if v.x.n_cols() != train.x.n_cols() || v.n_classes != train.n_classes {
-                return Err(EngineError::Internal(
-                    "validation rows differ in shape from training rows".into(),
-                ));
+                return Err(EngineError::Internal("validation rows differ in shape from training rows".into()));
             }
         }
         if train.n_classes < 2 {
@@ -351,13 +532,116 @@ impl Fit for ModelParams {
                 train.n_classes
             )));
         }
-        crate::error::catch_panic(|| match self {
-            ModelParams::Lightgbm(p) => lightgbm::fit_boosted(p, train, valid, control),
-            ModelParams::RandomForest(p) => lightgbm::fit_forest(p, train, valid, control),
-            ModelParams::Xgboost(p) => xgboost::fit(p, train, valid, control),
-        })
+        let run = Rounds { control, driver, collective };
+        let fitted = crate::error::catch_panic(|| match self {
+            ModelParams::Lightgbm(p) => lightgbm::fit_boosted(p, train, valid, run),
+            ModelParams::RandomForest(p) => lightgbm::fit_forest(p, train, valid, run),
+            ModelParams::Xgboost(p) => xgboost::fit(p, train, valid, run),
+            ModelParams::Window(p) => window::fit(p, train, valid, run),
+        });
+        match fitted {
+            // A broken link between workers is the run's failure, not this worker's model.
+            Err(EngineError::TrainingFailed(m)) if collective.is_some() && is_network_failure(&m) => {
+                Err(EngineError::WorkerFailed(format!("the network between the workers failed: {m}")))
+            }
+            other => other,
+        }
     }
 }
+
+fn is_network_failure(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    // XGBoost's collective names the operation ("Ring Allreduce failed … Encountered EOF").
+    [
+        "socket",
+        "connection",
+        "connect",
+        "recv",
+        "send",
+        "peer",
+        "tracker",
+        "communicator",
+        "timed out",
+        "timeout",
+        "allreduce",
+        "allgather",
+        "broadcast",
+        "encountered eof",
+    ]
+    .iter()
+    .any(|w| m.contains(w))
+}
+
+/// What a boosting loop needs besides its data: cancel + progress, the after-round decision,
+/// and (distributed) the collective it trains in.
+pub(crate) struct Rounds<'a, 'b> {
+    pub control: &'a FitControl<'a>,
+    pub driver: &'a mut dyn RoundDriver,
+    pub collective: Option<&'a Collective<'b>>,
+}
+
+/// LightGBM's distributed tree learners (`tree_learner`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum TreeLearner {
+    /// Data-parallel: every worker builds histograms of its rows, reduced across workers.
+    Data,
+    /// Voting-parallel: workers vote on the top-k features first, only those are reduced.
+    Voting,
+}
+
+impl TreeLearner {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            TreeLearner::Data => "data",
+            TreeLearner::Voting => "voting",
+        }
+    }
+}
+
+/// How this process joins a distributed fit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "library")]
+pub enum CollectiveSpec {
+    /// LightGBM's socket network (`LGBM_NetworkInit`): every worker listens on its port and
+    /// connects to the others; `machines[rank]` is this worker.
+    Lightgbm {
+        machines: Vec<std::net::SocketAddr>,
+        rank: usize,
+        learner: TreeLearner,
+        top_k: Option<u32>,
+        /// LightGBM's `time_out`: socket time-out in minutes.
+        time_out_minutes: u32,
+    },
+    /// XGBoost's collective: the coordinator runs the tracker, workers join it
+    /// (`XGCommunicatorInit`) with their rank as task id.
+    Xgboost { tracker_host: String, tracker_port: u16, rank: usize, world: usize, timeout_seconds: u32 },
+}
+
+/// A distributed fit's links: the network and the per-round decision.
+pub struct Collective<'a> {
+    pub spec: CollectiveSpec,
+    /// Called after each round with this worker's validation metrics; returns the run's decision.
+    pub sync: &'a dyn Fn(u32, &[f64]) -> Result<RoundStep>,
+    /// Lets another thread break this worker out of LightGBM's blocking socket calls.
+    pub interrupt: &'a NetworkInterrupt,
+}
+
+pub use lightgbm::NetworkInterrupt;
+
+/// Joins this thread to LightGBM's network for longer than one fit (a worker: until its whole
+/// run is over, so that leaving it cannot cut a peer's last message short). `None` for XGBoost,
+/// whose communicator lives for the fit alone (its matrices are collective while it is up).
+pub fn join_network<'a>(
+    spec: &CollectiveSpec,
+    interrupt: &'a NetworkInterrupt,
+) -> Result<Option<lightgbm::Network<'a>>> {
+    match spec {
+        CollectiveSpec::Lightgbm { .. } => lightgbm::Network::join(spec, interrupt).map(Some),
+        CollectiveSpec::Xgboost { .. } => Ok(None),
+    }
+}
+pub use xgboost::XgbTracker;
 
 /// Rebuilds a model from the bytes `FittedModel::to_bytes` wrote. Anything that does not parse
 /// as a model of `kind` with `n_classes` classes is `CorruptModel`.
@@ -367,6 +651,7 @@ pub fn model_from_bytes(kind: ModelKind, bytes: &[u8], n_classes: usize) -> Resu
             Ok(Box::new(LightGbmModel::from_bytes(kind, bytes)?) as Box<dyn FittedModel>)
         }
         ModelKind::Xgboost => Ok(Box::new(XgBoostModel::from_bytes(bytes, n_classes)?) as Box<dyn FittedModel>),
+        ModelKind::Window => Ok(Box::new(WindowModel::from_bytes(bytes)?) as Box<dyn FittedModel>),
     })
     .map_err(|e| match e {
         EngineError::Internal(m) => EngineError::CorruptModel(m),
@@ -383,7 +668,7 @@ pub fn model_from_bytes(kind: ModelKind, bytes: &[u8], n_classes: usize) -> Resu
 
 /// Reads a model file written by `FittedModel::save`.
 pub fn load_model_file(kind: ModelKind, path: &Path, n_classes: usize) -> Result<Box<dyn FittedModel>> {
-    let bytes = std::fs::read(path).map_err(|e| EngineError::io_path("read model", path, e))?;
+    let bytes = crate::files::read(path, crate::files::MODEL)?;
     model_from_bytes(kind, &bytes, n_classes)
 }
 

@@ -6,10 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
 }
 
 /// A small, fast config: three daily series (IBM held out for test), four frequent patterns,
@@ -60,4 +57,37 @@ pub fn train_recording(cfg: &PipelineConfig) -> (engine::Result<TrainOutcome>, V
         &AtomicBool::new(false),
     );
     (result, stages.into_inner().unwrap())
+}
+
+/// The candles of a sample in `data/samples/`.
+pub fn sample_candles(file: &str) -> engine::candles::Candles {
+    engine::import::import_csv_file(&repo_root().join("data/samples").join(file), &Default::default())
+        .unwrap()
+        .series
+        .remove(0)
+        .candles
+}
+
+/// Real feature rows of a sample (the standard features, one candle per row) and a 4-class
+/// target: the next candle's return in quartiles (a real, learnable-enough target). The parity
+/// tests train on these.
+pub fn quartile_rows(file: &str) -> (engine::models::FeatureMatrix, Vec<u32>) {
+    use engine::dataset::{feature_rows, Encoding, RowSpec, WindowLabel};
+    let candles = sample_candles(file);
+    let frame = engine::features::compute_features(&candles, &Default::default()).unwrap();
+    let spec = RowSpec {
+        encoding: Encoding::Bio,
+        window: 1,
+        stride: 1,
+        lookahead: 0,
+        window_label: WindowLabel::End,
+        context: 0,
+    };
+    let (x, targets) = feature_rows(&frame, &spec).unwrap();
+    let next: Vec<f64> =
+        targets.iter().map(|&t| candles.close.get(t + 1).map_or(0.0, |c| c / candles.close[t] - 1.0)).collect();
+    let mut sorted = next.clone();
+    sorted.sort_by(f64::total_cmp);
+    let y = next.iter().map(|r| (1..4).filter(|&q| *r > sorted[q * sorted.len() / 4]).count() as u32).collect();
+    (x, y)
 }

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { DIRECTIONS, KINDS, SOURCES } from './types';
 
-const epochMs = z.number().int('times are integer epoch milliseconds').min(-8.64e15).max(8.64e15);
+const epochMs = z
+  .number()
+  .int('times are integer epoch milliseconds')
+  .min(-8.64e15)
+  .max(8.64e15)
+  .describe('epoch milliseconds UTC');
 const note = z.string().max(2000, 'a note is at most 2000 characters').nullable();
 const annotator = z.string().trim().min(1).max(80);
 const version = z.number().int().min(1);
@@ -51,20 +56,31 @@ export const annotationStateSchema = z
     direction: z.enum(DIRECTIONS).nullable(),
     note,
   })
-  .strict();
+  .strict()
+  .describe('The restorable content of a span (what undo/redo puts back).');
 
 export const bulkOperationSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('create'), annotation: annotationCreateSchema }).strict(),
   z.object({ op: z.literal('update'), id: z.uuid(), version, patch: annotationPatchFields }).strict(),
   z.object({ op: z.literal('delete'), id: z.uuid(), version }).strict(),
-  /** Puts a span back to an exact state (null = deleted): what undo and redo send. No overlap policy. */
-  z.object({ op: z.literal('restore'), id: z.uuid(), version: version.nullable(), state: annotationStateSchema.nullable() }).strict(),
+  z
+    .object({
+      op: z.literal('restore'),
+      id: z.uuid(),
+      version: version.nullable(),
+      state: annotationStateSchema.nullable(),
+    })
+    .strict()
+    .describe('Puts a span back to an exact state (null = deleted): what undo and redo send. No overlap policy.'),
 ]);
 
 export const bulkRequestSchema = z
   .object({
     annotator: annotator.optional(),
-    operations: z.array(bulkOperationSchema).min(1, 'operations is empty').max(5000, 'at most 5000 operations per request'),
+    operations: z
+      .array(bulkOperationSchema)
+      .min(1, 'operations is empty')
+      .max(5000, 'at most 5000 operations per request'),
   })
   .strict();
 
@@ -75,6 +91,7 @@ export const annotationListQuery = z.object({
   projectId: z.coerce.number().int().positive().optional(),
   source: z
     .string()
+    .meta({ examples: ['human,talib'] })
     .optional()
     .transform((s) => (s ? s.split(',').map((x) => x.trim()) : undefined))
     .pipe(z.array(z.enum(SOURCES)).optional()),

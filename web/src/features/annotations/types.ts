@@ -1,8 +1,9 @@
-export const SOURCES = ['human', 'talib', 'model-confirmed', 'model-corrected'] as const;
+/** `similar`: a "find similar" search result a person accepted (web/src/features/similar). */
+export const SOURCES = ['human', 'talib', 'model-confirmed', 'model-corrected', 'similar'] as const;
 export type Source = (typeof SOURCES)[number];
 
 /** Sources drawn on (and edited in) the main annotation layer; talib spans are their own layer. */
-export const HUMAN_LAYER_SOURCES: readonly Source[] = ['human', 'model-confirmed', 'model-corrected'];
+export const HUMAN_LAYER_SOURCES: readonly Source[] = ['human', 'model-confirmed', 'model-corrected', 'similar'];
 
 /** `negative` is reserved for dismissed model predictions (stored as negatives for training). */
 export const KINDS = ['positive', 'negative'] as const;
@@ -30,7 +31,10 @@ export interface Annotation {
 }
 
 /** The restorable content of a span (what undo/redo puts back). */
-export type AnnotationState = Pick<Annotation, 'datasetId' | 'labelId' | 'start' | 'end' | 'kind' | 'source' | 'annotator' | 'direction' | 'note'>;
+export type AnnotationState = Pick<
+  Annotation,
+  'datasetId' | 'labelId' | 'start' | 'end' | 'kind' | 'source' | 'annotator' | 'direction' | 'note'
+>;
 
 /** One span's change by a write: `before`/`after` null = absent (never existed or deleted). */
 export interface AnnotationChange {

@@ -18,6 +18,17 @@ export const uploadQuerySchema = z.object({
   symbol: optionalText(40),
   timeframe: optionalText(20),
   onInvalidRow: z.enum(['fail', 'skip']).default('fail'),
+  /** The reading of the file when detection is not wanted or cannot decide (docs/import.md). */
+  timeFormat: optionalText(40),
+  dayFirst: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === 'true')),
+  decimal: z.enum(['.', ',']).optional(),
+  thousands: z
+    .enum([',', '.', ' ', "'", 'none'])
+    .optional()
+    .transform((v) => (v === 'none' ? '' : v)),
 });
 
 export const datasetPatchSchema = z
@@ -37,7 +48,10 @@ export const candleQuerySchema = z
     to: z.coerce.number().int().optional(),
     maxPoints: z.coerce.number().int().min(2).max(MAX_POINTS_LIMIT).default(5000),
   })
-  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { message: 'from must be <= to', path: ['from'] });
+  .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
+    message: 'from must be <= to',
+    path: ['from'],
+  });
 
 export type UploadQuery = z.infer<typeof uploadQuerySchema>;
 export type DatasetPatch = z.infer<typeof datasetPatchSchema>;

@@ -52,7 +52,13 @@ export interface CandleQueryResult {
 
 /** The dry run of an upload: what would be imported. */
 export interface ImportPreview {
-  series: Array<{ symbol: string | null; timeframe: string | null; candleCount: number; firstTime: number | null; lastTime: number | null }>;
+  series: Array<{
+    symbol: string | null;
+    timeframe: string | null;
+    candleCount: number;
+    firstTime: number | null;
+    lastTime: number | null;
+  }>;
   rejectedCount: number;
   rejected: RejectedRow[];
   detected: ImportReport['detected'];

@@ -9,9 +9,21 @@ export function exportUrl(format: ExportFormat, datasetId?: number): string {
 }
 
 export const interchangeApi = {
-  importFile: (file: File, o: { format: string; datasetId?: number; timeUnit: string; createLabels: boolean; annotator: string }) => {
-    const q = new URLSearchParams({ format: o.format, timeUnit: o.timeUnit, createLabels: String(o.createLabels), annotator: o.annotator });
+  importFile: (
+    file: File,
+    o: { format: string; datasetId?: number; timeUnit: string; createLabels: boolean; annotator: string },
+  ) => {
+    const q = new URLSearchParams({
+      format: o.format,
+      timeUnit: o.timeUnit,
+      createLabels: String(o.createLabels),
+      annotator: o.annotator,
+    });
     if (o.datasetId !== undefined) q.set('datasetId', String(o.datasetId));
-    return apiRequest<SpanImportReport>(`/api/annotations/import?${q}`, { method: 'POST', body: file, headers: { 'Content-Type': 'application/octet-stream' } });
+    return apiRequest<SpanImportReport>(`/api/annotations/import?${q}`, {
+      method: 'POST',
+      body: file,
+      headers: { 'Content-Type': 'application/octet-stream' },
+    });
   },
 };

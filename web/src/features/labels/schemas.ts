@@ -18,7 +18,12 @@ export const labelCreateSchema = z
   .strict();
 
 export const labelPatchSchema = z
-  .object({ name: name.optional(), color: color.optional(), hotkey: hotkey.optional(), description: description.optional() })
+  .object({
+    name: name.optional(),
+    color: color.optional(),
+    hotkey: hotkey.optional(),
+    description: description.optional(),
+  })
   .strict()
   .refine((p) => Object.keys(p).length > 0, { message: 'Nothing to change.' });
 

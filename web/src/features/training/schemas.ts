@@ -12,7 +12,5 @@ export const trainingStartSchema = z
   .strict();
 
 export const jobIdParams = z.object({ id: z.uuid('training job ids are UUIDs') });
-export const promoteSchema = z.object({ version: z.string().trim().min(1).max(64) }).strict();
-export const plotQuerySchema = z.object({ model: z.string().trim().min(1).max(64).default('champion'), name: z.string().min(1).max(200) });
 
 export type TrainingStart = z.infer<typeof trainingStartSchema>;

@@ -28,7 +28,10 @@ describe('migrations', () => {
     const file = path.join(dir, 'b.db');
     openDatabase(file).close();
     const db = openDatabase(file);
-    const applied = migrate(db, [...MIGRATIONS, { version: 999, name: 'test column', up: 'ALTER TABLE labels ADD COLUMN extra TEXT' }]);
+    const applied = migrate(db, [
+      ...MIGRATIONS,
+      { version: 999, name: 'test column', up: 'ALTER TABLE labels ADD COLUMN extra TEXT' },
+    ]);
     expect(applied).toEqual([999]);
     expect(schemaVersion(db)).toBe(999);
     db.close();
@@ -37,14 +40,66 @@ describe('migrations', () => {
   it('upgrade a version-1 database in place: its rows are kept, the later tables added', () => {
     const file = path.join(dir, 'v1.db');
     const old = new Database(file);
-    migrate(old, MIGRATIONS.filter((m) => m.version === 1));
+    migrate(
+      old,
+      MIGRATIONS.filter((m) => m.version === 1),
+    );
     old.prepare("INSERT INTO projects (name, created_at, updated_at) VALUES ('kept', 1, 1)").run();
     old.close();
     const db = openDatabase(file);
     expect(schemaVersion(db)).toBe(MIGRATIONS.at(-1)!.version);
     expect(db.prepare('SELECT name FROM projects').pluck().all()).toEqual(['kept']);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
-    expect(tables).toEqual(expect.arrayContaining(['training_jobs', 'reviewed_regions', 'ls_annotations', 'ls_annotation_spans']));
+    expect(tables).toEqual(
+      expect.arrayContaining(['training_jobs', 'reviewed_regions', 'ls_annotations', 'ls_annotation_spans']),
+    );
+    db.close();
+  });
+
+  it("upgrade a version-5 database to the 'similar' span source: spans and Label Studio links are kept", () => {
+    const file = path.join(dir, 'v4.db');
+    const old = new Database(file);
+    old.pragma('foreign_keys = ON');
+    migrate(
+      old,
+      MIGRATIONS.filter((m) => m.version <= 5),
+    );
+    old.exec(`
+      INSERT INTO projects (id, name, created_at, updated_at) VALUES (1, 'p', 1, 1);
+      INSERT INTO datasets (id, project_id, name, candle_count, created_at, updated_at) VALUES (1, 1, 'd', 0, 1, 1);
+      INSERT INTO labels (id, project_id, name, color, created_at, updated_at) VALUES (1, 1, 'double top', '#fff', 1, 1);
+      INSERT INTO annotations (id, dataset_id, label_id, start_time, end_time, source, annotator, created_at, updated_at)
+        VALUES ('a1', 1, 1, 10, 20, 'human', 'ana', 1, 1);
+      INSERT INTO ls_annotations (ls_annotation_id, synced_at) VALUES ('7', 1);
+      INSERT INTO ls_annotation_spans (ls_annotation_id, region_key, annotation_id) VALUES ('7', 'r1', 'a1');
+    `);
+    expect(() =>
+      old
+        .prepare(
+          "INSERT INTO annotations (id, dataset_id, label_id, start_time, end_time, source, annotator, created_at, updated_at) VALUES ('x', 1, 1, 1, 2, 'similar', 'ana', 1, 1)",
+        )
+        .run(),
+    ).toThrow(/CHECK/);
+    old.close();
+
+    const db = openDatabase(file);
+    expect(schemaVersion(db)).toBe(MIGRATIONS.at(-1)!.version);
+    expect(db.prepare('SELECT id, source, start_time FROM annotations').all()).toEqual([
+      { id: 'a1', source: 'human', start_time: 10 },
+    ]);
+    expect(db.prepare('SELECT annotation_id FROM ls_annotation_spans').pluck().all()).toEqual(['a1']);
+    db.prepare(
+      "INSERT INTO annotations (id, dataset_id, label_id, start_time, end_time, source, annotator, created_at, updated_at) VALUES ('s1', 1, 1, 30, 40, 'similar', 'ana', 1, 1)",
+    ).run();
+    // The link still follows its span: deleting the span drops the link.
+    db.prepare("DELETE FROM annotations WHERE id = 'a1'").run();
+    expect(db.prepare('SELECT COUNT(*) FROM ls_annotation_spans').pluck().get()).toBe(0);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    const indexes = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'annotations'")
+      .pluck()
+      .all();
+    expect(indexes).toEqual(expect.arrayContaining(['annotations_dataset_time', 'annotations_label']));
     db.close();
   });
 
@@ -52,7 +107,12 @@ describe('migrations', () => {
     const file = path.join(dir, 'c.db');
     const db = openDatabase(file);
     const before = schemaVersion(db);
-    expect(() => migrate(db, [...MIGRATIONS, { version: 1000, name: 'broken', up: 'CREATE TABLE t1 (x); SELECT * FROM no_such_table;' }])).toThrow();
+    expect(() =>
+      migrate(db, [
+        ...MIGRATIONS,
+        { version: 1000, name: 'broken', up: 'CREATE TABLE t1 (x); SELECT * FROM no_such_table;' },
+      ]),
+    ).toThrow();
     expect(schemaVersion(db)).toBe(before);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 't1'").get()).toBeUndefined();
     db.close();

@@ -8,6 +8,11 @@ export interface Migration {
   version: number;
   name: string;
   up: string;
+  /**
+   * Runs with foreign keys off (they cannot be switched inside a transaction), for rebuilding a
+   * table that others reference; the migration fails unless `foreign_key_check` is clean after it.
+   */
+  foreignKeysOff?: boolean;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -202,6 +207,178 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX ls_annotation_spans_span ON ls_annotation_spans(annotation_id);
     `,
   },
+  {
+    version: 5,
+    name: 'label studio projects, task identity, sync problems',
+    up: `
+      -- Label Studio projects as their /setup described them. project_uid is Label Studio's own
+      -- "<project id>.<created_at in seconds>", which tells instances and re-created projects
+      -- apart. hostname + access_token (the project owner's API token, sent by Label Studio so a
+      -- backend can read task files) fetch file-URL tasks; extra_params: the backend's checked
+      -- options (JSON).
+      CREATE TABLE ls_projects (
+        project_uid  TEXT    PRIMARY KEY,
+        project_id   TEXT    NOT NULL,
+        label_config TEXT    NOT NULL,
+        hostname     TEXT,
+        access_token TEXT,
+        extra_params TEXT,
+        updated_at   INTEGER NOT NULL
+      );
+      CREATE INDEX ls_projects_by_id ON ls_projects(project_id, updated_at);
+
+      -- Which dataset a Label Studio task's spans go to. A task is (project uid, task id,
+      -- fingerprint of its data): a task id Label Studio reuses after a delete, with other data,
+      -- is a new task and never lands on the old one's dataset.
+      CREATE TABLE ls_tasks (
+        id          INTEGER PRIMARY KEY,
+        project_uid TEXT    NOT NULL,
+        ls_task_id  TEXT    NOT NULL,
+        fingerprint TEXT    NOT NULL,
+        dataset_id  INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+        created_at  INTEGER NOT NULL,
+        UNIQUE (project_uid, ls_task_id, fingerprint)
+      );
+      ALTER TABLE ls_annotations ADD COLUMN task_ref INTEGER REFERENCES ls_tasks(id) ON DELETE SET NULL;
+      ALTER TABLE ls_annotations ADD COLUMN project_uid TEXT;
+      CREATE INDEX ls_annotations_task_ref ON ls_annotations(task_ref) WHERE task_ref IS NOT NULL;
+
+      -- Webhook events that could not be applied, kept whole for a retry from the app (Label
+      -- Studio does not resend them). resolved_at: applied by a retry, or dismissed.
+      CREATE TABLE ls_sync_problems (
+        id               INTEGER PRIMARY KEY,
+        action           TEXT    NOT NULL,
+        project_uid      TEXT,
+        ls_task_id       TEXT,
+        ls_annotation_id TEXT,
+        payload          TEXT    NOT NULL,
+        code             TEXT    NOT NULL,
+        message          TEXT    NOT NULL,
+        attempts         INTEGER NOT NULL DEFAULT 1,
+        received_at      INTEGER NOT NULL,
+        last_tried_at    INTEGER NOT NULL,
+        resolved_at      INTEGER,
+        resolution       TEXT
+      );
+      CREATE INDEX ls_sync_problems_open ON ls_sync_problems(received_at) WHERE resolved_at IS NULL;
+    `,
+  },
+  {
+    version: 6,
+    name: "span source 'similar', find-similar runs",
+    // SQLite cannot alter a CHECK constraint: the table is rebuilt (SQLite's documented procedure,
+    // foreign keys off so dropping the old table cascades nothing to ls_annotation_spans).
+    foreignKeysOff: true,
+    up: `
+      CREATE TABLE annotations_new (
+        id         TEXT    PRIMARY KEY,
+        dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+        label_id   INTEGER NOT NULL REFERENCES labels(id) ON DELETE RESTRICT,
+        start_time INTEGER NOT NULL,
+        end_time   INTEGER NOT NULL,
+        kind       TEXT    NOT NULL DEFAULT 'positive' CHECK (kind IN ('positive', 'negative')),
+        source     TEXT    NOT NULL
+                   CHECK (source IN ('human', 'talib', 'model-confirmed', 'model-corrected', 'similar')),
+        annotator  TEXT    NOT NULL,
+        direction  TEXT    CHECK (direction IN ('bullish', 'bearish')),
+        note       TEXT,
+        version    INTEGER NOT NULL DEFAULT 1,
+        deleted_at INTEGER,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        CHECK (end_time >= start_time)
+      );
+      INSERT INTO annotations_new SELECT * FROM annotations;
+      DROP TABLE annotations;
+      ALTER TABLE annotations_new RENAME TO annotations;
+      CREATE INDEX annotations_dataset_time ON annotations(dataset_id, start_time);
+      CREATE INDEX annotations_label ON annotations(label_id);
+
+      -- "Find similar" searches as labelling functions: the latest per project, with the report
+      -- (JSON, per dataset too) shown beside TA-Lib's in the labelling-function report.
+      CREATE TABLE similar_runs (
+        id          INTEGER PRIMARY KEY,
+        project_id  INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+        dataset_id  INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+        label_id    INTEGER REFERENCES labels(id) ON DELETE SET NULL,
+        query_start INTEGER NOT NULL,
+        query_end   INTEGER NOT NULL,
+        options     TEXT    NOT NULL,
+        report      TEXT    NOT NULL,
+        created_at  INTEGER NOT NULL
+      );
+      CREATE INDEX similar_runs_project ON similar_runs(project_id, id);
+    `,
+  },
+  {
+    version: 7,
+    name: 'users, sessions and api tokens',
+    up: `
+      -- People who sign in (web/src/server/auth). password_hash: scrypt, as "$scrypt$ln=..,r=..,p=..$salt$key".
+      -- must_change_password: the one-time password printed at first run (or set by an admin)
+      -- must be replaced before anything else is allowed.
+      CREATE TABLE users (
+        id                   INTEGER PRIMARY KEY,
+        username             TEXT    NOT NULL,
+        role                 TEXT    NOT NULL CHECK (role IN ('admin', 'annotator', 'viewer')),
+        password_hash        TEXT    NOT NULL,
+        must_change_password INTEGER NOT NULL DEFAULT 0 CHECK (must_change_password IN (0, 1)),
+        disabled             INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+        created_at           INTEGER NOT NULL,
+        updated_at           INTEGER NOT NULL,
+        last_login_at        INTEGER
+      );
+      CREATE UNIQUE INDEX users_username ON users(username COLLATE NOCASE);
+
+      -- Browser sessions. Only the SHA-256 of the cookie's random value is stored.
+      CREATE TABLE sessions (
+        id_hash    TEXT    PRIMARY KEY,
+        user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX sessions_user ON sessions(user_id);
+
+      -- API tokens for scripts and for Label Studio (Bearer, Token or Basic auth). Only the
+      -- SHA-256 of the token is stored; prefix: its first characters, to recognise it in lists.
+      CREATE TABLE api_tokens (
+        id           INTEGER PRIMARY KEY,
+        user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        name         TEXT    NOT NULL,
+        token_hash   TEXT    NOT NULL UNIQUE,
+        prefix       TEXT    NOT NULL,
+        created_at   INTEGER NOT NULL,
+        expires_at   INTEGER,
+        last_used_at INTEGER,
+        revoked_at   INTEGER
+      );
+      CREATE INDEX api_tokens_user ON api_tokens(user_id);
+    `,
+  },
+  {
+    version: 8,
+    name: 'candle levels',
+    up: `
+      -- Pre-aggregated runs of a big dataset's candles (levels of 16, 256 and 4096 candles, each
+      -- run aligned to a multiple of its level in the dataset's candle index), so zoomed-out views
+      -- and range counts never read every candle (web/src/features/datasets/server/candleLevels.ts).
+      -- Written with the candles at import; datasets imported before this are levelled on first view.
+      CREATE TABLE candle_levels (
+        dataset_id  INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+        level       INTEGER NOT NULL,
+        time        INTEGER NOT NULL,
+        end_time    INTEGER NOT NULL,
+        first_index INTEGER NOT NULL,
+        count       INTEGER NOT NULL,
+        open        REAL    NOT NULL,
+        high        REAL    NOT NULL,
+        low         REAL    NOT NULL,
+        close       REAL    NOT NULL,
+        volume      REAL    NOT NULL,
+        PRIMARY KEY (dataset_id, level, time)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database's recorded version. Returns the versions applied. */
@@ -218,10 +395,18 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
     if (applied.has(m.version)) continue;
-    db.transaction(() => {
-      db.exec(m.up);
-      record.run(m.version, m.name, Date.now());
-    })();
+    const foreignKeysWereOn = db.pragma('foreign_keys', { simple: true }) === 1;
+    if (m.foreignKeysOff) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        db.exec(m.up);
+        if (m.foreignKeysOff && (db.pragma('foreign_key_check') as unknown[]).length > 0)
+          throw new Error(`migration ${m.version} (${m.name}) left rows breaking foreign keys`);
+        record.run(m.version, m.name, Date.now());
+      })();
+    } finally {
+      if (m.foreignKeysOff && foreignKeysWereOn) db.pragma('foreign_keys = ON');
+    }
     done.push(m.version);
   }
   return done;

@@ -1,23 +1,27 @@
 import 'server-only';
 import { ZodError, type ZodType } from 'zod';
+import { authorize, type GuardOptions } from '@/server/auth/guard';
+import type { Principal, Role } from '@/server/auth/roles';
 import { ApiError } from './apiError';
+import { engineApiError } from './engineErrors';
 
 export type RouteParams<P extends string = string> = { params: Promise<Record<P, string>> };
 type Handler<P extends string> = (request: Request, context: RouteParams<P>) => Promise<Response> | Response;
+type GuardedHandler<P extends string, W> = (
+  request: Request,
+  context: RouteParams<P>,
+  principal: W,
+) => Promise<Response> | Response;
 
-/** Engine error codes that describe bad input rather than a server fault. */
-const ENGINE_INPUT_CODES = new Set([
-  'INVALID_CANDLES',
-  'INVALID_CONFIG',
-  'INVALID_ARGUMENT',
-  'IMPORT_FAILED',
-  'TOO_FEW_CANDLES',
-  'INVALID_ANNOTATIONS',
-]);
-
-export function errorResponse(status: number, code: string, message: string, details?: unknown): Response {
+export function errorResponse(
+  status: number,
+  code: string,
+  message: string,
+  details?: unknown,
+  headers?: Record<string, string>,
+): Response {
   const body = details === undefined ? { error: { code, message } } : { error: { code, message, details } };
-  return Response.json(body, { status, headers: { 'Cache-Control': 'no-store' } });
+  return Response.json(body, { status, headers: { 'Cache-Control': 'no-store', ...headers } });
 }
 
 export function describeZodError(error: ZodError): string {
@@ -27,14 +31,18 @@ export function describeZodError(error: ZodError): string {
     .join('; ');
 }
 
-/** Maps any thrown value to a coded JSON error. A 500 never carries a stack or internal message. */
+/**
+ * Maps any thrown value to a coded JSON error (engine codes through engineErrors.ts, the one map).
+ * A 500 never carries a stack or internal message.
+ */
 export function toErrorResponse(error: unknown): Response {
-  if (error instanceof ApiError) return errorResponse(error.status, error.code, error.message, error.details);
-  if (error instanceof ZodError) return errorResponse(400, 'VALIDATION_FAILED', describeZodError(error), error.issues.slice(0, 20));
+  if (error instanceof ApiError)
+    return errorResponse(error.status, error.code, error.message, error.details, error.headers);
+  if (error instanceof ZodError)
+    return errorResponse(400, 'VALIDATION_FAILED', describeZodError(error), error.issues.slice(0, 20));
+  const engineError = engineApiError(error);
+  if (engineError) return errorResponse(engineError.status, engineError.code, engineError.message);
   const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && ENGINE_INPUT_CODES.has(code)) {
-    return errorResponse(400, code, (error as Error).message);
-  }
   if (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT')) {
     return errorResponse(409, 'CONSTRAINT_VIOLATION', 'The change conflicts with existing data.');
   }
@@ -42,11 +50,29 @@ export function toErrorResponse(error: unknown): Response {
   return errorResponse(500, 'INTERNAL', 'Internal server error. The change was not applied; see the server log.');
 }
 
-/** Wraps a route handler: coded JSON errors for everything thrown. */
-export function route<P extends string = never>(handler: Handler<P>): Handler<P> {
+/**
+ * Wraps a route handler: the auth guard runs first (server/auth/guard.ts: Host allow-list,
+ * cross-site and body-type checks, credentials, role), then the handler with who the request acts
+ * as; everything thrown becomes a coded JSON error. `access` is the role the route needs (or
+ * `public`), optionally with guard options: `{ access: 'annotator', accepts: UPLOAD_TYPES }`.
+ */
+export function route<P extends string = never>(
+  access: Role | ({ access: Role } & GuardOptions),
+  handler: GuardedHandler<P, Principal>,
+): Handler<P>;
+export function route<P extends string = never>(
+  access: 'public' | ({ access: 'public' } & GuardOptions),
+  handler: GuardedHandler<P, Principal | null>,
+): Handler<P>;
+export function route<P extends string = never>(
+  access: Role | 'public' | ({ access: Role | 'public' } & GuardOptions),
+  handler: GuardedHandler<P, Principal>,
+): Handler<P> {
+  const { access: needed, ...options } = typeof access === 'string' ? { access } : access;
   return async (request, context) => {
     try {
-      return await handler(request, context);
+      const principal = await authorize(request, needed, options);
+      return await handler(request, context, principal as Principal);
     } catch (error) {
       return toErrorResponse(error);
     }
@@ -93,7 +119,11 @@ export async function readBody(request: Request, maxBytes: number): Promise<Buff
   const limitMb = (maxBytes / (1024 * 1024)).toFixed(0);
   if (Number.isFinite(declared) && declared > maxBytes) {
     await request.body?.cancel().catch(() => undefined);
-    throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `The upload is ${(declared / (1024 * 1024)).toFixed(1)} MB; the limit is ${limitMb} MB.`);
+    throw new ApiError(
+      413,
+      'PAYLOAD_TOO_LARGE',
+      `The upload is ${(declared / (1024 * 1024)).toFixed(1)} MB; the limit is ${limitMb} MB.`,
+    );
   }
   if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();

@@ -20,7 +20,13 @@ export interface JobCore {
  * process is executing) as failed with SERVER_RESTARTED: their process is gone, they will never
  * finish. Job tables share the columns used here. Returns how many were marked.
  */
-export function failOrphanedRows(db: Db, table: 'training_jobs' | 'label_error_runs', liveIds: readonly string[], message: string, now = Date.now()): number {
+export function failOrphanedRows(
+  db: Db,
+  table: 'training_jobs' | 'label_error_runs',
+  liveIds: readonly string[],
+  message: string,
+  now = Date.now(),
+): number {
   const running = db.prepare(`SELECT id FROM ${table} WHERE state = 'running'`).pluck().all() as string[];
   const orphaned = running.filter((id) => !liveIds.includes(id));
   const mark = db.prepare(
@@ -42,8 +48,8 @@ export interface JobStore<J extends JobCore> {
 }
 
 export interface JobWork<J extends JobCore, R> {
-  /** The engine call, off the JS thread; reports progress and honours the token. */
-  run(onProgress: (p: engine.TrainProgress) => void, token: engine.CancelToken): Promise<R>;
+  /** The engine call, off the JS thread; reports progress and stops when `signal` aborts. */
+  run(onProgress: (p: engine.TrainProgress) => void, signal: AbortSignal): Promise<R>;
   /** Writes the result into the job (state, stage and fraction are set by the runner). */
   succeeded(job: J, result: R): void;
   /** Makes an engine message fit for users (e.g. strips temp paths). */
@@ -54,12 +60,12 @@ export interface JobWork<J extends JobCore, R> {
 
 interface LiveJob<J> {
   job: J;
-  token: engine.CancelToken;
+  abort: AbortController;
   done: Promise<void>;
 }
 
 /**
- * The jobs of one kind that this process is running, with their cancel tokens and live progress;
+ * The jobs of one kind that this process is running, with their abort controllers and live progress;
  * every job is also stored, so finished ones outlive the process. One job at a time per kind.
  *
  * The live table sits on globalThis under `key`, so module re-evaluation (Next dev, route bundles)
@@ -109,7 +115,7 @@ export class BackgroundJobs<J extends JobCore> {
   cancel(id: string): boolean {
     const entry = this.live.get(id);
     if (!entry) return false;
-    entry.token.cancel();
+    entry.abort.abort();
     if (entry.job.state === 'running') entry.job.stage = 'cancelling';
     return true;
   }
@@ -132,8 +138,8 @@ export class BackgroundJobs<J extends JobCore> {
       work.cleanup();
       throw error;
     }
-    const token = engine.createCancelToken();
-    const entry: LiveJob<J> = { job, token, done: Promise.resolve() };
+    const abort = new AbortController();
+    const entry: LiveJob<J> = { job, abort, done: Promise.resolve() };
     const onProgress = (p: engine.TrainProgress) => {
       if (job.state !== 'running') return;
       if (job.stage !== 'cancelling') job.stage = p.stage;
@@ -141,7 +147,7 @@ export class BackgroundJobs<J extends JobCore> {
     };
     // A synchronous throw (bad config) must still end in the catch below, so the stored row is finished.
     entry.done = Promise.resolve()
-      .then(() => work.run(onProgress, token))
+      .then(() => work.run(onProgress, abort.signal))
       .then((result) => {
         work.succeeded(job, result);
         job.state = 'succeeded';
@@ -150,7 +156,7 @@ export class BackgroundJobs<J extends JobCore> {
       })
       .catch((error: unknown) => {
         const code = engine.isEngineError(error) ? error.code : this.failureCode;
-        job.state = code === 'CANCELLED' || token.cancelled ? 'cancelled' : 'failed';
+        job.state = code === 'CANCELLED' || abort.signal.aborted ? 'cancelled' : 'failed';
         job.stage = job.state;
         job.error = { code, message: error instanceof Error ? work.describeError(error.message) : String(error) };
         if (job.state === 'failed') console.error(`[jobs] ${job.id} failed`, error);

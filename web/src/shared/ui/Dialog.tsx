@@ -16,7 +16,9 @@ export function Dialog({ title, onClose, children, footer, wide, testId }: Dialo
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
-    const first = ref.current?.querySelector<HTMLElement>('[data-autofocus], input, select, textarea, button:not(.dialog-close)');
+    const first = ref.current?.querySelector<HTMLElement>(
+      '[data-autofocus], input, select, textarea, button:not(.dialog-close)',
+    );
     first?.focus();
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== 'Escape') return;
@@ -34,7 +36,14 @@ export function Dialog({ title, onClose, children, footer, wide, testId }: Dialo
   }, [onClose]);
   return (
     <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div ref={ref} className={`dialog${wide ? ' wide' : ''}`} role="dialog" aria-modal="true" aria-label={typeof title === 'string' ? title : undefined} data-testid={testId}>
+      <div
+        ref={ref}
+        className={`dialog${wide ? ' wide' : ''}`}
+        role="dialog"
+        aria-modal="true"
+        aria-label={typeof title === 'string' ? title : undefined}
+        data-testid={testId}
+      >
         <header>
           <h2>{title}</h2>
           <button type="button" className="btn ghost icon dialog-close" aria-label="Close" onClick={onClose}>

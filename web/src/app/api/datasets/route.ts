@@ -1,18 +1,19 @@
 import { getDb } from '@/server/db/database';
+import { CSV_UPLOAD_TYPES } from '@/server/auth/requestPolicy';
 import { json, readBody, readQuery, route } from '@/server/http/handler';
-import { resolveProject } from '@/features/projects/server/projectRepository';
-import { projectIdQuery } from '@/features/projects/schemas';
-import { listDatasets } from '@/features/datasets/server/datasetRepository';
-import { ensureDemoDatasets } from '@/features/datasets/server/demoDatasets';
-import { importUpload } from '@/features/datasets/server/datasetImportService';
-import { uploadQuerySchema } from '@/features/datasets/schemas';
-import { maxUploadBytes } from '@/features/datasets/lib/uploadChecks';
+import { resolveProject } from '@/features/projects/server';
+import { projectIdQuery } from '@/features/projects/server';
+import { listDatasets } from '@/features/datasets/server';
+import { ensureDemoDatasets } from '@/features/datasets/server';
+import { importUpload } from '@/features/datasets/server';
+import { uploadQuerySchema } from '@/features/datasets/server';
+import { maxUploadBytes } from '@/features/datasets';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 /** All datasets of the project (the demo samples are seeded on the first call). */
-export const GET = route(async (request) => {
+export const GET = route('viewer', async (request) => {
   const { projectId } = readQuery(request, projectIdQuery);
   const db = getDb();
   const project = resolveProject(db, projectId);
@@ -21,11 +22,12 @@ export const GET = route(async (request) => {
 });
 
 /**
- * Uploads a CSV: the request body is the raw file (any content type), options in the query:
+ * Uploads a CSV: the request body is the raw file (Content-Type text/csv or
+ * application/octet-stream; see CSV_UPLOAD_TYPES), options in the query:
  * name, fileName, symbol, timeframe, onInvalidRow=fail|skip. Bodies over the limit get 413
  * before they are parsed.
  */
-export const POST = route(async (request) => {
+export const POST = route({ access: 'annotator', accepts: CSV_UPLOAD_TYPES }, async (request) => {
   const query = readQuery(request, uploadQuerySchema);
   const bytes = await readBody(request, maxUploadBytes());
   const db = getDb();

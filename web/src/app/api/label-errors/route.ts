@@ -1,19 +1,19 @@
 import { getDb } from '@/server/db/database';
 import { json, readJson, route } from '@/server/http/handler';
-import { labelCheckStartSchema } from '@/features/labelerrors/schemas';
-import { latestCheck, listChecks, startCheck } from '@/features/labelerrors/server/labelChecks';
+import { labelErrorRunStartSchema } from '@/features/label-errors/server';
+import { latestRun, listAllRuns, startRun } from '@/features/label-errors/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-/** The newest finished label check (items + reviews), the running one, and every stored run (without items). */
-export const GET = route(async () => {
+/** The newest finished label-error run (items + reviews), the running one, and every stored run (without items). */
+export const GET = route('viewer', async () => {
   const db = getDb();
-  return json({ ...latestCheck(db), runs: listChecks(db) });
+  return json({ ...latestRun(db), runs: listAllRuns(db) });
 });
 
-/** Starts a label check on the current spans: `{ preset?, datasetId?, includeTalib?, folds? }` → 202 + run. */
-export const POST = route(async (request) => {
-  const body = await readJson(request, labelCheckStartSchema, 64 * 1024);
-  return json({ run: startCheck(getDb(), body) }, 202);
+/** Starts a label-error run on the current spans: `{ preset?, datasetId?, includeTalib?, folds? }` → 202 + run. */
+export const POST = route('annotator', async (request) => {
+  const body = await readJson(request, labelErrorRunStartSchema, 64 * 1024);
+  return json({ run: startRun(getDb(), body) }, 202);
 });

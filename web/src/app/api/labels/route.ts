@@ -1,20 +1,20 @@
 import { getDb } from '@/server/db/database';
 import { json, readJson, readQuery, route } from '@/server/http/handler';
-import { resolveProject } from '@/features/projects/server/projectRepository';
-import { projectIdQuery } from '@/features/projects/schemas';
-import { createLabel, listLabels } from '@/features/labels/server/labelRepository';
-import { labelCreateSchema } from '@/features/labels/schemas';
+import { resolveProject } from '@/features/projects/server';
+import { projectIdQuery } from '@/features/projects/server';
+import { createLabel, listLabels } from '@/features/labels/server';
+import { labelCreateSchema } from '@/features/labels/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-export const GET = route(async (request) => {
+export const GET = route('viewer', async (request) => {
   const { projectId } = readQuery(request, projectIdQuery);
   const db = getDb();
   return json({ labels: listLabels(db, resolveProject(db, projectId).id) });
 });
 
-export const POST = route(async (request) => {
+export const POST = route('annotator', async (request) => {
   const { projectId } = readQuery(request, projectIdQuery);
   const input = await readJson(request, labelCreateSchema);
   const db = getDb();

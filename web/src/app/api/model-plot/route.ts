@@ -1,13 +1,19 @@
 import { readQuery, route } from '@/server/http/handler';
-import { plotQuerySchema } from '@/features/training/schemas';
-import { plotFile } from '@/features/training/server/trainingJobs';
+import { plotQuerySchema } from '@/features/models/server';
+import { plotFile } from '@/features/models/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 /** An SVG plot of a model version (`?model=v0003&name=confusion_validation.svg`); only files inside the registry. */
-export const GET = route(async (request) => {
+export const GET = route('viewer', async (request) => {
   const { model, name } = readQuery(request, plotQuerySchema);
   const { body, contentType } = await plotFile(model, name);
-  return new Response(new Uint8Array(body), { headers: { 'Content-Type': contentType, 'Cache-Control': 'no-store', 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'" } });
+  return new Response(new Uint8Array(body), {
+    headers: {
+      'Content-Type': contentType,
+      'Cache-Control': 'no-store',
+      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+    },
+  });
 });

@@ -1,8 +1,8 @@
 import { json, route } from '@/server/http/handler';
-import { patternCatalog } from '@/features/autolabel/server/autoLabelService';
+import { patternCatalog } from '@/features/autolabel/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 /** The engine's TA-Lib candlestick patterns (`listPatterns()`). */
-export const GET = route(async () => json({ patterns: patternCatalog() }));
+export const GET = route('viewer', async () => json({ patterns: patternCatalog() }));

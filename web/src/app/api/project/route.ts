@@ -1,19 +1,19 @@
 import { getDb } from '@/server/db/database';
 import { json, readJson, readQuery, route } from '@/server/http/handler';
-import { resolveProject, updateProject } from '@/features/projects/server/projectRepository';
-import { projectIdQuery, projectPatchSchema } from '@/features/projects/schemas';
+import { resolveProject, updateProject } from '@/features/projects/server';
+import { projectIdQuery, projectPatchSchema } from '@/features/projects/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 /** The project (default one unless ?projectId=) with its settings. */
-export const GET = route(async (request) => {
+export const GET = route('viewer', async (request) => {
   const { projectId } = readQuery(request, projectIdQuery);
   return json({ project: resolveProject(getDb(), projectId) });
 });
 
 /** Renames the project or changes its overlap policy ('allow' | 'split'). */
-export const PATCH = route(async (request) => {
+export const PATCH = route('admin', async (request) => {
   const { projectId } = readQuery(request, projectIdQuery);
   const patch = await readJson(request, projectPatchSchema);
   const db = getDb();

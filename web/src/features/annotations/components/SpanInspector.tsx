@@ -1,7 +1,7 @@
 'use client';
 import { forwardRef, useEffect, useImperativeHandle, useRef, useState } from 'react';
 import { formatTime, relativeTime } from '@/shared/format';
-import type { Label } from '@/features/labels/types';
+import type { Label } from '@/features/labels';
 import type { Annotation, Direction } from '../types';
 
 export interface SpanInspectorHandle {
@@ -67,7 +67,12 @@ export const SpanInspector = forwardRef<SpanInspectorHandle, Props>(function Spa
         </span>
         <span className="grow" />
         {talib ? (
-          <button type="button" className="btn small" onClick={onAccept} title="Copy into your annotations as a human span">
+          <button
+            type="button"
+            className="btn small"
+            onClick={onAccept}
+            title="Copy into your annotations as a human span"
+          >
             Accept
           </button>
         ) : null}
@@ -79,7 +84,13 @@ export const SpanInspector = forwardRef<SpanInspectorHandle, Props>(function Spa
         </button>
       </header>
       <div className="row">
-        <select className="select" style={{ flex: 1 }} value={span.labelId} onChange={(e) => onRelabel(Number(e.target.value))} aria-label="Label">
+        <select
+          className="select"
+          style={{ flex: 1 }}
+          value={span.labelId}
+          onChange={(e) => onRelabel(Number(e.target.value))}
+          aria-label="Label"
+        >
           {labels.map((l) => (
             <option key={l.id} value={l.id}>
               {l.hotkey ? `${l.hotkey} · ` : ''}
@@ -87,7 +98,12 @@ export const SpanInspector = forwardRef<SpanInspectorHandle, Props>(function Spa
             </option>
           ))}
         </select>
-        <select className="select" value={span.direction ?? ''} onChange={(e) => onDirection((e.target.value || null) as Direction | null)} aria-label="Direction">
+        <select
+          className="select"
+          value={span.direction ?? ''}
+          onChange={(e) => onDirection((e.target.value || null) as Direction | null)}
+          aria-label="Direction"
+        >
           <option value="">No direction</option>
           <option value="bullish">Bullish ▲</option>
           <option value="bearish">Bearish ▼</option>

@@ -1,7 +1,7 @@
 'use client';
 import { useMemo, useState } from 'react';
 import { formatTime } from '@/shared/format';
-import type { Label } from '@/features/labels/types';
+import type { Label } from '@/features/labels';
 import { sortSpans, type SpanSortKey } from '../lib/spanMath';
 import type { Annotation } from '../types';
 
@@ -38,22 +38,41 @@ export function SpanList({ spans, labels, selectedId, timeframe, onSelect }: Pro
   const [layer, setLayer] = useState<LayerFilter>('human');
   const [labelFilter, setLabelFilter] = useState<number | 'all'>('all');
   const filtered = useMemo(() => {
-    const byLayer = spans.filter((s) => (layer === 'all' ? true : layer === 'talib' ? s.source === 'talib' : s.source !== 'talib'));
+    const byLayer = spans.filter((s) =>
+      layer === 'all' ? true : layer === 'talib' ? s.source === 'talib' : s.source !== 'talib',
+    );
     const byLabel = labelFilter === 'all' ? byLayer : byLayer.filter((s) => s.labelId === labelFilter);
     return sortSpans(byLabel, sort.key, sort.desc, (id) => labels.get(id)?.name ?? '');
   }, [spans, layer, labelFilter, sort, labels]);
   const visible = filtered.slice(0, 2000);
-  const counts = useMemo(() => ({ human: spans.filter((s) => s.source !== 'talib').length, talib: spans.filter((s) => s.source === 'talib').length }), [spans]);
+  const counts = useMemo(
+    () => ({
+      human: spans.filter((s) => s.source !== 'talib').length,
+      talib: spans.filter((s) => s.source === 'talib').length,
+    }),
+    [spans],
+  );
 
   return (
     <>
       <div className="span-toolbar">
-        <select className="select" value={layer} onChange={(e) => setLayer(e.target.value as LayerFilter)} aria-label="Layer">
+        <select
+          className="select"
+          value={layer}
+          onChange={(e) => setLayer(e.target.value as LayerFilter)}
+          aria-label="Layer"
+        >
           <option value="human">Annotations ({counts.human})</option>
           <option value="talib">TA-Lib ({counts.talib})</option>
           <option value="all">All ({spans.length})</option>
         </select>
-        <select className="select" value={labelFilter} onChange={(e) => setLabelFilter(e.target.value === 'all' ? 'all' : Number(e.target.value))} aria-label="Label filter" style={{ maxWidth: 130 }}>
+        <select
+          className="select"
+          value={labelFilter}
+          onChange={(e) => setLabelFilter(e.target.value === 'all' ? 'all' : Number(e.target.value))}
+          aria-label="Label filter"
+          style={{ maxWidth: 130 }}
+        >
           <option value="all">All labels</option>
           {[...labels.values()].map((l) => (
             <option key={l.id} value={l.id}>
@@ -68,12 +87,15 @@ export function SpanList({ spans, labels, selectedId, timeframe, onSelect }: Pro
         {visible.length === 0 ? (
           <div className="empty-state">
             {layer === 'talib' ? (
-              <>No TA-Lib spans. Run <b>Auto-label</b> to add them.</>
+              <>
+                No TA-Lib spans. Run <b>Auto-label</b> to add them.
+              </>
             ) : (
               <>
                 No spans yet.
                 <br />
-                Drag across candles (or click one, then <kbd>Shift</kbd>+click another), then press a label&rsquo;s hotkey <kbd>1</kbd>–<kbd>9</kbd>.
+                Drag across candles (or click one, then <kbd>Shift</kbd>+click another), then press a label&rsquo;s
+                hotkey <kbd>1</kbd>–<kbd>9</kbd>.
               </>
             )}
           </div>
@@ -96,12 +118,22 @@ export function SpanList({ spans, labels, selectedId, timeframe, onSelect }: Pro
               {visible.map((s) => {
                 const label = labels.get(s.labelId);
                 return (
-                  <tr key={s.id} aria-selected={s.id === selectedId} onClick={() => onSelect(s)} data-testid="span-row" data-span-id={s.id}>
+                  <tr
+                    key={s.id}
+                    aria-selected={s.id === selectedId}
+                    onClick={() => onSelect(s)}
+                    data-testid="span-row"
+                    data-span-id={s.id}
+                  >
                     <td>
                       <span className="label-chip" style={{ ['--c' as string]: label?.color ?? '#64748b' }}>
                         <span className="swatch" />
                         {label?.name ?? '?'}
-                        {s.note ? <span className="faint" title={s.note}>✎</span> : null}
+                        {s.note ? (
+                          <span className="faint" title={s.note}>
+                            ✎
+                          </span>
+                        ) : null}
                       </span>
                     </td>
                     <td className="mono">{formatTime(s.start, timeframe)}</td>
@@ -117,7 +149,11 @@ export function SpanList({ spans, labels, selectedId, timeframe, onSelect }: Pro
             </tbody>
           </table>
         )}
-        {filtered.length > visible.length ? <div className="empty-state">Showing the first {visible.length} of {filtered.length}.</div> : null}
+        {filtered.length > visible.length ? (
+          <div className="empty-state">
+            Showing the first {visible.length} of {filtered.length}.
+          </div>
+        ) : null}
       </div>
     </>
   );

@@ -34,6 +34,8 @@ export interface StoreOptions {
 }
 
 export interface NewSpan {
+  /** Default: the loaded dataset. A span for another one is saved (and undoable) but not shown. */
+  datasetId?: number;
   labelId: number;
   start: number;
   end: number;
@@ -70,6 +72,12 @@ function uuid(): string {
   return crypto.randomUUID();
 }
 
+/** What POST /api/annotations (and a bulk `create`) takes for a new span. */
+function createBody(a: Annotation) {
+  const { id, datasetId, labelId, start, end, kind, source, note, direction, annotator } = a;
+  return { id, datasetId, labelId, start, end, kind, source, note, direction, annotator };
+}
+
 /**
  * Client-side state of one dataset's spans with optimistic edits, a serial autosave queue,
  * optimistic concurrency and undo/redo.
@@ -86,6 +94,10 @@ export class AnnotationStore {
   private readonly fetcher: Fetcher | undefined;
   private readonly listeners = new Set<() => void>();
   private spans = new Map<string, Annotation>();
+  /** Spans this store wrote in datasets other than the loaded one (by id), as last saved. */
+  private elsewhere = new Map<string, Annotation>();
+  /** Ids of the spans this store created. */
+  private readonly created = new Set<string>();
   /** Last version the server confirmed for each span id (deleted rows included). */
   private readonly serverVersions = new Map<string, number>();
   private readonly queue: QueuedWrite[] = [];
@@ -115,7 +127,9 @@ export class AnnotationStore {
   getSnapshot = (): StoreSnapshot => this.snapshot;
 
   private buildSnapshot(): StoreSnapshot {
-    const spans = [...this.spans.values()].sort((a, b) => a.start - b.start || a.end - b.end || a.id.localeCompare(b.id));
+    const spans = [...this.spans.values()].sort(
+      (a, b) => a.start - b.start || a.end - b.end || a.id.localeCompare(b.id),
+    );
     return {
       datasetId: this.datasetId,
       loading: this.loading,
@@ -151,12 +165,17 @@ export class AnnotationStore {
     const token = ++this.loadToken;
     this.datasetId = datasetId;
     this.loading = true;
+    // Spans this store created stay known (spanAnywhere) after the view moves on.
+    for (const [id, a] of this.spans) if (this.created.has(id)) this.elsewhere.set(id, a);
+    for (const [id, a] of this.elsewhere) if (a.datasetId === datasetId) this.elsewhere.delete(id);
     this.spans = new Map();
     this.undoStack = [];
     this.redoStack = [];
     this.emit();
     try {
-      const { annotations } = await this.request<{ annotations: Annotation[] }>(`/api/annotations?datasetId=${datasetId}`);
+      const { annotations } = await this.request<{ annotations: Annotation[] }>(
+        `/api/annotations?datasetId=${datasetId}`,
+      );
       if (token !== this.loadToken) return;
       this.spans = new Map(annotations.map((a) => [a.id, a]));
       for (const a of annotations) this.serverVersions.set(a.id, a.version);
@@ -176,7 +195,9 @@ export class AnnotationStore {
     if (this.datasetId === null || this.queue.length > 0 || this.draining) return false;
     const datasetId = this.datasetId;
     const token = this.loadToken;
-    const { annotations } = await this.request<{ annotations: Annotation[] }>(`/api/annotations?datasetId=${datasetId}`);
+    const { annotations } = await this.request<{ annotations: Annotation[] }>(
+      `/api/annotations?datasetId=${datasetId}`,
+    );
     if (token !== this.loadToken || this.queue.length > 0 || this.draining) return false;
     let changed = annotations.length !== this.spans.size;
     for (const a of annotations) {
@@ -195,14 +216,24 @@ export class AnnotationStore {
   }
 
   // ---- edits -----------------------------------------------------------------------------
-  create(input: NewSpan, description = 'Add span'): string {
-    const datasetId = this.requireDataset();
-    const id = uuid();
-    const now = Date.now();
-    const annotator = this.options.annotator();
-    const optimistic: Annotation = {
-      id,
-      datasetId,
+  /** A span this store knows, in the loaded dataset or written by it in another one. */
+  spanAnywhere(id: string): Annotation | undefined {
+    return this.spans.get(id) ?? this.elsewhere.get(id);
+  }
+
+  /** Keeps a span state where it belongs: shown when in the loaded dataset, else remembered. */
+  private place(id: string, state: Annotation | null): void {
+    const here = state ? state.datasetId === this.datasetId : this.spans.has(id);
+    const map = here ? this.spans : this.elsewhere;
+    if (state) map.set(id, state);
+    else map.delete(id);
+  }
+
+  /** A new span as shown until the server answers (version 0: not stored yet). */
+  private optimisticSpan(input: NewSpan, annotator: string, now: number): Annotation {
+    return {
+      id: uuid(),
+      datasetId: input.datasetId ?? this.requireDataset(),
       labelId: input.labelId,
       start: input.start,
       end: input.end,
@@ -215,24 +246,56 @@ export class AnnotationStore {
       createdAt: now,
       updatedAt: now,
     };
-    this.spans.set(id, optimistic);
+  }
+
+  /** Shows new spans at once and queues their creation (one request, one undo step). */
+  private createSpans(spans: Annotation[], description: string, request: () => { path: string; init: RequestInit }) {
+    for (const a of spans) {
+      this.place(a.id, a);
+      this.created.add(a.id);
+    }
     this.redoStack = [];
     this.enqueue({
-      ids: [id],
+      ids: spans.map((a) => a.id),
       description,
-      request: () => ({
-        path: '/api/annotations',
-        init: {
-          method: 'POST',
-          body: JSON.stringify({ id, datasetId, labelId: input.labelId, start: input.start, end: input.end, kind: optimistic.kind, source: optimistic.source, note: optimistic.note, direction: optimistic.direction, annotator }),
-        },
-      }),
+      request,
       onSuccess: (body) => this.commit(description, (body as WriteResponse).changes),
       onRejected: () => {
-        this.spans.delete(id);
+        for (const a of spans) {
+          this.spans.delete(a.id);
+          this.elsewhere.delete(a.id);
+        }
       },
     });
-    return id;
+  }
+
+  create(input: NewSpan, description = 'Add span'): string {
+    const annotator = this.options.annotator();
+    const span = this.optimisticSpan(input, annotator, Date.now());
+    this.createSpans([span], description, () => ({
+      path: '/api/annotations',
+      init: { method: 'POST', body: JSON.stringify(createBody(span)) },
+    }));
+    return span.id;
+  }
+
+  /** Several new spans (any datasets) in one request and one undo step. Returns their ids. */
+  createMany(inputs: readonly NewSpan[], description: string): string[] {
+    if (!inputs.length) return [];
+    const annotator = this.options.annotator();
+    const now = Date.now();
+    const spans = inputs.map((input) => this.optimisticSpan(input, annotator, now));
+    this.createSpans(spans, description, () => ({
+      path: '/api/annotations/bulk',
+      init: {
+        method: 'POST',
+        body: JSON.stringify({
+          annotator,
+          operations: spans.map((a) => ({ op: 'create', annotation: createBody(a) })),
+        }),
+      },
+    }));
+    return spans.map((a) => a.id);
   }
 
   update(id: string, patch: SpanPatch, description = 'Edit span'): void {
@@ -245,7 +308,14 @@ export class AnnotationStore {
       description,
       request: () => ({
         path: `/api/annotations/${id}`,
-        init: { method: 'PATCH', body: JSON.stringify({ version: this.serverVersions.get(id) ?? 0, annotator: this.options.annotator(), ...patch }) },
+        init: {
+          method: 'PATCH',
+          body: JSON.stringify({
+            version: this.serverVersions.get(id) ?? 0,
+            annotator: this.options.annotator(),
+            ...patch,
+          }),
+        },
       }),
       onSuccess: (body) => this.commit(description, (body as WriteResponse).changes),
       onRejected: (error) => {
@@ -286,11 +356,11 @@ export class AnnotationStore {
 
   private replay(entry: HistoryEntry, direction: 'undo' | 'redo'): void {
     const target = (c: AnnotationChange) => (direction === 'undo' ? c.before : c.after);
-    const previous = new Map(entry.changes.map((c) => [c.id, this.spans.get(c.id)]));
+    const previous = new Map(entry.changes.map((c) => [c.id, this.spanAnywhere(c.id)]));
     for (const c of entry.changes) {
       const state = target(c);
-      if (state) this.spans.set(c.id, { ...state, version: this.spans.get(c.id)?.version ?? state.version });
-      else this.spans.delete(c.id);
+      const known = this.spanAnywhere(c.id);
+      this.place(c.id, state ? { ...state, version: known?.version ?? state.version } : null);
     }
     const verb = direction === 'undo' ? 'Undo' : 'Redo';
     this.enqueue({
@@ -304,7 +374,12 @@ export class AnnotationStore {
             annotator: this.options.annotator(),
             operations: entry.changes.map((c) => {
               const state = target(c);
-              return { op: 'restore', id: c.id, version: this.serverVersions.get(c.id) ?? null, state: state ? stateOf(state) : null };
+              return {
+                op: 'restore',
+                id: c.id,
+                version: this.serverVersions.get(c.id) ?? null,
+                state: state ? stateOf(state) : null,
+              };
             }),
           }),
         },
@@ -316,13 +391,19 @@ export class AnnotationStore {
       },
       onRejected: (error) => {
         if (error.code === 'STALE_WRITE') {
-          this.notify({ kind: 'warning', message: `Cannot ${direction} "${entry.description}": a span it touches was changed elsewhere. It was reloaded.` });
+          this.notify({
+            kind: 'warning',
+            message: `Cannot ${direction} "${entry.description}": a span it touches was changed elsewhere. It was reloaded.`,
+          });
           void this.refresh();
           return;
         }
         for (const [id, span] of previous) {
-          if (span) this.spans.set(id, span);
-          else this.spans.delete(id);
+          if (span) this.place(id, span);
+          else {
+            this.spans.delete(id);
+            this.elsewhere.delete(id);
+          }
         }
       },
     });
@@ -339,14 +420,22 @@ export class AnnotationStore {
     for (const c of changes) {
       if (c.version !== null) this.serverVersions.set(c.id, c.version);
       const datasetId = (c.after ?? c.before)?.datasetId;
-      if (datasetId !== this.datasetId) continue;
+      if (datasetId !== this.datasetId) {
+        if (c.after) this.elsewhere.set(c.id, c.after);
+        else this.elsewhere.delete(c.id);
+        continue;
+      }
       if (c.after) this.spans.set(c.id, c.after);
       else this.spans.delete(c.id);
     }
   }
 
   private handleStale(error: ApiRequestError): void {
-    const details = (error.details ?? {}) as { id?: string; currentVersion?: number | null; current?: Annotation | null };
+    const details = (error.details ?? {}) as {
+      id?: string;
+      currentVersion?: number | null;
+      current?: Annotation | null;
+    };
     if (!details.id) return;
     this.staleIds.add(details.id);
     if (typeof details.currentVersion === 'number') this.serverVersions.set(details.id, details.currentVersion);
@@ -402,7 +491,9 @@ export class AnnotationStore {
         const error = e instanceof ApiRequestError ? e : new ApiRequestError(0, 'NETWORK_ERROR', String(e));
         if (error.isNetworkError || error.status >= 502) {
           const delays = this.options.retryDelaysMs ?? [500, 1000, 2000, 4000, 8000];
-          this.setError(`Not saved yet: the server is unreachable. Retrying… (${this.queue.length} change${this.queue.length === 1 ? '' : 's'} waiting)`);
+          this.setError(
+            `Not saved yet: the server is unreachable. Retrying… (${this.queue.length} change${this.queue.length === 1 ? '' : 's'} waiting)`,
+          );
           this.emit();
           await sleep(delays[Math.min(attempt++, delays.length - 1)]);
           continue;
@@ -414,13 +505,20 @@ export class AnnotationStore {
           write.onRejected(error);
           this.setError('A span was changed in another tab; it was reloaded.');
           this.notify({ kind: 'warning', message: `${write.description}: not saved. ${error.message}` });
-        } else if (error.code === 'NOT_FOUND' && (error.details as { resource?: string } | undefined)?.resource === 'annotation' && write.ids.length === 1) {
+        } else if (
+          error.code === 'NOT_FOUND' &&
+          (error.details as { resource?: string } | undefined)?.resource === 'annotation' &&
+          write.ids.length === 1
+        ) {
           // The span was removed elsewhere for good (e.g. its label was deleted with its spans).
           const [id] = write.ids;
           this.staleIds.add(id);
           this.spans.delete(id);
           this.setError('A span was deleted elsewhere; it was removed here.');
-          this.notify({ kind: 'warning', message: `${write.description}: not saved. This span was deleted elsewhere (another tab or person).` });
+          this.notify({
+            kind: 'warning',
+            message: `${write.description}: not saved. This span was deleted elsewhere (another tab or person).`,
+          });
         } else if (error.code === 'ID_TAKEN') {
           // A create whose answer was lost (retried after a dropped connection): it is stored.
           this.status = 'saved';

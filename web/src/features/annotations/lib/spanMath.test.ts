@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { arrayClock, lowerBound, moveEdge, orderedRange, rangesOverlap, snapToCandles, sortSpans, sourceAfterHumanEdit, subtractRange, upperBound } from './spanMath';
+import {
+  arrayClock,
+  lowerBound,
+  moveEdge,
+  orderedRange,
+  rangesOverlap,
+  snapToCandles,
+  sortSpans,
+  sourceAfterHumanEdit,
+  subtractRange,
+  upperBound,
+} from './spanMath';
 import type { Annotation } from '../types';
 
 // Daily candles with a weekend gap: 1..5, then 8..12 (in "days"; any increasing numbers work).
@@ -91,10 +102,26 @@ describe('sourceAfterHumanEdit', () => {
 
 describe('sortSpans', () => {
   const span = (id: string, labelId: number, start: number, end: number, updatedAt: number): Annotation => ({
-    id, datasetId: 1, labelId, start, end, kind: 'positive', source: 'human', annotator: 'a', direction: null, note: null, version: 1, createdAt: 0, updatedAt,
+    id,
+    datasetId: 1,
+    labelId,
+    start,
+    end,
+    kind: 'positive',
+    source: 'human',
+    annotator: 'a',
+    direction: null,
+    note: null,
+    version: 1,
+    createdAt: 0,
+    updatedAt,
   });
   const spans = [span('a', 2, 5, 6, 30), span('b', 1, 1, 9, 10), span('c', 3, 3, 3, 20)];
-  const names = new Map([[1, 'doji'], [2, 'hammer'], [3, 'bull flag']]);
+  const names = new Map([
+    [1, 'doji'],
+    [2, 'hammer'],
+    [3, 'bull flag'],
+  ]);
   const name = (id: number) => names.get(id)!;
   it('by start, label, length, updated; ascending and descending', () => {
     expect(sortSpans(spans, 'start', false, name).map((s) => s.id)).toEqual(['b', 'c', 'a']);

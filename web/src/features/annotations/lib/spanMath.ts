@@ -1,20 +1,11 @@
 import type { Annotation, Source } from '../types';
+import type { CandleClock } from '@/features/datasets';
+
+export type { CandleClock };
 
 export interface TimeRange {
   start: number;
   end: number;
-}
-
-/** Neighbouring candle times of a dataset. */
-export interface CandleClock {
-  /** First candle time >= t, or null. */
-  atOrAfter(t: number): number | null;
-  /** Last candle time <= t, or null. */
-  atOrBefore(t: number): number | null;
-  /** Last candle time < t, or null. */
-  before(t: number): number | null;
-  /** First candle time > t, or null. */
-  after(t: number): number | null;
 }
 
 /** Index of the first element >= t in a sorted array (length if none). */
@@ -122,7 +113,12 @@ export function sourceAfterHumanEdit(source: Source): Source {
 
 export type SpanSortKey = 'start' | 'label' | 'source' | 'updated' | 'length';
 
-export function sortSpans<T extends Annotation>(spans: readonly T[], key: SpanSortKey, descending: boolean, labelName: (id: number) => string): T[] {
+export function sortSpans<T extends Annotation>(
+  spans: readonly T[],
+  key: SpanSortKey,
+  descending: boolean,
+  labelName: (id: number) => string,
+): T[] {
   const dir = descending ? -1 : 1;
   const cmp = (a: T, b: T): number => {
     switch (key) {

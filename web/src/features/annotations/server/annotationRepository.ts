@@ -48,7 +48,10 @@ export function findAnnotation(db: Db, id: string): Annotation | undefined {
   return row && row.deleted_at === null ? toAnnotation(row) : undefined;
 }
 
-export function listAnnotations(db: Db, filter: { datasetId?: number; projectId?: number; sources?: readonly Source[] }): Annotation[] {
+export function listAnnotations(
+  db: Db,
+  filter: { datasetId?: number; projectId?: number; sources?: readonly Source[] },
+): Annotation[] {
   const where = ['a.deleted_at IS NULL'];
   const args: unknown[] = [];
   if (filter.datasetId !== undefined) {
@@ -64,7 +67,9 @@ export function listAnnotations(db: Db, filter: { datasetId?: number; projectId?
     args.push(...filter.sources);
   }
   const rows = db
-    .prepare(`SELECT a.* FROM annotations a JOIN datasets d ON d.id = a.dataset_id WHERE ${where.join(' AND ')} ORDER BY a.dataset_id, a.start_time, a.end_time, a.id`)
+    .prepare(
+      `SELECT a.* FROM annotations a JOIN datasets d ON d.id = a.dataset_id WHERE ${where.join(' AND ')} ORDER BY a.dataset_id, a.start_time, a.end_time, a.id`,
+    )
     .all(...args) as AnnotationRow[];
   return rows.map(toAnnotation);
 }
@@ -72,15 +77,37 @@ export function listAnnotations(db: Db, filter: { datasetId?: number; projectId?
 /** Live spans of the dataset overlapping [start, end]. */
 export function overlappingRows(db: Db, datasetId: number, start: number, end: number): AnnotationRow[] {
   return db
-    .prepare('SELECT * FROM annotations WHERE dataset_id = ? AND deleted_at IS NULL AND start_time <= ? AND end_time >= ? ORDER BY start_time')
+    .prepare(
+      'SELECT * FROM annotations WHERE dataset_id = ? AND deleted_at IS NULL AND start_time <= ? AND end_time >= ? ORDER BY start_time',
+    )
     .all(datasetId, end, start) as AnnotationRow[];
 }
 
-export function insertRow(db: Db, id: string, s: AnnotationState, times: { createdAt: number; updatedAt: number }, version = 1): void {
+export function insertRow(
+  db: Db,
+  id: string,
+  s: AnnotationState,
+  times: { createdAt: number; updatedAt: number },
+  version = 1,
+): void {
   db.prepare(
     `INSERT INTO annotations (id, dataset_id, label_id, start_time, end_time, kind, source, annotator, direction, note, version, deleted_at, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
-  ).run(id, s.datasetId, s.labelId, s.start, s.end, s.kind, s.source, s.annotator, s.direction, s.note, version, times.createdAt, times.updatedAt);
+  ).run(
+    id,
+    s.datasetId,
+    s.labelId,
+    s.start,
+    s.end,
+    s.kind,
+    s.source,
+    s.annotator,
+    s.direction,
+    s.note,
+    version,
+    times.createdAt,
+    times.updatedAt,
+  );
 }
 
 /** Writes the state (live) and bumps the version. */
@@ -92,5 +119,9 @@ export function writeState(db: Db, id: string, s: AnnotationState, now: number):
 }
 
 export function softDelete(db: Db, id: string, now: number): void {
-  db.prepare('UPDATE annotations SET deleted_at = ?, version = version + 1, updated_at = ? WHERE id = ?').run(now, now, id);
+  db.prepare('UPDATE annotations SET deleted_at = ?, version = version + 1, updated_at = ? WHERE id = ?').run(
+    now,
+    now,
+    id,
+  );
 }

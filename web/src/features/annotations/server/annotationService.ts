@@ -2,18 +2,28 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import type { Db } from '@/server/db/database';
 import { ApiError, badRequest, conflict, notFound } from '@/server/http/apiError';
-import { candleClock } from '@/features/datasets/server/candleRepository';
-import type { OverlapPolicy } from '@/features/projects/types';
+import { candleClock } from '@/features/datasets/server';
+import type { OverlapPolicy } from '@/features/projects';
 import { snapToCandles, sourceAfterHumanEdit, subtractRange, type CandleClock, type TimeRange } from '../lib/spanMath';
 import { HUMAN_LAYER_SOURCES, stateOf, type Annotation, type AnnotationChange, type AnnotationState } from '../types';
 import type { AnnotationCreate, AnnotationPatch, BulkOperation } from '../schemas';
-import { findRow, insertRow, overlappingRows, softDelete, toAnnotation, writeState, type AnnotationRow } from './annotationRepository';
+import {
+  findRow,
+  insertRow,
+  overlappingRows,
+  softDelete,
+  toAnnotation,
+  writeState,
+  type AnnotationRow,
+} from './annotationRepository';
 
 export const ANONYMOUS = 'anonymous';
 
 export interface WriteContext {
-  /** The person making the change (the client's name setting). */
+  /** The person making the change: the signed-in user (or, in the single-user mode, the client's name setting). */
   annotator?: string;
+  /** The annotator is the signed-in caller: a created span records them, whatever it names itself. */
+  callerIsAnnotator?: boolean;
 }
 
 /** Collects per-span before/after over one transaction (several touches of a span merge into one change). */
@@ -62,7 +72,9 @@ function datasetContext(db: Db, cache: Map<number, DatasetContext>, datasetId: n
   let ctx = cache.get(datasetId);
   if (!ctx) {
     const row = db
-      .prepare('SELECT d.project_id AS projectId, p.overlap_policy AS overlapPolicy FROM datasets d JOIN projects p ON p.id = d.project_id WHERE d.id = ?')
+      .prepare(
+        'SELECT d.project_id AS projectId, p.overlap_policy AS overlapPolicy FROM datasets d JOIN projects p ON p.id = d.project_id WHERE d.id = ?',
+      )
       .get(datasetId) as { projectId: number; overlapPolicy: OverlapPolicy } | undefined;
     if (!row) throw notFound('Dataset', datasetId);
     ctx = { ...row, clock: candleClock(db, datasetId) };
@@ -72,15 +84,20 @@ function datasetContext(db: Db, cache: Map<number, DatasetContext>, datasetId: n
 }
 
 function assertLabel(db: Db, labelId: number, projectId: number): void {
-  const label = db.prepare('SELECT project_id FROM labels WHERE id = ?').get(labelId) as { project_id: number } | undefined;
+  const label = db.prepare('SELECT project_id FROM labels WHERE id = ?').get(labelId) as
+    { project_id: number } | undefined;
   if (!label) throw notFound('Label', labelId);
-  if (label.project_id !== projectId) throw badRequest('LABEL_NOT_IN_PROJECT', `Label ${labelId} belongs to another project than the dataset.`);
+  if (label.project_id !== projectId)
+    throw badRequest('LABEL_NOT_IN_PROJECT', `Label ${labelId} belongs to another project than the dataset.`);
 }
 
 function snapped(range: TimeRange, clock: CandleClock): TimeRange {
   const r = snapToCandles(range, clock);
   if (!r) {
-    throw badRequest('EMPTY_SPAN', `No candle of the dataset lies between ${new Date(range.start).toISOString()} and ${new Date(range.end).toISOString()}.`);
+    throw badRequest(
+      'EMPTY_SPAN',
+      `No candle of the dataset lies between ${new Date(range.start).toISOString()} and ${new Date(range.end).toISOString()}.`,
+    );
   }
   return r;
 }
@@ -93,7 +110,15 @@ function inHumanLayer(s: Pick<AnnotationState, 'kind' | 'source'>): boolean {
  * Overlap policy 'split': the span just created or edited wins; every other live human-layer
  * span it overlaps is cut around it (trimmed, split in two, or deleted when fully covered).
  */
-function splitOverlapped(db: Db, tracker: ChangeTracker, datasetId: number, cut: TimeRange, exceptId: string, clock: CandleClock, now: number): void {
+function splitOverlapped(
+  db: Db,
+  tracker: ChangeTracker,
+  datasetId: number,
+  cut: TimeRange,
+  exceptId: string,
+  clock: CandleClock,
+  now: number,
+): void {
   for (const row of overlappingRows(db, datasetId, cut.start, cut.end)) {
     if (row.id === exceptId) continue;
     const before = toAnnotation(row);
@@ -119,6 +144,7 @@ interface OpEnv {
   tracker: ChangeTracker;
   datasets: Map<number, DatasetContext>;
   annotator: string;
+  callerIsAnnotator: boolean;
   now: number;
 }
 
@@ -135,11 +161,12 @@ function create(env: OpEnv, input: AnnotationCreate): Annotation {
     ...range,
     kind: input.kind ?? 'positive',
     source: input.source ?? 'human',
-    annotator: input.annotator ?? env.annotator,
+    annotator: env.callerIsAnnotator ? env.annotator : (input.annotator ?? env.annotator),
     direction: input.direction ?? null,
     note: input.note?.trim() ? input.note : null,
   };
-  if (ds.overlapPolicy === 'split' && inHumanLayer(state)) splitOverlapped(db, tracker, state.datasetId, range, id, ds.clock, now);
+  if (ds.overlapPolicy === 'split' && inHumanLayer(state))
+    splitOverlapped(db, tracker, state.datasetId, range, id, ds.clock, now);
   insertRow(db, id, state, { createdAt: now, updatedAt: now });
   const after = toAnnotation(findRow(db, id)!);
   tracker.record(id, null, after);
@@ -243,10 +270,21 @@ function applyOne(env: OpEnv, op: BulkOperation): Annotation | null {
  * split may have bumped it). All of it commits or none; the changes are merged per span like
  * applyOperations'.
  */
-export function withOperations<T>(db: Db, context: WriteContext, body: (apply: (op: BulkOperation) => Annotation | null) => T): { value: T; changes: AnnotationChange[] } {
+export function withOperations<T>(
+  db: Db,
+  context: WriteContext,
+  body: (apply: (op: BulkOperation) => Annotation | null) => T,
+): { value: T; changes: AnnotationChange[] } {
   return db
     .transaction(() => {
-      const env: OpEnv = { db, tracker: new ChangeTracker(db), datasets: new Map(), annotator: context.annotator || ANONYMOUS, now: Date.now() };
+      const env: OpEnv = {
+        db,
+        tracker: new ChangeTracker(db),
+        datasets: new Map(),
+        annotator: context.annotator || ANONYMOUS,
+        callerIsAnnotator: context.callerIsAnnotator ?? false,
+        now: Date.now(),
+      };
       const value = body((op) => applyOne(env, op));
       return { value, changes: env.tracker.list() };
     })
@@ -258,7 +296,11 @@ export function withOperations<T>(db: Db, context: WriteContext, body: (apply: (
  * better-sqlite3 commits synchronously (WAL, synchronous=FULL) before this returns, so a response
  * built from the result is only sent for durable writes.
  */
-export function applyOperations(db: Db, operations: readonly BulkOperation[], context: WriteContext = {}): OperationsResult {
+export function applyOperations(
+  db: Db,
+  operations: readonly BulkOperation[],
+  context: WriteContext = {},
+): OperationsResult {
   const { value, changes } = withOperations(db, context, (apply) => operations.map(apply));
   return { results: value, changes };
 }

@@ -1,7 +1,8 @@
 'use client';
 import { useEffect, useMemo, useState } from 'react';
 import { formatCount, formatPercent, relativeTime } from '@/shared/format';
-import type { Label } from '@/features/labels/types';
+import type { Label } from '@/features/labels';
+import { SimilarReportRows } from '@/features/similar';
 import { autoLabelApi, type PatternInfo } from '../api';
 import { matchLabel } from '../lib/patternLabels';
 import type { AutoLabelRun } from '../types';
@@ -23,7 +24,16 @@ interface Props {
  * autoLabel over the dataset; the spans become the TA-Lib layer and the labelling-function
  * report (count, coverage, overlaps, conflicts, precision/recall vs the human spans) is shown.
  */
-export function AutoLabelPanel({ datasetId, labels, annotator, talibCount, showTalib, onToggleTalib, onLayerChanged, onError }: Props) {
+export function AutoLabelPanel({
+  datasetId,
+  labels,
+  annotator,
+  talibCount,
+  showTalib,
+  onToggleTalib,
+  onLayerChanged,
+  onError,
+}: Props) {
   const [patterns, setPatterns] = useState<PatternInfo[]>([]);
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [filter, setFilter] = useState('');
@@ -37,7 +47,9 @@ export function AutoLabelPanel({ datasetId, labels, annotator, talibCount, showT
       .then((list) => {
         setPatterns(list);
         // Preselect the patterns that have a label in the project schema.
-        setChosen((current) => (current.size ? current : new Set(list.filter((p) => matchLabel(p.label, labels)).map((p) => p.name))));
+        setChosen((current) =>
+          current.size ? current : new Set(list.filter((p) => matchLabel(p.label, labels)).map((p) => p.name)),
+        );
       })
       .catch((e) => onError(`Could not list TA-Lib patterns: ${(e as Error).message}`));
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -96,14 +108,25 @@ export function AutoLabelPanel({ datasetId, labels, annotator, talibCount, showT
       <div className="panel-section">
         <h3>
           Patterns <span className="grow" />
-          <button type="button" className="btn ghost small" onClick={() => setChosen(new Set(patterns.map((p) => p.name)))}>
+          <button
+            type="button"
+            className="btn ghost small"
+            onClick={() => setChosen(new Set(patterns.map((p) => p.name)))}
+          >
             All
           </button>
           <button type="button" className="btn ghost small" onClick={() => setChosen(new Set())}>
             None
           </button>
         </h3>
-        <input className="input" style={{ width: '100%', marginBottom: 6 }} placeholder={`Filter ${patterns.length} patterns…`} value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Filter patterns" />
+        <input
+          className="input"
+          style={{ width: '100%', marginBottom: 6 }}
+          placeholder={`Filter ${patterns.length} patterns…`}
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+          aria-label="Filter patterns"
+        />
         <div className="pattern-list">
           {shown.map((p) => (
             <label key={p.name} title={`${p.name} · ${p.candles} candle${p.candles === 1 ? '' : 's'}`}>
@@ -114,13 +137,24 @@ export function AutoLabelPanel({ datasetId, labels, annotator, talibCount, showT
           ))}
         </div>
         <div className="row" style={{ marginTop: 8 }}>
-          <select className="select" value={minStrength ?? ''} onChange={(e) => setMinStrength(e.target.value ? Number(e.target.value) : null)} aria-label="Minimum strength">
+          <select
+            className="select"
+            value={minStrength ?? ''}
+            onChange={(e) => setMinStrength(e.target.value ? Number(e.target.value) : null)}
+            aria-label="Minimum strength"
+          >
             <option value="">Any strength</option>
             <option value="100">Strength ≥ 100</option>
             <option value="200">Strength 200 (confirmed)</option>
           </select>
           <span className="grow" style={{ flex: 1 }} />
-          <button type="button" className="btn primary" disabled={busy || chosen.size === 0} onClick={execute} data-testid="run-autolabel">
+          <button
+            type="button"
+            className="btn primary"
+            disabled={busy || chosen.size === 0}
+            onClick={execute}
+            data-testid="run-autolabel"
+          >
             {busy ? 'Running…' : `Auto-label (${chosen.size})`}
           </button>
         </div>
@@ -133,7 +167,12 @@ export function AutoLabelPanel({ datasetId, labels, annotator, talibCount, showT
           </label>
         </h3>
         <div className="row">
-          <span className="muted">{formatCount(talibCount)} spans, source <span className="source-badge" data-source="talib">talib</span></span>
+          <span className="muted">
+            {formatCount(talibCount)} spans, source{' '}
+            <span className="source-badge" data-source="talib">
+              talib
+            </span>
+          </span>
           <span style={{ flex: 1 }} />
           <button type="button" className="btn small" disabled={busy || talibCount === 0} onClick={clear}>
             Clear layer
@@ -146,8 +185,12 @@ export function AutoLabelPanel({ datasetId, labels, annotator, talibCount, showT
           <>
             <div className="faint" style={{ marginBottom: 6 }}>
               {relativeTime(run.createdAt)}
-              {run.summary ? ` · ${formatCount(run.summary.spans)} spans over ${formatCount(run.summary.candles)} candles, coverage ${formatPercent(run.summary.coverage)}, ${formatCount(run.summary.conflictCandles)} conflicting candles` : ''}
-              {run.options.humanSpans ? ` · scored against ${run.options.humanSpans} human spans` : ' · no human spans to score against'}
+              {run.summary
+                ? ` · ${formatCount(run.summary.spans)} spans over ${formatCount(run.summary.candles)} candles, coverage ${formatPercent(run.summary.coverage)}, ${formatCount(run.summary.conflictCandles)} conflicting candles`
+                : ''}
+              {run.options.humanSpans
+                ? ` · scored against ${run.options.humanSpans} human spans`
+                : ' · no human spans to score against'}
             </div>
             <table className="report-table" data-testid="autolabel-report">
               <thead>
@@ -173,11 +216,19 @@ export function AutoLabelPanel({ datasetId, labels, annotator, talibCount, showT
                     <td>{formatPercent(r.recall, 0)}</td>
                   </tr>
                 ))}
+                <SimilarReportRows datasetId={datasetId} refreshKey={run.id} />
               </tbody>
             </table>
           </>
         ) : (
-          <div className="muted">No run for this dataset yet.</div>
+          <>
+            <div className="muted">No TA-Lib run for this dataset yet.</div>
+            <table className="report-table">
+              <tbody>
+                <SimilarReportRows datasetId={datasetId} />
+              </tbody>
+            </table>
+          </>
         )}
       </div>
     </div>

@@ -9,7 +9,20 @@ export function matchLabel<T extends { name: string }>(patternLabel: string, lab
   return labels.find((l) => normalizeLabelName(l.name) === key);
 }
 
-const AUTO_LABEL_COLORS = ['#38bdf8', '#fbbf24', '#34d399', '#f472b6', '#a78bfa', '#fb7185', '#4ade80', '#e879f9', '#60a5fa', '#facc15', '#2dd4bf', '#fdba74'];
+const AUTO_LABEL_COLORS = [
+  '#38bdf8',
+  '#fbbf24',
+  '#34d399',
+  '#f472b6',
+  '#a78bfa',
+  '#fb7185',
+  '#4ade80',
+  '#e879f9',
+  '#60a5fa',
+  '#facc15',
+  '#2dd4bf',
+  '#fdba74',
+];
 
 /** A stable colour for a label created by auto-labelling, chosen from the name. */
 export function colorForName(name: string): string {

@@ -3,12 +3,12 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '@/server/db/database';
 import { autoLabel, listPatterns, type HumanSpan, type PatternInfo } from '@/server/engine';
 import { badRequest } from '@/server/http/apiError';
-import { getDataset } from '@/features/datasets/server/datasetRepository';
-import { loadCandleColumns } from '@/features/datasets/server/candleRepository';
-import { listLabels } from '@/features/labels/server/labelRepository';
-import { listAnnotations, insertRow } from '@/features/annotations/server/annotationRepository';
-import { lowerBound, upperBound } from '@/features/annotations/lib/spanMath';
-import { HUMAN_LAYER_SOURCES } from '@/features/annotations/types';
+import { getDataset } from '@/features/datasets/server';
+import { loadCandleColumns } from '@/features/datasets/server';
+import { listLabels } from '@/features/labels/server';
+import { listAnnotations, insertRow } from '@/features/annotations/server';
+import { lowerBound, upperBound } from '@/features/annotations';
+import { HUMAN_LAYER_SOURCES } from '@/features/annotations';
 import { colorForName, matchLabel, normalizeLabelName } from '../lib/patternLabels';
 import type { AutoLabelResponse, AutoLabelRun, PatternReportRow } from '../types';
 import type { AutoLabelRequest } from '../schemas';
@@ -49,7 +49,9 @@ const toRun = (r: RunRow): AutoLabelRun => ({
 
 export function latestRun(db: Db, datasetId: number): AutoLabelRun | null {
   getDataset(db, datasetId);
-  const row = db.prepare('SELECT * FROM autolabel_runs WHERE dataset_id = ? ORDER BY id DESC LIMIT 1').get(datasetId) as RunRow | undefined;
+  const row = db
+    .prepare('SELECT * FROM autolabel_runs WHERE dataset_id = ? ORDER BY id DESC LIMIT 1')
+    .get(datasetId) as RunRow | undefined;
   return row ? toRun(row) : null;
 }
 
@@ -59,7 +61,12 @@ export function latestRun(db: Db, datasetId: number): AutoLabelRun | null {
  * engine so the report carries precision/recall against them. Pattern labels map onto project
  * labels by name ('morningstar' = 'morning star'); missing labels are created (no hotkey).
  */
-export async function runAutoLabel(db: Db, datasetId: number, request: AutoLabelRequest, annotator: string): Promise<AutoLabelResponse> {
+export async function runAutoLabel(
+  db: Db,
+  datasetId: number,
+  request: AutoLabelRequest,
+  annotator: string,
+): Promise<AutoLabelResponse> {
   const dataset = getDataset(db, datasetId);
   const patterns = resolvePatterns(request.patterns);
   const candles = loadCandleColumns(db, datasetId);
@@ -109,24 +116,47 @@ export async function runAutoLabel(db: Db, datasetId: number, request: AutoLabel
         const existing = matchLabel(p.label, current);
         if (existing) labelFor.set(p.label, existing.id);
         else {
-          const { lastInsertRowid } = insertLabel.run(dataset.projectId, p.label, colorForName(p.label), `TA-Lib ${p.name.toUpperCase()} (created by auto-labelling)`, now, now);
+          const { lastInsertRowid } = insertLabel.run(
+            dataset.projectId,
+            p.label,
+            colorForName(p.label),
+            `TA-Lib ${p.name.toUpperCase()} (created by auto-labelling)`,
+            now,
+            now,
+          );
           labelFor.set(p.label, Number(lastInsertRowid));
           createdLabels.push(p.label);
         }
       }
       let spanCount = 0;
       for (const s of result.spans) {
-        const labelId = labelFor.get(s.label) ?? labelFor.get(patterns.find((p) => normalizeLabelName(p.label) === normalizeLabelName(s.label))?.label ?? '');
+        const labelId =
+          labelFor.get(s.label) ??
+          labelFor.get(patterns.find((p) => normalizeLabelName(p.label) === normalizeLabelName(s.label))?.label ?? '');
         if (labelId === undefined) continue;
         insertRow(
           db,
           randomUUID(),
-          { datasetId, labelId, start: s.startTime, end: s.endTime, kind: 'positive', source: 'talib', annotator, direction: s.direction, note: null },
+          {
+            datasetId,
+            labelId,
+            start: s.startTime,
+            end: s.endTime,
+            kind: 'positive',
+            source: 'talib',
+            annotator,
+            direction: s.direction,
+            note: null,
+          },
           { createdAt: now, updatedAt: now },
         );
         spanCount++;
       }
-      const options = { patterns: patterns.map((p) => p.name), minStrength: request.minStrength ?? null, humanSpans: humanSpans.length };
+      const options = {
+        patterns: patterns.map((p) => p.name),
+        minStrength: request.minStrength ?? null,
+        humanSpans: humanSpans.length,
+      };
       const { lastInsertRowid } = db
         .prepare('INSERT INTO autolabel_runs (dataset_id, options, report, summary, created_at) VALUES (?, ?, ?, ?, ?)')
         .run(datasetId, JSON.stringify(options), JSON.stringify(report), JSON.stringify(result.summary ?? null), now);

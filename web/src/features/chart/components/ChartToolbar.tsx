@@ -32,10 +32,23 @@ export function ChartToolbar(p: Props) {
         ⇥
       </button>
       <span className="sep" />
-      <button type="button" className={`btn small ${p.panMode ? 'active' : 'ghost'}`} aria-pressed={p.panMode} title="Pan mode: drag pans instead of selecting (H, or hold Space)" onClick={p.onTogglePan}>
+      <button
+        type="button"
+        className={`btn small ${p.panMode ? 'active' : 'ghost'}`}
+        aria-pressed={p.panMode}
+        title="Pan mode: drag pans instead of selecting (H, or hold Space)"
+        onClick={p.onTogglePan}
+      >
         <HandIcon /> Pan
       </button>
-      <button type="button" className={`btn small ${p.showTalib ? 'active' : 'ghost'}`} aria-pressed={p.showTalib} title="TA-Lib layer (T)" data-testid="toggle-talib" onClick={p.onToggleTalib}>
+      <button
+        type="button"
+        className={`btn small ${p.showTalib ? 'active' : 'ghost'}`}
+        aria-pressed={p.showTalib}
+        title="TA-Lib layer (T)"
+        data-testid="toggle-talib"
+        onClick={p.onToggleTalib}
+      >
         TA-Lib
       </button>
     </div>

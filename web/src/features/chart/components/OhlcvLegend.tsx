@@ -1,7 +1,7 @@
 'use client';
 import { forwardRef, useImperativeHandle, useState } from 'react';
 import { formatCount, formatPrice, formatTime, formatVolume } from '@/shared/format';
-import type { BarReadout } from '../lib/chartController';
+import type { BarReadout } from '../lib/chartBars';
 
 export interface OhlcvLegendHandle {
   show(bar: BarReadout | null): void;
@@ -15,7 +15,10 @@ interface Props {
 }
 
 /** The crosshair readout: time, O H L C, change and volume of the bar under the cursor. */
-export const OhlcvLegend = forwardRef<OhlcvLegendHandle, Props>(function OhlcvLegend({ title, timeframe, fallback }, ref) {
+export const OhlcvLegend = forwardRef<OhlcvLegendHandle, Props>(function OhlcvLegend(
+  { title, timeframe, fallback },
+  ref,
+) {
   const [hovered, setHovered] = useState<BarReadout | null>(null);
   useImperativeHandle(ref, () => ({ show: setHovered }), []);
   const bar = hovered ?? fallback;
@@ -25,13 +28,36 @@ export const OhlcvLegend = forwardRef<OhlcvLegendHandle, Props>(function OhlcvLe
       <span className="symbol">{title}</span>
       {bar ? (
         <>
-          <span>{formatTime(bar.time, timeframe)}{bar.size > 1 ? <span className="agg"> – {formatTime(bar.endTime, timeframe)} ({formatCount(bar.size)} candles)</span> : null}</span>
-          <span>O <b className={dir}>{formatPrice(bar.open)}</b></span>
-          <span>H <b className={dir}>{formatPrice(bar.high)}</b></span>
-          <span>L <b className={dir}>{formatPrice(bar.low)}</b></span>
-          <span>C <b className={dir}>{formatPrice(bar.close)}</b></span>
-          {bar.changePct !== null ? <span className={bar.changePct >= 0 ? 'up' : 'down'}>{bar.changePct >= 0 ? '+' : ''}{bar.changePct.toFixed(2)}%</span> : null}
-          <span>V <b>{formatVolume(bar.volume)}</b></span>
+          <span>
+            {formatTime(bar.time, timeframe)}
+            {bar.size > 1 ? (
+              <span className="agg">
+                {' '}
+                – {formatTime(bar.endTime, timeframe)} ({formatCount(bar.size)} candles)
+              </span>
+            ) : null}
+          </span>
+          <span>
+            O <b className={dir}>{formatPrice(bar.open)}</b>
+          </span>
+          <span>
+            H <b className={dir}>{formatPrice(bar.high)}</b>
+          </span>
+          <span>
+            L <b className={dir}>{formatPrice(bar.low)}</b>
+          </span>
+          <span>
+            C <b className={dir}>{formatPrice(bar.close)}</b>
+          </span>
+          {bar.changePct !== null ? (
+            <span className={bar.changePct >= 0 ? 'up' : 'down'}>
+              {bar.changePct >= 0 ? '+' : ''}
+              {bar.changePct.toFixed(2)}%
+            </span>
+          ) : null}
+          <span>
+            V <b>{formatVolume(bar.volume)}</b>
+          </span>
         </>
       ) : null}
     </div>

@@ -1,5 +1,5 @@
 import { apiRequest, type Fetcher } from '@/shared/apiClient';
-import type { CandleQueryResult } from '@/features/datasets/types';
+import type { CandleQueryResult } from '@/features/datasets';
 import { barIndexAt, emptyBars, type ChartBars } from './chartBars';
 import type { VisibleWindow } from './chartController';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { barIndexAt, barRangeOf, timeRangeOfBars } from './chartBars';
+import { barIndexAt, barRangeOf, barReadout, timeRangeOfBars } from './chartBars';
 
 // Three aggregated bars: [10..19], [20..29], [40..49] (a gap 30..39 without candles).
 const bars = { time: [10, 20, 40], endTime: [19, 29, 49] };
@@ -30,5 +30,37 @@ describe('chart bar lookups', () => {
   it('timeRangeOfBars spans from the first bar start to the last bar end, dragged either way', () => {
     expect(timeRangeOfBars(bars, 2, 1)).toEqual({ start: 20, end: 49 });
     expect(timeRangeOfBars(bars, 0, 0)).toEqual({ start: 10, end: 19 });
+  });
+});
+
+describe('barReadout', () => {
+  const full = {
+    time: [10, 20],
+    endTime: [19, 29],
+    size: [1, 1],
+    open: [1, 2],
+    high: [3, 4],
+    low: [0.5, 1.5],
+    close: [2, 3],
+    volume: [100, 200],
+  };
+  it('reads one bar with its change from the previous close', () => {
+    expect(barReadout(full, 1)).toEqual({
+      index: 1,
+      time: 20,
+      endTime: 29,
+      size: 1,
+      open: 2,
+      high: 4,
+      low: 1.5,
+      close: 3,
+      volume: 200,
+      changePct: 50,
+    });
+    expect(barReadout(full, 0)?.changePct).toBeNull();
+  });
+  it('is null outside the data', () => {
+    expect(barReadout(full, 2)).toBeNull();
+    expect(barReadout(full, -1)).toBeNull();
   });
 });

@@ -13,7 +13,7 @@ import {
   type Time,
   type UTCTimestamp,
 } from 'lightweight-charts';
-import { barRangeOf, emptyBars, timeRangeOfBars, type ChartBars } from './chartBars';
+import { barRangeOf, barReadout, emptyBars, timeRangeOfBars, type BarReadout, type ChartBars } from './chartBars';
 import { SpanBandsPrimitive, type DraftRange, type SpanShape } from './spanBandsPrimitive';
 
 export const CHART_COLORS = {
@@ -28,20 +28,6 @@ export const CHART_COLORS = {
   crosshair: '#64748b',
   crosshairLabel: '#1e293b',
 };
-
-export interface BarReadout {
-  index: number;
-  time: number;
-  endTime: number;
-  size: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  /** Change from the previous bar's close, in percent (null for the first bar). */
-  changePct: number | null;
-}
 
 export interface VisibleWindow {
   fromTime: number;
@@ -72,7 +58,14 @@ export interface ChartOverlay extends ISeriesPrimitive<Time> {
 
 type Drag =
   | { kind: 'select'; anchor: number; current: number; moved: boolean; startX: number }
-  | { kind: 'resize'; id: string; edge: 'start' | 'end'; fixed: number; current: number; original: { start: number; end: number } };
+  | {
+      kind: 'resize';
+      id: string;
+      edge: 'start' | 'end';
+      fixed: number;
+      current: number;
+      original: { start: number; end: number };
+    };
 
 const toChartTime = (ms: number) => (ms / 1000) as UTCTimestamp;
 
@@ -109,13 +102,25 @@ export class ChartController {
         fontSize: 11,
         fontFamily: 'ui-sans-serif, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
         attributionLogo: false,
-        panes: { separatorColor: CHART_COLORS.border, separatorHoverColor: 'rgba(100, 116, 139, 0.25)', enableResize: true },
+        panes: {
+          separatorColor: CHART_COLORS.border,
+          separatorHoverColor: 'rgba(100, 116, 139, 0.25)',
+          enableResize: true,
+        },
       },
       grid: { vertLines: { color: CHART_COLORS.grid }, horzLines: { color: CHART_COLORS.grid } },
       crosshair: {
         mode: CrosshairMode.Normal,
-        vertLine: { color: CHART_COLORS.crosshair, style: LineStyle.Dashed, labelBackgroundColor: CHART_COLORS.crosshairLabel },
-        horzLine: { color: CHART_COLORS.crosshair, style: LineStyle.Dashed, labelBackgroundColor: CHART_COLORS.crosshairLabel },
+        vertLine: {
+          color: CHART_COLORS.crosshair,
+          style: LineStyle.Dashed,
+          labelBackgroundColor: CHART_COLORS.crosshairLabel,
+        },
+        horzLine: {
+          color: CHART_COLORS.crosshair,
+          style: LineStyle.Dashed,
+          labelBackgroundColor: CHART_COLORS.crosshairLabel,
+        },
       },
       rightPriceScale: { borderColor: CHART_COLORS.border, scaleMargins: { top: 0.08, bottom: 0.08 } },
       timeScale: { borderColor: CHART_COLORS.border, rightOffset: 4, barSpacing: 8, minBarSpacing: 0.02 },
@@ -135,7 +140,12 @@ export class ChartController {
     });
     this.volume = this.chart.addSeries(
       HistogramSeries,
-      { priceFormat: { type: 'volume' }, priceLineVisible: false, lastValueVisible: false, color: CHART_COLORS.upVolume },
+      {
+        priceFormat: { type: 'volume' },
+        priceLineVisible: false,
+        lastValueVisible: false,
+        color: CHART_COLORS.upVolume,
+      },
       1,
     );
     this.chart.panes()[1]?.setStretchFactor(0.22);
@@ -184,7 +194,10 @@ export class ChartController {
    * Replaces the bars. keepView keeps the visible time range (used when finer bars replace
    * aggregated ones); otherwise the view goes to `initialView`.
    */
-  setBars(bars: ChartBars, options: { keepView?: boolean; initialView?: 'end' | 'fit'; intraday?: boolean } = {}): void {
+  setBars(
+    bars: ChartBars,
+    options: { keepView?: boolean; initialView?: 'end' | 'fit'; intraday?: boolean } = {},
+  ): void {
     const keep = options.keepView ? this.visibleTimeRange() : null;
     this.bars = bars;
     this.prefixSize = [0];
@@ -196,9 +209,14 @@ export class ChartController {
       const time = toChartTime(bars.time[i]);
       candleData[i] = { time, open: bars.open[i], high: bars.high[i], low: bars.low[i], close: bars.close[i] };
       // Aggregated bars plot volume per candle, so they share a scale with raw candles.
-      volumeData[i] = { time, value: bars.volume[i] / Math.max(1, bars.size[i]), color: bars.close[i] >= bars.open[i] ? CHART_COLORS.upVolume : CHART_COLORS.downVolume };
+      volumeData[i] = {
+        time,
+        value: bars.volume[i] / Math.max(1, bars.size[i]),
+        color: bars.close[i] >= bars.open[i] ? CHART_COLORS.upVolume : CHART_COLORS.downVolume,
+      };
     }
-    if (options.intraday !== undefined) this.chart.applyOptions({ timeScale: { timeVisible: options.intraday, secondsVisible: false } });
+    if (options.intraday !== undefined)
+      this.chart.applyOptions({ timeScale: { timeVisible: options.intraday, secondsVisible: false } });
     this.candles.setData(candleData);
     this.volume.setData(volumeData);
     this.spansPrimitive.setBars(bars);
@@ -341,21 +359,7 @@ export class ChartController {
 
   // ---- events -------------------------------------------------------------------------------
   private readout(index: number): BarReadout | null {
-    const b = this.bars;
-    if (index < 0 || index >= b.time.length) return null;
-    const prev = index > 0 ? b.close[index - 1] : null;
-    return {
-      index,
-      time: b.time[index],
-      endTime: b.endTime[index],
-      size: b.size[index],
-      open: b.open[index],
-      high: b.high[index],
-      low: b.low[index],
-      close: b.close[index],
-      volume: b.volume[index],
-      changePct: prev ? ((b.close[index] - prev) / prev) * 100 : null,
-    };
+    return barReadout(this.bars, index);
   }
 
   private handleCrosshair(param: MouseEventParams<Time>): void {
@@ -406,7 +410,14 @@ export class ChartController {
     const edge = this.spansPrimitive.edgeAt(p.x);
     if (edge) {
       const { start, end } = edge.span.shape;
-      this.drag = { kind: 'resize', id: edge.span.shape.id, edge: edge.edge, fixed: edge.edge === 'start' ? end : start, current: edge.edge === 'start' ? start : end, original: { start, end } };
+      this.drag = {
+        kind: 'resize',
+        id: edge.span.shape.id,
+        edge: edge.edge,
+        fixed: edge.edge === 'start' ? end : start,
+        current: edge.edge === 'start' ? start : end,
+        original: { start, end },
+      };
     } else {
       const bar = this.barAtX(p.x);
       this.drag = { kind: 'select', anchor: bar, current: bar, moved: false, startX: p.x };
@@ -435,7 +446,10 @@ export class ChartController {
     } else {
       const t = drag.edge === 'start' ? this.bars.time[bar] : this.bars.endTime[bar];
       drag.current = t;
-      const range = drag.edge === 'start' ? { start: Math.min(t, drag.fixed), end: drag.fixed } : { start: drag.fixed, end: Math.max(t, drag.fixed) };
+      const range =
+        drag.edge === 'start'
+          ? { start: Math.min(t, drag.fixed), end: drag.fixed }
+          : { start: drag.fixed, end: Math.max(t, drag.fixed) };
       this.spansPrimitive.setDraft({ ...range, color: '#e2e8f0' });
     }
   }
@@ -449,8 +463,11 @@ export class ChartController {
     const p = this.pointer(e);
     if (drag.kind === 'resize') {
       const range =
-        drag.edge === 'start' ? { start: Math.min(drag.current, drag.fixed), end: drag.fixed } : { start: drag.fixed, end: Math.max(drag.current, drag.fixed) };
-      if (range.start !== drag.original.start || range.end !== drag.original.end) this.callbacks.onResizeSpan?.(drag.id, range);
+        drag.edge === 'start'
+          ? { start: Math.min(drag.current, drag.fixed), end: drag.fixed }
+          : { start: drag.fixed, end: Math.max(drag.current, drag.fixed) };
+      if (range.start !== drag.original.start || range.end !== drag.original.end)
+        this.callbacks.onResizeSpan?.(drag.id, range);
       return;
     }
     if (drag.moved) {

@@ -44,7 +44,6 @@ const EDGE_GRAB_PX = 6;
  * selection being drawn are painted above the candles.
  */
 export class SpanBandsPrimitive extends SeriesPrimitiveBase {
-
   private bars: ChartBars = emptyBars();
   private spans: SpanShape[] = [];
   private draft: DraftRange | null = null;
@@ -228,7 +227,12 @@ export class SpanBandsPrimitive extends SeriesPrimitiveBase {
           ctx.strokeStyle = rgba(shape.color, selected ? 1 : 0.75);
           ctx.lineWidth = selected ? 2 : 1;
           ctx.setLineDash([]);
-          ctx.strokeRect(Math.round(p.x0) + 0.5, Math.round(top) + 0.5, Math.max(1, Math.round(w) - 1), Math.round(bottom - top));
+          ctx.strokeRect(
+            Math.round(p.x0) + 0.5,
+            Math.round(top) + 0.5,
+            Math.max(1, Math.round(w) - 1),
+            Math.round(bottom - top),
+          );
           const text = shape.label;
           const textWidth = ctx.measureText(text).width;
           if (w >= Math.min(textWidth + 8, 28) || selected) {
@@ -250,7 +254,12 @@ export class SpanBandsPrimitive extends SeriesPrimitiveBase {
           ctx.strokeStyle = rgba(shape.color, 0.9);
           ctx.lineWidth = 1;
           ctx.setLineDash([4, 3]);
-          ctx.strokeRect(Math.round(p.x0) + 0.5, Math.round(top) + 0.5, Math.max(1, Math.round(w) - 1), Math.round(bottom - top));
+          ctx.strokeRect(
+            Math.round(p.x0) + 0.5,
+            Math.round(top) + 0.5,
+            Math.max(1, Math.round(w) - 1),
+            Math.round(bottom - top),
+          );
           ctx.setLineDash([]);
           const text = `${shape.label}${shape.direction ? (shape.direction === 'bullish' ? ' ▲' : ' ▼') : ''} · TA-Lib`;
           const textWidth = ctx.measureText(text).width;

@@ -47,7 +47,8 @@ export function DatasetDialog({ dataset, onClose, onSaved, onDeleted }: Props) {
         confirming ? (
           <>
             <span className="grow warn-text">
-              Delete &ldquo;{dataset.name}&rdquo; with its {formatCount(dataset.candleCount)} candles and {dataset.annotationCount} spans?
+              Delete &ldquo;{dataset.name}&rdquo; with its {formatCount(dataset.candleCount)} candles and{' '}
+              {dataset.annotationCount} spans?
             </span>
             <button type="button" className="btn" onClick={() => setConfirming(false)}>
               Keep
@@ -83,12 +84,19 @@ export function DatasetDialog({ dataset, onClose, onSaved, onDeleted }: Props) {
         </label>
         <label className="field">
           Timeframe
-          <input className="input" value={timeframe} onChange={(e) => setTimeframe(e.target.value)} placeholder="1m, 1h, 1d…" />
+          <input
+            className="input"
+            value={timeframe}
+            onChange={(e) => setTimeframe(e.target.value)}
+            placeholder="1m, 1h, 1d…"
+          />
         </label>
       </div>
       <div className="notice">
         {formatCount(dataset.candleCount)} candles
-        {dataset.firstTime !== null && dataset.lastTime !== null ? ` · ${formatTime(dataset.firstTime)} → ${formatTime(dataset.lastTime)}` : ''}
+        {dataset.firstTime !== null && dataset.lastTime !== null
+          ? ` · ${formatTime(dataset.firstTime)} → ${formatTime(dataset.lastTime)}`
+          : ''}
         {dataset.sourceFile ? ` · from ${dataset.sourceFile}` : ''}
         {dataset.isDemo ? ' · demo sample' : ''}
       </div>

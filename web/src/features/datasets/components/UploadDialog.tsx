@@ -3,8 +3,9 @@ import { useRef, useState } from 'react';
 import { ApiRequestError } from '@/shared/apiClient';
 import { formatCount, formatTime } from '@/shared/format';
 import { Dialog } from '@/shared/ui/Dialog';
-import { datasetsApi } from '../api';
+import { datasetsApi, type ReadingOptions } from '../api';
 import type { Dataset, ImportPreview } from '../types';
+import { ImportReading } from './ImportReading';
 import { RejectedRowsTable } from './RejectedRowsTable';
 
 interface Props {
@@ -21,9 +22,11 @@ function formatBytes(n: number): string {
 }
 
 /**
- * Upload a CSV: the engine's importer reads it (dry run first: detected columns, series and
- * every rejected row), then the import stores it. Invalid rows fail the import unless
- * "skip invalid rows" is ticked.
+ * Upload a CSV: the engine's importer reads it (dry run first: detected columns, the time format
+ * and number style it read, any ambiguity it settled, series and every rejected row), then the
+ * import stores it, read the same way. The date order and number style can be set when the
+ * detected reading is wrong or the importer refused to guess. Invalid rows fail the import
+ * unless "skip invalid rows" is ticked.
  */
 export function UploadDialog({ onClose, onImported }: Props) {
   const [file, setFile] = useState<File | null>(null);
@@ -31,7 +34,11 @@ export function UploadDialog({ onClose, onImported }: Props) {
   const [name, setName] = useState('');
   const [symbol, setSymbol] = useState('');
   const [timeframe, setTimeframe] = useState('');
+  // A timeframe typed by the user overrides the inferred one; one filled in from a preview follows
+  // the file's reading (a different date order can change it).
+  const [timeframeTyped, setTimeframeTyped] = useState(false);
   const [skipInvalid, setSkipInvalid] = useState(false);
+  const [reading, setReading] = useState<ReadingOptions>({});
   const [error, setError] = useState<{ code: string; message: string } | null>(null);
   const [busy, setBusy] = useState<'preview' | 'import' | null>(null);
   const [over, setOver] = useState(false);
@@ -40,24 +47,43 @@ export function UploadDialog({ onClose, onImported }: Props) {
   const choose = async (f: File | undefined) => {
     if (!f) return;
     setFile(f);
+    setName(f.name.replace(/\.(csv|txt|tsv)$/i, ''));
+    await readFile(f, reading);
+  };
+
+  /** The dry run of `f` read with `how`. */
+  const readFile = async (f: File, how: ReadingOptions) => {
     setPreview(null);
     setError(null);
-    setName(f.name.replace(/\.(csv|txt|tsv)$/i, ''));
     if (f.size > MAX_MB * 1024 * 1024) {
-      setError({ code: 'PAYLOAD_TOO_LARGE', message: `The file is ${(f.size / 1048576).toFixed(1)} MB; the limit is ${MAX_MB} MB.` });
+      setError({
+        code: 'PAYLOAD_TOO_LARGE',
+        message: `The file is ${(f.size / 1048576).toFixed(1)} MB; the limit is ${MAX_MB} MB.`,
+      });
       return;
     }
     setBusy('preview');
     try {
-      const p = await datasetsApi.preview(f, { symbol: symbol || undefined, timeframe: timeframe || undefined });
+      const p = await datasetsApi.preview(f, {
+        symbol: symbol || undefined,
+        timeframe: timeframeTyped ? timeframe || undefined : undefined,
+        ...how,
+      });
       setPreview(p);
       if (!symbol && p.series[0]?.symbol) setSymbol(p.series[0].symbol);
-      if (!timeframe && p.series[0]?.timeframe) setTimeframe(p.series[0].timeframe);
+      if (!timeframeTyped) setTimeframe(p.series[0]?.timeframe ?? '');
     } catch (e) {
-      setError(e instanceof ApiRequestError ? { code: e.code, message: e.message } : { code: 'ERROR', message: String(e) });
+      setError(
+        e instanceof ApiRequestError ? { code: e.code, message: e.message } : { code: 'ERROR', message: String(e) },
+      );
     } finally {
       setBusy(null);
     }
+  };
+
+  const changeReading = (how: ReadingOptions) => {
+    setReading(how);
+    if (file) void readFile(file, how);
   };
 
   const submit = async () => {
@@ -65,10 +91,18 @@ export function UploadDialog({ onClose, onImported }: Props) {
     setBusy('import');
     setError(null);
     try {
-      const result = await datasetsApi.upload(file, { name: name || undefined, symbol: symbol || undefined, timeframe: timeframe || undefined, onInvalidRow: skipInvalid ? 'skip' : 'fail' });
+      const result = await datasetsApi.upload(file, {
+        name: name || undefined,
+        symbol: symbol || undefined,
+        timeframe: timeframe || undefined,
+        onInvalidRow: skipInvalid ? 'skip' : 'fail',
+        ...reading,
+      });
       onImported(result.datasets, result.rejectedCount);
     } catch (e) {
-      setError(e instanceof ApiRequestError ? { code: e.code, message: e.message } : { code: 'ERROR', message: String(e) });
+      setError(
+        e instanceof ApiRequestError ? { code: e.code, message: e.message } : { code: 'ERROR', message: String(e) },
+      );
     } finally {
       setBusy(null);
     }
@@ -84,11 +118,19 @@ export function UploadDialog({ onClose, onImported }: Props) {
       testId="upload-dialog"
       footer={
         <>
-          <span className="grow muted">{busy === 'preview' ? 'Reading the file…' : busy === 'import' ? 'Importing…' : ''}</span>
+          <span className="grow muted">
+            {busy === 'preview' ? 'Reading the file…' : busy === 'import' ? 'Importing…' : ''}
+          </span>
           <button type="button" className="btn" onClick={onClose}>
             Cancel
           </button>
-          <button type="button" className="btn primary" disabled={!file || busy !== null || (error !== null && !preview) || needsSkip} onClick={submit} data-testid="upload-submit">
+          <button
+            type="button"
+            className="btn primary"
+            disabled={!file || busy !== null || (error !== null && !preview) || needsSkip}
+            onClick={submit}
+            data-testid="upload-submit"
+          >
             Import
           </button>
         </>
@@ -116,14 +158,31 @@ export function UploadDialog({ onClose, onImported }: Props) {
           <b>{file ? file.name : 'Drop a CSV here, or click to choose'}</b>
         </div>
         <div className="faint">
-          {file ? formatBytes(file.size) : `OHLCV with a time column; common exports (Yahoo, ISO dates, epoch, newest-first) are recognised. Max ${MAX_MB} MB.`}
+          {file
+            ? formatBytes(file.size)
+            : `OHLCV with a time column; common exports (Yahoo, ISO dates, epoch, newest-first) are recognised. Max ${MAX_MB} MB.`}
         </div>
-        <input ref={input} type="file" accept=".csv,.txt,.tsv,text/csv" hidden data-testid="upload-input" onChange={(e) => void choose(e.target.files?.[0])} />
+        <input
+          ref={input}
+          type="file"
+          accept=".csv,.txt,.tsv,text/csv"
+          hidden
+          data-testid="upload-input"
+          onChange={(e) => void choose(e.target.files?.[0])}
+        />
       </div>
 
       {error ? (
         <div className="notice error" data-testid="upload-error">
-          <b>{error.code === 'IMPORT_FAILED' ? 'The file has invalid rows' : 'Cannot import this file'}:</b> {error.message}
+          <b>
+            {error.code !== 'IMPORT_FAILED'
+              ? 'Cannot import this file'
+              : /ambiguous/.test(error.message)
+                ? 'The file reads two ways; choose below'
+                : 'The file has invalid rows'}
+            :
+          </b>{' '}
+          {error.message}
         </div>
       ) : null}
 
@@ -134,30 +193,51 @@ export function UploadDialog({ onClose, onImported }: Props) {
               <b>{formatCount(s.candleCount)} candles</b>
               {s.symbol ? ` · ${s.symbol}` : ''}
               {s.timeframe ? ` · ${s.timeframe}` : ''}
-              {s.firstTime !== null && s.lastTime !== null ? ` · ${formatTime(s.firstTime)} → ${formatTime(s.lastTime)}` : ''}
+              {s.firstTime !== null && s.lastTime !== null
+                ? ` · ${formatTime(s.firstTime)} → ${formatTime(s.lastTime)}`
+                : ''}
             </div>
           ))}
           {preview.detected ? (
             <div className="faint">
-              Columns: {Object.entries(preview.detected.columns)
+              Columns:{' '}
+              {Object.entries(preview.detected.columns)
                 .filter(([, v]) => v)
                 .map(([k, v]) => `${k}=${v}`)
                 .join(', ')}
-              {preview.detected.ignoredColumns.length ? ` · ignored: ${preview.detected.ignoredColumns.join(', ')}` : ''}
-              {preview.detected.newestFirst ? ' · newest-first (re-ordered)' : ''} · time format {preview.detected.timeFormat}
+              {preview.detected.ignoredColumns.length
+                ? ` · ignored: ${preview.detected.ignoredColumns.join(', ')}`
+                : ''}
+              {preview.detected.newestFirst ? ' · newest-first (re-ordered)' : ''} · time format{' '}
+              {preview.detected.timeFormat}
             </div>
           ) : null}
         </div>
       ) : null}
 
+      {file && (preview || error?.code === 'IMPORT_FAILED') ? (
+        <ImportReading
+          detected={preview?.detected}
+          reading={reading}
+          onChange={changeReading}
+          disabled={busy !== null}
+        />
+      ) : null}
+
       {rejected > 0 ? (
         <>
           <div className="notice warn">
-            {formatCount(rejected)} row{rejected === 1 ? '' : 's'} cannot be imported. Importing fails unless you skip them.
+            {formatCount(rejected)} row{rejected === 1 ? '' : 's'} cannot be imported. Importing fails unless you skip
+            them.
           </div>
           <RejectedRowsTable rows={preview!.rejected} total={rejected} />
           <label className="check">
-            <input type="checkbox" checked={skipInvalid} onChange={(e) => setSkipInvalid(e.target.checked)} data-testid="skip-invalid" />
+            <input
+              type="checkbox"
+              checked={skipInvalid}
+              onChange={(e) => setSkipInvalid(e.target.checked)}
+              data-testid="skip-invalid"
+            />
             Skip invalid rows ({formatCount(rejected)}) and import the rest
           </label>
         </>
@@ -174,7 +254,15 @@ export function UploadDialog({ onClose, onImported }: Props) {
         </label>
         <label className="field">
           Timeframe
-          <input className="input" value={timeframe} onChange={(e) => setTimeframe(e.target.value)} placeholder="auto (1m, 1h, 1d…)" />
+          <input
+            className="input"
+            value={timeframe}
+            onChange={(e) => {
+              setTimeframe(e.target.value);
+              setTimeframeTyped(true);
+            }}
+            placeholder="auto (1m, 1h, 1d…)"
+          />
         </label>
       </div>
       {needsSkip && file ? <div className="faint">Tick &ldquo;skip invalid rows&rdquo; to import.</div> : null}

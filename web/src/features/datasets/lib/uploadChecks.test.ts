@@ -12,7 +12,9 @@ describe('checkUploadBytes', () => {
     expect(checkUploadBytes(bytes(' \r\n\n'))?.code).toBe('EMPTY_FILE');
   });
   it('rejects binary files', () => {
-    expect(checkUploadBytes(Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]))?.code).toBe('NOT_TEXT');
+    expect(checkUploadBytes(Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]))?.code).toBe(
+      'NOT_TEXT',
+    );
     const controls = new Uint8Array(1000).map((_, i) => (i % 3 === 0 ? 0x01 : 0x41));
     expect(checkUploadBytes(controls)?.code).toBe('NOT_TEXT');
   });

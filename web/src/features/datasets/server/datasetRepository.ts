@@ -27,7 +27,7 @@ const SELECT = `
   FROM datasets d`;
 
 function toDataset(r: DatasetRow): Dataset {
-  let importReport: ImportReport = {};
+  let importReport: ImportReport;
   try {
     importReport = JSON.parse(r.import_report) as ImportReport;
   } catch {
@@ -52,7 +52,9 @@ function toDataset(r: DatasetRow): Dataset {
 }
 
 export function listDatasets(db: Db, projectId: number): Dataset[] {
-  return (db.prepare(`${SELECT} WHERE d.project_id = ? ORDER BY d.name COLLATE NOCASE`).all(projectId) as DatasetRow[]).map(toDataset);
+  return (
+    db.prepare(`${SELECT} WHERE d.project_id = ? ORDER BY d.name COLLATE NOCASE`).all(projectId) as DatasetRow[]
+  ).map(toDataset);
 }
 
 export function getDataset(db: Db, id: number): Dataset {
@@ -62,7 +64,8 @@ export function getDataset(db: Db, id: number): Dataset {
 }
 
 export function findDatasetByName(db: Db, projectId: number, name: string): Dataset | undefined {
-  const row = db.prepare(`${SELECT} WHERE d.project_id = ? AND d.name = ? COLLATE NOCASE`).get(projectId, name) as DatasetRow | undefined;
+  const row = db.prepare(`${SELECT} WHERE d.project_id = ? AND d.name = ? COLLATE NOCASE`).get(projectId, name) as
+    DatasetRow | undefined;
   return row ? toDataset(row) : undefined;
 }
 
@@ -115,22 +118,28 @@ export function insertDataset(db: Db, d: NewDataset): number {
   return id;
 }
 
-export function updateDataset(db: Db, id: number, patch: { name?: string; symbol?: string | null; timeframe?: string | null }): Dataset {
-  return db.transaction(() => {
-    const current = getDataset(db, id);
-    if (patch.name !== undefined && patch.name.toLowerCase() !== current.name.toLowerCase()) {
-      const clash = findDatasetByName(db, current.projectId, patch.name);
-      if (clash) throw conflict('NAME_TAKEN', `A dataset called "${clash.name}" already exists.`);
-    }
-    db.prepare('UPDATE datasets SET name = ?, symbol = ?, timeframe = ?, updated_at = ? WHERE id = ?').run(
-      patch.name ?? current.name,
-      patch.symbol === undefined ? current.symbol : patch.symbol || null,
-      patch.timeframe === undefined ? current.timeframe : patch.timeframe || null,
-      Date.now(),
-      id,
-    );
-    return getDataset(db, id);
-  }).immediate();
+export function updateDataset(
+  db: Db,
+  id: number,
+  patch: { name?: string; symbol?: string | null; timeframe?: string | null },
+): Dataset {
+  return db
+    .transaction(() => {
+      const current = getDataset(db, id);
+      if (patch.name !== undefined && patch.name.toLowerCase() !== current.name.toLowerCase()) {
+        const clash = findDatasetByName(db, current.projectId, patch.name);
+        if (clash) throw conflict('NAME_TAKEN', `A dataset called "${clash.name}" already exists.`);
+      }
+      db.prepare('UPDATE datasets SET name = ?, symbol = ?, timeframe = ?, updated_at = ? WHERE id = ?').run(
+        patch.name ?? current.name,
+        patch.symbol === undefined ? current.symbol : patch.symbol || null,
+        patch.timeframe === undefined ? current.timeframe : patch.timeframe || null,
+        Date.now(),
+        id,
+      );
+      return getDataset(db, id);
+    })
+    .immediate();
 }
 
 /** Deletes a dataset with its candles, annotations and auto-label runs (ON DELETE CASCADE). */

@@ -7,12 +7,15 @@ import { samplesDir } from '@/server/paths';
 import { insertDataset, uniqueDatasetName } from './datasetRepository';
 
 /** Names and metadata of the real sample files in data/samples (see its PROVENANCE.md). */
-const KNOWN_SAMPLES: Record<string, { name: string; symbol: string; timeframe: string }> = {
+export const KNOWN_SAMPLES: Record<string, { name: string; symbol: string; timeframe: string }> = {
   'aapl_daily.csv': { name: 'AAPL daily (demo)', symbol: 'AAPL', timeframe: '1d' },
   'goog_daily.csv': { name: 'GOOG daily (demo)', symbol: 'GOOG', timeframe: '1d' },
   'ibm_daily.csv': { name: 'IBM daily (demo)', symbol: 'IBM', timeframe: '1d' },
   'msft_daily.csv': { name: 'MSFT daily (demo)', symbol: 'MSFT', timeframe: '1d' },
   'sp500_daily_yahoo.csv': { name: 'S&P 500 daily (demo)', symbol: 'SPX', timeframe: '1d' },
+  'nasdaq_daily_yahoo.csv': { name: 'NASDAQ Composite daily (demo)', symbol: 'IXIC', timeframe: '1d' },
+  'eurusd_1h_ask.csv': { name: 'EUR/USD 1h (demo)', symbol: 'EURUSD', timeframe: '1h' },
+  'btcusd_1h_coinbase.csv': { name: 'BTC/USD 1h (demo)', symbol: 'BTCUSD', timeframe: '1h' },
 };
 
 const SEEDED_KEY = 'demo_datasets_seeded';
@@ -38,13 +41,22 @@ function describeSample(file: string): { name: string; symbol: string; timeframe
 export async function seedDemoDatasets(db: Db, projectId: number): Promise<number> {
   if (db.prepare('SELECT 1 FROM app_meta WHERE key = ?').get(SEEDED_KEY)) return 0;
   const dir = samplesDir();
-  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.toLowerCase().endsWith('.csv')).sort() : [];
+  const files = fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => f.toLowerCase().endsWith('.csv'))
+        .sort()
+    : [];
   let added = 0;
   for (const file of files) {
     if (db.prepare('SELECT 1 FROM datasets WHERE demo_key = ?').get(file)) continue;
     const meta = describeSample(file);
     try {
-      const result = await importCsvFile(path.join(dir, file), { onInvalidRow: 'skip', symbol: meta.symbol, timeframe: meta.timeframe });
+      const result = await importCsvFile(path.join(dir, file), {
+        onInvalidRow: 'skip',
+        symbol: meta.symbol,
+        timeframe: meta.timeframe,
+      });
       const series = result.series.find((s) => s.candles.time.length > 0);
       if (!series) continue;
       db.transaction(() => {

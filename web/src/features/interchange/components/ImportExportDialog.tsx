@@ -54,21 +54,37 @@ export function ImportExportDialog({ datasetId, datasetName, annotator, onClose,
       <div className="panel-section" style={{ padding: 0, border: 0 }}>
         <h3>Export</h3>
         <div className="row wrap">
-          <select className="select" value={format} onChange={(e) => setFormat(e.target.value as ExportFormat)} aria-label="Export format">
+          <select
+            className="select"
+            value={format}
+            onChange={(e) => setFormat(e.target.value as ExportFormat)}
+            aria-label="Export format"
+          >
             <option value="json">JSON (span format)</option>
             <option value="csv">CSV (span format)</option>
             <option value="labelstudio">Label Studio JSON</option>
           </select>
-          <select className="select" value={scope} onChange={(e) => setScope(e.target.value as 'dataset' | 'all')} aria-label="Export scope">
+          <select
+            className="select"
+            value={scope}
+            onChange={(e) => setScope(e.target.value as 'dataset' | 'all')}
+            aria-label="Export scope"
+          >
             {datasetId !== null ? <option value="dataset">This dataset ({datasetName})</option> : null}
             <option value="all">All datasets</option>
           </select>
-          <a className="btn primary" href={exportUrl(format, scope === 'dataset' && datasetId !== null ? datasetId : undefined)} download data-testid="export-link">
+          <a
+            className="btn primary"
+            href={exportUrl(format, scope === 'dataset' && datasetId !== null ? datasetId : undefined)}
+            download
+            data-testid="export-link"
+          >
             Download
           </a>
         </div>
         <p className="faint" style={{ margin: '6px 0 0' }}>
-          Spans as the training pipeline reads them: dataset, symbol, timeframe, start/end (inclusive epoch ms), label, source, annotator, timestamps, note, direction.
+          Spans as the training pipeline reads them: dataset, symbol, timeframe, start/end (inclusive epoch ms), label,
+          source, annotator, timestamps, note, direction.
         </p>
       </div>
       <div className="panel-section" style={{ padding: 0, border: 0 }}>
@@ -95,19 +111,37 @@ export function ImportExportDialog({ datasetId, datasetName, annotator, onClose,
         </div>
         <div className="row wrap" style={{ marginTop: 8 }}>
           <label className="check">
-            <input type="radio" checked={target === 'named'} onChange={() => setTarget('named')} /> Datasets named in the file
+            <input type="radio" checked={target === 'named'} onChange={() => setTarget('named')} /> Datasets named in
+            the file
           </label>
           <label className="check">
-            <input type="radio" checked={target === 'dataset'} disabled={datasetId === null} onChange={() => setTarget('dataset')} /> All into {datasetName ?? 'this dataset'}
+            <input
+              type="radio"
+              checked={target === 'dataset'}
+              disabled={datasetId === null}
+              onChange={() => setTarget('dataset')}
+            />{' '}
+            All into {datasetName ?? 'this dataset'}
           </label>
         </div>
         <div className="row" style={{ marginTop: 8 }}>
           <button type="button" className="btn" disabled={busy} onClick={() => file.current?.click()}>
             {busy ? 'Importing…' : 'Choose file…'}
           </button>
-          <input ref={file} type="file" hidden accept=".json,.csv,application/json,text/csv" data-testid="import-input" onChange={(e) => void runImport(e.target.files?.[0])} />
+          <input
+            ref={file}
+            type="file"
+            hidden
+            accept=".json,.csv,application/json,text/csv"
+            data-testid="import-input"
+            onChange={(e) => void runImport(e.target.files?.[0])}
+          />
         </div>
-        {error ? <div className="notice error" style={{ marginTop: 8 }}>{error}</div> : null}
+        {error ? (
+          <div className="notice error" style={{ marginTop: 8 }}>
+            {error}
+          </div>
+        ) : null}
         {report ? (
           <div className="notice ok" style={{ marginTop: 8 }} data-testid="import-report">
             Imported {report.imported} span{report.imported === 1 ? '' : 's'} ({report.format})

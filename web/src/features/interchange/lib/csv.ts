@@ -1,8 +1,29 @@
-/** RFC 4180 field quoting: quote when the field has a comma, quote, CR or LF. */
+// CSV injection (OWASP): a spreadsheet runs a cell that starts with = + - @, a tab or a carriage
+// return as a formula. Text cells that start so (after any leading single quotes) get one more
+// leading `'`, which makes the spreadsheet show the text as it is; reading our CSV back removes
+// exactly that one quote, so export → import gives the same text. Numbers are never changed.
+const FORMULA_START = /^'*[=+\-@\t\r]/;
+const NEUTRALIZED = /^'+[=+\-@\t\r]/;
+
+/** Text as a spreadsheet-safe cell: `=1+1` → `'=1+1` (and `'=1` → `''=1`, so the step is reversible). */
+export function neutralizeFormula(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+/** The inverse of neutralizeFormula, for cells read back from our CSV. */
+export function restoreFormula(cell: string): string {
+  return NEUTRALIZED.test(cell) ? cell.slice(1) : cell;
+}
+
+/**
+ * One CSV field: text is formula-neutralized (see neutralizeFormula), then quoted (RFC 4180)
+ * when it has a comma, quote, CR or LF, or was neutralized.
+ */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
-  const s = String(value);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  if (typeof value !== 'string') return String(value);
+  const s = neutralizeFormula(value);
+  return s !== value || /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 export function toCsv(header: readonly string[], rows: readonly (readonly unknown[])[]): string {

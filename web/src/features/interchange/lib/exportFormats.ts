@@ -1,4 +1,4 @@
-import type { Annotation } from '@/features/annotations/types';
+import type { Annotation } from '@/features/annotations';
 import { CSV_COLUMNS, SPAN_FORMAT_ID, SPAN_FORMAT_VERSION, type SpanExport, type SpanRecord } from './spanRecord';
 import { toCsv } from './csv';
 
@@ -56,40 +56,194 @@ export interface LabelStudioResult {
   meta?: { text: string[] };
 }
 
+/** Label Studio's `completed_by` on import: a member's id, or `{ email }` of a member; absent = the importing user. */
+export type LabelStudioCompletedBy = number | { email: string };
+
 export interface LabelStudioTask {
-  id?: number;
   data: Record<string, unknown>;
-  annotations: Array<{ id?: number; completed_by?: unknown; created_at?: string; updated_at?: string; result: LabelStudioResult[] }>;
+  annotations?: Array<{ completed_by?: LabelStudioCompletedBy; result: LabelStudioResult[] }>;
+  predictions?: Array<{ model_version: string; score: number; result: LabelStudioResult[] }>;
 }
 
 /**
- * One Label Studio task per dataset, one annotation per annotator, one `timeserieslabels` result
- * per span (from_name "label", to_name "ts", times as epoch ms).
+ * How the Label Studio project reads its tasks: the `<TimeSeriesLabels>` / `<TimeSeries>` names,
+ * the data key of the series and its column names (from the project's labeling config; the
+ * documented default config otherwise).
  */
-export function spansToLabelStudio(spans: SpanRecord[], datasets: Map<string, DatasetInfo>): LabelStudioTask[] {
+export interface LabelStudioLayout {
+  fromName: string;
+  toName: string;
+  valueKey: string;
+  columns: { time: string; open: string; high: string; low: string; close: string; volume: string };
+  /** The config's timeFormat: times are written as text in it; null = epoch ms numbers. */
+  timeFormat: string | null;
+}
+
+export const DEFAULT_LABEL_STUDIO_LAYOUT: LabelStudioLayout = {
+  fromName: 'label',
+  toName: 'ts',
+  valueKey: 'ts',
+  columns: { time: 'time', open: 'open', high: 'high', low: 'low', close: 'close', volume: 'volume' },
+  timeFormat: null,
+};
+
+export interface LabelStudioExportOptions {
+  layout: LabelStudioLayout;
+  /** Spans as annotations (default) or as predictions (pre-annotations to review). */
+  as: 'annotations' | 'predictions';
+  /**
+   * `annotator`: from each span's annotator — an email becomes `{ email }` (a member of the
+   * Label Studio organisation), `label-studio:<id>` (spans that came from Label Studio) that user
+   * id, anything else the importing user; a number: that Label Studio user for all; absent: the
+   * importing user.
+   */
+  completedBy?: 'annotator' | number;
+  /** The predictions' model_version (as: predictions). */
+  modelVersion: string;
+}
+
+export type SeriesColumns = Record<'time' | 'open' | 'high' | 'low' | 'close' | 'volume', ArrayLike<number>>;
+
+/** A span's annotator as Label Studio's completed_by: an email, or a Label Studio user id it came from. */
+function completedByOf(annotator: string): LabelStudioCompletedBy | undefined {
+  const fromLabelStudio = /^label-studio:(\d{1,12})$/.exec(annotator);
+  if (fromLabelStudio) return Number(fromLabelStudio[1]);
+  return /^[^@\s]+@[^@\s]+$/.test(annotator) ? { email: annotator } : undefined;
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** Formats epoch ms (UTC) with a strftime / d3-time-format pattern; throws on a specifier it does not write. */
+export function formatTime(ms: number, pattern: string): string {
+  const d = new Date(ms);
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c !== '%') {
+      out += c;
+      continue;
+    }
+    let spec = pattern[++i];
+    if (spec === '-' || spec === '_' || spec === '0') spec = pattern[++i];
+    switch (spec) {
+      case 'Y':
+        out += d.getUTCFullYear();
+        break;
+      case 'y':
+        out += pad(d.getUTCFullYear() % 100);
+        break;
+      case 'm':
+        out += pad(d.getUTCMonth() + 1);
+        break;
+      case 'd':
+        out += pad(d.getUTCDate());
+        break;
+      case 'e':
+        out += String(d.getUTCDate()).padStart(2, ' ');
+        break;
+      case 'H':
+        out += pad(d.getUTCHours());
+        break;
+      case 'M':
+        out += pad(d.getUTCMinutes());
+        break;
+      case 'S':
+        out += pad(d.getUTCSeconds());
+        break;
+      case 'L':
+        out += pad(d.getUTCMilliseconds(), 3);
+        break;
+      case 'f':
+        out += pad(d.getUTCMilliseconds() * 1000, 6);
+        break;
+      case 'Q':
+        out += String(ms);
+        break;
+      case 's':
+        out += String(Math.floor(ms / 1000));
+        break;
+      case 'Z':
+      case 'z':
+        out += '+0000';
+        break;
+      case '%':
+        out += '%';
+        break;
+      default:
+        throw new Error(`the time format "${pattern}" uses %${spec ?? ''}, which the export cannot write`);
+    }
+  }
+  return out;
+}
+
+/**
+ * One Label Studio task per dataset, holding the candles inline under the key the project's
+ * config names (its column names; times as epoch ms, or as text in the config's timeFormat),
+ * with one annotation per annotator (or one prediction per source) of `timeserieslabels` results.
+ * `data.dataset` names the dataset, so annotations made on the task in Label Studio come back to
+ * it through the webhook.
+ */
+export function spansToLabelStudio(
+  spans: SpanRecord[],
+  candlesOf: (dataset: string) => SeriesColumns | null,
+  options: LabelStudioExportOptions,
+): LabelStudioTask[] {
+  const { layout } = options;
   const tasks = new Map<string, LabelStudioTask>();
+  const groups = new Map<string, LabelStudioResult[]>();
   for (const s of spans) {
     let task = tasks.get(s.dataset);
     if (!task) {
-      const info = datasets.get(s.dataset);
-      task = { id: info?.id, data: { dataset: s.dataset, symbol: s.symbol, timeframe: s.timeframe }, annotations: [] };
+      const c = candlesOf(s.dataset);
+      const series: Record<string, unknown> = {};
+      if (c) {
+        const col = layout.columns;
+        series[col.time] = layout.timeFormat
+          ? Array.from(c.time, (t) => formatTime(t, layout.timeFormat!))
+          : Array.from(c.time);
+        series[col.open] = Array.from(c.open);
+        series[col.high] = Array.from(c.high);
+        series[col.low] = Array.from(c.low);
+        series[col.close] = Array.from(c.close);
+        series[col.volume] = Array.from(c.volume);
+      }
+      task = {
+        data: { [layout.valueKey]: series, dataset: s.dataset, symbol: s.symbol, timeframe: s.timeframe },
+        ...(options.as === 'annotations' ? { annotations: [] } : { predictions: [] }),
+      };
       tasks.set(s.dataset, task);
     }
-    let annotation = task.annotations.find((a) => a.completed_by === s.annotator);
-    if (!annotation) {
-      annotation = { id: task.annotations.length + 1, completed_by: s.annotator, result: [] };
-      task.annotations.push(annotation);
+    const groupKey = `${s.dataset}\u0000${options.as === 'annotations' ? s.annotator : s.source}`;
+    let results = groups.get(groupKey);
+    if (!results) {
+      results = [];
+      groups.set(groupKey, results);
+      if (options.as === 'annotations') {
+        const completedBy =
+          typeof options.completedBy === 'number'
+            ? options.completedBy
+            : options.completedBy === 'annotator'
+              ? completedByOf(s.annotator)
+              : undefined;
+        task.annotations!.push({
+          ...(completedBy !== undefined ? { completed_by: completedBy } : {}),
+          result: results,
+        });
+      } else {
+        // Stored spans are labels, not guesses: they carry no confidence, so their score is 1.
+        task.predictions!.push({ model_version: `${options.modelVersion}:${s.source}`, score: 1, result: results });
+      }
     }
     const result: LabelStudioResult = {
       id: (s.id ?? `${s.start}-${s.end}`).replace(/-/g, '').slice(0, 10),
       type: 'timeserieslabels',
-      from_name: 'label',
-      to_name: 'ts',
+      from_name: layout.fromName,
+      to_name: layout.toName,
       origin: s.source === 'human' ? 'manual' : s.source,
       value: { start: s.start, end: s.end, instant: s.start === s.end, timeserieslabels: [s.label] },
     };
     if (s.note) result.meta = { text: [s.note] };
-    annotation.result.push(result);
+    results.push(result);
   }
   return [...tasks.values()];
 }

@@ -1,4 +1,4 @@
-import { parseCsv } from './csv';
+import { parseCsv, restoreFormula } from './csv';
 import { importedRecordSchema, type ImportedRecord } from './spanRecord';
 
 export const IMPORT_FORMATS = ['auto', 'json', 'csv', 'labelstudio'] as const;
@@ -28,7 +28,10 @@ export class ImportParseError extends Error {}
 
 function isLabelStudio(value: unknown): boolean {
   const items = Array.isArray(value) ? value : [value];
-  return items.some((t) => t && typeof t === 'object' && ('annotations' in t || 'completions' in t || 'result' in t || 'predictions' in t));
+  return items.some(
+    (t) =>
+      t && typeof t === 'object' && ('annotations' in t || 'completions' in t || 'result' in t || 'predictions' in t),
+  );
 }
 
 /** Which of our formats a file is in, from its content. */
@@ -46,10 +49,22 @@ export function detectFormat(text: string): Exclude<ImportFormat, 'auto'> {
   return 'csv';
 }
 
-function checkRecord(raw: unknown, position: number, spans: ParsedSpan[], problems: ParseProblem[], extra: Pick<ParsedSpan, 'regionId' | 'labelIndex'> = {}): void {
+function checkRecord(
+  raw: unknown,
+  position: number,
+  spans: ParsedSpan[],
+  problems: ParseProblem[],
+  extra: Pick<ParsedSpan, 'regionId' | 'labelIndex'> = {},
+): void {
   const parsed = importedRecordSchema.safeParse(raw);
   if (parsed.success) spans.push({ ...parsed.data, position, ...extra });
-  else problems.push({ position, reason: parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ') });
+  else
+    problems.push({
+      position,
+      reason: parsed.error.issues
+        .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+        .join('; '),
+    });
 }
 
 /** Our JSON export (`{ format, version, spans }`) or a bare array of span records. */
@@ -60,7 +75,11 @@ export function parseSpanJson(text: string): ParsedImport {
   } catch {
     throw new ImportParseError('The file is not valid JSON.');
   }
-  const list = Array.isArray(value) ? value : value && typeof value === 'object' && Array.isArray((value as { spans?: unknown }).spans) ? (value as { spans: unknown[] }).spans : null;
+  const list = Array.isArray(value)
+    ? value
+    : value && typeof value === 'object' && Array.isArray((value as { spans?: unknown }).spans)
+      ? (value as { spans: unknown[] }).spans
+      : null;
   if (!list) throw new ImportParseError('Expected a JSON array of spans or an object with a "spans" array.');
   const spans: ParsedSpan[] = [];
   const problems: ParseProblem[] = [];
@@ -70,7 +89,7 @@ export function parseSpanJson(text: string): ParsedImport {
 
 const NUMERIC = /^[+-]?\d+(\.\d+)?$/;
 
-/** Our CSV export: a header row naming at least start, end and label. */
+/** Our CSV export: a header row naming at least start, end and label (formula-neutralized cells are restored). */
 export function parseSpanCsv(text: string): ParsedImport {
   let rows: string[][];
   try {
@@ -81,14 +100,17 @@ export function parseSpanCsv(text: string): ParsedImport {
   if (rows.length === 0) throw new ImportParseError('The file is empty.');
   const header = rows[0].map((h) => h.trim().toLowerCase());
   for (const required of ['start', 'end', 'label']) {
-    if (!header.includes(required)) throw new ImportParseError(`The CSV header must name the columns start, end and label (found: ${header.join(', ') || 'nothing'}).`);
+    if (!header.includes(required))
+      throw new ImportParseError(
+        `The CSV header must name the columns start, end and label (found: ${header.join(', ') || 'nothing'}).`,
+      );
   }
   const spans: ParsedSpan[] = [];
   const problems: ParseProblem[] = [];
   rows.slice(1).forEach((cells, i) => {
     const raw: Record<string, unknown> = {};
     header.forEach((h, j) => {
-      const v = (cells[j] ?? '').trim();
+      const v = restoreFormula((cells[j] ?? '').trim());
       if (v === '') return;
       raw[h] = (h === 'start' || h === 'end') && NUMERIC.test(v) ? Number(v) : v;
     });
@@ -125,19 +147,27 @@ export function parseLabelStudio(text: string): ParsedImport {
     for (const group of groups) {
       if (!Array.isArray(group.items)) continue;
       for (const annotation of group.items as Array<Record<string, unknown>>) {
-        const annotator = typeof annotation?.completed_by === 'string' ? annotation.completed_by : typeof (annotation?.completed_by as { email?: unknown })?.email === 'string' ? ((annotation.completed_by as { email: string }).email) : undefined;
+        const annotator =
+          typeof annotation?.completed_by === 'string'
+            ? annotation.completed_by
+            : typeof (annotation?.completed_by as { email?: unknown })?.email === 'string'
+              ? (annotation.completed_by as { email: string }).email
+              : undefined;
         const results = Array.isArray(annotation?.result) ? (annotation.result as Array<Record<string, unknown>>) : [];
         for (const result of results) {
           if (result?.type !== 'timeserieslabels') continue;
           position++;
           const v = (result.value ?? {}) as Record<string, unknown>;
           const labels = Array.isArray(v.timeserieslabels) ? (v.timeserieslabels as unknown[]) : [];
-          const note = Array.isArray((result.meta as { text?: unknown })?.text) ? ((result.meta as { text: unknown[] }).text.join('\n') || undefined) : undefined;
+          const note = Array.isArray((result.meta as { text?: unknown })?.text)
+            ? (result.meta as { text: unknown[] }).text.join('\n') || undefined
+            : undefined;
           if (labels.length === 0) {
             problems.push({ position, reason: 'value.timeserieslabels is empty' });
             continue;
           }
-          const regionId = typeof result.id === 'string' || typeof result.id === 'number' ? String(result.id) : undefined;
+          const regionId =
+            typeof result.id === 'string' || typeof result.id === 'number' ? String(result.id) : undefined;
           for (const [labelIndex, label] of labels.entries()) {
             checkRecord(
               {
@@ -161,7 +191,8 @@ export function parseLabelStudio(text: string): ParsedImport {
       }
     }
   }
-  if (position === 0 && problems.length === 0) throw new ImportParseError('No timeserieslabels results found in the Label Studio export.');
+  if (position === 0 && problems.length === 0)
+    throw new ImportParseError('No timeserieslabels results found in the Label Studio export.');
   return { format: 'labelstudio', spans, problems };
 }
 

@@ -1,43 +1,81 @@
 import { z } from 'zod';
-import { DIRECTIONS, KINDS, SOURCES } from '@/features/annotations/types';
+import { DIRECTIONS, KINDS, SOURCES } from '@/features/annotations';
+
+const isoUtc = z.iso.datetime().describe('ISO 8601, UTC.');
 
 /**
- * The span interchange record the training pipeline reads (web/docs/span-format.md,
- * web/docs/span.schema.json). `start`/`end` are the epoch-millisecond times of the first and
- * last candle of the span, both inclusive.
+ * The span interchange record the training pipeline reads: the ONE definition of the export
+ * format. `SpanRecord` is inferred from it, and web/docs/span.schema.json is generated from it
+ * (`npm -w web run contracts`; spanRecord.test.ts fails when the file is stale). The prose of
+ * web/docs/span-format.md explains it.
  */
-export interface SpanRecord {
-  id?: string;
-  dataset: string;
-  symbol: string | null;
-  timeframe: string | null;
-  start: number;
-  end: number;
-  label: string;
-  source: (typeof SOURCES)[number];
-  annotator: string;
-  /** ISO 8601, UTC. */
-  created_at: string;
-  /** ISO 8601, UTC. */
-  updated_at: string;
-  note?: string;
-  direction?: (typeof DIRECTIONS)[number];
-  /** Absent = 'positive'. 'negative' marks a dismissed prediction (a training negative). */
-  kind?: (typeof KINDS)[number];
-}
+export const spanRecordSchema = z
+  .object({
+    id: z
+      .uuid()
+      .optional()
+      .describe('Stable id of the span in the annotation store (used to de-duplicate re-imports).'),
+    dataset: z.string().min(1).describe('Dataset name (unique within the project).'),
+    symbol: z.string().nullable().describe('Instrument symbol, e.g. AAPL.'),
+    timeframe: z.string().nullable().describe('Candle interval: 1m, 5m, 1h, 1d, 1w …'),
+    start: z.int().describe("Open time of the span's FIRST candle, epoch milliseconds UTC (inclusive)."),
+    end: z
+      .int()
+      .describe(
+        "Open time of the span's LAST candle, epoch milliseconds UTC (inclusive). end >= start; end == start is a one-candle span.",
+      ),
+    label: z.string().min(1).describe("Label name from the project's label schema, e.g. 'bull flag'."),
+    source: z.enum(SOURCES),
+    annotator: z
+      .string()
+      .min(1)
+      .describe('Who created the span (the annotator name setting), or who ran the auto-labeller.'),
+    created_at: isoUtc,
+    updated_at: isoUtc,
+    note: z.string().optional().describe('Free-text note. Absent when empty.'),
+    direction: z.enum(DIRECTIONS).optional().describe('Absent when not set.'),
+    kind: z
+      .enum(KINDS)
+      .optional()
+      .meta({ default: 'positive' })
+      .describe(
+        "Absent means positive. 'negative' marks a dismissed prediction: a training example of the label NOT occurring.",
+      ),
+  })
+  .strict();
+
+export type SpanRecord = z.output<typeof spanRecordSchema>;
 
 export const SPAN_FORMAT_ID = 'candle-annotator/spans';
 export const SPAN_FORMAT_VERSION = 1;
 
-export interface SpanExport {
-  format: typeof SPAN_FORMAT_ID;
-  version: typeof SPAN_FORMAT_VERSION;
-  exported_at: string;
-  spans: SpanRecord[];
+/** `GET /api/annotations/export?format=json`: the spans with the format's name and version. */
+export const spanExportSchema = z
+  .object({
+    format: z.literal(SPAN_FORMAT_ID),
+    version: z.literal(SPAN_FORMAT_VERSION).describe('Format version; readers must reject versions they do not know.'),
+    exported_at: z.iso.datetime(),
+    spans: z.array(spanRecordSchema),
+  })
+  .strict();
+
+export type SpanExport = z.output<typeof spanExportSchema>;
+
+/** web/docs/span.schema.json: the export format as JSON Schema (draft 2020-12), generated from `spanExportSchema`. */
+export function spanJsonSchema(): Record<string, unknown> {
+  const { $schema, ...schema } = z.toJSONSchema(spanExportSchema, { target: 'draft-2020-12', io: 'output' });
+  return {
+    $schema,
+    $id: 'https://candle-annotator.local/schemas/span.schema.json',
+    title: 'Candle Annotator span export',
+    description:
+      'Labelled candle spans as exported by GET /api/annotations/export?format=json and read by the training pipeline. See span-format.md. Generated from web/src/features/interchange/lib/spanRecord.ts: do not edit.',
+    ...schema,
+  };
 }
 
-/** Columns of the CSV export, in order. */
-export const CSV_COLUMNS = ['id', 'dataset', 'symbol', 'timeframe', 'start', 'end', 'label', 'source', 'annotator', 'created_at', 'updated_at', 'note', 'direction', 'kind'] as const;
+/** Columns of the CSV export, in order: the record's fields, as the schema lists them. */
+export const CSV_COLUMNS = Object.keys(spanRecordSchema.shape) as ReadonlyArray<keyof SpanRecord>;
 
 const isoOrMs = z.union([z.string().min(1), z.number()]);
 

@@ -1,3 +1,5 @@
+// Why this is not the engine's parser (behaviour the engine's reader does not have): docs/decisions.md,
+// "Span import times".
 export type TimeUnit = 'auto' | 'ms' | 's' | 'index';
 
 const NUMERIC = /^[+-]?\d+(\.\d+)?$/;
@@ -8,7 +10,10 @@ const NUMERIC = /^[+-]?\d+(\.\d+)?$/;
  */
 export function parseDateUtc(text: string): number | null {
   const s = text.trim();
-  let m = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(s);
+  let m =
+    /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(
+      s,
+    );
   if (m) {
     const [, y, mo, d, h = '0', mi = '0', sec = '0', ms = '0', tz] = m;
     let t = Date.UTC(+y, +mo - 1, +d, +h, +mi, +sec, +ms.padEnd(3, '0'));
@@ -32,7 +37,11 @@ export function parseDateUtc(text: string): number | null {
  * ms, epoch seconds or candle indices: with unit 'auto', |v| >= 1e11 is ms, >= 1e8 seconds, and
  * a non-negative integer below the candle count is an index. Other strings are dates (UTC).
  */
-export function resolveTimeValue(value: number | string, candleTimes: ArrayLike<number>, unit: TimeUnit = 'auto'): { time: number } | { error: string } {
+export function resolveTimeValue(
+  value: number | string,
+  candleTimes: ArrayLike<number>,
+  unit: TimeUnit = 'auto',
+): { time: number } | { error: string } {
   let n: number | null = null;
   if (typeof value === 'number') n = value;
   else if (NUMERIC.test(value.trim())) n = Number(value.trim());
@@ -42,7 +51,8 @@ export function resolveTimeValue(value: number | string, candleTimes: ArrayLike<
   }
   if (!Number.isFinite(n)) return { error: `${value} is not a finite number` };
   const asIndex = (): { time: number } | { error: string } => {
-    if (!Number.isInteger(n) || n! < 0 || n! >= candleTimes.length) return { error: `index ${n} is outside the dataset (0–${candleTimes.length - 1})` };
+    if (!Number.isInteger(n) || n! < 0 || n! >= candleTimes.length)
+      return { error: `index ${n} is outside the dataset (0–${candleTimes.length - 1})` };
     return { time: candleTimes[n!] };
   };
   switch (unit) {

@@ -2,16 +2,16 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import type { Db } from '@/server/db/database';
 import { badRequest } from '@/server/http/apiError';
-import { findDatasetByName, getDataset } from '@/features/datasets/server/datasetRepository';
-import type { Dataset } from '@/features/datasets/types';
-import { loadCandleTimes } from '@/features/datasets/server/candleRepository';
-import { listLabels } from '@/features/labels/server/labelRepository';
-import { insertRow, findRow } from '@/features/annotations/server/annotationRepository';
-import { arrayClock, snapToCandles, type TimeRange } from '@/features/annotations/lib/spanMath';
-import { ANONYMOUS } from '@/features/annotations/server/annotationService';
-import { resolveProject } from '@/features/projects/server/projectRepository';
-import type { Project } from '@/features/projects/types';
-import { colorForName } from '@/features/autolabel/lib/patternLabels';
+import { findDatasetByName, getDataset } from '@/features/datasets/server';
+import type { Dataset } from '@/features/datasets';
+import { loadCandleTimes } from '@/features/datasets/server';
+import { listLabels } from '@/features/labels/server';
+import { insertRow, findRow } from '@/features/annotations/server';
+import { arrayClock, snapToCandles, type TimeRange } from '@/features/annotations';
+import { ANONYMOUS } from '@/features/annotations/server';
+import { resolveProject } from '@/features/projects/server';
+import type { Project } from '@/features/projects';
+import { colorForName } from '@/features/autolabel';
 import { ImportParseError, parseImport, type ParsedSpan, type ParseProblem } from '../lib/importFormats';
 import { parseDateUtc, resolveTimeValue } from '../lib/timeValues';
 import type { ImportQuery } from '../schemas';
@@ -59,11 +59,16 @@ export function resolveSpans(db: Db, spans: readonly ParsedSpan[], options: Reso
   const resolved: ResolvedSpan[] = [];
   const timesCache = new Map<number, Float64Array>();
   const labels = new Map(listLabels(db, project.id).map((l) => [l.name.toLowerCase(), l.id]));
-  const insertLabel = db.prepare('INSERT INTO labels (project_id, name, color, hotkey, description, created_at, updated_at) VALUES (?, ?, ?, NULL, ?, ?, ?)');
+  const insertLabel = db.prepare(
+    'INSERT INTO labels (project_id, name, color, hotkey, description, created_at, updated_at) VALUES (?, ?, ?, NULL, ?, ?, ?)',
+  );
   for (const span of spans) {
     const dataset = fixedDataset ?? (span.dataset ? findDatasetByName(db, project.id, span.dataset) : undefined);
     if (!dataset) {
-      skipped.push({ position: span.position, reason: span.dataset ? `no dataset called "${span.dataset}"` : 'no dataset: name one in the file or pick one' });
+      skipped.push({
+        position: span.position,
+        reason: span.dataset ? `no dataset called "${span.dataset}"` : 'no dataset: name one in the file or pick one',
+      });
       continue;
     }
     let times = timesCache.get(dataset.id);
@@ -74,7 +79,10 @@ export function resolveSpans(db: Db, spans: readonly ParsedSpan[], options: Reso
     const start = resolveTimeValue(span.start, times, timeUnit);
     const end = resolveTimeValue(span.end, times, timeUnit);
     if ('error' in start || 'error' in end) {
-      skipped.push({ position: span.position, reason: 'error' in start ? `start: ${start.error}` : `end: ${(end as { error: string }).error}` });
+      skipped.push({
+        position: span.position,
+        reason: 'error' in start ? `start: ${start.error}` : `end: ${(end as { error: string }).error}`,
+      });
       continue;
     }
     if (start.time > end.time) {
@@ -92,7 +100,10 @@ export function resolveSpans(db: Db, spans: readonly ParsedSpan[], options: Reso
         skipped.push({ position: span.position, reason: `unknown label "${span.label}"` });
         continue;
       }
-      labelId = Number(insertLabel.run(project.id, span.label, colorForName(span.label), 'Created by an import', now, now).lastInsertRowid);
+      labelId = Number(
+        insertLabel.run(project.id, span.label, colorForName(span.label), 'Created by an import', now, now)
+          .lastInsertRowid,
+      );
       labels.set(span.label.toLowerCase(), labelId);
       createdLabels.push(span.label);
     }
@@ -127,7 +138,13 @@ export function importSpans(db: Db, text: string, query: ImportQuery): SpanImpor
   const result = db
     .transaction(() => {
       const now = Date.now();
-      const resolution = resolveSpans(db, parsed.spans, { fixedDataset, project, timeUnit: query.timeUnit, createLabels: query.createLabels, now });
+      const resolution = resolveSpans(db, parsed.spans, {
+        fixedDataset,
+        project,
+        timeUnit: query.timeUnit,
+        createLabels: query.createLabels,
+        now,
+      });
       skipped.push(...resolution.skipped);
       createdLabels = resolution.createdLabels;
       const duplicate = db.prepare(
@@ -164,11 +181,22 @@ export function importSpans(db: Db, text: string, query: ImportQuery): SpanImpor
       }
       if (imported === 0 && duplicates === 0) {
         const first = skipped[0];
-        throw badRequest('NOTHING_IMPORTED', `No span could be imported${first ? ` (item ${first.position}: ${first.reason})` : ': the file holds no spans'}.`, { skipped: skipped.slice(0, 100) });
+        throw badRequest(
+          'NOTHING_IMPORTED',
+          `No span could be imported${first ? ` (item ${first.position}: ${first.reason})` : ': the file holds no spans'}.`,
+          { skipped: skipped.slice(0, 100) },
+        );
       }
       return imported;
     })
     .immediate();
 
-  return { format: parsed.format, imported: result, duplicates, skipped: skipped.slice(0, 500), createdLabels, datasets: [...perDataset.values()] };
+  return {
+    format: parsed.format,
+    imported: result,
+    duplicates,
+    skipped: skipped.slice(0, 500),
+    createdLabels,
+    datasets: [...perDataset.values()],
+  };
 }

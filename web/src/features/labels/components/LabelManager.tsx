@@ -14,11 +14,28 @@ interface Props {
 
 const HOTKEYS = [1, 2, 3, 4, 5, 6, 7, 8, 9];
 
-function LabelRow({ label, onSaved, onDelete }: { label: Label; onSaved: () => void; onDelete: (label: Label) => void }) {
-  const [draft, setDraft] = useState<LabelInput>({ name: label.name, color: label.color, hotkey: label.hotkey, description: label.description });
+function LabelRow({
+  label,
+  onSaved,
+  onDelete,
+}: {
+  label: Label;
+  onSaved: () => void;
+  onDelete: (label: Label) => void;
+}) {
+  const [draft, setDraft] = useState<LabelInput>({
+    name: label.name,
+    color: label.color,
+    hotkey: label.hotkey,
+    description: label.description,
+  });
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
-  const dirty = draft.name !== label.name || draft.color !== label.color || draft.hotkey !== label.hotkey || draft.description !== label.description;
+  const dirty =
+    draft.name !== label.name ||
+    draft.color !== label.color ||
+    draft.hotkey !== label.hotkey ||
+    draft.description !== label.description;
   const save = async () => {
     setSaving(true);
     setError(null);
@@ -35,13 +52,30 @@ function LabelRow({ label, onSaved, onDelete }: { label: Label; onSaved: () => v
     <>
       <tr data-testid={`label-row-${label.name}`}>
         <td>
-          <input type="color" className="color-input" value={draft.color} aria-label={`Colour of ${label.name}`} onChange={(e) => setDraft({ ...draft, color: e.target.value })} />
+          <input
+            type="color"
+            className="color-input"
+            value={draft.color}
+            aria-label={`Colour of ${label.name}`}
+            onChange={(e) => setDraft({ ...draft, color: e.target.value })}
+          />
         </td>
         <td>
-          <input className="input" value={draft.name} aria-label="Name" onChange={(e) => setDraft({ ...draft, name: e.target.value })} style={{ width: '100%' }} />
+          <input
+            className="input"
+            value={draft.name}
+            aria-label="Name"
+            onChange={(e) => setDraft({ ...draft, name: e.target.value })}
+            style={{ width: '100%' }}
+          />
         </td>
         <td>
-          <select className="select" aria-label="Hotkey" value={draft.hotkey ?? ''} onChange={(e) => setDraft({ ...draft, hotkey: e.target.value ? Number(e.target.value) : null })}>
+          <select
+            className="select"
+            aria-label="Hotkey"
+            value={draft.hotkey ?? ''}
+            onChange={(e) => setDraft({ ...draft, hotkey: e.target.value ? Number(e.target.value) : null })}
+          >
             <option value="">—</option>
             {HOTKEYS.map((h) => (
               <option key={h} value={h}>
@@ -51,7 +85,14 @@ function LabelRow({ label, onSaved, onDelete }: { label: Label; onSaved: () => v
           </select>
         </td>
         <td>
-          <input className="input" value={draft.description} aria-label="Description" placeholder="What to label" onChange={(e) => setDraft({ ...draft, description: e.target.value })} style={{ width: '100%' }} />
+          <input
+            className="input"
+            value={draft.description}
+            aria-label="Description"
+            placeholder="What to label"
+            onChange={(e) => setDraft({ ...draft, description: e.target.value })}
+            style={{ width: '100%' }}
+          />
         </td>
         <td className="muted" style={{ textAlign: 'right' }}>
           {label.spanCount}
@@ -60,7 +101,12 @@ function LabelRow({ label, onSaved, onDelete }: { label: Label; onSaved: () => v
           <button type="button" className="btn small primary" disabled={!dirty || saving} onClick={save}>
             Save
           </button>{' '}
-          <button type="button" className="btn small danger" onClick={() => onDelete(label)} aria-label={`Delete ${label.name}`}>
+          <button
+            type="button"
+            className="btn small danger"
+            onClick={() => onDelete(label)}
+            aria-label={`Delete ${label.name}`}
+          >
             Delete
           </button>
         </td>
@@ -76,7 +122,17 @@ function LabelRow({ label, onSaved, onDelete }: { label: Label; onSaved: () => v
   );
 }
 
-function DeleteLabelDialog({ label, labels, onClose, onDone }: { label: Label; labels: Label[]; onClose: () => void; onDone: () => void }) {
+function DeleteLabelDialog({
+  label,
+  labels,
+  onClose,
+  onDone,
+}: {
+  label: Label;
+  labels: Label[];
+  onClose: () => void;
+  onDone: () => void;
+}) {
   const others = labels.filter((l) => l.id !== label.id);
   const [mode, setMode] = useState<'delete' | 'reassign'>(others.length ? 'reassign' : 'delete');
   const [target, setTarget] = useState<number | null>(others[0]?.id ?? null);
@@ -85,7 +141,8 @@ function DeleteLabelDialog({ label, labels, onClose, onDone }: { label: Label; l
     setError(null);
     try {
       if (label.spanCount === 0) await labelsApi.remove(label.id);
-      else if (mode === 'reassign' && target !== null) await labelsApi.remove(label.id, { spans: 'reassign', reassignTo: target });
+      else if (mode === 'reassign' && target !== null)
+        await labelsApi.remove(label.id, { spans: 'reassign', reassignTo: target });
       else await labelsApi.remove(label.id, { spans: 'delete' });
       onDone();
     } catch (e) {
@@ -113,12 +170,25 @@ function DeleteLabelDialog({ label, labels, onClose, onDone }: { label: Label; l
       ) : (
         <>
           <div className="notice warn">
-            {label.spanCount} span{label.spanCount === 1 ? '' : 's'} use{label.spanCount === 1 ? 's' : ''} &ldquo;{label.name}&rdquo;. What should happen to {label.spanCount === 1 ? 'it' : 'them'}?
+            {label.spanCount} span{label.spanCount === 1 ? '' : 's'} use{label.spanCount === 1 ? 's' : ''} &ldquo;
+            {label.name}&rdquo;. What should happen to {label.spanCount === 1 ? 'it' : 'them'}?
           </div>
           <label className="check">
-            <input type="radio" name="disposition" checked={mode === 'reassign'} disabled={!others.length} onChange={() => setMode('reassign')} />
+            <input
+              type="radio"
+              name="disposition"
+              checked={mode === 'reassign'}
+              disabled={!others.length}
+              onChange={() => setMode('reassign')}
+            />
             Reassign to
-            <select className="select" value={target ?? ''} disabled={mode !== 'reassign'} onChange={(e) => setTarget(Number(e.target.value))} aria-label="Reassign to label">
+            <select
+              className="select"
+              value={target ?? ''}
+              disabled={mode !== 'reassign'}
+              onChange={(e) => setTarget(Number(e.target.value))}
+              aria-label="Reassign to label"
+            >
               {others.map((l) => (
                 <option key={l.id} value={l.id}>
                   {l.name}
@@ -172,7 +242,12 @@ export function LabelManager({ labels, onClose, onChanged }: Props) {
           </thead>
           <tbody>
             {labels.map((l) => (
-              <LabelRow key={`${l.id}:${l.updatedAt}`} label={l} onSaved={() => void onChanged()} onDelete={setDeleting} />
+              <LabelRow
+                key={`${l.id}:${l.updatedAt}`}
+                label={l}
+                onSaved={() => void onChanged()}
+                onDelete={setDeleting}
+              />
             ))}
           </tbody>
         </table>
@@ -180,9 +255,27 @@ export function LabelManager({ labels, onClose, onChanged }: Props) {
       <div className="panel-section" style={{ border: '1px solid var(--border)', borderRadius: 8 }}>
         <h3>New label</h3>
         <div className="row wrap">
-          <input type="color" className="color-input" value={draft.color} aria-label="New label colour" onChange={(e) => setDraft({ ...draft, color: e.target.value })} />
-          <input className="input" placeholder="Name, e.g. cup and handle" aria-label="New label name" value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.target.value })} style={{ flex: 1, minWidth: 160 }} />
-          <select className="select" aria-label="New label hotkey" value={draft.hotkey ?? ''} onChange={(e) => setDraft({ ...draft, hotkey: e.target.value ? Number(e.target.value) : null })}>
+          <input
+            type="color"
+            className="color-input"
+            value={draft.color}
+            aria-label="New label colour"
+            onChange={(e) => setDraft({ ...draft, color: e.target.value })}
+          />
+          <input
+            className="input"
+            placeholder="Name, e.g. cup and handle"
+            aria-label="New label name"
+            value={draft.name}
+            onChange={(e) => setDraft({ ...draft, name: e.target.value })}
+            style={{ flex: 1, minWidth: 160 }}
+          />
+          <select
+            className="select"
+            aria-label="New label hotkey"
+            value={draft.hotkey ?? ''}
+            onChange={(e) => setDraft({ ...draft, hotkey: e.target.value ? Number(e.target.value) : null })}
+          >
             <option value="">No key</option>
             {HOTKEYS.map((h) => (
               <option key={h} value={h} disabled={usedHotkeys.has(h)}>
@@ -191,12 +284,23 @@ export function LabelManager({ labels, onClose, onChanged }: Props) {
               </option>
             ))}
           </select>
-          <input className="input" placeholder="Description" aria-label="New label description" value={draft.description} onChange={(e) => setDraft({ ...draft, description: e.target.value })} style={{ flex: 2, minWidth: 160 }} />
+          <input
+            className="input"
+            placeholder="Description"
+            aria-label="New label description"
+            value={draft.description}
+            onChange={(e) => setDraft({ ...draft, description: e.target.value })}
+            style={{ flex: 2, minWidth: 160 }}
+          />
           <button type="button" className="btn primary" disabled={!draft.name.trim()} onClick={add}>
             Add label
           </button>
         </div>
-        {error ? <div className="notice error" style={{ marginTop: 8 }}>{error}</div> : null}
+        {error ? (
+          <div className="notice error" style={{ marginTop: 8 }}>
+            {error}
+          </div>
+        ) : null}
       </div>
       {deleting ? (
         <DeleteLabelDialog

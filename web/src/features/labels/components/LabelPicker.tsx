@@ -26,7 +26,13 @@ export function LabelPicker({ labels, range, timeframe, anchor, onPick, onCancel
 
   if (single && !expanded) {
     return (
-      <div className="label-picker-bar" data-testid="label-picker" data-compact="true" role="dialog" aria-label="Label the selected candle">
+      <div
+        className="label-picker-bar"
+        data-testid="label-picker"
+        data-compact="true"
+        role="dialog"
+        aria-label="Label the selected candle"
+      >
         <span className="mono">{formatTime(range.start, timeframe)}</span>
         <span className="muted">
           1 candle · <kbd>Shift</kbd>+click the last candle of the pattern, or press <kbd>1</kbd>–<kbd>9</kbd>
@@ -34,7 +40,13 @@ export function LabelPicker({ labels, range, timeframe, anchor, onPick, onCancel
         <button type="button" className="btn small" onClick={() => setExpanded(true)}>
           Labels ▾
         </button>
-        <button type="button" className="btn ghost small" onClick={onCancel} aria-label="Cancel selection" title="Cancel (Esc)">
+        <button
+          type="button"
+          className="btn ghost small"
+          onClick={onCancel}
+          aria-label="Cancel selection"
+          title="Cancel (Esc)"
+        >
           ✕
         </button>
       </div>
@@ -48,7 +60,13 @@ export function LabelPicker({ labels, range, timeframe, anchor, onPick, onCancel
     left = right + MENU_WIDTH < anchor.width ? right : leftSide >= 8 ? leftSide : 8;
   }
   return (
-    <div className="label-picker" style={{ left, width: MENU_WIDTH }} data-testid="label-picker" role="dialog" aria-label="Label the selection">
+    <div
+      className="label-picker"
+      style={{ left, width: MENU_WIDTH }}
+      data-testid="label-picker"
+      role="dialog"
+      aria-label="Label the selection"
+    >
       <header>
         <div>
           <strong>Label as…</strong>
@@ -57,13 +75,27 @@ export function LabelPicker({ labels, range, timeframe, anchor, onPick, onCancel
             {single ? '' : ` → ${formatTime(range.end, timeframe)}`}
           </div>
         </div>
-        <button type="button" className="btn ghost small" onClick={onCancel} aria-label="Cancel selection" title="Cancel (Esc)">
+        <button
+          type="button"
+          className="btn ghost small"
+          onClick={onCancel}
+          aria-label="Cancel selection"
+          title="Cancel (Esc)"
+        >
           ✕
         </button>
       </header>
       <div className="labels" role="menu">
         {labels.map((l) => (
-          <button key={l.id} type="button" role="menuitem" className="label-option" style={{ ['--c' as string]: l.color }} onClick={() => onPick(l)} title={l.description}>
+          <button
+            key={l.id}
+            type="button"
+            role="menuitem"
+            className="label-option"
+            style={{ ['--c' as string]: l.color }}
+            onClick={() => onPick(l)}
+            title={l.description}
+          >
             <span className="swatch" />
             <span className="name">{l.name}</span>
             {l.hotkey ? <kbd>{l.hotkey}</kbd> : null}

@@ -1,16 +1,25 @@
 import 'server-only';
 import type { Db } from '@/server/db/database';
 import { badRequest } from '@/server/http/apiError';
-import { getDataset } from '@/features/datasets/server/datasetRepository';
-import { resolveProject } from '@/features/projects/server/projectRepository';
-import { findRow, type AnnotationRow } from '@/features/annotations/server/annotationRepository';
-import { withOperations } from '@/features/annotations/server/annotationService';
-import type { Annotation, AnnotationChange, AnnotationState } from '@/features/annotations/types';
-import type { AnnotationPatch, BulkOperation } from '@/features/annotations/schemas';
-import type { ParsedImport } from '@/features/interchange/lib/importFormats';
-import { resolveSpans } from '@/features/interchange/server/importService';
-import type { SpanImportReport } from '@/features/interchange/types';
-import { deleteLsAnnotation, findLsAnnotation, linksOf, ownersOf, putLink, removeLink, upsertLsAnnotation, type LsLinkRow } from './lsLinkRepository';
+import { getDataset } from '@/features/datasets/server';
+import { resolveProject } from '@/features/projects/server';
+import { findRow, type AnnotationRow } from '@/features/annotations/server';
+import { withOperations } from '@/features/annotations/server';
+import type { Annotation, AnnotationChange, AnnotationState } from '@/features/annotations';
+import type { AnnotationPatch, BulkOperation } from '@/features/annotations/server';
+import type { ParsedImport } from '@/features/interchange';
+import { resolveSpans } from '@/features/interchange/server';
+import type { SpanImportReport } from '@/features/interchange';
+import {
+  deleteLsAnnotation,
+  findLsAnnotation,
+  linksOf,
+  ownersOf,
+  putLink,
+  removeLink,
+  upsertLsAnnotation,
+  type LsLinkRow,
+} from './lsLinkRepository';
 
 /**
  * Label Studio is the source of truth for the spans its annotations produced: each webhook
@@ -47,6 +56,9 @@ export interface SyncInput {
   lsTaskId: string | null;
   /** The annotation's updated_at (epoch ms), when sent. */
   lsUpdatedAt: number | null;
+  /** The task identity (ls_tasks row) and Label Studio project uid, when known. */
+  taskRef?: number | null;
+  projectUid?: string | null;
   datasetId: number;
   annotator: string | undefined;
   /** The annotation as parsed by the Label Studio import mapping (one annotation). */
@@ -89,7 +101,10 @@ function diff(row: AnnotationRow, t: AnnotationState): AnnotationPatch {
 function targetsOf(resolved: ReturnType<typeof resolveSpans>['resolved'], annotator: string | undefined): Target[] {
   const seen = new Map<string, number>();
   return resolved.map(({ span, dataset, labelId, range }) => {
-    const base = span.regionId !== undefined ? `r:${span.regionId}${span.labelIndex ? `#${span.labelIndex}` : ''}` : `c:${labelId}:${range.start}:${range.end}`;
+    const base =
+      span.regionId !== undefined
+        ? `r:${span.regionId}${span.labelIndex ? `#${span.labelIndex}` : ''}`
+        : `c:${labelId}:${range.start}:${range.end}`;
     const n = seen.get(base) ?? 0;
     seen.set(base, n + 1);
     return {
@@ -125,17 +140,34 @@ export function syncAnnotation(db: Db, input: SyncInput): SyncResult {
     const now = Date.now();
     const dataset = getDataset(db, input.datasetId);
     const project = resolveProject(db, dataset.projectId);
-    const resolution = resolveSpans(db, input.parsed.spans, { fixedDataset: dataset, project, timeUnit: 'auto', createLabels: true, now });
+    const resolution = resolveSpans(db, input.parsed.spans, {
+      fixedDataset: dataset,
+      project,
+      timeUnit: 'auto',
+      createLabels: true,
+      now,
+    });
     const skipped = [...input.parsed.problems, ...resolution.skipped].sort((a, b) => a.position - b.position);
     if (resolution.resolved.length === 0) {
       const first = skipped[0];
-      throw badRequest('NOTHING_IMPORTED', `No region could be stored${first ? ` (region ${first.position}: ${first.reason})` : ''}.`, { skipped: skipped.slice(0, 100) });
+      throw badRequest(
+        'NOTHING_IMPORTED',
+        `No region could be stored${first ? ` (region ${first.position}: ${first.reason})` : ''}.`,
+        { skipped: skipped.slice(0, 100) },
+      );
     }
     const targets = targetsOf(resolution.resolved, input.annotator);
 
     const links = new Map<string, LsLinkRow>();
     if (lsId) {
-      upsertLsAnnotation(db, { id: lsId, taskId: input.lsTaskId, updatedAt: input.lsUpdatedAt, now });
+      upsertLsAnnotation(db, {
+        id: lsId,
+        taskId: input.lsTaskId,
+        updatedAt: input.lsUpdatedAt,
+        now,
+        taskRef: input.taskRef,
+        projectUid: input.projectUid,
+      });
       for (const link of linksOf(db, lsId)) links.set(link.region_key, link);
     }
     // Regions gone first: fewer spans for an overlap split to cut while the rest is written.
@@ -159,7 +191,18 @@ export function syncAnnotation(db: Db, input: SyncInput): SyncResult {
           // A span other annotations own too is only changed when they would see no difference.
           if (same || ownersOf(db, row.id).every((o) => o === lsId)) {
             if (row.deleted_at !== null) {
-              apply({ op: 'restore', id: row.id, version: row.version, state: { ...t.state, datasetId: row.dataset_id, annotator: row.annotator, direction: row.direction, note: t.state.note ?? row.note } });
+              apply({
+                op: 'restore',
+                id: row.id,
+                version: row.version,
+                state: {
+                  ...t.state,
+                  datasetId: row.dataset_id,
+                  annotator: row.annotator,
+                  direction: row.direction,
+                  note: t.state.note ?? row.note,
+                },
+              });
               counts.updated++;
             } else if (same) counts.unchanged++;
             else {
@@ -172,7 +215,8 @@ export function syncAnnotation(db: Db, input: SyncInput): SyncResult {
         }
         release(db, apply, link, counts);
       }
-      const existing = match.get(t.state.datasetId, t.state.labelId, t.state.start, t.state.end, lsId) as AnnotationRow | undefined;
+      const existing = match.get(t.state.datasetId, t.state.labelId, t.state.start, t.state.end, lsId) as
+        AnnotationRow | undefined;
       if (existing) {
         // Co-own a span another Label Studio annotation produced, or adopt one stored for the same
         // annotator before links were recorded (webhooks before migration 4); a span someone drew
@@ -180,15 +224,33 @@ export function syncAnnotation(db: Db, input: SyncInput): SyncResult {
         const owned = ownersOf(db, existing.id).length > 0;
         const adopt = owned || (input.annotator !== undefined && existing.annotator === input.annotator);
         if (lsId && adopt) {
-          putLink(db, { ls_annotation_id: lsId, region_key: t.key, ls_region_id: t.regionId, annotation_id: existing.id });
+          putLink(db, {
+            ls_annotation_id: lsId,
+            region_key: t.key,
+            ls_region_id: t.regionId,
+            annotation_id: existing.id,
+          });
           counts.unchanged++;
         } else counts.duplicates++;
         continue;
       }
       const { datasetId, labelId, start, end, note } = t.state;
-      const created = apply({ op: 'create', annotation: { datasetId, labelId, start, end, kind: 'positive', source: 'human', ...(input.annotator ? { annotator: input.annotator } : {}), note } })!;
+      const created = apply({
+        op: 'create',
+        annotation: {
+          datasetId,
+          labelId,
+          start,
+          end,
+          kind: 'positive',
+          source: 'human',
+          ...(input.annotator ? { annotator: input.annotator } : {}),
+          note,
+        },
+      })!;
       counts.created++;
-      if (lsId) putLink(db, { ls_annotation_id: lsId, region_key: t.key, ls_region_id: t.regionId, annotation_id: created.id });
+      if (lsId)
+        putLink(db, { ls_annotation_id: lsId, region_key: t.key, ls_region_id: t.regionId, annotation_id: created.id });
     }
     const result: SpanImportReport = {
       format: 'labelstudio',
@@ -233,10 +295,22 @@ export function forgetAnnotations(db: Db, lsAnnotationIds: readonly string[], an
  * turned into a skip): deletes the spans it produced, keeps the annotation recorded (its
  * updated_at still guards against late older webhooks).
  */
-export function clearAnnotation(db: Db, input: Pick<SyncInput, 'lsTaskId' | 'lsUpdatedAt' | 'annotator'> & { lsAnnotationId: string }): ForgetResult {
+export function clearAnnotation(
+  db: Db,
+  input: Pick<SyncInput, 'lsTaskId' | 'lsUpdatedAt' | 'annotator' | 'taskRef' | 'projectUid'> & {
+    lsAnnotationId: string;
+  },
+): ForgetResult {
   const counts = emptyCounts();
   const { changes } = withOperations(db, { annotator: input.annotator }, (apply) => {
-    upsertLsAnnotation(db, { id: input.lsAnnotationId, taskId: input.lsTaskId, updatedAt: input.lsUpdatedAt, now: Date.now() });
+    upsertLsAnnotation(db, {
+      id: input.lsAnnotationId,
+      taskId: input.lsTaskId,
+      updatedAt: input.lsUpdatedAt,
+      now: Date.now(),
+      taskRef: input.taskRef,
+      projectUid: input.projectUid,
+    });
     for (const link of linksOf(db, input.lsAnnotationId)) release(db, apply, link, counts);
   });
   return { annotations: [input.lsAnnotationId], deleted: counts.deleted, changes };

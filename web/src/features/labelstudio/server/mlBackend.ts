@@ -1,41 +1,51 @@
 import 'server-only';
 import type { Db } from '@/server/db/database';
 import { ApiError, badRequest } from '@/server/http/apiError';
-import { describeZodError } from '@/server/http/handler';
-import { findDatasetByName, getDataset, insertDataset } from '@/features/datasets/server/datasetRepository';
-import { resolveProject } from '@/features/projects/server/projectRepository';
-import { describeModel, predictOne, toColumns } from '@/features/predict/server/predictService';
-import type { PredictBody } from '@/features/predict/schemas';
-import { ImportParseError, parseLabelStudio } from '@/features/interchange/lib/importFormats';
-import type { AnnotationChange } from '@/features/annotations/types';
-import type { SpanImportReport } from '@/features/interchange/types';
-import { startJob } from '@/features/training/server/trainingJobs';
+import { engineErrorStatus } from '@/server/http/engineErrors';
+import { describeModel, listModelVersions } from '@/features/models/server';
+import { predictMany, type BatchItem, type PredictResponse } from '@/features/predictions/server';
+import type { PredictBody } from '@/features/predictions/server';
+import type { ModelFallback } from '@/server/engine';
+import { getJob, startJob, type TrainingJob } from '@/features/training/server';
 import { LabelConfigError, parseLabelConfig, type TimeSeriesLabelsControl } from '../lib/labelConfig';
-import { taskSeries } from '../lib/taskSeries';
-import { clearAnnotation, forgetAnnotations, syncAnnotation, type SyncCounts } from './annotationSync';
-import { findLsAnnotation, lsAnnotationIdsForTasks } from './lsLinkRepository';
-import { lsAnnotationSchema, lsIdListSchema, lsTaskSchema, type LsPredict, type LsSetup, type LsTask, type LsWebhook } from '../schemas';
+import { ExtraParamsError, parseExtraParams, type ExtraParams } from '../lib/extraParams';
+import { servingProblem, taskSeries } from '../lib/taskSeries';
+import { findLsProject, saveLsProject, type LsProject } from './lsProjectRepository';
+import { checkImportOptions, loadTaskFile, type LsFileSource } from './taskFiles';
+import type { LsPredict, LsSetup, LsTask, LsTrain } from '../schemas';
 
 /** What `/health` reports as `model_class` (label_studio_ml reports the Python class name). */
 export const MODEL_CLASS = 'CandlePatternModel';
-/** The preset a Label Studio START_TRAINING webhook trains with. */
+/** The preset a Label Studio START_TRAINING webhook (or /train) trains with. */
 export const WEBHOOK_TRAINING_PRESET = 'fast';
+/** Tasks predicted per engine batch: bounds memory (candles of a chunk) and keeps the event loop free between chunks. */
+export const PREDICT_CHUNK = 16;
 
-// Label configs sent to /setup, per Label Studio project id (used when /predict sends none).
-const g = globalThis as unknown as { __candleLsConfigs?: Map<string, string> };
-const setupConfigs: Map<string, string> = (g.__candleLsConfigs ??= new Map());
-
-function control(xml: string): TimeSeriesLabelsControl {
+/** The config's TimeSeriesLabels control, or a coded 400 when it is missing or cannot be served. */
+export function servableControl(xml: string): TimeSeriesLabelsControl {
+  let ctl: TimeSeriesLabelsControl;
   try {
-    return parseLabelConfig(xml);
+    ctl = parseLabelConfig(xml);
   } catch (error) {
-    if (error instanceof LabelConfigError) throw badRequest('LS_UNSUPPORTED_LABEL_CONFIG', error.message);
+    if (error instanceof LabelConfigError) throw unsupported(error.message);
     throw error;
   }
+  const problem = servingProblem(ctl);
+  if (problem) throw unsupported(problem);
+  return ctl;
 }
 
-/** The champion's version, or null when nothing has been trained yet. */
-async function championVersion(model = 'champion'): Promise<string | null> {
+/**
+ * Label Studio shows only "400 … for url …/setup; check the ML backend server console logs" when
+ * /setup refuses a config, so the reason is also written to the server log.
+ */
+function unsupported(reason: string): ApiError {
+  console.warn(`[api/ls] label config refused: ${reason}`);
+  return badRequest('LS_UNSUPPORTED_LABEL_CONFIG', reason);
+}
+
+/** The champion's version (or the named one), or null when nothing has been trained yet. */
+async function modelVersion(model = 'champion'): Promise<string | null> {
   try {
     return (await describeModel(model)).version;
   } catch (error) {
@@ -44,21 +54,66 @@ async function championVersion(model = 'champion'): Promise<string | null> {
   }
 }
 
-export async function health() {
-  let modelVersion: string | null = null;
+/**
+ * `/health`: `UP` with the champion's version (null before any training); `DEGRADED` when the
+ * champion is damaged and the newest intact version serves instead (`fallback` says which and
+ * why); `DOWN` when no version can be served at all.
+ */
+export async function health(): Promise<{
+  status: 'UP' | 'DEGRADED' | 'DOWN';
+  model_class: string;
+  model_version: string | null;
+  fallback?: ModelFallback;
+  error?: { code: string; message: string };
+}> {
   try {
-    modelVersion = await championVersion();
-  } catch {
-    // A broken registry does not make the server unhealthy; /predict reports it.
+    const info = await describeModel('champion');
+    if (info.fallback)
+      return { status: 'DEGRADED', model_class: MODEL_CLASS, model_version: info.version, fallback: info.fallback };
+    return { status: 'UP', model_class: MODEL_CLASS, model_version: info.version };
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'NO_MODEL')
+      return { status: 'UP', model_class: MODEL_CLASS, model_version: null };
+    const e = error instanceof ApiError ? error : new ApiError(500, 'INTERNAL', 'The registry could not be read.');
+    return {
+      status: 'DOWN',
+      model_class: MODEL_CLASS,
+      model_version: null,
+      error: { code: e.code, message: e.message },
+    };
   }
-  return { status: 'UP' as const, model_class: MODEL_CLASS, model_version: modelVersion };
 }
 
-/** `/setup`: checks the label config, remembers it for the project, returns the model version. */
-export async function setup(body: LsSetup) {
-  control(body.schema);
-  if (body.project) setupConfigs.set(body.project, body.schema);
-  return { model_version: (await championVersion()) ?? 'untrained' };
+/**
+ * `/setup` (Label Studio calls it when the model is connected and before each batch of
+ * predictions): checks that the config is one this backend can serve (a CSV's separator and time
+ * format with the engine's importer), checks `extra_params`, and remembers the project — config,
+ * Label Studio address and token for file-URL tasks, options — in SQLite.
+ */
+export async function setup(body: LsSetup, db: () => Db) {
+  const ctl = servableControl(body.schema);
+  if (ctl.object.valueType !== 'json') {
+    const problem = await checkImportOptions(ctl.object);
+    if (problem) throw unsupported(`<TimeSeries name="${ctl.object.name}">: ${problem}`);
+  }
+  let extraParams: ExtraParams;
+  try {
+    extraParams = parseExtraParams(body.extra_params);
+  } catch (error) {
+    if (error instanceof ExtraParamsError) throw badRequest('LS_INVALID_EXTRA_PARAMS', error.message);
+    throw error;
+  }
+  const version = await modelVersion(extraParams.model);
+  if (body.project)
+    saveLsProject(db(), {
+      projectUid: body.project,
+      labelConfig: body.schema,
+      hostname: body.hostname?.trim() || null,
+      accessToken: body.access_token?.trim() || null,
+      extraParams,
+      updatedAt: Date.now(),
+    });
+  return { model_version: version ?? 'untrained' };
 }
 
 export interface LsRegion {
@@ -77,190 +132,231 @@ export interface LsTaskPrediction {
   model_version: string;
 }
 
-function predictBodyFor(task: LsTask, index: number, ctl: TimeSeriesLabelsControl, params: LsPredict['params']): PredictBody {
+/**
+ * A task whose prediction failed: no `result`, so Label Studio stores no prediction for it (it
+ * logs the entry) while the other tasks' predictions are stored.
+ */
+export interface LsTaskFailure {
+  task: number | string | null;
+  error: { code: string; message: string };
+}
+
+interface PreparedTask {
+  body: PredictBody;
+  lsTimes: ArrayLike<number> | null;
+}
+
+const taskName = (task: LsTask, index: number) => (task.id !== undefined ? `task ${task.id}` : `tasks[${index}]`);
+
+/** One task's candles (inline, a stored dataset, or its CSV file fetched from Label Studio). */
+async function prepareTask(
+  task: LsTask,
+  index: number,
+  ctl: TimeSeriesLabelsControl,
+  source: LsFileSource,
+  options: PredictBody['options'],
+): Promise<PreparedTask> {
+  const name = taskName(task, index);
   const series = taskSeries(task.data, ctl.object);
-  const options = { ...(params?.model ? { model: params.model } : {}), ...(params?.minConfidence !== undefined ? { minConfidence: params.minConfidence } : {}) };
-  const name = task.id !== undefined ? `task ${task.id}` : `tasks[${index}]`;
-  if (series.kind === 'missing') throw badRequest('LS_TASK_DATA_MISSING', `${name}: ${series.reason}.`, { task: task.id ?? index });
-  if (series.kind === 'dataset') return { datasetId: series.datasetId, from: series.from, to: series.to, options };
-  return { candles: series.candles, options };
-}
-
-/**
- * `/predict`: one `{ result, score, model_version }` per task, in order. Regions are
- * `timeserieslabels` with start/end the epoch-ms times of the first and last candle of the span;
- * the task score is the mean confidence of its regions (0 when none). Labels the config lists
- * filter the model's (case-insensitively, named as the config spells them).
- */
-export async function predict(body: LsPredict, db: () => Db): Promise<{ results: LsTaskPrediction[]; model_version: string | null }> {
-  const xml = body.label_config ?? (body.project ? setupConfigs.get(body.project) : undefined);
-  if (!xml) throw badRequest('LS_LABEL_CONFIG_REQUIRED', 'Send label_config (or call /setup for this project first).');
-  const ctl = control(xml);
-  const wanted = new Map(ctl.labels.map((l) => [l.toLowerCase(), l]));
-  const bodies = body.tasks.map((t, i) => predictBodyFor(t, i, ctl, body.params));
-  const results: LsTaskPrediction[] = [];
-  let modelVersion: string | null = null;
-  for (let i = 0; i < bodies.length; i++) {
-    const prediction = await predictOne(bodies[i], db);
-    modelVersion = prediction.model.version;
-    const regions: LsRegion[] = [];
-    prediction.spans.forEach((s, j) => {
-      const label = wanted.size ? wanted.get(s.label.toLowerCase()) : s.label;
-      if (!label) return;
-      regions.push({
-        id: `cp${i}_${j}`,
-        from_name: ctl.fromName,
-        to_name: ctl.toName,
-        type: 'timeserieslabels',
-        origin: 'prediction',
-        value: { start: s.startTime, end: s.endTime, instant: false, timeserieslabels: [label] },
-        score: s.confidence,
-      });
-    });
-    const score = regions.length ? regions.reduce((a, r) => a + r.score, 0) / regions.length : 0;
-    results.push({ result: regions, score, model_version: prediction.model.version });
-  }
-  return { results, model_version: modelVersion };
-}
-
-const HANDLED = ['ANNOTATION_CREATED', 'ANNOTATION_UPDATED', 'ANNOTATIONS_DELETED', 'TASKS_DELETED', 'START_TRAINING'] as const;
-
-/** Label Studio's `completed_by` (a user id, an email, or a user object) as our annotator name. */
-function annotatorOf(completedBy: unknown): string | undefined {
-  if (typeof completedBy === 'string' && completedBy.trim()) return completedBy.trim().slice(0, 80);
-  if (typeof completedBy === 'number') return `label-studio:${completedBy}`;
-  if (completedBy && typeof completedBy === 'object') {
-    const u = completedBy as { email?: unknown; username?: unknown; id?: unknown };
-    if (typeof u.email === 'string' && u.email) return u.email.slice(0, 80);
-    if (typeof u.username === 'string' && u.username) return u.username.slice(0, 80);
-    if (typeof u.id === 'number') return `label-studio:${u.id}`;
-  }
-  return undefined;
-}
-
-function projectParts(project: LsWebhook['project']): { id?: string; labelConfig?: string } {
-  if (project === null || project === undefined) return {};
-  if (typeof project === 'object') return { id: project.id !== undefined ? String(project.id) : undefined, labelConfig: project.label_config };
-  return { id: String(project).split('.')[0] };
-}
-
-/**
- * The dataset a task's spans belong to: `data.datasetId`, else a dataset named by `data.dataset`,
- * else (inline series) the dataset "Label Studio task <id>", created from the inline candles on
- * first use.
- */
-function datasetForTask(db: Db, task: LsTask, ctl: TimeSeriesLabelsControl | null): number {
-  const project = resolveProject(db);
-  if (typeof task.data.dataset === 'string' && task.data.datasetId === undefined) {
-    const found = findDatasetByName(db, project.id, task.data.dataset);
-    if (found) return found.id;
-  }
-  const series = taskSeries(task.data, ctl?.object ?? null);
-  if (series.kind === 'dataset') return getDataset(db, series.datasetId).id;
-  if (series.kind === 'missing') throw badRequest('LS_TASK_DATA_MISSING', `task ${task.id ?? '?'}: ${series.reason}.`);
-  const name = `Label Studio task ${task.id ?? 'unknown'}`;
-  const existing = findDatasetByName(db, project.id, name);
-  if (existing) return existing.id;
-  const candles = toColumns(series.candles);
-  if (candles.time.some((t, i) => i > 0 && t <= candles.time[i - 1])) throw badRequest('INVALID_CANDLES', `task ${task.id ?? '?'}: the inline series' times must be strictly increasing.`);
-  return db.transaction(() =>
-    insertDataset(db, { projectId: project.id, name, symbol: null, timeframe: null, sourceFile: null, candles, importReport: { rowsImported: candles.time.length } }),
-  )();
-}
-
-export type WebhookResponse =
-  | { status: 'ignored'; action: string; reason: string }
-  | { status: 'stored'; action: string; datasetId: number; report: SpanImportReport; sync: SyncCounts & { lsAnnotationId: string | null }; changes: AnnotationChange[] }
-  | { status: 'deleted'; action: string; annotations: string[]; deleted: number; changes: AnnotationChange[] }
-  | { status: 'started'; action: string; job: { id: string; state: string; preset: string } }
-  | { status: 'not_started'; action: string; reason: string; code: string };
-
-function parsePart<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw badRequest('VALIDATION_FAILED', `${what}: ${describeZodError(parsed.error)}`);
-  return parsed.data;
-}
-
-/** An ISO time from Label Studio as epoch ms (null when absent or unreadable). */
-function stamp(value: string | undefined): number | null {
-  if (!value) return null;
-  const ms = Date.parse(value);
-  return Number.isFinite(ms) ? ms : null;
-}
-
-/** ANNOTATION_CREATED / ANNOTATION_UPDATED: the annotation's regions replace the spans it produced. */
-function annotationEvent(body: LsWebhook, action: string, database: Db): WebhookResponse {
-  const task = parsePart(lsTaskSchema, body.task, 'task');
-  const annotation = parsePart(lsAnnotationSchema, body.annotation, 'annotation');
-  const lsAnnotationId = annotation.id !== undefined ? String(annotation.id) : null;
-  const lsTaskId = task.id !== undefined ? String(task.id) : null;
-  const lsUpdatedAt = stamp(annotation.updated_at ?? annotation.created_at);
-  const annotator = annotatorOf(annotation.completed_by);
-  // One transaction: the task's dataset (created for an inline series), labels and spans.
-  return database
-    .transaction((): WebhookResponse => {
-      const known = lsAnnotationId ? findLsAnnotation(database, lsAnnotationId) : undefined;
-      if (known && lsUpdatedAt !== null && known.ls_updated_at !== null && lsUpdatedAt < known.ls_updated_at) {
-        return { status: 'ignored', action, reason: `stale: annotation ${lsAnnotationId} was already stored as updated at ${new Date(known.ls_updated_at).toISOString()}` };
-      }
-      const hasRegions = !annotation.was_cancelled && annotation.result.some((r) => r.type === 'timeserieslabels');
-      if (!hasRegions) {
-        // The annotation no longer has regions (all deleted, or turned into a skip): its spans go.
-        if (known) return { status: 'deleted', action, ...clearAnnotation(database, { lsAnnotationId: lsAnnotationId!, lsTaskId, lsUpdatedAt, annotator }) };
-        return { status: 'ignored', action, reason: annotation.was_cancelled ? 'the annotation was skipped (was_cancelled)' : 'the annotation has no timeserieslabels regions' };
-      }
-      const project = projectParts(body.project);
-      const xml = project.labelConfig ?? (project.id ? setupConfigs.get(project.id) : undefined);
-      let ctl: TimeSeriesLabelsControl | null = null;
-      if (xml) {
-        try {
-          ctl = parseLabelConfig(xml);
-        } catch {
-          ctl = null; // The regions carry their own times; the config only locates inline series.
-        }
-      }
-      const datasetId = datasetForTask(database, task, ctl);
-      let parsed;
-      try {
-        parsed = parseLabelStudio(JSON.stringify([{ data: {}, annotations: [{ ...annotation, completed_by: annotator }] }]));
-      } catch (error) {
-        if (error instanceof ImportParseError) throw badRequest('IMPORT_PARSE_FAILED', error.message);
-        throw error;
-      }
-      const { counts, report, changes } = syncAnnotation(database, { lsAnnotationId, lsTaskId, lsUpdatedAt, datasetId, annotator, parsed });
-      return { status: 'stored', action, datasetId, report, sync: { lsAnnotationId, ...counts }, changes };
-    })
-    .immediate();
-}
-
-/**
- * `/webhook`: ANNOTATION_CREATED / ANNOTATION_UPDATED replace the spans the annotation produced
- * with its current timeserieslabels regions (human spans, through the Label Studio import
- * mapping); ANNOTATIONS_DELETED / TASKS_DELETED delete the spans those annotations produced;
- * START_TRAINING starts a training job; anything else is ignored.
- */
-export function webhook(body: LsWebhook, db: () => Db): WebhookResponse {
-  const action = body.action;
-  if (!(HANDLED as readonly string[]).includes(action)) return { status: 'ignored', action, reason: `${action} is not handled by this backend` };
-  if (action === 'START_TRAINING') {
-    try {
-      const job = startJob(db(), { preset: WEBHOOK_TRAINING_PRESET });
-      return { status: 'started', action, job: { id: job.id, state: job.state, preset: job.preset } };
-    } catch (error) {
-      if (error instanceof ApiError) return { status: 'not_started', action, reason: error.message, code: error.code };
-      throw error;
+  switch (series.kind) {
+    case 'missing':
+      throw badRequest('LS_TASK_DATA_MISSING', `${name}: ${series.reason}.`, { task: task.id ?? index });
+    case 'dataset':
+      return { body: { datasetId: series.datasetId, from: series.from, to: series.to, options }, lsTimes: null };
+    case 'inline':
+      return { body: { candles: series.candles, options }, lsTimes: series.lsTimes };
+    case 'url': {
+      const file = await loadTaskFile(series.url, ctl.object, source, name);
+      const c = file.candles;
+      const candles = {
+        time: Array.from(c.time),
+        open: Array.from(c.open),
+        high: Array.from(c.high),
+        low: Array.from(c.low),
+        close: Array.from(c.close),
+        volume: Array.from(c.volume),
+      };
+      return { body: { candles, options }, lsTimes: file.lsTimes };
     }
   }
-  if (action === 'ANNOTATIONS_DELETED') {
-    // Validated whole before anything is deleted: a bad entry is a 400 that changes nothing.
-    const ids = parsePart(lsIdListSchema, body.annotations, 'annotations').map((a) => a.id);
-    return { status: 'deleted', action, ...forgetAnnotations(db(), ids) };
+}
+
+/** Labels to report: the config's (no <Label>s = all), narrowed by extra_params.labels; keyed lowercase. */
+function labelFilter(ctl: TimeSeriesLabelsControl, extra: ExtraParams): (label: string) => string | null {
+  const config = new Map(ctl.labels.map((l) => [l.toLowerCase(), l]));
+  const only = extra.labels ? new Set(extra.labels.map((l) => l.toLowerCase())) : null;
+  return (label) => {
+    const k = label.toLowerCase();
+    if (only && !only.has(k)) return null;
+    if (!config.size) return label;
+    return config.get(k) ?? null;
+  };
+}
+
+function toLsPrediction(
+  prediction: PredictResponse,
+  index: number,
+  ctl: TimeSeriesLabelsControl,
+  keep: (label: string) => string | null,
+  lsTimes: ArrayLike<number> | null,
+): LsTaskPrediction {
+  const regions: LsRegion[] = [];
+  prediction.spans.forEach((s, j) => {
+    const label = keep(s.label);
+    if (!label) return;
+    const start = lsTimes ? lsTimes[s.start] : s.startTime;
+    const end = lsTimes ? lsTimes[s.end] : s.endTime;
+    regions.push({
+      id: `cp${index}_${j}`,
+      from_name: ctl.fromName,
+      to_name: ctl.toName,
+      type: 'timeserieslabels',
+      origin: 'prediction',
+      value: { start, end, instant: false, timeserieslabels: [label] },
+      score: s.confidence,
+    });
+  });
+  const score = regions.length ? regions.reduce((a, r) => a + r.score, 0) / regions.length : 0;
+  return { result: regions, score, model_version: prediction.model.version };
+}
+
+const failure = (task: LsTask, error: unknown): LsTaskFailure => {
+  const e =
+    error instanceof ApiError
+      ? error
+      : new ApiError(500, 'INTERNAL', 'Internal server error; see the server log.', undefined);
+  if (!(error instanceof ApiError)) console.error('[api/ls/predict] task failed', error);
+  return { task: task.id ?? null, error: { code: e.code, message: e.message } };
+};
+
+/**
+ * `/predict`: one item per task, in order, for any number of tasks: `{ result, score,
+ * model_version }`, or `{ task, error }` for a task that failed (its data, its file, its
+ * candles) — the others are served. Tasks go to the engine in chunks of PREDICT_CHUNK (candles
+ * of one chunk in memory at a time; the engine batch runs off the JS thread). Regions are
+ * `timeserieslabels` with start/end the times of the span's first and last candle as Label
+ * Studio expresses them; the task score is the mean confidence of its regions (0 when none).
+ * When every task fails for the same reason (no model yet, say), that is the request's error.
+ */
+export async function predict(
+  body: LsPredict,
+  db: () => Db,
+): Promise<{ results: Array<LsTaskPrediction | LsTaskFailure>; model_version: string | null }> {
+  const project: LsProject | undefined = body.project ? findLsProject(db(), body.project) : undefined;
+  const xml = body.label_config ?? project?.labelConfig;
+  if (!xml) throw badRequest('LS_LABEL_CONFIG_REQUIRED', 'Send label_config (or call /setup for this project first).');
+  const ctl = servableControl(xml);
+  const extra = project?.extraParams ?? {};
+  const model = body.params?.model ?? extra.model;
+  const minConfidence = body.params?.minConfidence ?? extra.minConfidence;
+  const options = {
+    ...(model ? { model } : {}),
+    ...(minConfidence !== undefined ? { minConfidence } : {}),
+  };
+  const keep = labelFilter(ctl, extra);
+  const source: LsFileSource = { hostname: project?.hostname ?? null, accessToken: project?.accessToken ?? null };
+
+  const started = performance.now();
+  const results: Array<LsTaskPrediction | LsTaskFailure> = new Array(body.tasks.length);
+  const errors: ApiError[] = [];
+  let version: string | null = null;
+  for (let start = 0; start < body.tasks.length; start += PREDICT_CHUNK) {
+    const chunk = body.tasks.slice(start, start + PREDICT_CHUNK);
+    const prepared = await Promise.all(
+      chunk.map((task, k) => prepareTask(task, start + k, ctl, source, options).catch((error: unknown) => ({ error }))),
+    );
+    const ready = prepared.flatMap((p, k) => ('error' in p ? [] : [{ k, p }]));
+    const predicted: BatchItem[] = ready.length
+      ? await predictMany(
+          ready.map((r) => r.p.body),
+          db,
+        )
+      : [];
+    prepared.forEach((p, k) => {
+      const task = chunk[k];
+      if ('error' in p) {
+        results[start + k] = failure(task, p.error);
+        errors.push(p.error instanceof ApiError ? p.error : new ApiError(500, 'INTERNAL', 'internal'));
+      }
+    });
+    ready.forEach(({ k, p }, r) => {
+      const item = predicted[r];
+      const task = chunk[k];
+      if ('error' in item) {
+        // A batch item keeps its code, not its status: engine codes get theirs back from the one
+        // map; the others are refusals of the task's own input (its dataset, its range).
+        const e = new ApiError(engineErrorStatus(item.error.code, 400), item.error.code, item.error.message);
+        results[start + k] = failure(task, e);
+        errors.push(e);
+        return;
+      }
+      version = item.model.version;
+      results[start + k] = toLsPrediction(item, start + k, ctl, keep, p.lsTimes);
+    });
   }
-  if (action === 'TASKS_DELETED') {
-    // Label Studio deletes a task's annotations with it without sending ANNOTATIONS_DELETED.
-    const taskIds = parsePart(lsIdListSchema, body.tasks, 'tasks').map((t) => t.id);
-    const database = db();
-    return { status: 'deleted', action, ...forgetAnnotations(database, lsAnnotationIdsForTasks(database, taskIds)) };
+  // One line per call: how many tasks Label Studio sent and how long they took here.
+  console.info(
+    `[api/ls/predict] ${body.tasks.length} tasks (${errors.length} failed) in ${(performance.now() - started).toFixed(0)} ms`,
+  );
+  if (errors.length === body.tasks.length && errors.every((e) => e.code === errors[0].code)) {
+    const first = errors[0];
+    throw body.tasks.length === 1
+      ? first
+      : new ApiError(first.status, first.code, `Every task failed: ${first.message}`);
   }
-  return annotationEvent(body, action, db());
+  return { results, model_version: version };
+}
+
+/** `/versions`: the registry's versions, newest first, and the one serving (champion). */
+export async function versions() {
+  const all = await listModelVersions();
+  return {
+    versions: all.map((v) => v.version).reverse(),
+    model_version: await modelVersion(),
+  };
+}
+
+export type TrainingStartResponse =
+  | { status: 'started'; job: string; training: { id: string; state: string; preset: string } }
+  | { status: 'not_started'; code: string; reason: string };
+
+/**
+ * START_TRAINING (webhook) and `/train`: starts a training job on the app's datasets (the spans
+ * Label Studio's annotations produced are among them). `job` is the job id as a string, as Label
+ * Studio stores it (its reference backend does the same); follow it at GET /api/training/<id>
+ * or POST /api/ls/job_status.
+ */
+export function startTraining(db: Db): TrainingStartResponse {
+  try {
+    const job = startJob(db, { preset: WEBHOOK_TRAINING_PRESET });
+    return { status: 'started', job: job.id, training: { id: job.id, state: job.state, preset: job.preset } };
+  } catch (error) {
+    if (error instanceof ApiError) return { status: 'not_started', reason: error.message, code: error.code };
+    throw error;
+  }
+}
+
+/** `/train`: Label Studio's direct training call (used when its webhook-training flag is off). */
+export function train(_body: LsTrain, db: () => Db): TrainingStartResponse {
+  return startTraining(db());
+}
+
+const JOB_STATUS: Record<TrainingJob['state'], string> = {
+  running: 'started',
+  succeeded: 'finished',
+  failed: 'failed',
+  cancelled: 'failed',
+};
+
+/** `/job_status`: Label Studio's training-job poll; an unknown job is 410 (Label Studio: "removed"). */
+export function jobStatus(jobId: string, db: () => Db) {
+  let job: TrainingJob;
+  try {
+    job = getJob(db(), jobId);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404)
+      throw new ApiError(410, 'NOT_FOUND', `Training job ${jobId} is not known here.`);
+    throw error;
+  }
+  return { job: job.id, job_status: JOB_STATUS[job.state], state: job.state, version: job.outcome?.version ?? null };
 }

@@ -46,9 +46,25 @@ describe('strip values', () => {
   });
 
   it('a constant metric is full strength; no output at all gives an empty legend', () => {
-    const flat = stripValues({ classNames: ['a', 'b'], probabilities: [[0.7, 0.3], [0.3, 0.7]], entropy: [0.6, 0.6], margin: [0.4, 0.4] }, 'confidence', 'entropy');
+    const flat = stripValues(
+      {
+        classNames: ['a', 'b'],
+        probabilities: [
+          [0.7, 0.3],
+          [0.3, 0.7],
+        ],
+        entropy: [0.6, 0.6],
+        margin: [0.4, 0.4],
+      },
+      'confidence',
+      'entropy',
+    );
     expect(Array.from(flat.strength)).toEqual([1, 1]);
-    const none = stripValues({ classNames: ['O'], entropy: [null, null], margin: [null, null] }, 'confidence', 'entropy');
+    const none = stripValues(
+      { classNames: ['O'], entropy: [null, null], margin: [null, null] },
+      'confidence',
+      'entropy',
+    );
     expect(none.count).toBe(0);
     expect(legendEnds(none)).toEqual({ title: 'top-class probability', faint: '—', strong: '—' });
   });
@@ -75,7 +91,12 @@ describe('bars to candles', () => {
 
   it('stays linear on 100k candles in 4k buckets', () => {
     const n = 100_000;
-    const big = { classNames: ['O', 'x'], entropy: [] as Array<number | null>, margin: [] as Array<number | null>, probabilities: [] as Array<number[] | null> };
+    const big = {
+      classNames: ['O', 'x'],
+      entropy: [] as Array<number | null>,
+      margin: [] as Array<number | null>,
+      probabilities: [] as Array<number[] | null>,
+    };
     const t: number[] = [];
     for (let i = 0; i < n; i++) {
       t.push(i * 60_000);

@@ -1,4 +1,4 @@
-import { lowerBound, upperBound } from '@/features/annotations/lib/spanMath';
+import { lowerBound, upperBound } from '@/features/annotations';
 import type { UncertaintyMetric } from './predictionLogic';
 
 /**
@@ -211,9 +211,18 @@ export function classLabel(name: string): string | null {
 }
 
 /** The legend's end labels, faint end first. */
-export function legendEnds(v: Pick<StripValues, 'mode' | 'metric' | 'faint' | 'strong' | 'count'>): { title: string; faint: string; strong: string } {
+export function legendEnds(v: Pick<StripValues, 'mode' | 'metric' | 'faint' | 'strong' | 'count'>): {
+  title: string;
+  faint: string;
+  strong: string;
+} {
   const fmt = (x: number) => (v.mode === 'confidence' ? `${Math.round(x * 100)}%` : x.toFixed(2));
-  const title = v.mode === 'confidence' ? 'top-class probability' : v.metric === 'entropy' ? 'uncertainty: entropy' : 'uncertainty: margin';
+  const title =
+    v.mode === 'confidence'
+      ? 'top-class probability'
+      : v.metric === 'entropy'
+        ? 'uncertainty: entropy'
+        : 'uncertainty: margin';
   if (!v.count) return { title, faint: '—', strong: '—' };
   return { title, faint: fmt(v.faint), strong: fmt(v.strong) };
 }

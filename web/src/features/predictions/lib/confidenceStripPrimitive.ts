@@ -1,8 +1,8 @@
 import type { IPrimitivePaneRenderer, IPrimitivePaneView, PrimitivePaneViewZOrder } from 'lightweight-charts';
-import { emptyBars, type ChartBars } from '@/features/chart/lib/chartBars';
-import type { ChartOverlay } from '@/features/chart/lib/chartController';
-import { SeriesPrimitiveBase } from '@/features/chart/lib/seriesPrimitive';
-import { TALIB_LANE_GAP, TALIB_LANE_HEIGHT } from '@/features/chart/lib/spanBandsPrimitive';
+import { emptyBars, type ChartBars } from '@/features/chart';
+import type { ChartOverlay } from '@/features/chart';
+import { SeriesPrimitiveBase } from '@/features/chart';
+import { TALIB_LANE_GAP, TALIB_LANE_HEIGHT } from '@/features/chart';
 import {
   STRIP_STRONG,
   classLabel,
@@ -92,7 +92,9 @@ export class ConfidenceStripPrimitive extends SeriesPrimitiveBase implements Cha
   }
 
   private remap(): void {
-    this.rep = this.data ? representativeCandles(this.bars, this.data.candleTimes, this.data.values) : new Int32Array(0);
+    this.rep = this.data
+      ? representativeCandles(this.bars, this.data.candleTimes, this.data.values)
+      : new Int32Array(0);
     this.hoveredCell = null;
     this.update();
   }
@@ -133,7 +135,14 @@ export class ConfidenceStripPrimitive extends SeriesPrimitiveBase implements Cha
     if (a === null || b === null) return;
     // The true bar spacing (below 1 px when zoomed far out): bars are pooled per pixel column then.
     const spacing = b - a;
-    this.cells = layoutCells(visible.from, visible.to, (i) => a + (i - first) * spacing, spacing, this.rep, this.data.values);
+    this.cells = layoutCells(
+      visible.from,
+      visible.to,
+      (i) => a + (i - first) * spacing,
+      spacing,
+      this.rep,
+      this.data.values,
+    );
     // Keep the hover on the same bar across a re-layout (a new bars array clears it in remap).
     if (previous) this.hoveredCell = this.cells.find((c) => c.bar === previous.bar) ?? null;
   }
@@ -152,7 +161,11 @@ export class ConfidenceStripPrimitive extends SeriesPrimitiveBase implements Cha
       const fallback = this.palettes[this.palettes.length - 1];
       for (const c of this.cells) {
         const k = values.top[c.candle];
-        const pal = data.classColors ? (k >= 0 && k < data.classColors.length ? this.palettes[k] : fallback) : this.palettes[0];
+        const pal = data.classColors
+          ? k >= 0 && k < data.classColors.length
+            ? this.palettes[k]
+            : fallback
+          : this.palettes[0];
         ctx.fillStyle = pal[paletteIndex(values.strength[c.candle])];
         const x0 = Math.round(c.x0 * hr);
         const x1 = Math.round(c.x1 * hr);
@@ -165,7 +178,9 @@ export class ConfidenceStripPrimitive extends SeriesPrimitiveBase implements Cha
   private drawReadout(target: RenderTarget): void {
     const cell = this.hoveredCell;
     if (!this.data || !cell) return;
-    target.useMediaCoordinateSpace(({ context: ctx, mediaSize }) => this.drawTag(ctx, mediaSize.width, mediaSize.height, cell));
+    target.useMediaCoordinateSpace(({ context: ctx, mediaSize }) =>
+      this.drawTag(ctx, mediaSize.width, mediaSize.height, cell),
+    );
   }
 
   /** The hovered cell outlined, and a tag above it: predicted label and the candle's numbers. */
@@ -190,7 +205,12 @@ export class ConfidenceStripPrimitive extends SeriesPrimitiveBase implements Cha
     const top = this.stripTop(height);
     ctx.strokeStyle = '#e2e8f0';
     ctx.lineWidth = 1;
-    ctx.strokeRect(Math.round(cell.x0) - 0.5, top - 0.5, Math.max(2, Math.round(cell.x1 - cell.x0)) + 1, STRIP_HEIGHT + 1);
+    ctx.strokeRect(
+      Math.round(cell.x0) - 0.5,
+      top - 0.5,
+      Math.max(2, Math.round(cell.x1 - cell.x0)) + 1,
+      STRIP_HEIGHT + 1,
+    );
     ctx.font = '600 11px ui-sans-serif, system-ui, sans-serif';
     ctx.textBaseline = 'bottom';
     const tw = ctx.measureText(text).width;

@@ -1,7 +1,7 @@
 import type { IPrimitivePaneRenderer, IPrimitivePaneView, PrimitivePaneViewZOrder } from 'lightweight-charts';
-import { barRangeOf, emptyBars, type ChartBars } from '@/features/chart/lib/chartBars';
-import type { ChartOverlay } from '@/features/chart/lib/chartController';
-import { SeriesPrimitiveBase, rgba } from '@/features/chart/lib/seriesPrimitive';
+import { barRangeOf, emptyBars, type ChartBars } from '@/features/chart';
+import type { ChartOverlay } from '@/features/chart';
+import { SeriesPrimitiveBase, rgba } from '@/features/chart';
 
 type RenderTarget = Parameters<IPrimitivePaneRenderer['draw']>[0];
 
@@ -93,7 +93,13 @@ export class PredictionBandsPrimitive extends SeriesPrimitiveBase implements Cha
       }
       const yh = series.priceToCoordinate(high) ?? 0;
       const yl = series.priceToCoordinate(low) ?? 0;
-      this.placed.push({ shape, x0: c0 - spacing / 2, x1: c1 + spacing / 2, top: Math.min(yh, yl) - 10, bottom: Math.max(yh, yl) + 10 });
+      this.placed.push({
+        shape,
+        x0: c0 - spacing / 2,
+        x1: c1 + spacing / 2,
+        top: Math.min(yh, yl) - 10,
+        bottom: Math.max(yh, yl) + 10,
+      });
     }
   }
 

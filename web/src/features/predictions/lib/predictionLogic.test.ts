@@ -1,17 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { countByKind, findDisagreements, uncertainCandles, visiblePredictions, type PredSpan } from './predictionLogic';
 
-const p = (label: string, startTime: number, endTime: number, confidence: number): PredSpan => ({ id: `${label}${startTime}`, start: startTime, end: endTime, startTime, endTime, label, confidence });
+const p = (label: string, startTime: number, endTime: number, confidence: number): PredSpan => ({
+  id: `${label}${startTime}`,
+  start: startTime,
+  end: endTime,
+  startTime,
+  endTime,
+  label,
+  confidence,
+});
 
 describe('visiblePredictions', () => {
   const preds = [p('doji', 1, 1, 0.4), p('engulfing', 5, 6, 0.9), p('hammer', 10, 10, 0.7)];
   it('hides predictions below the threshold', () => {
-    expect(visiblePredictions(preds, { minConfidence: 0.5, labels: null }).map((x) => x.label)).toEqual(['engulfing', 'hammer']);
+    expect(visiblePredictions(preds, { minConfidence: 0.5, labels: null }).map((x) => x.label)).toEqual([
+      'engulfing',
+      'hammer',
+    ]);
     expect(visiblePredictions(preds, { minConfidence: 0, labels: null })).toHaveLength(3);
     expect(visiblePredictions(preds, { minConfidence: 0.9, labels: null }).map((x) => x.label)).toEqual(['engulfing']);
   });
   it('filters by label', () => {
-    expect(visiblePredictions(preds, { minConfidence: 0, labels: new Set(['hammer']) }).map((x) => x.label)).toEqual(['hammer']);
+    expect(visiblePredictions(preds, { minConfidence: 0, labels: new Set(['hammer']) }).map((x) => x.label)).toEqual([
+      'hammer',
+    ]);
   });
   it('hides predictions answered by feedback (same label, overlapping), negatives included', () => {
     const answered = [
@@ -19,7 +32,9 @@ describe('visiblePredictions', () => {
       { id: 'b', start: 10, end: 10, label: 'hammer', kind: 'negative' as const },
       { id: 'c', start: 1, end: 1, label: 'hammer', kind: 'negative' as const },
     ];
-    expect(visiblePredictions(preds, { minConfidence: 0, labels: null, answered }).map((x) => x.label)).toEqual(['doji']);
+    expect(visiblePredictions(preds, { minConfidence: 0, labels: null, answered }).map((x) => x.label)).toEqual([
+      'doji',
+    ]);
   });
 });
 
@@ -39,7 +54,12 @@ describe('uncertainCandles', () => {
 
 describe('findDisagreements', () => {
   it('finds label mismatches, spans the model missed and confident unlabelled predictions', () => {
-    const preds = [p('doji', 10, 10, 0.95), p('engulfing', 20, 21, 0.6), p('hammer', 30, 30, 0.5), p('harami', 40, 41, 0.9)];
+    const preds = [
+      p('doji', 10, 10, 0.95),
+      p('engulfing', 20, 21, 0.6),
+      p('hammer', 30, 30, 0.5),
+      p('harami', 40, 41, 0.9),
+    ];
     const humans = [
       { id: 'h1', start: 20, end: 21, label: 'hammer', kind: 'positive' as const },
       { id: 'h2', start: 30, end: 30, label: 'hammer', kind: 'positive' as const },

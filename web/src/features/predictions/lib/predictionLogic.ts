@@ -1,15 +1,8 @@
-import { normalizeLabelName } from '@/features/autolabel/lib/patternLabels';
+import { normalizeLabelName } from '@/features/autolabel';
+import type { PredictedSpan } from '@/server/engine';
 
-/** A model span as the UI keeps it (times epoch ms, candle indices into the dataset). */
-export interface PredSpan {
-  id: string;
-  start: number;
-  end: number;
-  startTime: number;
-  endTime: number;
-  label: string;
-  confidence: number;
-}
+/** A model span as the UI keeps it (times epoch ms, candle indices into the dataset), with an id for selection. */
+export type PredSpan = PredictedSpan & { id: string };
 
 /** A stored span as feedback and disagreement logic read it. */
 export interface HumanSpanLike {
@@ -20,17 +13,22 @@ export interface HumanSpanLike {
   kind: 'positive' | 'negative';
 }
 
-const overlapsT = (a: { startTime: number; endTime: number }, b: { start: number; end: number }) => a.startTime <= b.end && b.start <= a.endTime;
+const overlapsT = (a: { startTime: number; endTime: number }, b: { start: number; end: number }) =>
+  a.startTime <= b.end && b.start <= a.endTime;
 const sameLabel = (a: string, b: string) => normalizeLabelName(a) === normalizeLabelName(b);
 
-export const predictionId = (p: { startTime: number; endTime: number; label: string }) => `pred:${p.label}:${p.startTime}:${p.endTime}`;
+export const predictionId = (p: { startTime: number; endTime: number; label: string }) =>
+  `pred:${p.label}:${p.startTime}:${p.endTime}`;
 
 /**
  * The predictions to draw: at or above the confidence threshold, of the chosen labels (null = all),
  * and not already answered by feedback (a stored span of the same label overlapping it: a
  * confirmed/corrected positive, or a dismissed negative).
  */
-export function visiblePredictions(preds: readonly PredSpan[], opts: { minConfidence: number; labels: ReadonlySet<string> | null; answered?: readonly HumanSpanLike[] }): PredSpan[] {
+export function visiblePredictions(
+  preds: readonly PredSpan[],
+  opts: { minConfidence: number; labels: ReadonlySet<string> | null; answered?: readonly HumanSpanLike[] },
+): PredSpan[] {
   const answered = opts.answered ?? [];
   return preds.filter(
     (p) =>
@@ -47,7 +45,12 @@ export type UncertaintyMetric = 'entropy' | 'margin';
  * top-2 probability). With `diversity` K > 0 a candidate within K candles of one already taken is
  * skipped. Candles without output (null: warm-up, look-ahead) are ignored.
  */
-export function uncertainCandles(perCandle: { entropy: ReadonlyArray<number | null>; margin: ReadonlyArray<number | null> }, metric: UncertaintyMetric, diversity: number, limit = 200): number[] {
+export function uncertainCandles(
+  perCandle: { entropy: ReadonlyArray<number | null>; margin: ReadonlyArray<number | null> },
+  metric: UncertaintyMetric,
+  diversity: number,
+  limit = 200,
+): number[] {
   const idx: number[] = [];
   const values = metric === 'entropy' ? perCandle.entropy : perCandle.margin;
   for (let i = 0; i < values.length; i++) if (values[i] !== null && Number.isFinite(values[i] as number)) idx.push(i);
@@ -80,7 +83,11 @@ export interface Disagreement {
  * different label (and none with the same label); a human positive no prediction overlaps; a
  * prediction at or above `confident` overlapping no human span at all.
  */
-export function findDisagreements(preds: readonly PredSpan[], humans: readonly HumanSpanLike[], confident = 0.8): Disagreement[] {
+export function findDisagreements(
+  preds: readonly PredSpan[],
+  humans: readonly HumanSpanLike[],
+  confident = 0.8,
+): Disagreement[] {
   const out: Disagreement[] = [];
   const positives = humans.filter((h) => h.kind === 'positive');
   for (const h of positives) {
@@ -91,13 +98,29 @@ export function findDisagreements(preds: readonly PredSpan[], humans: readonly H
     }
     if (!over.some((p) => sameLabel(p.label, h.label))) {
       const p = over.reduce((a, b) => (b.confidence > a.confidence ? b : a));
-      out.push({ kind: 'label-mismatch', start: Math.min(h.start, p.startTime), end: Math.max(h.end, p.endTime), humanLabel: h.label, modelLabel: p.label, confidence: p.confidence, spanId: h.id, predictionId: p.id });
+      out.push({
+        kind: 'label-mismatch',
+        start: Math.min(h.start, p.startTime),
+        end: Math.max(h.end, p.endTime),
+        humanLabel: h.label,
+        modelLabel: p.label,
+        confidence: p.confidence,
+        spanId: h.id,
+        predictionId: p.id,
+      });
     }
   }
   for (const p of preds) {
     if (p.confidence < confident) continue;
     if (humans.some((h) => overlapsT(p, h))) continue;
-    out.push({ kind: 'unlabelled-confident', start: p.startTime, end: p.endTime, modelLabel: p.label, confidence: p.confidence, predictionId: p.id });
+    out.push({
+      kind: 'unlabelled-confident',
+      start: p.startTime,
+      end: p.endTime,
+      modelLabel: p.label,
+      confidence: p.confidence,
+      predictionId: p.id,
+    });
   }
   return out.sort((a, b) => a.start - b.start);
 }

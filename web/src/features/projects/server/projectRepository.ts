@@ -1,7 +1,7 @@
 import 'server-only';
 import type { Db } from '@/server/db/database';
 import { conflict, notFound } from '@/server/http/apiError';
-import { DEFAULT_LABELS } from '@/features/labels/defaultLabels';
+import { DEFAULT_LABELS } from '@/features/labels';
 import type { OverlapPolicy, Project } from '../types';
 
 interface ProjectRow {
@@ -29,21 +29,23 @@ export const DEFAULT_PROJECT_NAME = 'Default project';
 export function defaultProject(db: Db): Project {
   const existing = db.prepare('SELECT * FROM projects ORDER BY id LIMIT 1').get() as ProjectRow | undefined;
   if (existing) return toProject(existing);
-  return db.transaction(() => {
-    const again = db.prepare('SELECT * FROM projects ORDER BY id LIMIT 1').get() as ProjectRow | undefined;
-    if (again) return toProject(again);
-    const now = Date.now();
-    const { lastInsertRowid } = db
-      .prepare('INSERT INTO projects (name, overlap_policy, created_at, updated_at) VALUES (?, ?, ?, ?)')
-      .run(DEFAULT_PROJECT_NAME, 'allow', now, now);
-    const projectId = Number(lastInsertRowid);
-    const insertLabel = db.prepare(
-      'INSERT INTO labels (project_id, name, color, hotkey, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
-    for (const l of DEFAULT_LABELS) insertLabel.run(projectId, l.name, l.color, l.hotkey, l.description, now, now);
-    db.prepare("INSERT OR REPLACE INTO app_meta (key, value) VALUES ('default_labels_seeded', ?)").run(String(now));
-    return toProject(db.prepare('SELECT * FROM projects WHERE id = ?').get(projectId) as ProjectRow);
-  }).immediate();
+  return db
+    .transaction(() => {
+      const again = db.prepare('SELECT * FROM projects ORDER BY id LIMIT 1').get() as ProjectRow | undefined;
+      if (again) return toProject(again);
+      const now = Date.now();
+      const { lastInsertRowid } = db
+        .prepare('INSERT INTO projects (name, overlap_policy, created_at, updated_at) VALUES (?, ?, ?, ?)')
+        .run(DEFAULT_PROJECT_NAME, 'allow', now, now);
+      const projectId = Number(lastInsertRowid);
+      const insertLabel = db.prepare(
+        'INSERT INTO labels (project_id, name, color, hotkey, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      );
+      for (const l of DEFAULT_LABELS) insertLabel.run(projectId, l.name, l.color, l.hotkey, l.description, now, now);
+      db.prepare("INSERT OR REPLACE INTO app_meta (key, value) VALUES ('default_labels_seeded', ?)").run(String(now));
+      return toProject(db.prepare('SELECT * FROM projects WHERE id = ?').get(projectId) as ProjectRow);
+    })
+    .immediate();
 }
 
 export function getProject(db: Db, id: number): Project {

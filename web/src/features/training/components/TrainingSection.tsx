@@ -1,12 +1,38 @@
 'use client';
 import { useEffect, useRef, useState } from 'react';
-import { apiRequest } from '@/shared/apiClient';
-import type { TrainingJob } from '../server/trainingJobs';
+import { modelsApi, type ModelVersionSummary } from '@/features/models';
+import { trainingApi } from '../api';
+import type { TrainingJob } from '../types';
 
-interface Summary {
-  version: string;
-  summary: { validationMacroF1: number; validationSpanF1: number; testMacroF1?: number | null; testSpanF1?: number | null };
-}
+/** The champion as the comparison reads it. */
+type Summary = Pick<ModelVersionSummary, 'version' | 'summary'>;
+
+type SummaryKey = keyof Summary['summary'];
+/**
+ * The rows of the comparison table: the headline figures first (per-pattern macro-F1 at each
+ * pattern's last candle, background excluded; per-candle balanced accuracy; span-F1 at IoU ≥ 0.5;
+ * the share of matched test spans with both boundaries exact), then the row classifier's macro-F1
+ * over its tag classes (background included). Versions trained before the headline figures show —.
+ */
+const METRIC_ROWS: Array<[string, SummaryKey, string]> = [
+  ['val pattern-F1', 'validationPatternF1', 'per-pattern macro-F1 at each pattern’s last candle, background excluded'],
+  ['val balanced acc.', 'validationBalancedAccuracy', 'per-candle balanced accuracy (background and each pattern)'],
+  ['val span-F1', 'validationSpanF1', 'spans matched at IoU ≥ 0.5'],
+  ['test pattern-F1', 'testPatternF1', 'per-pattern macro-F1 at each pattern’s last candle, background excluded'],
+  ['test balanced acc.', 'testBalancedAccuracy', 'per-candle balanced accuracy (background and each pattern)'],
+  ['test span-F1', 'testSpanF1', 'spans matched at IoU ≥ 0.5'],
+  ['test exact boundaries', 'testExactBoundaryShare', 'share of matched test spans whose start and end are both exact'],
+  [
+    'val macro-F1 (row tags)',
+    'validationMacroF1',
+    'the row classifier’s macro-F1 over its tag classes, background included',
+  ],
+  [
+    'test macro-F1 (row tags)',
+    'testMacroF1',
+    'the row classifier’s macro-F1 over its tag classes, background included',
+  ],
+];
 
 export interface TrainingSectionProps {
   datasetId: number | null;
@@ -32,8 +58,9 @@ export function TrainingSection({ datasetId, champion, onTrained, onPromoted, no
   // The newest job survives a reload (jobs are stored): show it, and follow it if it still runs.
   useEffect(() => {
     let alive = true;
-    apiRequest<{ jobs: TrainingJob[] }>('/api/training')
-      .then(({ jobs }) => {
+    trainingApi
+      .list()
+      .then((jobs) => {
         const newest = jobs[0];
         if (!alive || !newest) return;
         setJob((current) => current ?? newest);
@@ -49,7 +76,7 @@ export function TrainingSection({ datasetId, champion, onTrained, onPromoted, no
   const poll = (id: string) => {
     timer.current = setTimeout(async () => {
       try {
-        const { job: j } = await apiRequest<{ job: TrainingJob }>(`/api/training/${id}`);
+        const j = await trainingApi.get(id);
         setJob(j);
         if (j.state === 'running') poll(id);
         else if (j.state === 'succeeded' && j.outcome) await onTrained(j.outcome.version);
@@ -64,7 +91,7 @@ export function TrainingSection({ datasetId, champion, onTrained, onPromoted, no
     try {
       setBaseline(champion);
       const body = { preset, includeTalib: talib, ...(scope === 'dataset' && datasetId !== null ? { datasetId } : {}) };
-      const { job: j } = await apiRequest<{ job: TrainingJob }>('/api/training', { method: 'POST', body: JSON.stringify(body) });
+      const j = await trainingApi.start(body);
       setJob(j);
       poll(j.id);
     } catch (e) {
@@ -73,13 +100,13 @@ export function TrainingSection({ datasetId, champion, onTrained, onPromoted, no
   };
 
   const cancel = async () => {
-    if (job) await apiRequest(`/api/training/${job.id}/cancel`, { method: 'POST' }).catch(() => undefined);
+    if (job) await trainingApi.cancel(job.id).catch(() => undefined);
   };
 
   const promote = async () => {
     if (!job?.outcome) return;
     try {
-      await apiRequest('/api/training/promote', { method: 'POST', body: JSON.stringify({ version: job.outcome.version }) });
+      await modelsApi.promote(job.outcome.version);
       notify('info', `${job.outcome.version} is now the champion.`);
       await onPromoted();
       setJob({ ...job, outcome: { ...job.outcome, championMoved: true, champion: job.outcome.version } });
@@ -95,16 +122,28 @@ export function TrainingSection({ datasetId, champion, onTrained, onPromoted, no
     <section className="model-section" data-testid="training-section">
       <h3>Train</h3>
       <div className="row">
-        <select value={preset} onChange={(e) => setPreset(e.target.value as 'fast' | 'standard')} data-testid="train-preset" aria-label="Preset" disabled={running}>
+        <select
+          value={preset}
+          onChange={(e) => setPreset(e.target.value as 'fast' | 'standard')}
+          data-testid="train-preset"
+          aria-label="Preset"
+          disabled={running}
+        >
           <option value="fast">fast (20 rounds)</option>
           <option value="standard">standard (200 rounds)</option>
         </select>
-        <select value={scope} onChange={(e) => setScope(e.target.value as 'dataset' | 'all')} aria-label="Scope" disabled={running}>
+        <select
+          value={scope}
+          onChange={(e) => setScope(e.target.value as 'dataset' | 'all')}
+          aria-label="Scope"
+          disabled={running}
+        >
           <option value="dataset">this dataset</option>
           <option value="all">all datasets</option>
         </select>
         <label className="check">
-          <input type="checkbox" checked={talib} onChange={(e) => setTalib(e.target.checked)} disabled={running} /> + TA-Lib labels
+          <input type="checkbox" checked={talib} onChange={(e) => setTalib(e.target.checked)} disabled={running} /> +
+          TA-Lib labels
         </label>
       </div>
       <div className="row">
@@ -135,16 +174,24 @@ export function TrainingSection({ datasetId, champion, onTrained, onPromoted, no
               </tr>
             </thead>
             <tbody>
-              <tr><td>val macro-F1</td><td>{f(m.validationMacroF1)}</td><td>{f(c?.validationMacroF1)}</td></tr>
-              <tr><td>val span-F1</td><td>{f(m.validationSpanF1)}</td><td>{f(c?.validationSpanF1)}</td></tr>
-              <tr><td>test macro-F1</td><td>{f(m.testMacroF1)}</td><td>{f(c?.testMacroF1)}</td></tr>
-              <tr><td>test span-F1</td><td>{f(m.testSpanF1)}</td><td>{f(c?.testSpanF1)}</td></tr>
+              {METRIC_ROWS.map(([name, key, title]) => (
+                <tr key={key} title={title}>
+                  <td>{name}</td>
+                  <td>{f(m[key])}</td>
+                  <td>{f(c?.[key])}</td>
+                </tr>
+              ))}
             </tbody>
           </table>
           <div className="row">
-            <span className="muted">{job.spans.exported} spans ({job.spans.negatives} negatives) exported{job.spans.dropped ? `, ${job.spans.dropped} conflicting dropped` : ''}</span>
+            <span className="muted">
+              {job.spans.exported} spans ({job.spans.negatives} negatives) exported
+              {job.spans.dropped ? `, ${job.spans.dropped} conflicting dropped` : ''}
+            </span>
             {job.outcome!.champion === job.outcome!.version ? (
-              <span className="chip strong" data-testid="train-champion">champion</span>
+              <span className="chip strong" data-testid="train-champion">
+                champion
+              </span>
             ) : (
               <button type="button" className="btn small" onClick={() => void promote()} data-testid="train-promote">
                 Promote

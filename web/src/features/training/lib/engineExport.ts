@@ -1,25 +1,12 @@
-import { normalizeLabelName } from '@/features/autolabel/lib/patternLabels';
-import type { Annotation } from '@/features/annotations/types';
+import { normalizeLabelName } from '@/features/autolabel';
+import type { Annotation } from '@/features/annotations';
+import type { AnnotationRecord } from '@/server/engine';
 
 /**
- * One span exactly as the engine's annotation reader accepts it (docs/formats.md,
- * crates/engine/src/annotations.rs, which rejects any other field). Times are epoch ms.
+ * One span exactly as the engine's annotation reader accepts it: the engine's own record type,
+ * generated from crates/engine/src/annotations.rs (docs/formats.md). Times are epoch ms here.
  */
-export interface EngineSpan {
-  id: string;
-  symbol: string;
-  dataset: string;
-  start: number;
-  end: number;
-  label: string;
-  source: Annotation['source'];
-  kind: Annotation['kind'];
-  direction?: 'bullish' | 'bearish';
-  annotator: string;
-  created_at: number;
-  updated_at: number;
-  note?: string;
-}
+export type EngineSpan = AnnotationRecord;
 
 export interface DroppedSpan {
   id: string;
@@ -28,7 +15,7 @@ export interface DroppedSpan {
 
 export interface EngineExport {
   annotations: EngineSpan[];
-  /** Spans left out because the engine would reject the whole file for them (conflicts). */
+  /** Spans left out because the engine would reject the whole file for them (a negative under a positive of its label). */
   dropped: DroppedSpan[];
 }
 
@@ -45,13 +32,14 @@ export function engineLabelName(appLabel: string, talibLabels: readonly string[]
   return talibLabels.find((t) => normalizeLabelName(t) === key) ?? appLabel.trim();
 }
 
-const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start <= b.end && b.start <= a.end;
+const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) =>
+  a.start <= b.end && b.start <= a.end;
 
 /**
- * The app's spans of some datasets as the engine's span file. Resolves what the engine would
- * reject as a whole: two positives with different labels on one candle (the most recently
- * updated one is kept), a positive and a negative of one label on one candle (the positive wins:
- * a person confirmed what they had once dismissed).
+ * The app's spans of some datasets as the engine's span file. Positives of different labels may
+ * nest or overlap (the engine trains on all of them). Resolves what the engine would reject as a
+ * whole: a positive and a negative of one label on one candle (the positive wins: a person
+ * confirmed what they had once dismissed).
  */
 export function toEngineSpans(
   annotations: readonly Annotation[],
@@ -70,14 +58,7 @@ export function toEngineSpans(
   const out: EngineSpan[] = [];
   for (const [datasetId, list] of byDataset) {
     const name = (a: Annotation) => engineLabelName(labelNames.get(a.labelId) ?? `label-${a.labelId}`, talibLabels);
-    // Newest first: a later decision wins a conflict.
-    const positives = list.filter((a) => a.kind === 'positive').sort((a, b) => b.updatedAt - a.updatedAt || a.id.localeCompare(b.id));
-    const keptPositives: Annotation[] = [];
-    for (const a of positives) {
-      const clash = keptPositives.find((k) => overlaps(k, a) && name(k) !== name(a));
-      if (clash) dropped.push({ id: a.id, reason: `overlaps span ${clash.id} with another label (${name(clash)})` });
-      else keptPositives.push(a);
-    }
+    const keptPositives = list.filter((a) => a.kind === 'positive');
     const negatives = list.filter((a) => a.kind === 'negative');
     const keptNegatives: Annotation[] = [];
     for (const a of negatives) {
@@ -85,7 +66,9 @@ export function toEngineSpans(
       if (clash) dropped.push({ id: a.id, reason: `negative overlaps positive span ${clash.id} of the same label` });
       else keptNegatives.push(a);
     }
-    for (const a of [...keptPositives, ...keptNegatives].sort((x, y) => x.start - y.start || x.id.localeCompare(y.id))) {
+    for (const a of [...keptPositives, ...keptNegatives].sort(
+      (x, y) => x.start - y.start || x.id.localeCompare(y.id),
+    )) {
       const span: EngineSpan = {
         id: a.id,
         symbol: seriesIdOf(datasetId),

@@ -5,14 +5,14 @@ import path from 'node:path';
 import type { Db } from '@/server/db/database';
 import { ApiError } from '@/server/http/apiError';
 import { webRoot } from '@/server/paths';
-import { listAnnotations } from '@/features/annotations/server/annotationRepository';
-import type { Annotation } from '@/features/annotations/types';
-import { loadCandleColumns } from '@/features/datasets/server/candleRepository';
-import { getDataset, listDatasets } from '@/features/datasets/server/datasetRepository';
-import type { Dataset } from '@/features/datasets/types';
-import { listLabels } from '@/features/labels/server/labelRepository';
-import { resolveProject } from '@/features/projects/server/projectRepository';
-import { modelsDir } from '@/features/predict/server/registry';
+import { listAnnotations } from '@/features/annotations/server';
+import type { Annotation } from '@/features/annotations';
+import { loadCandleColumns } from '@/features/datasets/server';
+import { getDataset, listDatasets } from '@/features/datasets/server';
+import type { Dataset } from '@/features/datasets';
+import { listLabels } from '@/features/labels/server';
+import { resolveProject } from '@/features/projects/server';
+import { modelsDir } from '@/features/models/server';
 import { seriesIdOf, toEngineSpans, type EngineExport } from '../lib/engineExport';
 import { PRESETS, buildTrainingConfig, type PresetName } from '../lib/presets';
 
@@ -49,7 +49,10 @@ const iso = (ms: number) => new Date(ms).toISOString();
 function writeSeriesCsv(db: Db, datasetId: number, file: string): number {
   const c = loadCandleColumns(db, datasetId);
   const lines = ['time,open,high,low,close,volume'];
-  for (let i = 0; i < c.time.length; i++) lines.push(`${iso(c.time[i])},${c.open[i]},${c.high[i]},${c.low[i]},${c.close[i]},${Number.isFinite(c.volume[i]) ? c.volume[i] : 0}`);
+  for (let i = 0; i < c.time.length; i++)
+    lines.push(
+      `${iso(c.time[i])},${c.open[i]},${c.high[i]},${c.low[i]},${c.close[i]},${Number.isFinite(c.volume[i]) ? c.volume[i] : 0}`,
+    );
   fs.writeFileSync(file, lines.join('\n') + '\n');
   return c.time.length;
 }
@@ -59,8 +62,14 @@ function writeSeriesCsv(db: Db, datasetId: number, file: string): number {
  * negatives, and the candles as CSVs, into a fresh work folder; returns the pipeline config over them.
  */
 export function prepareEngineRun(db: Db, request: EngineRunRequest, folderPrefix: string): EngineRunInput {
-  const project = resolveProject(db, request.datasetId !== undefined ? getDataset(db, request.datasetId).projectId : undefined);
-  const datasets = request.datasetId !== undefined ? [getDataset(db, request.datasetId)] : listDatasets(db, project.id).filter((d) => d.candleCount > 0);
+  const project = resolveProject(
+    db,
+    request.datasetId !== undefined ? getDataset(db, request.datasetId).projectId : undefined,
+  );
+  const datasets =
+    request.datasetId !== undefined
+      ? [getDataset(db, request.datasetId)]
+      : listDatasets(db, project.id).filter((d) => d.candleCount > 0);
   if (!datasets.length) throw new ApiError(400, 'NO_DATA', 'There is no dataset to run on.');
   const labelNames = new Map(listLabels(db, project.id).map((l) => [l.id, l.name]));
   const includeTalib = request.includeTalib ?? true;
@@ -90,7 +99,18 @@ export function prepareEngineRun(db: Db, request: EngineRunRequest, folderPrefix
       outputDir: path.join(workDir, 'dataset'),
       registryRoot: modelsDir(),
     });
-    return { config, rootDir: repoRoot(), workDir, datasets, annotations, labelNames, talibLabels, exported, includeTalib, cleanup };
+    return {
+      config,
+      rootDir: repoRoot(),
+      workDir,
+      datasets,
+      annotations,
+      labelNames,
+      talibLabels,
+      exported,
+      includeTalib,
+      cleanup,
+    };
   } catch (error) {
     cleanup();
     throw error;

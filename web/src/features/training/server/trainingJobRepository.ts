@@ -6,7 +6,8 @@ import type { JobState, TrainingJob } from './trainingJobs';
 /** The code and message of a job that was running when its server process ended. */
 export const SERVER_RESTARTED = {
   code: 'SERVER_RESTARTED',
-  message: 'The server restarted while this job was running, so it did not finish and published nothing. Start it again.',
+  message:
+    'The server restarted while this job was running, so it did not finish and published nothing. Start it again.',
 } as const;
 
 /** How many jobs `GET /api/training` lists (newest first). */
@@ -90,7 +91,9 @@ export function findJob(db: Db, id: string): TrainingJob | undefined {
 }
 
 export function listStoredJobs(db: Db, limit = JOB_LIST_LIMIT): TrainingJob[] {
-  return (db.prepare('SELECT * FROM training_jobs ORDER BY started_at DESC, rowid DESC LIMIT ?').all(limit) as JobRow[]).map(toJob);
+  return (
+    db.prepare('SELECT * FROM training_jobs ORDER BY started_at DESC, rowid DESC LIMIT ?').all(limit) as JobRow[]
+  ).map(toJob);
 }
 
 /**

@@ -1,11 +1,8 @@
 import 'server-only';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { getDb, type Db } from '@/server/db/database';
 import * as engine from '@/server/engine';
 import { ApiError } from '@/server/http/apiError';
-import { modelsDir } from '@/features/predict/server/registry';
 import type { PresetName } from '../lib/presets';
 import type { TrainingStart } from '../schemas';
 import { BackgroundJobs, type JobCore } from '@/server/jobs/backgroundJobs';
@@ -19,18 +16,31 @@ export interface TrainingJob extends JobCore {
   datasetIds: number[];
   includeTalib: boolean;
   spans: { exported: number; negatives: number; dropped: number };
-  outcome: { version: string; modelType: string; metrics: engine.MetricsSummary; championMoved: boolean; champion: string | null; rounds?: unknown; warnings?: unknown } | null;
+  outcome: {
+    version: string;
+    modelType: string;
+    metrics: engine.MetricsSummary;
+    championMoved: boolean;
+    champion: string | null;
+    rounds?: unknown;
+    warnings?: unknown;
+  } | null;
 }
 
 // Every job is stored in SQLite (training_jobs); the runner holds the one this process executes.
-const jobs = new BackgroundJobs<TrainingJob>('__candleTrainingJobs', { insert: insertJob, finish: finishJob, failOrphans: failOrphanedJobs }, 'TRAINING_FAILED');
+const jobs = new BackgroundJobs<TrainingJob>(
+  '__candleTrainingJobs',
+  { insert: insertJob, finish: finishJob, failOrphans: failOrphanedJobs },
+  'TRAINING_FAILED',
+);
 
 /** Marks jobs left 'running' by a previous server process as failed (SERVER_RESTARTED): at startup, and once per connection. */
 export function recoverInterruptedJobs(db: Db): number {
   return jobs.recover(db);
 }
 
-const jobNotFound = (id: string) => new ApiError(404, 'NOT_FOUND', `No training job ${id}.`, { resource: 'training-job', id });
+const jobNotFound = (id: string) =>
+  new ApiError(404, 'NOT_FOUND', `No training job ${id}.`, { resource: 'training-job', id });
 
 /** A job: live progress while this process runs it, else as stored. */
 export function getJob(db: Db, id: string): TrainingJob {
@@ -62,8 +72,18 @@ export function cancelJob(db: Db, id: string): TrainingJob {
  * then trains in the engine (off the JS thread) with progress and a cancel token. One run at a time.
  */
 export function startJob(db: Db, input: TrainingStart): TrainingJob {
-  if (jobs.isBusy()) throw new ApiError(409, 'TRAINING_BUSY', 'A training run is in progress; wait for it or cancel it.');
-  const prepared = prepareEngineRun(db, { preset: input.preset, datasetId: input.datasetId, includeTalib: input.includeTalib ?? true, minExamples: input.minExamples }, 'candle-train-');
+  if (jobs.isBusy())
+    throw new ApiError(409, 'TRAINING_BUSY', 'A training run is in progress; wait for it or cancel it.');
+  const prepared = prepareEngineRun(
+    db,
+    {
+      preset: input.preset,
+      datasetId: input.datasetId,
+      includeTalib: input.includeTalib ?? true,
+      minExamples: input.minExamples,
+    },
+    'candle-train-',
+  );
   const { exported } = prepared;
   const job: TrainingJob = {
     id: crypto.randomUUID(),
@@ -75,12 +95,17 @@ export function startJob(db: Db, input: TrainingStart): TrainingJob {
     fraction: 0,
     startedAt: Date.now(),
     finishedAt: null,
-    spans: { exported: exported.annotations.length, negatives: exported.annotations.filter((a) => a.kind === 'negative').length, dropped: exported.dropped.length },
+    spans: {
+      exported: exported.annotations.length,
+      negatives: exported.annotations.filter((a) => a.kind === 'negative').length,
+      dropped: exported.dropped.length,
+    },
     outcome: null,
     error: null,
   };
   return jobs.start(db, job, {
-    run: (onProgress, token) => engine.trainWithProgress({ config: prepared.config, rootDir: prepared.rootDir }, onProgress, token),
+    run: (onProgress, signal) =>
+      engine.trainWithProgress({ config: prepared.config, rootDir: prepared.rootDir }, onProgress, signal),
     succeeded: (j, outcome) => {
       j.outcome = {
         version: outcome.version,
@@ -95,33 +120,4 @@ export function startJob(db: Db, input: TrainingStart): TrainingJob {
     describeError: withoutWorkPaths,
     cleanup: prepared.cleanup,
   });
-}
-
-export async function promoteVersion(version: string) {
-  try {
-    return await engine.promote(version, modelsDir());
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === 'MODEL_NOT_FOUND') throw new ApiError(404, code, `No model version ${version}.`);
-    throw error;
-  }
-}
-
-/** A plot file of a registry version, only when it lies inside the registry folder. */
-export async function plotFile(versionOrAlias: string, name: string): Promise<{ body: Buffer; contentType: string }> {
-  if (!/^[\w.-]+\.svg$/.test(name)) throw new ApiError(400, 'INVALID_NAME', 'Only SVG plots by file name.');
-  let info: engine.ModelInfo;
-  try {
-    info = await engine.modelInfo(versionOrAlias, modelsDir());
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === 'MODEL_NOT_FOUND' || code === 'NO_MODEL') throw new ApiError(404, code, `No model ${versionOrAlias}.`);
-    throw error;
-  }
-  const root = fs.realpathSync(modelsDir());
-  const match = info.plots.find((p) => path.basename(p) === name);
-  if (!match) throw new ApiError(404, 'NOT_FOUND', `Model ${info.version} has no plot ${name}.`);
-  const real = fs.realpathSync(path.resolve(root, match));
-  if (!real.startsWith(root + path.sep)) throw new ApiError(404, 'NOT_FOUND', 'Plot not found.');
-  return { body: fs.readFileSync(real), contentType: 'image/svg+xml' };
 }

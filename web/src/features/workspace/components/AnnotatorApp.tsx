@@ -1,273 +1,125 @@
 'use client';
-import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { formatCount } from '@/shared/format';
-import { useResource } from '@/shared/useResource';
 import { ToastStack, useToasts } from '@/shared/ui/Toasts';
-import { UserIcon } from '@/shared/ui/icons';
-import { CandleChart } from '@/features/chart/components/CandleChart';
-import { ChartToolbar } from '@/features/chart/components/ChartToolbar';
-import { OhlcvLegend, type OhlcvLegendHandle } from '@/features/chart/components/OhlcvLegend';
-import { CandleFeed } from '@/features/chart/lib/candleFeed';
-import type { BarReadout, ChartCallbacks, ChartController } from '@/features/chart/lib/chartController';
-import type { SpanShape } from '@/features/chart/lib/spanBandsPrimitive';
-import { datasetsApi } from '@/features/datasets/api';
-import { DatasetPicker } from '@/features/datasets/components/DatasetPicker';
-import { DatasetDialog } from '@/features/datasets/components/DatasetDialog';
-import { UploadDialog } from '@/features/datasets/components/UploadDialog';
-import { labelsApi } from '@/features/labels/api';
-import { LabelManager } from '@/features/labels/components/LabelManager';
-import { LabelPicker } from '@/features/labels/components/LabelPicker';
-import type { Label } from '@/features/labels/types';
-import { AnnotationStore } from '@/features/annotations/lib/annotationStore';
-import { SaveStatusBadge } from '@/features/annotations/components/SaveStatusBadge';
-import { SpanInspector, type SpanInspectorHandle } from '@/features/annotations/components/SpanInspector';
-import { SpanList } from '@/features/annotations/components/SpanList';
-import { AutoLabelPanel } from '@/features/autolabel/components/AutoLabelPanel';
-import { ImportExportDialog } from '@/features/interchange/components/ImportExportDialog';
-import { projectApi } from '@/features/projects/api';
-import { ModelPanel } from '@/features/predictions/components/ModelPanel';
-import { LabelCheckPanel } from '@/features/labelerrors/components/LabelCheckPanel';
-import { colorForName } from '@/features/autolabel/lib/patternLabels';
-import { isTypingTarget, shortcutFor } from '../lib/shortcuts';
+import { CandleChart, ChartToolbar, OhlcvLegend, type OhlcvLegendHandle } from '@/features/chart';
+import type { ChartCallbacks, ChartController, VisibleWindow } from '@/features/chart';
+import { DatasetDialog, UploadDialog, useDatasetSelection } from '@/features/datasets';
+import { LabelManager, LabelPicker } from '@/features/labels';
+import {
+  AnnotationStore,
+  SpanInspector,
+  SpanList,
+  useStoreLifecycle,
+  type SpanInspectorHandle,
+} from '@/features/annotations';
+import { AutoLabelPanel } from '@/features/autolabel';
+import { ImportExportDialog } from '@/features/interchange';
+import { projectApi } from '@/features/projects';
+import { ModelPanel } from '@/features/predictions';
+import { LabelErrorsPanel } from '@/features/label-errors';
+import { SimilarPanel } from '@/features/similar';
+import { SyncProblemsPanel, useSyncProblemCount } from '@/features/labelstudio';
+import type { SessionInfo } from '@/features/auth';
+import { useAnnotatorName } from '../hooks/useAnnotatorName';
+import { useCandleFeed } from '../hooks/useCandleFeed';
+import { useChartSync } from '../hooks/useChartSync';
+import { useSpanEditing } from '../hooks/useSpanEditing';
+import { useWorkspaceData } from '../hooks/useWorkspaceData';
+import { useWorkspaceShortcuts } from '../hooks/useWorkspaceShortcuts';
+import { spanShapes } from '../lib/spans';
 import { SettingsDialog } from './SettingsDialog';
 import { ShortcutsHelp } from './ShortcutsHelp';
-import { ViewInfo, type ViewInfoHandle } from './ViewInfo';
+import { SidebarTabs, type SidebarTab } from './SidebarTabs';
+import { StatusBar } from './StatusBar';
+import { TopBar, type DialogName } from './TopBar';
+import type { ViewInfoHandle } from './ViewInfo';
 
-const ANNOTATOR_KEY = 'candle.annotator';
-const DATASET_KEY = 'candle.dataset';
-
-type DialogName = 'upload' | 'labels' | 'dataset' | 'interchange' | 'settings' | 'help' | null;
-
-function isIntraday(timeframe: string | null): boolean {
-  return !!timeframe && /^\d*(s|m|h|min|H)$/.test(timeframe);
-}
-
-/** The annotation workspace: top bar, chart (centre), span list and tools (right), status bar. */
-export function AnnotatorApp() {
+/**
+ * The annotation workspace: top bar, chart (centre), span list and tools (right), status bar.
+ * `session`: who is signed in (their name is the annotator of what they change); in the
+ * single-user mode the name is a local setting. Each concern lives in a hook (../hooks, and the
+ * feature that owns it); this component wires them to the chart and the panels.
+ */
+export function AnnotatorApp({
+  session,
+  predictionWindowThreshold,
+}: {
+  session: SessionInfo;
+  /** Above this many candles the model tab predicts the visible range (the server's setting). */
+  predictionWindowThreshold: number;
+}) {
+  const signedIn = session.authRequired && session.user ? session.user : null;
   const { toasts, push: toast, dismiss } = useToasts();
   const toastRef = useRef(toast);
   toastRef.current = toast;
-  const annotatorRef = useRef('anonymous');
-  const [annotator, setAnnotatorState] = useState('');
+  const annotator = useAnnotatorName(signedIn ? signedIn.username : null);
+  const currentAnnotator = annotator.current;
   const store = useMemo(
     () =>
       new AnnotationStore({
-        annotator: () => annotatorRef.current,
+        annotator: currentAnnotator,
         notify: (n) => toastRef.current(n.kind, n.message),
       }),
-    [],
+    [currentAnnotator],
   );
   const snap = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
+  useStoreLifecycle(store);
 
-  const datasets = useResource(datasetsApi.list);
-  const labelsRes = useResource(labelsApi.list);
-  const project = useResource(projectApi.get);
-  const labels = useMemo(() => labelsRes.data ?? [], [labelsRes.data]);
-  const labelsById = useMemo(() => new Map(labels.map((l) => [l.id, l])), [labels]);
+  const { datasets, project, labels, labelsById, datasetNames, reloadLabels, ensureLabel } = useWorkspaceData();
+  const { dataset, chooseDataset, clearDataset } = useDatasetSelection(datasets.data);
+  const timeframe = dataset?.timeframe ?? null;
+  const predictionExtent = useMemo(
+    () =>
+      dataset && dataset.firstTime !== null && dataset.lastTime !== null
+        ? { candleCount: dataset.candleCount, firstTime: dataset.firstTime, lastTime: dataset.lastTime }
+        : null,
+    [dataset],
+  );
 
-  const [datasetId, setDatasetId] = useState<number | null>(null);
   const [controller, setController] = useState<ChartController | null>(null);
-  const [chartLoading, setChartLoading] = useState(false);
-  const [chartError, setChartError] = useState<string | null>(null);
-  const [lastBar, setLastBar] = useState<BarReadout | null>(null);
-  const [pending, setPending] = useState<{ start: number; end: number } | null>(null);
-  const [selectedId, setSelectedId] = useState<string | null>(null);
   const [showTalib, setShowTalib] = useState(true);
   const [panMode, setPanMode] = useState(false);
-  const [tab, setTab] = useState<'spans' | 'autolabel' | 'model' | 'check'>('spans');
+  const toggleTalib = useCallback(() => setShowTalib((v) => !v), []);
+  const togglePan = useCallback(() => setPanMode((v) => !v), []);
+  const [tab, setTab] = useState<SidebarTab>('spans');
+  const [dialog, setDialog] = useState<DialogName | null>(null);
+  const closeDialog = () => setDialog(null);
+  const [syncOpen, setSyncOpen] = useSyncProblemCount();
+  const similarSearchRef = useRef<(() => void) | null>(null);
   const overlayClickRef = useRef<((id: string) => void) | null>(null);
-  const [dialog, setDialog] = useState<DialogName>(null);
+  const predictionWindowRef = useRef<((w: VisibleWindow) => void) | null>(null);
   const legendRef = useRef<OhlcvLegendHandle>(null);
   const viewInfoRef = useRef<ViewInfoHandle>(null);
   const inspectorRef = useRef<SpanInspectorHandle>(null);
-  const feedRef = useRef<CandleFeed | null>(null);
+  /** A range to show once the dataset being opened has loaded (a "find similar" result). */
+  const revealAfterLoad = useRef<{ start: number; end: number } | null>(null);
 
-  // ---- settings and initial dataset -------------------------------------------------------
-  useEffect(() => {
-    const saved = localStorage.getItem(ANNOTATOR_KEY) ?? '';
-    annotatorRef.current = saved || 'anonymous';
-    setAnnotatorState(saved);
-  }, []);
+  const editing = useSpanEditing({
+    store,
+    spans: snap.spans,
+    byId: snap.byId,
+    controller,
+    showTalib,
+    notify: toast,
+  });
+  const { selectedSpan } = editing;
+  const feed = useCandleFeed({ controller, dataset, store, revealAfterLoad, onOpen: editing.reset });
 
-  const setAnnotator = (name: string) => {
-    localStorage.setItem(ANNOTATOR_KEY, name);
-    annotatorRef.current = name || 'anonymous';
-    setAnnotatorState(name);
-  };
-
-  useEffect(() => {
-    const list = datasets.data;
-    if (!list) return;
-    if (datasetId !== null && list.some((d) => d.id === datasetId)) return;
-    const fromUrl = Number(new URLSearchParams(window.location.search).get('dataset'));
-    const fromStorage = Number(localStorage.getItem(DATASET_KEY));
-    const pick = list.find((d) => d.id === fromUrl) ?? list.find((d) => d.id === fromStorage) ?? list[0];
-    setDatasetId(pick ? pick.id : null);
-  }, [datasets.data, datasetId]);
-
-  const dataset = datasets.data?.find((d) => d.id === datasetId) ?? null;
-  const datasetNames = useMemo(() => new Map((datasets.data ?? []).map((d) => [d.id, d.name])), [datasets.data]);
-  const timeframe = dataset?.timeframe ?? null;
-
-  const chooseDataset = (id: number) => {
-    setDatasetId(id);
-    localStorage.setItem(DATASET_KEY, String(id));
-    const url = new URL(window.location.href);
-    url.searchParams.set('dataset', String(id));
-    window.history.replaceState(null, '', url);
-  };
-
-  // ---- data loading -------------------------------------------------------------------------
-  const datasetKey = dataset ? `${dataset.id}:${dataset.candleCount}` : null;
-  useEffect(() => {
-    if (!controller || !dataset) return;
-    setPending(null);
-    setSelectedId(null);
-    setChartError(null);
-    setChartLoading(true);
-    void store.load(dataset.id);
-    const feed = new CandleFeed(dataset.id, dataset.candleCount, ({ bars, initial }) => {
-      controller.setBars(bars, initial ? { initialView: 'end', intraday: isIntraday(dataset.timeframe) } : { keepView: true });
-      const n = bars.time.length;
-      if (initial && n) {
-        setLastBar({
-          index: n - 1,
-          time: bars.time[n - 1],
-          endTime: bars.endTime[n - 1],
-          size: bars.size[n - 1],
-          open: bars.open[n - 1],
-          high: bars.high[n - 1],
-          low: bars.low[n - 1],
-          close: bars.close[n - 1],
-          volume: bars.volume[n - 1],
-          changePct: n > 1 ? ((bars.close[n - 1] - bars.close[n - 2]) / bars.close[n - 2]) * 100 : null,
-        });
-      }
-      setChartLoading(false);
-    });
-    feedRef.current = feed;
-    feed.start().catch((e) => {
-      setChartLoading(false);
-      setChartError(`Could not load candles: ${(e as Error).message}`);
-    });
-    return () => feed.dispose();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [controller, datasetKey, store]);
-
-  // Another tab may have changed spans: re-read them when this one comes back.
-  useEffect(() => {
-    const onVisible = () => {
-      if (document.visibilityState === 'visible') store.refresh().catch(() => undefined);
-    };
-    document.addEventListener('visibilitychange', onVisible);
-    window.addEventListener('focus', onVisible);
-    return () => {
-      document.removeEventListener('visibilitychange', onVisible);
-      window.removeEventListener('focus', onVisible);
-    };
-  }, [store]);
-
-  useEffect(() => {
-    const onBeforeUnload = (e: BeforeUnloadEvent) => {
-      if (store.getSnapshot().pendingWrites > 0) e.preventDefault();
-    };
-    window.addEventListener('beforeunload', onBeforeUnload);
-    return () => window.removeEventListener('beforeunload', onBeforeUnload);
-  }, [store]);
-
-  // ---- chart state ----------------------------------------------------------------------------
-  const shapes = useMemo<SpanShape[]>(
-    () =>
-      snap.spans
-        .filter((s) => s.kind === 'positive')
-        .map((s) => {
-          const label = labelsById.get(s.labelId);
-          return { id: s.id, start: s.start, end: s.end, color: label?.color ?? '#64748b', label: label?.name ?? '?', layer: s.source === 'talib' ? 'talib' : 'human', direction: s.direction };
-        }),
-    [snap.spans, labelsById],
-  );
-  const selectedSpan = selectedId ? (snap.byId.get(selectedId) ?? null) : null;
-
-  useEffect(() => controller?.setSpans(shapes), [controller, shapes]);
-  useEffect(() => controller?.setSelectedSpan(selectedSpan ? selectedSpan.id : null), [controller, selectedSpan]);
-  useEffect(() => controller?.setDraft(pending), [controller, pending]);
-  useEffect(() => controller?.setLayers({ human: true, talib: showTalib }), [controller, showTalib]);
-  useEffect(() => controller?.setPanMode(panMode), [controller, panMode]);
-
-  // ---- actions ------------------------------------------------------------------------------
-  const labelWith = useCallback(
-    (label: Label) => {
-      if (pending) {
-        const id = store.create({ labelId: label.id, start: pending.start, end: pending.end }, `Label ${label.name}`);
-        setPending(null);
-        setSelectedId(id);
-        return;
-      }
-      if (selectedSpan) {
-        if (selectedSpan.labelId !== label.id)
-          store.update(selectedSpan.id, { labelId: label.id, ...(selectedSpan.source === 'model-confirmed' ? { source: 'model-corrected' as const } : {}) }, `Relabel as ${label.name}`);
-        return;
-      }
-      toast('info', 'Select candles first: drag across them, or click one and Shift+click another.');
-    },
-    [pending, selectedSpan, store, toast],
-  );
-
-  const deleteSelected = useCallback(() => {
-    if (!selectedSpan) return;
-    store.remove(selectedSpan.id, selectedSpan.source === 'talib' ? 'Delete TA-Lib span' : 'Delete span');
-    setSelectedId(null);
-  }, [selectedSpan, store]);
-
-  const acceptTalib = useCallback(() => {
-    if (!selectedSpan) return;
-    const id = store.create({ labelId: selectedSpan.labelId, start: selectedSpan.start, end: selectedSpan.end, direction: selectedSpan.direction }, 'Accept TA-Lib span');
-    setSelectedId(id);
-  }, [selectedSpan, store]);
-
-  /** The app label of a given name, created (from a model's suggestion) when there is none. */
-  const ensureLabel = useCallback(
-    async (name: string): Promise<Label> => {
-      const existing = labels.find((l) => l.name === name);
-      if (existing) return existing;
-      const created = await labelsApi.create({ name, color: colorForName(name), hotkey: null, description: 'Created from a model suggestion.' });
-      await labelsRes.reload();
-      return created;
-    },
-    [labels, labelsRes],
-  );
-
-  const revealSpan = useCallback(
-    (id: string) => {
-      const span = store.getSnapshot().byId.get(id);
-      if (!span) return;
-      setSelectedId(id);
-      setPending(null);
-      controller?.revealRange(span.start, span.end);
-    },
-    [controller, store],
-  );
-
-  const stepSpan = useCallback(
-    (dir: 1 | -1) => {
-      const list = snap.spans.filter((s) => (s.source === 'talib' ? showTalib : true));
-      if (!list.length) return;
-      const i = selectedId ? list.findIndex((s) => s.id === selectedId) : -1;
-      const next = i < 0 ? (dir > 0 ? 0 : list.length - 1) : Math.min(list.length - 1, Math.max(0, i + dir));
-      revealSpan(list[next].id);
-    },
-    [snap.spans, selectedId, showTalib, revealSpan],
-  );
+  const shapes = useMemo(() => spanShapes(snap.spans, labelsById), [snap.spans, labelsById]);
+  useChartSync(controller, {
+    shapes,
+    selectedId: selectedSpan?.id ?? null,
+    draft: editing.pending,
+    showTalib,
+    panMode,
+  });
 
   const chartCallbacks: ChartCallbacks = {
     onCrosshair: (bar) => legendRef.current?.show(bar),
-    onSelectRange: (range) => {
-      setPending(range);
-      setSelectedId(null);
-    },
+    onSelectRange: editing.selectRange,
     onSpanClick: (id, layer) => {
-      setSelectedId(id);
-      setPending(null);
+      editing.selectSpan(id);
       setTab('spans');
       if (layer === 'talib') setShowTalib(true);
     },
@@ -275,161 +127,71 @@ export function AnnotatorApp() {
       setTab('model');
       overlayClickRef.current?.(id);
     },
-    onResizeSpan: (id, range) => {
-      // Editing an accepted model suggestion makes it a correction.
-      const source = store.getSnapshot().byId.get(id)?.source === 'model-confirmed' ? { source: 'model-corrected' as const } : {};
-      store.update(id, { ...range, ...source }, 'Resize span');
-      setSelectedId(id);
-    },
+    onResizeSpan: editing.resizeSpan,
     onVisibleWindow: (w) => {
-      feedRef.current?.onVisibleWindow(w);
+      feed.feedRef.current?.onVisibleWindow(w);
       viewInfoRef.current?.show(w);
+      predictionWindowRef.current?.(w);
     },
   };
 
-  // ---- keyboard -----------------------------------------------------------------------------
-  const keyState = useRef({ labelWith, deleteSelected, stepSpan, pending, selectedSpan, controller, labels });
-  keyState.current = { labelWith, deleteSelected, stepSpan, pending, selectedSpan, controller, labels };
-  useEffect(() => {
-    const onKeyDown = (e: KeyboardEvent) => {
-      if (isTypingTarget(e.target, e.key) || document.querySelector('.dialog')) return;
-      const s = keyState.current;
-      if (e.key === ' ') {
-        e.preventDefault();
-        s.controller?.setSpaceHeld(true);
-        return;
-      }
-      const action = shortcutFor(e);
-      if (!action) return;
-      e.preventDefault();
-      switch (action.type) {
-        case 'label': {
-          const label = s.labels.find((l) => l.hotkey === action.hotkey);
-          if (label) s.labelWith(label);
-          else toastRef.current('info', `No label has hotkey ${action.hotkey}. Assign one under Labels.`);
-          break;
-        }
-        case 'pan':
-          s.controller?.panBy(action.fraction);
-          break;
-        case 'zoom':
-          s.controller?.zoom(action.factor);
-          break;
-        case 'home':
-          s.controller?.goToStart();
-          break;
-        case 'end':
-          s.controller?.goToEnd();
-          break;
-        case 'fit':
-          s.controller?.fit();
-          break;
-        case 'undo':
-          store.undo();
-          break;
-        case 'redo':
-          store.redo();
-          break;
-        case 'delete':
-          s.deleteSelected();
-          break;
-        case 'escape':
-          if (s.pending) setPending(null);
-          else setSelectedId(null);
-          break;
-        case 'note':
-          if (s.selectedSpan) {
-            setTab('spans');
-            setTimeout(() => inspectorRef.current?.focusNote(), 0);
-          }
-          break;
-        case 'prev-span':
-          s.stepSpan(-1);
-          break;
-        case 'next-span':
-          s.stepSpan(1);
-          break;
-        case 'toggle-talib':
-          setShowTalib((v) => !v);
-          break;
-        case 'toggle-pan':
-          setPanMode((v) => !v);
-          break;
-        case 'help':
-          setDialog('help');
-          break;
-      }
-    };
-    const onKeyUp = (e: KeyboardEvent) => {
-      if (e.key === ' ') keyState.current.controller?.setSpaceHeld(false);
-    };
-    const onBlur = () => keyState.current.controller?.setSpaceHeld(false);
-    window.addEventListener('keydown', onKeyDown);
-    window.addEventListener('keyup', onKeyUp);
-    window.addEventListener('blur', onBlur);
-    return () => {
-      window.removeEventListener('keydown', onKeyDown);
-      window.removeEventListener('keyup', onKeyUp);
-      window.removeEventListener('blur', onBlur);
-    };
-  }, [store]);
+  useWorkspaceShortcuts(controller, {
+    label: ({ hotkey }) => {
+      const label = labels.find((l) => l.hotkey === hotkey);
+      if (label) editing.labelWith(label);
+      else toast('info', `No label has hotkey ${hotkey}. Assign one under Labels.`);
+    },
+    pan: ({ fraction }) => controller?.panBy(fraction),
+    zoom: ({ factor }) => controller?.zoom(factor),
+    home: () => controller?.goToStart(),
+    end: () => controller?.goToEnd(),
+    fit: () => controller?.fit(),
+    undo: () => store.undo(),
+    redo: () => store.redo(),
+    delete: editing.deleteSelected,
+    escape: editing.clearSelection,
+    note: () => {
+      if (!selectedSpan) return;
+      setTab('spans');
+      setTimeout(() => inspectorRef.current?.focusNote(), 0);
+    },
+    'prev-span': () => editing.step(-1),
+    'next-span': () => editing.step(1),
+    'toggle-talib': toggleTalib,
+    'toggle-pan': togglePan,
+    help: () => setDialog('help'),
+  });
 
-  // ---- render -------------------------------------------------------------------------------
   const humanCount = snap.spans.filter((s) => s.source !== 'talib').length;
   const talibCount = snap.spans.length - humanCount;
-  const pickerLabels = useMemo(() => [...labels].sort((a, b) => (a.hotkey ?? 99) - (b.hotkey ?? 99) || a.name.localeCompare(b.name)), [labels]);
+  const pickerLabels = useMemo(
+    () => [...labels].sort((a, b) => (a.hotkey ?? 99) - (b.hotkey ?? 99) || a.name.localeCompare(b.name)),
+    [labels],
+  );
 
   return (
     <div className="app">
-      <header className="topbar">
-        <div className="brand">
-          <span className="brand-mark" aria-hidden>
-            <i />
-            <i />
-            <i />
-          </span>
-          Candle Annotator
-        </div>
-        <span className="divider" />
-        <DatasetPicker datasets={datasets.data ?? []} value={datasetId} onChange={chooseDataset} />
-        <button type="button" className="btn icon ghost" title="Dataset: rename, metadata, delete" aria-label="Dataset settings" disabled={!dataset} onClick={() => setDialog('dataset')}>
-          ⋯
-        </button>
-        <button type="button" className="btn" onClick={() => setDialog('upload')} data-testid="open-upload">
-          ⤒ Upload CSV
-        </button>
-        {dataset ? (
-          <div className="dataset-meta">
-            {dataset.symbol ? <span className="chip strong">{dataset.symbol}</span> : null}
-            {dataset.timeframe ? <span className="chip">{dataset.timeframe}</span> : null}
-            <span className="chip">{formatCount(dataset.candleCount)} candles</span>
-          </div>
-        ) : null}
-        <span className="grow" />
-        <button type="button" className="btn ghost small" disabled={!snap.canUndo} title={snap.undoLabel ? `Undo: ${snap.undoLabel} (Ctrl+Z)` : 'Undo (Ctrl+Z)'} onClick={() => store.undo()} aria-label="Undo">
-          ↶
-        </button>
-        <button type="button" className="btn ghost small" disabled={!snap.canRedo} title={snap.redoLabel ? `Redo: ${snap.redoLabel} (Ctrl+Shift+Z)` : 'Redo (Ctrl+Shift+Z)'} onClick={() => store.redo()} aria-label="Redo">
-          ↷
-        </button>
-        <button type="button" className="btn" onClick={() => setDialog('labels')} data-testid="open-labels">
-          Labels
-        </button>
-        <button type="button" className="btn" onClick={() => setDialog('interchange')} data-testid="open-interchange">
-          Import / Export
-        </button>
-        <button type="button" className="btn ghost" onClick={() => setDialog('settings')} title="Settings" data-testid="open-settings">
-          {annotator ? <span className="chip strong"><UserIcon /> {annotator}</span> : <span className="chip warn-text">Set your name</span>}
-        </button>
-        <button type="button" className="btn ghost icon" onClick={() => setDialog('help')} title="Keyboard shortcuts (?)" aria-label="Help">
-          ?
-        </button>
-        <SaveStatusBadge status={snap.status} message={snap.statusMessage} pending={snap.pendingWrites} />
-      </header>
+      <TopBar
+        session={session}
+        signedIn={!!signedIn}
+        annotator={annotator.name}
+        datasets={datasets.data ?? []}
+        dataset={dataset}
+        onChooseDataset={chooseDataset}
+        snap={snap}
+        onUndo={() => store.undo()}
+        onRedo={() => store.redo()}
+        onOpen={setDialog}
+      />
 
       <main className="chart-area">
         <CandleChart onReady={setController} callbacks={chartCallbacks} />
-        <OhlcvLegend ref={legendRef} title={dataset ? (dataset.symbol ?? dataset.name) : ''} timeframe={timeframe} fallback={lastBar} />
+        <OhlcvLegend
+          ref={legendRef}
+          title={dataset ? (dataset.symbol ?? dataset.name) : ''}
+          timeframe={timeframe}
+          fallback={feed.lastBar}
+        />
         <ChartToolbar
           panMode={panMode}
           showTalib={showTalib}
@@ -438,77 +200,126 @@ export function AnnotatorApp() {
           onFit={() => controller?.fit()}
           onHome={() => controller?.goToStart()}
           onEnd={() => controller?.goToEnd()}
-          onTogglePan={() => setPanMode((v) => !v)}
-          onToggleTalib={() => setShowTalib((v) => !v)}
+          onTogglePan={togglePan}
+          onToggleTalib={toggleTalib}
         />
-        {pending ? (
-          <LabelPicker labels={pickerLabels} range={pending} timeframe={timeframe} anchor={controller?.screenRangeOf(pending.start, pending.end) ?? null} onPick={labelWith} onCancel={() => setPending(null)} />
+        {editing.pending ? (
+          <LabelPicker
+            labels={pickerLabels}
+            range={editing.pending}
+            timeframe={timeframe}
+            anchor={controller?.screenRangeOf(editing.pending.start, editing.pending.end) ?? null}
+            onPick={editing.labelWith}
+            onCancel={editing.reset}
+          />
         ) : null}
-        {chartLoading ? <div className="chart-loading">Loading candles…</div> : null}
-        {chartError ? <div className="chart-loading error-text">{chartError}</div> : null}
+        {editing.pending || editing.selectedSpan ? (
+          <button
+            type="button"
+            className="btn find-similar"
+            onClick={() => {
+              setTab('similar');
+              similarSearchRef.current?.();
+            }}
+            data-testid="find-similar"
+            title="Search every dataset for this shape"
+          >
+            ⌕ Find similar
+          </button>
+        ) : null}
+        {feed.loading ? <div className="chart-loading">Loading candles…</div> : null}
+        {feed.error ? <div className="chart-loading error-text">{feed.error}</div> : null}
         {!dataset && datasets.data && datasets.data.length === 0 ? (
           <div className="chart-empty">No datasets yet. Upload a CSV to start.</div>
         ) : null}
-        {datasets.error ? <div className="chart-empty error-text">Could not load datasets: {datasets.error.message}</div> : null}
+        {datasets.error ? (
+          <div className="chart-empty error-text">Could not load datasets: {datasets.error.message}</div>
+        ) : null}
       </main>
 
       <aside className="sidebar">
-        <div className="tabs" role="tablist">
-          <button type="button" role="tab" className="tab" aria-selected={tab === 'spans'} onClick={() => setTab('spans')} data-testid="tab-spans">
-            Spans<span className="count">{humanCount}</span>
-          </button>
-          <button type="button" role="tab" className="tab" aria-selected={tab === 'autolabel'} onClick={() => setTab('autolabel')} data-testid="tab-autolabel">
-            Auto-label<span className="count">{talibCount || ''}</span>
-          </button>
-          <button type="button" role="tab" className="tab" aria-selected={tab === 'model'} onClick={() => setTab('model')} data-testid="tab-model">
-            Model
-          </button>
-          <button type="button" role="tab" className="tab" aria-selected={tab === 'check'} onClick={() => setTab('check')} data-testid="tab-check" title="Label check: find likely mislabelled spans">
-            Check
-          </button>
-        </div>
+        <SidebarTabs
+          tab={tab}
+          onTab={setTab}
+          counts={{ spans: humanCount, autolabel: talibCount || '', sync: syncOpen || '' }}
+        />
         <div className="panel">
           <ModelPanel
             hidden={tab !== 'model'}
             datasetId={dataset?.id ?? null}
+            extent={predictionExtent}
+            timeframe={timeframe}
+            predictionWindowThreshold={predictionWindowThreshold}
+            visibleWindowRef={predictionWindowRef}
             controller={controller}
             store={store}
             spans={snap.spans}
             labels={labels}
             labelsById={labelsById}
             clickRef={overlayClickRef}
-            onSelectSpan={(id) => {
-              setSelectedId(id);
-              if (id) setPending(null);
-            }}
-            notify={(kind, message) => toast(kind, message)}
+            onSelectSpan={editing.selectSpan}
+            notify={toast}
             ensureLabel={ensureLabel}
           />
-          <LabelCheckPanel
-            hidden={tab !== 'check'}
+          <LabelErrorsPanel
+            hidden={tab !== 'label-errors'}
             datasetId={dataset?.id ?? null}
             timeframe={timeframe}
             spans={snap.spans}
             labelsById={labelsById}
             store={store}
             ensureLabel={ensureLabel}
-            onReveal={revealSpan}
+            onReveal={editing.revealSpan}
             datasetNames={datasetNames}
             onOpenDataset={chooseDataset}
-            notify={(kind, message) => toast(kind, message)}
+            notify={toast}
           />
-          {tab === 'model' || tab === 'check' ? null : tab === 'spans' ? (
-            <SpanList spans={snap.spans} labels={labelsById} selectedId={selectedId} timeframe={timeframe} onSelect={(s) => revealSpan(s.id)} />
+          <SimilarPanel
+            hidden={tab !== 'similar'}
+            datasetId={dataset?.id ?? null}
+            timeframe={timeframe}
+            query={editing.pending ?? (selectedSpan ? { start: selectedSpan.start, end: selectedSpan.end } : null)}
+            queryLabelId={selectedSpan?.labelId ?? null}
+            labels={labels}
+            store={store}
+            searchRef={similarSearchRef}
+            onJump={(id, start, end) => {
+              if (id === dataset?.id) controller?.revealRange(start, end);
+              else {
+                revealAfterLoad.current = { start, end };
+                chooseDataset(id);
+              }
+            }}
+            notify={toast}
+          />
+          {tab === 'sync' ? (
+            <SyncProblemsPanel
+              hidden={false}
+              onChanged={(open) => {
+                setSyncOpen(open);
+                void store.refresh();
+              }}
+              notify={toast}
+            />
+          ) : null}
+          {tab === 'model' || tab === 'label-errors' || tab === 'sync' || tab === 'similar' ? null : tab === 'spans' ? (
+            <SpanList
+              spans={snap.spans}
+              labels={labelsById}
+              selectedId={editing.selectedId}
+              timeframe={timeframe}
+              onSelect={(s) => editing.revealSpan(s.id)}
+            />
           ) : dataset ? (
             <AutoLabelPanel
               datasetId={dataset.id}
               labels={labels}
-              annotator={annotatorRef.current}
+              annotator={annotator.current()}
               talibCount={talibCount}
               showTalib={showTalib}
-              onToggleTalib={() => setShowTalib((v) => !v)}
+              onToggleTalib={toggleTalib}
               onLayerChanged={async (message) => {
-                await Promise.all([labelsRes.reload(), store.refresh()]);
+                await Promise.all([reloadLabels(), store.refresh()]);
                 setShowTalib(true);
                 toast('info', message);
               }}
@@ -522,44 +333,46 @@ export function AnnotatorApp() {
               span={selectedSpan}
               labels={labels}
               timeframe={timeframe}
-              onRelabel={(labelId) => store.update(selectedSpan.id, { labelId }, `Relabel as ${labelsById.get(labelId)?.name ?? 'label'}`)}
+              onRelabel={(labelId) =>
+                store.update(selectedSpan.id, { labelId }, `Relabel as ${labelsById.get(labelId)?.name ?? 'label'}`)
+              }
               onNote={(note) => store.update(selectedSpan.id, { note }, 'Edit note')}
               onDirection={(direction) => store.update(selectedSpan.id, { direction }, 'Set direction')}
-              onDelete={deleteSelected}
-              onAccept={acceptTalib}
-              onClose={() => setSelectedId(null)}
+              onDelete={editing.deleteSelected}
+              onAccept={editing.acceptTalib}
+              onClose={() => editing.selectSpan(null)}
             />
           ) : null}
         </div>
       </aside>
 
-      <footer className="statusbar">
-        <span>
-          <kbd>drag</kbd> select · <kbd>1</kbd>–<kbd>9</kbd> label · <kbd>Space</kbd>+drag pan · <kbd>?</kbd> help
-        </span>
-        <ViewInfo ref={viewInfoRef} timeframe={timeframe} />
-        <span className="spacer" />
-        <span>overlaps: {project.data?.overlapPolicy === 'split' ? 'split older span' : 'allowed'}</span>
-        {snap.status === 'error' && snap.statusMessage ? <span className="error-text">{snap.statusMessage}</span> : null}
-      </footer>
+      <StatusBar
+        viewInfoRef={viewInfoRef}
+        timeframe={timeframe}
+        overlapPolicy={project.data?.overlapPolicy}
+        saveError={snap.status === 'error' ? snap.statusMessage : null}
+      />
 
       {dialog === 'upload' ? (
         <UploadDialog
-          onClose={() => setDialog(null)}
+          onClose={closeDialog}
           onImported={async (created, skipped) => {
             setDialog(null);
             await datasets.reload();
             if (created[0]) chooseDataset(created[0].id);
-            toast('info', `Imported ${created.map((d) => `"${d.name}" (${formatCount(d.candleCount)} candles)`).join(', ')}${skipped ? `; ${formatCount(skipped)} invalid rows skipped` : ''}.`);
+            toast(
+              'info',
+              `Imported ${created.map((d) => `"${d.name}" (${formatCount(d.candleCount)} candles)`).join(', ')}${skipped ? `; ${formatCount(skipped)} invalid rows skipped` : ''}.`,
+            );
           }}
         />
       ) : null}
       {dialog === 'labels' ? (
         <LabelManager
           labels={labels}
-          onClose={() => setDialog(null)}
+          onClose={closeDialog}
           onChanged={async () => {
-            await labelsRes.reload();
+            await reloadLabels();
             await store.refresh().catch(() => undefined);
           }}
         />
@@ -567,14 +380,14 @@ export function AnnotatorApp() {
       {dialog === 'dataset' && dataset ? (
         <DatasetDialog
           dataset={dataset}
-          onClose={() => setDialog(null)}
+          onClose={closeDialog}
           onSaved={async () => {
             setDialog(null);
             await datasets.reload();
           }}
           onDeleted={async () => {
             setDialog(null);
-            setDatasetId(null);
+            clearDataset();
             await datasets.reload();
           }}
         />
@@ -583,20 +396,21 @@ export function AnnotatorApp() {
         <ImportExportDialog
           datasetId={dataset?.id ?? null}
           datasetName={dataset?.name ?? null}
-          annotator={annotatorRef.current}
-          onClose={() => setDialog(null)}
+          annotator={annotator.current()}
+          onClose={closeDialog}
           onImported={async () => {
-            await Promise.all([labelsRes.reload(), store.refresh().catch(() => undefined), datasets.reload()]);
+            await Promise.all([reloadLabels(), store.refresh().catch(() => undefined), datasets.reload()]);
           }}
         />
       ) : null}
       {dialog === 'settings' ? (
         <SettingsDialog
-          annotator={annotator}
+          annotator={annotator.name}
+          signedIn={signedIn}
           project={project.data}
-          onClose={() => setDialog(null)}
+          onClose={closeDialog}
           onSave={async ({ annotator: name, overlapPolicy }) => {
-            setAnnotator(name);
+            if (!signedIn) annotator.setName(name);
             if (project.data && project.data.overlapPolicy !== overlapPolicy) {
               try {
                 await projectApi.update({ overlapPolicy });
@@ -609,7 +423,7 @@ export function AnnotatorApp() {
           }}
         />
       ) : null}
-      {dialog === 'help' ? <ShortcutsHelp onClose={() => setDialog(null)} /> : null}
+      {dialog === 'help' ? <ShortcutsHelp onClose={closeDialog} /> : null}
       <ToastStack toasts={toasts} onDismiss={dismiss} />
     </div>
   );

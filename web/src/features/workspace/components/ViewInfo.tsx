@@ -1,7 +1,7 @@
 'use client';
 import { forwardRef, useImperativeHandle, useState } from 'react';
 import { formatCount, formatTime } from '@/shared/format';
-import type { VisibleWindow } from '@/features/chart/lib/chartController';
+import type { VisibleWindow } from '@/features/chart';
 
 export interface ViewInfoHandle {
   show(window: VisibleWindow | null): void;
@@ -16,7 +16,12 @@ export const ViewInfo = forwardRef<ViewInfoHandle, { timeframe: string | null }>
   return (
     <span data-testid="view-info">
       {formatCount(w.candles)} candles in view · {formatTime(w.fromTime, timeframe)} → {formatTime(w.toTime, timeframe)}
-      {aggregated ? <span className="warn-text"> · zoomed out: bars aggregate ~{Math.round(w.candles / w.bars)} candles (zoom in to label)</span> : null}
+      {aggregated ? (
+        <span className="warn-text">
+          {' '}
+          · zoomed out: bars aggregate ~{Math.round(w.candles / w.bars)} candles (zoom in to label)
+        </span>
+      ) : null}
     </span>
   );
 });

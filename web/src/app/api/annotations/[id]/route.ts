@@ -1,15 +1,15 @@
 import { getDb } from '@/server/db/database';
 import { notFound } from '@/server/http/apiError';
-import { annotatorOf } from '@/server/http/annotator';
+import { writerOf } from '@/server/http/annotator';
 import { json, readJson, readParams, readQuery, route } from '@/server/http/handler';
-import { findAnnotation } from '@/features/annotations/server/annotationRepository';
-import { applyOperations } from '@/features/annotations/server/annotationService';
-import { annotationDeleteQuery, annotationIdParams, annotationPatchSchema } from '@/features/annotations/schemas';
+import { findAnnotation } from '@/features/annotations/server';
+import { applyOperations } from '@/features/annotations/server';
+import { annotationDeleteQuery, annotationIdParams, annotationPatchSchema } from '@/features/annotations/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-export const GET = route<'id'>(async (_request, context) => {
+export const GET = route<'id'>('viewer', async (_request, context) => {
   const { id } = await readParams(context, annotationIdParams);
   const annotation = findAnnotation(getDb(), id);
   if (!annotation) throw notFound('Annotation', id);
@@ -17,17 +17,25 @@ export const GET = route<'id'>(async (_request, context) => {
 });
 
 /** Updates a span. `version` must be the version last read: otherwise 409 STALE_WRITE (details.current holds the server's span). */
-export const PATCH = route<'id'>(async (request, context) => {
+export const PATCH = route<'id'>('annotator', async (request, context, principal) => {
   const { id } = await readParams(context, annotationIdParams);
   const { version, annotator, ...patch } = await readJson(request, annotationPatchSchema);
-  const { results, changes } = applyOperations(getDb(), [{ op: 'update', id, version, patch }], { annotator: annotatorOf(request, annotator) });
+  const { results, changes } = applyOperations(
+    getDb(),
+    [{ op: 'update', id, version, patch }],
+    writerOf(principal, request, annotator),
+  );
   return json({ annotation: results[0], changes });
 });
 
 /** Deletes a span: `?version=` must be the version last read (409 STALE_WRITE otherwise). */
-export const DELETE = route<'id'>(async (request, context) => {
+export const DELETE = route<'id'>('annotator', async (request, context, principal) => {
   const { id } = await readParams(context, annotationIdParams);
   const { version, annotator } = readQuery(request, annotationDeleteQuery);
-  const { changes } = applyOperations(getDb(), [{ op: 'delete', id, version }], { annotator: annotatorOf(request, annotator) });
+  const { changes } = applyOperations(
+    getDb(),
+    [{ op: 'delete', id, version }],
+    writerOf(principal, request, annotator),
+  );
   return json({ deleted: id, changes });
 });

@@ -1,8 +1,8 @@
 import { getDb } from '@/server/db/database';
-import { annotatorOf } from '@/server/http/annotator';
+import { writerOf } from '@/server/http/annotator';
 import { json, readJson, route } from '@/server/http/handler';
-import { applyOperations } from '@/features/annotations/server/annotationService';
-import { bulkRequestSchema } from '@/features/annotations/schemas';
+import { applyOperations } from '@/features/annotations/server';
+import { bulkRequestSchema } from '@/features/annotations/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -11,7 +11,7 @@ export const dynamic = 'force-dynamic';
  * Several operations (create / update / delete / restore) in one transaction: all are applied or
  * none (e.g. 409 STALE_WRITE if any names an outdated version).
  */
-export const POST = route(async (request) => {
+export const POST = route('annotator', async (request, _context, principal) => {
   const body = await readJson(request, bulkRequestSchema, 50 * 1024 * 1024);
-  return json(applyOperations(getDb(), body.operations, { annotator: annotatorOf(request, body.annotator) }));
+  return json(applyOperations(getDb(), body.operations, writerOf(principal, request, body.annotator)));
 });

@@ -1,15 +1,16 @@
 import { getDb } from '@/server/db/database';
 import { readQuery, route } from '@/server/http/handler';
-import { exportSpans } from '@/features/interchange/server/exportService';
-import { exportQuerySchema } from '@/features/interchange/schemas';
+import { exportSpans } from '@/features/interchange/server';
+import { labelStudioLayout } from '@/features/labelstudio/server';
+import { exportQuerySchema } from '@/features/interchange/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 /** ?format=json|csv|labelstudio [&datasetId=] [&source=human,talib]: spans in the interchange format (web/docs/span-format.md). */
-export const GET = route(async (request) => {
+export const GET = route('viewer', async (request) => {
   const query = readQuery(request, exportQuerySchema);
-  const file = exportSpans(getDb(), query);
+  const file = exportSpans(getDb(), query, labelStudioLayout);
   return new Response(file.body, {
     headers: {
       'Content-Type': file.contentType,

@@ -1,10 +1,11 @@
 import { getDb } from '@/server/db/database';
 import { annotatorOf } from '@/server/http/annotator';
+import { SPAN_FILE_TYPES } from '@/server/auth/requestPolicy';
 import { json, readBody, readQuery, route } from '@/server/http/handler';
-import { importSpans } from '@/features/interchange/server/importService';
-import { importQuerySchema } from '@/features/interchange/schemas';
-import { maxUploadBytes } from '@/features/datasets/lib/uploadChecks';
-import { checkUploadBytes } from '@/features/datasets/lib/uploadChecks';
+import { importSpans } from '@/features/interchange/server';
+import { importQuerySchema } from '@/features/interchange/server';
+import { maxUploadBytes } from '@/features/datasets';
+import { checkUploadBytes } from '@/features/datasets';
 import { badRequest } from '@/server/http/apiError';
 
 export const runtime = 'nodejs';
@@ -14,10 +15,16 @@ export const dynamic = 'force-dynamic';
  * Imports spans: the body is the file (our JSON or CSV, or a Label Studio export).
  * ?format=auto|json|csv|labelstudio &datasetId= &timeUnit=auto|ms|s|index &createLabels=true|false
  */
-export const POST = route(async (request) => {
+export const POST = route({ access: 'annotator', accepts: SPAN_FILE_TYPES }, async (request, _context, principal) => {
   const query = readQuery(request, importQuerySchema);
   const bytes = await readBody(request, maxUploadBytes());
   const problem = checkUploadBytes(bytes);
   if (problem) throw badRequest(problem.code, problem.message);
-  return json(importSpans(getDb(), bytes.toString('utf8'), { ...query, annotator: annotatorOf(request, query.annotator) }), 201);
+  return json(
+    importSpans(getDb(), bytes.toString('utf8'), {
+      ...query,
+      annotator: annotatorOf(principal, request, query.annotator),
+    }),
+    201,
+  );
 });

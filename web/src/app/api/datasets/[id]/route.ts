@@ -1,25 +1,25 @@
 import { getDb } from '@/server/db/database';
 import { json, readJson, readParams, route } from '@/server/http/handler';
-import { deleteDataset, getDataset, updateDataset } from '@/features/datasets/server/datasetRepository';
-import { datasetIdParams, datasetPatchSchema } from '@/features/datasets/schemas';
+import { deleteDataset, getDataset, updateDataset } from '@/features/datasets/server';
+import { datasetIdParams, datasetPatchSchema } from '@/features/datasets/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-export const GET = route<'id'>(async (_request, context) => {
+export const GET = route<'id'>('viewer', async (_request, context) => {
   const { id } = await readParams(context, datasetIdParams);
   return json({ dataset: getDataset(getDb(), id) });
 });
 
 /** Rename, or set symbol / timeframe. */
-export const PATCH = route<'id'>(async (request, context) => {
+export const PATCH = route<'id'>('annotator', async (request, context) => {
   const { id } = await readParams(context, datasetIdParams);
   const patch = await readJson(request, datasetPatchSchema);
   return json({ dataset: updateDataset(getDb(), id, patch) });
 });
 
 /** Deletes the dataset with its candles and spans. */
-export const DELETE = route<'id'>(async (_request, context) => {
+export const DELETE = route<'id'>('admin', async (_request, context) => {
   const { id } = await readParams(context, datasetIdParams);
   deleteDataset(getDb(), id);
   return json({ deleted: id });

@@ -1,17 +1,17 @@
 import { getDb } from '@/server/db/database';
 import { json, readJson, readParams, readQuery, route } from '@/server/http/handler';
-import { deleteLabel, getLabel, updateLabel } from '@/features/labels/server/labelRepository';
-import { labelDeleteQuery, labelIdParams, labelPatchSchema } from '@/features/labels/schemas';
+import { deleteLabel, getLabel, updateLabel } from '@/features/labels/server';
+import { labelDeleteQuery, labelIdParams, labelPatchSchema } from '@/features/labels/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-export const GET = route<'id'>(async (_request, context) => {
+export const GET = route<'id'>('viewer', async (_request, context) => {
   const { id } = await readParams(context, labelIdParams);
   return json({ label: getLabel(getDb(), id) });
 });
 
-export const PATCH = route<'id'>(async (request, context) => {
+export const PATCH = route<'id'>('annotator', async (request, context) => {
   const { id } = await readParams(context, labelIdParams);
   const patch = await readJson(request, labelPatchSchema);
   return json({ label: updateLabel(getDb(), id, patch) });
@@ -21,9 +21,14 @@ export const PATCH = route<'id'>(async (request, context) => {
  * Deletes a label. If spans use it: ?spans=delete deletes them, ?spans=reassign&reassignTo=ID
  * moves them to another label; without either, 409 LABEL_IN_USE (nothing changes).
  */
-export const DELETE = route<'id'>(async (request, context) => {
+export const DELETE = route<'id'>('annotator', async (request, context) => {
   const { id } = await readParams(context, labelIdParams);
   const q = readQuery(request, labelDeleteQuery);
-  const disposition = q.spans === 'reassign' ? { spans: 'reassign' as const, reassignTo: q.reassignTo! } : q.spans === 'delete' ? { spans: 'delete' as const } : undefined;
+  const disposition =
+    q.spans === 'reassign'
+      ? { spans: 'reassign' as const, reassignTo: q.reassignTo! }
+      : q.spans === 'delete'
+        ? { spans: 'delete' as const }
+        : undefined;
   return json({ deleted: id, ...deleteLabel(getDb(), id, disposition) });
 });

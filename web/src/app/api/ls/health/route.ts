@@ -1,8 +1,15 @@
 import { json, route } from '@/server/http/handler';
-import { health } from '@/features/labelstudio/server/mlBackend';
+import { health } from '@/features/labelstudio/server';
+import { labelStudioAccess } from '@/features/labelstudio/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-/** Label Studio ML backend health check: `{ status: 'UP', model_class, model_version }`. See docs/label-studio.md. */
-export const GET = route(async () => json(await health()));
+/**
+ * Label Studio ML backend health check: `{ status: 'UP' | 'DEGRADED', model_class, model_version,
+ * fallback? }` (200), or `DOWN` (503) when no model version can be served. See docs/label-studio.md.
+ */
+export const GET = route(labelStudioAccess('viewer'), async () => {
+  const report = await health();
+  return json(report, report.status === 'DOWN' ? 503 : 200);
+});

@@ -1,7 +1,8 @@
 import { getDb } from '@/server/db/database';
 import { json, readJson, route } from '@/server/http/handler';
-import { LS_PREDICT_MAX_BYTES, lsPredictSchema } from '@/features/labelstudio/schemas';
-import { predict } from '@/features/labelstudio/server/mlBackend';
+import { LS_PREDICT_MAX_BYTES, lsPredictSchema } from '@/features/labelstudio/server';
+import { predict } from '@/features/labelstudio/server';
+import { labelStudioAccess } from '@/features/labelstudio/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -11,4 +12,6 @@ export const dynamic = 'force-dynamic';
  * `{ results: [{ result: [timeserieslabels regions], score, model_version }] }`, one per task.
  * See docs/label-studio.md.
  */
-export const POST = route(async (request) => json(await predict(await readJson(request, lsPredictSchema, LS_PREDICT_MAX_BYTES), getDb)));
+export const POST = route(labelStudioAccess('viewer'), async (request) =>
+  json(await predict(await readJson(request, lsPredictSchema, LS_PREDICT_MAX_BYTES), getDb)),
+);

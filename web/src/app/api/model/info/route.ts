@@ -1,12 +1,12 @@
 import { json, readQuery, route } from '@/server/http/handler';
-import { modelInfoQuerySchema } from '@/features/predict/schemas';
-import { describeModel } from '@/features/predict/server/predictService';
+import { modelInfoQuerySchema } from '@/features/models/server';
+import { describeModel } from '@/features/models/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 /** A model version's metadata and per-class metrics: `?model=` a version or alias (`champion` by default). */
-export const GET = route(async (request) => {
+export const GET = route('viewer', async (request) => {
   const { model } = readQuery(request, modelInfoQuerySchema);
   return json(await describeModel(model));
 });

@@ -1,13 +1,13 @@
 import { getDb } from '@/server/db/database';
 import { json, readJson, route } from '@/server/http/handler';
-import { BATCH_MAX_BYTES, predictBatchBodySchema } from '@/features/predict/schemas';
-import { predictMany } from '@/features/predict/server/predictService';
+import { BATCH_MAX_BYTES, predictBatchBodySchema } from '@/features/predictions/server';
+import { predictMany } from '@/features/predictions/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 /** Several predictions at once (computed in parallel): `{ requests: [...] }` → `{ results: [...] }`, errors per item. */
-export const POST = route(async (request) => {
+export const POST = route('viewer', async (request) => {
   const { requests } = await readJson(request, predictBatchBodySchema, BATCH_MAX_BYTES);
   return json({ results: await predictMany(requests, getDb) });
 });

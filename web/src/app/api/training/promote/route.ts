@@ -1,12 +1,12 @@
 import { json, readJson, route } from '@/server/http/handler';
-import { promoteSchema } from '@/features/training/schemas';
-import { promoteVersion } from '@/features/training/server/trainingJobs';
+import { promoteSchema } from '@/features/models/server';
+import { promoteVersion } from '@/features/models/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 /** Points the registry's `champion` at a version: `{ version }`. */
-export const POST = route(async (request) => {
+export const POST = route('admin', async (request) => {
   const { version } = await readJson(request, promoteSchema, 4096);
   return json({ model: await promoteVersion(version) });
 });

@@ -1,8 +1,8 @@
 import { getDb } from '@/server/db/database';
 import { json, readParams, readQuery, route } from '@/server/http/handler';
-import { getDataset } from '@/features/datasets/server/datasetRepository';
-import { queryCandles } from '@/features/datasets/server/candleRepository';
-import { candleQuerySchema, datasetIdParams } from '@/features/datasets/schemas';
+import { getDataset } from '@/features/datasets/server';
+import { queryCandles } from '@/features/datasets/server';
+import { candleQuerySchema, datasetIdParams } from '@/features/datasets/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -11,7 +11,7 @@ export const dynamic = 'force-dynamic';
  * Candles with time in [from, to] (epoch ms, both optional), as columns. More than maxPoints
  * candles are aggregated (OHLC) into buckets: bucketSize says how many candles each point holds.
  */
-export const GET = route<'id'>(async (request, context) => {
+export const GET = route<'id'>('viewer', async (request, context) => {
   const { id } = await readParams(context, datasetIdParams);
   const query = readQuery(request, candleQuerySchema);
   const db = getDb();

@@ -1,21 +1,21 @@
 import { getDb } from '@/server/db/database';
 import { json, readJson, readParams, readQuery, route } from '@/server/http/handler';
-import { datasetIdParams } from '@/features/datasets/schemas';
-import { reviewedRegionCreateSchema, reviewedRegionsQuery } from '@/features/predictions/schemas';
-import { clearReviewed, listReviewedRegions, markReviewed } from '@/features/predictions/server/reviewedRegionRepository';
+import { datasetIdParams } from '@/features/datasets/server';
+import { reviewedRegionCreateSchema, reviewedRegionsQuery } from '@/features/predictions/server';
+import { clearReviewed, listReviewedRegions, markReviewed } from '@/features/predictions/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 /** The uncertain regions already reviewed in this dataset for `?modelVersion=` (active learning's "Reviewed N of M"). */
-export const GET = route<'id'>(async (request, context) => {
+export const GET = route<'id'>('viewer', async (request, context) => {
   const { id } = await readParams(context, datasetIdParams);
   const { modelVersion } = readQuery(request, reviewedRegionsQuery);
   return json({ datasetId: id, modelVersion, reviewed: listReviewedRegions(getDb(), id, modelVersion) });
 });
 
 /** Records one reviewed region `{ modelVersion, candleIndex, startTime, endTime }`: 201 when new, 200 when it was already recorded. */
-export const POST = route<'id'>(async (request, context) => {
+export const POST = route<'id'>('annotator', async (request, context) => {
   const { id } = await readParams(context, datasetIdParams);
   const input = await readJson(request, reviewedRegionCreateSchema, 4096);
   const { region, created } = markReviewed(getDb(), id, input);
@@ -23,7 +23,7 @@ export const POST = route<'id'>(async (request, context) => {
 });
 
 /** Forgets the regions reviewed for `?modelVersion=` (the count starts again at 0). */
-export const DELETE = route<'id'>(async (request, context) => {
+export const DELETE = route<'id'>('annotator', async (request, context) => {
   const { id } = await readParams(context, datasetIdParams);
   const { modelVersion } = readQuery(request, reviewedRegionsQuery);
   return json({ datasetId: id, modelVersion, deleted: clearReviewed(getDb(), id, modelVersion) });

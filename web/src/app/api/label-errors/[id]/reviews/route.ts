@@ -1,13 +1,13 @@
 import { getDb } from '@/server/db/database';
 import { json, readJson, readParams, route } from '@/server/http/handler';
-import { reviewSchema, runIdParams } from '@/features/labelerrors/schemas';
-import { reviewItem } from '@/features/labelerrors/server/labelChecks';
+import { reviewSchema, runIdParams } from '@/features/label-errors/server';
+import { reviewItem } from '@/features/label-errors/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 /** Records that a person keeps a flagged span's label (`kept`), or takes that back (`open`). */
-export const POST = route<'id'>(async (request, context) => {
+export const POST = route<'id'>('annotator', async (request, context) => {
   const { id } = await readParams(context, runIdParams);
   const body = await readJson(request, reviewSchema, 4 * 1024);
   return json({ run: reviewItem(getDb(), id, body) });

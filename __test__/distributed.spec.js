@@ -1,0 +1,228 @@
+// Distributed training for real: three worker processes (`node scripts/worker.js`, what
+// `npm run worker` runs) listen on loopback ports; engine.train in this process is the
+// coordinator. They train one model, compared with the single-process model on the same data; a
+// worker killed with SIGKILL mid-fit ends the run on every process with WORKER_FAILED and
+// publishes nothing, and the survivors serve the next run. Plus the runWorker contract.
+const fs = require('node:fs');
+const os = require('node:os');
+const net = require('node:net');
+const path = require('node:path');
+const YAML = require('yaml');
+const { engine, rejection } = require('./helpers');
+const { sleep, waitFor, freeBase, startWorker, startWorkers, stopWorkers } = require('./workers');
+
+const ROOT = path.join(__dirname, '..');
+const FIXTURE = path.join(__dirname, 'fixtures', 'pipeline-small.yaml');
+const STAGES = ['load', 'features', 'labels', 'dataset', 'split', 'fit', 'evaluate', 'register'];
+
+// Neither side may pick up a developer's tracking server or worker token.
+delete process.env.MLFLOW_TRACKING_URI;
+delete process.env.CANDLE_WORKER_TOKEN;
+
+/** The small fixture on five series (AAPL, MSFT, GOOG, S&P 500 train; IBM held out), in `dir`. */
+function config(dir, distributed, change = (c) => c) {
+  const cfg = YAML.parse(fs.readFileSync(FIXTURE, 'utf8'));
+  cfg.data.series.push(
+    { path: 'data/samples/goog_daily.csv', symbol: 'GOOG', timeframe: '1d' },
+    { path: 'data/samples/sp500_daily_yahoo.csv', symbol: 'SPX', timeframe: '1d' },
+  );
+  cfg.model.rounds = 30;
+  cfg.registry.root = path.join(dir, 'models');
+  cfg.dataset.output_dir = path.join(dir, 'dataset');
+  if (distributed) cfg.distributed = { heartbeat_timeout_s: 20, ...distributed };
+  return change(cfg) || cfg;
+}
+
+const versions = (registry) => {
+  const dir = path.join(registry, 'versions');
+  return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+};
+
+describe('three worker processes on loopback', () => {
+  let tmp;
+  let base;
+  let workers = [];
+  beforeAll(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'candle-dist-'));
+    base = await freeBase(3);
+    workers = await startWorkers(base, 3);
+  }, 60_000);
+  afterAll(async () => {
+    await stopWorkers(workers);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('train one model together, near the single-process model on the same data', async () => {
+    const single = await engine.train({ config: config(path.join(tmp, 'single')), rootDir: ROOT });
+    const events = [];
+    const cfg = config(path.join(tmp, 'dist'), { workers: 3, port_base: base });
+    const dist = await engine.train({ config: cfg, rootDir: ROOT }, (p) => events.push({ ...p }));
+    await sleep(50); // progress events can trail the promise by a tick
+
+    // The same stages, in the same order, as one process.
+    const stages = events.map((e) => e.stage).filter((s, i, all) => i === 0 || all[i - 1] !== s);
+    expect(stages).toEqual(STAGES);
+    expect(events[events.length - 1]).toEqual({ stage: 'register', fraction: 1 });
+
+    // Shared out by series, every series on one worker.
+    const d = dist.distributed;
+    expect(d.library).toBe('lightgbm');
+    expect(d.treeLearner).toBe('data');
+    expect(d.workers.map((w) => w.address)).toEqual([0, 1, 2].map((i) => `127.0.0.1:${base + i}`));
+    expect(new Set(d.workers.map((w) => w.pid)).size).toBe(3);
+    expect(d.workers.flatMap((w) => w.series).sort()).toEqual(['AAPL', 'GOOG', 'IBM', 'MSFT', 'SPX']);
+    for (const w of d.workers) {
+      expect(w.rows.train).toBeGreaterThan(0);
+      expect(w.peakRssBytes).toBeGreaterThan(10 * 1024 * 1024);
+    }
+
+    // The same rows, split, labels and class weights; a near model.
+    expect(dist.rows).toEqual(single.rows);
+    expect(dist.labels).toEqual(single.labels);
+    expect(dist.balance).toEqual(single.balance);
+    const m = dist.metrics;
+    const s = single.metrics;
+    console.log(
+      [
+        'metric                 3 workers   1 process',
+        ...['validationMacroF1', 'validationSpanF1', 'testMacroF1', 'testSpanF1', 'testBaselineMacroF1'].map(
+          (k) => `${k.padEnd(22)} ${m[k].toFixed(4).padStart(9)} ${s[k].toFixed(4).padStart(11)}`,
+        ),
+        `rounds                 ${String(dist.rounds).padStart(9)} ${String(single.rounds).padStart(11)}`,
+      ].join('\n'),
+    );
+    for (const k of ['validationMacroF1', 'validationSpanF1', 'testMacroF1', 'testSpanF1'])
+      expect(Math.abs(m[k] - s[k])).toBeLessThan(0.05);
+    expect(m.testBaselineMacroF1).toBeCloseTo(s.testBaselineMacroF1, 10);
+    expect(m.testMacroF1).toBeGreaterThan(m.testBaselineMacroF1 + 0.3);
+
+    // One version, published by the coordinator; each worker wrote its part of the dataset.
+    expect(dist.version).toBe('v0001');
+    expect(versions(cfg.registry.root)).toEqual(['v0001']);
+    const model = await engine.modelInfo('v0001', cfg.registry.root);
+    expect(model.version).toBe('v0001');
+    expect(model.labels).toEqual(Object.keys(single.labels.spansPerLabel).sort());
+    const manifest = JSON.parse(fs.readFileSync(dist.paths.datasetManifest, 'utf8'));
+    expect(manifest.shards).toHaveLength(3);
+    expect(manifest.dataHash).toBe(dist.dataHash);
+    for (const shard of manifest.shards) expect(fs.existsSync(path.join(shard.dir, 'dataset.csv'))).toBe(true);
+    for (const w of workers) await waitFor('the workers to log the run', () => w.log.includes('published as v0001'));
+  }, 180_000);
+
+  test('a worker killed mid-fit: WORKER_FAILED on every process, nothing published, survivors serve on', async () => {
+    const dir = path.join(tmp, 'killed');
+    const slow = (c) => {
+      c.model.rounds = 100_000;
+      c.model.learning_rate = 0.001;
+    };
+    const cfg = config(dir, { workers: 3, port_base: base }, slow);
+    let killed = false;
+    const err = await rejection(
+      engine.train({ config: cfg, rootDir: ROOT }, (p) => {
+        // A few rounds into the fit.
+        if (!killed && p.stage === 'fit' && p.fraction > 0.33) {
+          killed = true;
+          process.kill(-workers[1].pid, 'SIGKILL');
+        }
+      }),
+    );
+    if (!killed) throw err; // the run ended before the fit: show why
+    expect(err.code).toBe('WORKER_FAILED');
+    expect(err.message).toMatch(/worker 1 \(127\.0\.0\.1:\d+\)/);
+    expect(versions(cfg.registry.root)).toEqual([]);
+    const staging = path.join(cfg.registry.root, '.staging');
+    expect(fs.existsSync(staging) ? fs.readdirSync(staging) : []).toEqual([]);
+
+    // The survivors ended the run with the code, and still run.
+    for (const i of [0, 2]) {
+      await waitFor(`worker ${i} to end the run`, () => /failed \[WORKER_FAILED\]/.test(workers[i].log), 30_000);
+      expect(workers[i].exitCode).toBeNull();
+    }
+
+    // A new worker 1, and the next run is published.
+    workers[1] = startWorker(base + 1);
+    await waitFor('worker 1 to listen again', () => workers[1].log.includes('listening on'));
+    const again = await engine.train({
+      config: config(path.join(tmp, 'after'), { workers: 3, port_base: base }),
+      rootDir: ROOT,
+    });
+    expect(again.version).toBe('v0001');
+  }, 240_000);
+});
+
+describe('runWorker and the distributed section: the contract', () => {
+  test('a worker listens until cancelled; a port probe is not a run', async () => {
+    const events = [];
+    const cancel = new engine.CancelToken();
+    const running = engine.runWorker({ listen: '127.0.0.1:0' }, (e) => events.push(e), cancel);
+    await waitFor('listening', () => events.some((e) => e.kind === 'listening'));
+    const port = Number(/127\.0\.0\.1:(\d+)/.exec(events[0].message)[1]);
+    await new Promise((resolve) =>
+      net.connect(port, '127.0.0.1', function () {
+        this.end();
+        resolve();
+      }),
+    );
+    await sleep(200);
+    cancel.cancel();
+    const summary = await running;
+    expect(summary).toEqual({ address: `127.0.0.1:${port}`, runs: [], stoppedBy: 'cancel' });
+  });
+
+  test('bad worker options are coded errors', async () => {
+    expect((await rejection(engine.runWorker({ listen: '127.0.0.1:0', speed: 'fast' }))).code).toBe('INVALID_CONFIG');
+    expect((await rejection(engine.runWorker({ listen: 'nohost' }))).code).toBe('INVALID_ARGUMENT');
+    const open = await rejection(engine.runWorker({ listen: '0.0.0.0:0' }));
+    expect(open.code).toBe('INVALID_ARGUMENT');
+    expect(open.message).toContain('CANDLE_WORKER_TOKEN');
+    // Arguments of the wrong type name the argument (the addon's contract, docs/engine-api.md).
+    for (const [args, name] of [
+      [['127.0.0.1:0'], 'options'],
+      [[[1, 2]], 'options'],
+      [[{ listen: '127.0.0.1:0' }, 'log'], 'onEvent'],
+      [[{ listen: '127.0.0.1:0' }, undefined, {}], 'cancel'],
+    ]) {
+      const e = await rejection(engine.runWorker(...args));
+      expect({ code: e.code, named: e.message.includes(name) }).toEqual({ code: 'INVALID_ARGUMENT', named: true });
+    }
+  });
+
+  test('a worker with a token refuses a coordinator without it', async () => {
+    const events = [];
+    const cancel = new engine.CancelToken();
+    const running = engine.runWorker({ listen: '127.0.0.1:0', token: 's3cret' }, (e) => events.push(e), cancel);
+    await waitFor('listening', () => events.some((e) => e.kind === 'listening'));
+    const address = /(127\.0\.0\.1:\d+)/.exec(events[0].message)[1];
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'candle-dist-token-'));
+    try {
+      const err = await rejection(engine.train({ config: config(tmp, { workers: [address] }), rootDir: ROOT }));
+      expect(err.code).toBe('WORKER_FAILED');
+      expect(err.message).toContain('WORKER_TOKEN');
+      expect(events.some((e) => e.kind === 'refused')).toBe(true);
+    } finally {
+      cancel.cancel();
+      await running;
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  test('an unreachable worker and a bad section are coded errors, before anything is written', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'candle-dist-bad-'));
+    try {
+      const port = await freeBase(1);
+      const unreachable = await rejection(
+        engine.train({ config: config(tmp, { workers: [`127.0.0.1:${port}`], connect_timeout_s: 2 }), rootDir: ROOT }),
+      );
+      expect(unreachable.code).toBe('WORKER_FAILED');
+      expect(unreachable.message).toContain(`cannot reach worker 0 at 127.0.0.1:${port}`);
+      const tooMany = await rejection(engine.train({ config: config(tmp, { workers: 9 }), rootDir: ROOT }));
+      expect(tooMany.code).toBe('INVALID_CONFIG');
+      expect(tooMany.message).toContain('9 workers but data.series lists 5');
+      const unknown = await rejection(engine.train({ config: config(tmp, { workers: 2, speed: 1 }), rootDir: ROOT }));
+      expect(unknown.code).toBe('INVALID_CONFIG');
+      expect(versions(path.join(tmp, 'models'))).toEqual([]);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Scale benchmark (issue 14, "scale in data"): a 10M-row 1-minute OHLCV CSV (seeded, written to
+# a temp dir) imported by the engine (importCsv, as the upload route calls it) next to pandas
+# read_csv + the same candle rules in the same run; then the same file uploaded through the built
+# app's dataset route and opened in headless Chromium with spans and a trained model's predictions
+# (windows that follow the view): first paint, predictions shown, pan/zoom frames, and the time
+# from a far pan to the new range's predictions.
+#   bash bench/scale/run.sh                    ROWS=2000000 bash bench/scale/run.sh
+#   SKIP_APP=1 bash bench/scale/run.sh         (import figures only; no build, no browser)
+# Needs the addon (npm run build:addon), the venv (npm run setup); the app half builds web/ if
+# its build is older than the sources (web/scripts/e2e.mjs).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source scripts/env.sh
+ROWS=${ROWS:-10000000}
+REPEATS=${REPEATS:-2}
+work=$(mktemp -d "${TMPDIR:-/tmp}/candle-scale-XXXXXX"); trap 'rm -rf "$work"' EXIT
+csv="$work/ohlcv-1m.csv"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); load: $(uptime | sed 's/.*load average: //')"
+node bench/scale/make_csv.js "$csv" "$ROWS"
+
+e=$(node bench/scale/import_addon.js "$csv" "$REPEATS")
+p=$(python bench/scale/reference.py "$csv" "$REPEATS")
+python - "$e" "$p" <<'PY'
+import json, sys
+e, p = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+assert e["rows"] == p["rows"], (e, p)
+re, rp = e["rows"] / e["seconds"], p["rows"] / p["seconds"]
+print(f"\nimport of {e['rows']:,} rows, best of runs (goal >= 1,000,000 rows/s)")
+print(f"{'':<36} {'seconds':>8} {'rows/s':>12} {'peak MB':>8}")
+print(f"{'engine importCsv (addon)':<36} {e['seconds']:>8.2f} {re:>12,.0f} {e['peakRssMb']:>8.0f}")
+print(f"{'pandas read_csv + candle rules':<36} {p['seconds']:>8.2f} {rp:>12,.0f} {p['peakRssMb']:>8.0f}")
+print(f"ratio engine / pandas: {re / rp:.2f}x")
+PY
+
+[ "${SKIP_APP:-0}" = 1 ] && exit 0
+log="$work/app.log"
+SCALE_CSV="$csv" E2E_CONFIG=../bench/scale/vitest.config.mts node web/scripts/e2e.mjs >"$log" 2>&1 || {
+  tail -n 60 "$log"
+  echo "app half failed (log above)" >&2
+  exit 1
+}
+python - "$(grep -o 'SCALE_RESULT .*' "$log" | head -1 | cut -d' ' -f2-)" <<'PY'
+import json, sys
+r = json.loads(sys.argv[1])
+print(f"\napp: {r['rows']:,} rows, {r['spans']:,} spans, predictions of model {r['model']} (a small LightGBM trained on the AAPL sample)")
+print(f"  {r['predictionWindow']}")
+print(f"upload route (POST /api/datasets, import + SQLite): {r['uploadSeconds']:.1f} s = {r['uploadRowsPerSecond']:,.0f} rows/s (goal >= 1,000,000)")
+fp = ", ".join(f"{x:.0f}" for x in r["firstPaintMs"])
+print(f"first paint (navigation -> candles drawn), 3 warm loads: {fp} ms (goal <= 1500)")
+ps = ", ".join(f"{x:.0f}" for x in r["predictionsShownMs"])
+print(f"navigation -> predictions shown, same loads: {ps} ms")
+pp = ", ".join(f"{x:.0f}" for x in r["panToPredictionsMs"])
+print(f"far pan (Home, End, Home) -> the new range's predictions shown: {pp} ms")
+f = r["frameMs"]
+print(f"pan/zoom frame intervals (predictions on) over {r['frames']} frames: p50 {f['p50']:.1f} ms, p95 {f['p95']:.1f} ms, max {f['max']:.1f} ms (goal <= 16; 16.7 = every 60 Hz frame drawn)")
+PY

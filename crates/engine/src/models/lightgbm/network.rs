@@ -1,0 +1,211 @@
+//! LightGBM's socket network for distributed training (`LGBM_NetworkInit` / `LGBM_NetworkFree`).
+//!
+//! LightGBM keeps its network in thread-local state: the thread that joins is the one that must
+//! build the datasets and train, so [`Network`] stays on its thread (neither `Send` nor `Sync`).
+//!
+//! LightGBM's socket layer reads a peer that has gone away (orderly close, e.g. a killed
+//! process) as "nothing received yet" and spins on `recv` forever. [`NetworkInterrupt`] breaks a
+//! worker out: it swaps each of LightGBM's sockets — found in `/proc/self/fd` by their addresses
+//! — for an unconnected socket (`dup2`, atomic), so the blocked call fails and LightGBM returns
+//! an ordinary error code. It never touches a socket while LightGBM opens or closes them: only
+//! between a completed `LGBM_NetworkInit` and `LGBM_NetworkFree`, under one lock.
+//!
+//! LightGBM binds its listen port without `SO_REUSEADDR`, so a link closed the ordinary way
+//! leaves the port in TIME_WAIT for a minute and the next run on that worker could not bind it.
+//! Every link is therefore set to close with a reset (`SO_LINGER` 0) — at the end of the run,
+//! when a crash or a kill closes it, or when it is interrupted. A reset drops unsent data, so a
+//! worker leaves the network only once the whole run is over (see `distributed::worker`).
+use super::{check, CollectiveSpec};
+use crate::error::{EngineError, Result};
+use lightgbm3_sys as sys;
+use std::ffi::CString;
+use std::marker::PhantomData;
+use std::net::{SocketAddr, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+/// The addresses that identify this worker's LightGBM sockets.
+struct LiveNetwork {
+    own_port: u16,
+    peers: Vec<SocketAddr>,
+}
+
+/// Breaks a worker out of LightGBM's network from another thread (abort, cancel, a lost peer).
+#[derive(Default)]
+pub struct NetworkInterrupt {
+    live: Mutex<Option<LiveNetwork>>,
+    interrupted: AtomicBool,
+}
+
+impl NetworkInterrupt {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Makes every blocked or later network call of this worker fail, and a later join refuse.
+    pub fn interrupt(&self) {
+        self.interrupted.store(true, Ordering::SeqCst);
+        let live = self.live.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(live) = live.as_ref() {
+            replace_sockets(live);
+        }
+    }
+
+    pub fn is_interrupted(&self) -> bool {
+        self.interrupted.load(Ordering::SeqCst)
+    }
+}
+
+/// Calls `f` with each of LightGBM's sockets in this process.
+#[cfg(target_os = "linux")]
+fn each_socket(live: &LiveNetwork, mut f: impl FnMut(std::os::fd::RawFd)) {
+    use std::mem::ManuallyDrop;
+    use std::os::fd::{FromRawFd, RawFd};
+    let Ok(dir) = std::fs::read_dir("/proc/self/fd") else { return };
+    for entry in dir.flatten() {
+        let Some(fd) = entry.file_name().to_str().and_then(|n| n.parse::<RawFd>().ok()) else { continue };
+        if !std::fs::read_link(entry.path()).is_ok_and(|l| l.to_string_lossy().starts_with("socket:")) {
+            continue;
+        }
+        // SAFETY: the fd is only borrowed to read its addresses; ManuallyDrop never closes it.
+        let socket = ManuallyDrop::new(unsafe { TcpStream::from_raw_fd(fd) });
+        let (Ok(local), Ok(peer)) = (socket.local_addr(), socket.peer_addr()) else { continue };
+        // Accepted links share the listen port; outgoing ones point at a machine of the list.
+        if local.port() != live.own_port && !live.peers.contains(&peer) {
+            continue;
+        }
+        f(fd);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn each_socket(_live: &LiveNetwork, _f: impl FnMut(i32)) {}
+
+/// Makes LightGBM's links close with a reset, leaving no TIME_WAIT on the listen port.
+fn reset_on_close(live: &LiveNetwork) {
+    each_socket(live, |fd| {
+        let linger = libc::linger { l_onoff: 1, l_linger: 0 };
+        // SAFETY: `fd` is LightGBM's open socket (the caller holds the lock that keeps it from
+        // being closed); setsockopt reads `linger` for the given size only.
+        unsafe {
+            libc::setsockopt(
+                fd,
+                libc::SOL_SOCKET,
+                libc::SO_LINGER,
+                &linger as *const libc::linger as *const libc::c_void,
+                std::mem::size_of::<libc::linger>() as libc::socklen_t,
+            );
+        }
+    });
+}
+
+/// Swaps each of LightGBM's sockets for an unconnected one: its blocked or next call fails.
+fn replace_sockets(live: &LiveNetwork) {
+    each_socket(live, |fd| {
+        // SAFETY: `socket` creates a fresh descriptor; `dup2` atomically makes `fd` (LightGBM's,
+        // still open: the caller holds the lock that keeps LGBM_NetworkFree from closing it)
+        // refer to that unconnected socket; the spare descriptor is then closed.
+        unsafe {
+            let spare = libc::socket(libc::AF_INET, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0);
+            if spare >= 0 {
+                libc::dup2(spare, fd);
+                libc::close(spare);
+            }
+        }
+    });
+}
+
+thread_local! {
+    /// The log line LightGBM is writing on this thread (it writes prefix, message and newline
+    /// as three calls).
+    static LOG_LINE: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// LightGBM's log, on the training thread of a worker: the network set-up logs every step at
+/// Info level before any parameter could lower it; keep warnings and errors (on stderr).
+extern "C" fn log_warnings(chunk: *const std::os::raw::c_char) {
+    if chunk.is_null() {
+        return;
+    }
+    // SAFETY: LightGBM passes a NUL-terminated string that lives for the call.
+    let text = unsafe { std::ffi::CStr::from_ptr(chunk) }.to_string_lossy();
+    LOG_LINE.with(|line| {
+        let mut line = line.borrow_mut();
+        line.push_str(&text);
+        if line.ends_with('\n') {
+            if !line.contains("[Info]") && !line.contains("[Debug]") {
+                eprint!("{line}");
+            }
+            line.clear();
+        }
+    });
+}
+
+thread_local! {
+    /// Whether this thread is in LightGBM's network (joined by a worker for its whole run).
+    static JOINED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether this thread has joined LightGBM's network already.
+pub(super) fn joined() -> bool {
+    JOINED.with(|j| j.get())
+}
+
+/// Membership of LightGBM's network on this thread; leaving frees it.
+pub struct Network<'a> {
+    interrupt: &'a NetworkInterrupt,
+    /// LightGBM's network is thread-local: keep the guard on the thread that joined.
+    _same_thread: PhantomData<*const ()>,
+}
+
+impl<'a> Network<'a> {
+    /// Joins on this thread (once: a second join on the same thread is an error).
+    pub fn join(spec: &CollectiveSpec, interrupt: &'a NetworkInterrupt) -> Result<Network<'a>> {
+        let CollectiveSpec::Lightgbm { machines, rank, time_out_minutes, .. } = spec else {
+            return Err(EngineError::Internal("LightGBM network: not a LightGBM collective".into()));
+        };
+        let own = machines[*rank];
+        if joined() {
+            return Err(EngineError::Internal("this thread is in LightGBM's network already".into()));
+        }
+        if interrupt.is_interrupted() {
+            return Err(EngineError::WorkerFailed("the run was stopped before the LightGBM network was set up".into()));
+        }
+        // LightGBM would only say "Binding port failed": name the port and the cause.
+        drop(std::net::TcpListener::bind(("0.0.0.0", own.port())).map_err(|e| {
+            EngineError::WorkerFailed(format!("LightGBM network: cannot listen on port {}: {e}", own.port()))
+        })?);
+        // SAFETY: registers a plain function for this thread's LightGBM log (thread-local there).
+        unsafe { sys::LGBM_RegisterLogCallback(Some(log_warnings)) };
+        let list = machines.iter().map(SocketAddr::to_string).collect::<Vec<_>>().join(",");
+        let list = CString::new(list).expect("socket addresses contain no NUL");
+        let n = i32::try_from(machines.len()).map_err(|_| EngineError::InvalidConfig("too many workers".into()))?;
+        // SAFETY: `list` is a NUL-terminated machine list that outlives the call.
+        let joined =
+            unsafe { sys::LGBM_NetworkInit(list.as_ptr(), i32::from(own.port()), *time_out_minutes as i32, n) };
+        check(joined, "network set-up").map_err(|e| EngineError::WorkerFailed(e.to_string()))?;
+        JOINED.with(|j| j.set(true));
+        let network = Network { interrupt, _same_thread: PhantomData };
+        {
+            let mut live = interrupt.live.lock().unwrap_or_else(|p| p.into_inner());
+            let links = LiveNetwork { own_port: own.port(), peers: machines.clone() };
+            reset_on_close(&links);
+            *live = Some(links);
+        }
+        if interrupt.is_interrupted() {
+            return Err(EngineError::WorkerFailed("the run was stopped while the LightGBM network was set up".into()));
+        }
+        Ok(network)
+    }
+}
+
+impl Drop for Network<'_> {
+    fn drop(&mut self) {
+        let mut live = self.interrupt.live.lock().unwrap_or_else(|p| p.into_inner());
+        *live = None;
+        // SAFETY: frees this thread's network, joined in `join`; the lock keeps `interrupt`
+        // from touching the sockets while LightGBM closes them.
+        unsafe { sys::LGBM_NetworkFree() };
+        JOINED.with(|j| j.set(false));
+    }
+}

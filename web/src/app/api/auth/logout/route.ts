@@ -1,0 +1,16 @@
+import { getDb } from '@/server/db/database';
+import { json, route } from '@/server/http/handler';
+import { authConfig } from '@/server/auth/config';
+import { signOut } from '@/server/auth/accounts';
+import { clearedSessionCookie } from '@/server/auth/sessions';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+/** Signs out: ends the session and clears its cookie (harmless when not signed in). */
+export const POST = route('public', async (_request, _context, principal) => {
+  signOut(getDb(), principal);
+  const response = json({ signedOut: true });
+  response.headers.append('Set-Cookie', clearedSessionCookie(authConfig()));
+  return response;
+});

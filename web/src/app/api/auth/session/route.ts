@@ -1,0 +1,8 @@
+import { json, route } from '@/server/http/handler';
+import { sessionInfo } from '@/server/auth/pageSession';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+/** Who is signed in: `{ authRequired, user }` (`user` null when nobody is). Public. */
+export const GET = route('public', async (_request, _context, principal) => json(sessionInfo(principal)));

@@ -1,0 +1,26 @@
+import { getDb } from '@/server/db/database';
+import { badRequest } from '@/server/http/apiError';
+import { json, readJson, readQuery, route } from '@/server/http/handler';
+import { createToken, listTokens } from '@/server/auth/tokens';
+import { tokenCreateSchema, tokenListQuery } from '@/features/auth/server';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+/** API tokens (admins only), `?userId=` for one user's; the tokens themselves are never listed. */
+export const GET = route('admin', async (request) => {
+  const { userId } = readQuery(request, tokenListQuery);
+  return json({ tokens: listTokens(getDb(), userId) });
+});
+
+/**
+ * Creates an API token `{ name, userId?, expiresInDays? }` for a user (the caller by default) →
+ * 201 `{ token, info }`. The token is shown this once; send it as `Authorization: Bearer <token>`
+ * (or `Token <token>`, or as the password of HTTP Basic auth, as Label Studio does).
+ */
+export const POST = route('admin', async (request, _context, principal) => {
+  const { userId, name, expiresInDays } = await readJson(request, tokenCreateSchema, 4096);
+  const owner = userId ?? principal.userId;
+  if (owner === null) throw badRequest('USER_REQUIRED', 'Name the user the token acts for (userId).');
+  return json(createToken(getDb(), owner, name, expiresInDays), 201);
+});

@@ -1,0 +1,17 @@
+import { getDb } from '@/server/db/database';
+import { json, readQuery, route } from '@/server/http/handler';
+import { syncProblemsQuerySchema } from '@/features/labelstudio/server';
+import { countOpenSyncProblems, listSyncProblems } from '@/features/labelstudio/server';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+/** Label Studio events that could not be applied: `{ problems, open }` (open ones; `all=true` adds resolved ones). */
+export const GET = route('viewer', async (request) => {
+  const q = readQuery(request, syncProblemsQuerySchema);
+  const db = getDb();
+  return json({
+    problems: listSyncProblems(db, { includeResolved: q.all, limit: q.limit }),
+    open: countOpenSyncProblems(db),
+  });
+});

@@ -1,0 +1,16 @@
+import { getDb } from '@/server/db/database';
+import { json, readJson, route } from '@/server/http/handler';
+import { LS_PREDICT_MAX_BYTES, lsTrainSchema } from '@/features/labelstudio/server';
+import { train } from '@/features/labelstudio/server';
+import { labelStudioAccess } from '@/features/labelstudio/server';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+/**
+ * Label Studio's direct training call (*Start Training* when its webhook-training flag is off):
+ * starts a training job → `{ status: 'started', job: '<id>' }` or `{ status: 'not_started', code, reason }`.
+ */
+export const POST = route(labelStudioAccess('annotator'), async (request) =>
+  json(train(await readJson(request, lsTrainSchema, LS_PREDICT_MAX_BYTES), getDb)),
+);

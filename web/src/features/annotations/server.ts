@@ -1,0 +1,5 @@
+/** The annotations feature's server-side entry point: what other features and the routes may use. */
+export * from './server/annotationRepository';
+export * from './server/annotationService';
+// Request schemas (zod): the routes validate with them; kept out of the client entry point.
+export * from './schemas';

@@ -1,0 +1,3 @@
+/** The auth feature's server-side entry point: what other features and the routes may use. */
+// Request schemas (zod): the routes validate with them; kept out of the client entry point.
+export * from './schemas';

@@ -1,0 +1,122 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '@/server/db/database';
+import { defaultProject } from '@/features/projects/server';
+import { aggregateOhlc, bucketSizeFor } from '../lib/downsample';
+import { LEVELS_MIN_CANDLES } from './candleLevels';
+import { loadCandleColumns, queryCandles } from './candleRepository';
+import { insertDataset } from './datasetRepository';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'candle-levels-'));
+let db: Db;
+let datasetId: number;
+// Above the levels threshold, and not a multiple of any level (the last runs are short).
+const N = LEVELS_MIN_CANDLES + 40_003;
+const T0 = Date.UTC(2020, 0, 1);
+const MINUTE = 60_000;
+
+function candles(n: number) {
+  const c = {
+    time: new Float64Array(n),
+    open: new Float64Array(n),
+    high: new Float64Array(n),
+    low: new Float64Array(n),
+    close: new Float64Array(n),
+    volume: new Float64Array(n),
+  };
+  let price = 100;
+  for (let i = 0; i < n; i++) {
+    const open = price;
+    price = open + Math.sin(i * 0.37) + Math.cos(i * 0.011);
+    c.time[i] = T0 + i * MINUTE;
+    c.open[i] = open;
+    c.close[i] = price;
+    c.high[i] = Math.max(open, price) + (i % 7) * 0.1;
+    c.low[i] = Math.min(open, price) - (i % 5) * 0.1;
+    c.volume[i] = 1 + (i % 13);
+  }
+  return c;
+}
+
+/** What the query must equal: every candle in range read and aggregated directly. */
+function expected(from: number, to: number, bucketSize: number) {
+  const all = loadCandleColumns(db, datasetId);
+  const rows = loadCandleColumns(db, datasetId, from, to);
+  const offset = all.time.findIndex((t) => t >= from);
+  return aggregateOhlc(rows, bucketSize, offset);
+}
+
+beforeAll(() => {
+  db = openDatabase(path.join(dir, 'levels.db'));
+  const projectId = defaultProject(db).id;
+  datasetId = db.transaction(() =>
+    insertDataset(db, {
+      projectId,
+      name: 'levels',
+      symbol: null,
+      timeframe: '1m',
+      sourceFile: null,
+      candles: candles(N),
+      importReport: { onInvalidRow: 'fail', rejectedCount: 0, rejected: [], detected: {} } as never,
+    }),
+  )();
+});
+
+afterAll(() => {
+  db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('queryCandles on a dataset with levels', () => {
+  it('stores the levels with the candles', () => {
+    const counts = db
+      .prepare(
+        'SELECT level, COUNT(*) AS runs, SUM(count) AS candles FROM candle_levels WHERE dataset_id = ? GROUP BY level',
+      )
+      .all(datasetId);
+    expect(counts).toEqual([
+      { level: 16, runs: Math.ceil(N / 16), candles: N },
+      { level: 256, runs: Math.ceil(N / 256), candles: N },
+      { level: 4096, runs: Math.ceil(N / 4096), candles: N },
+    ]);
+  });
+
+  const ranges: Array<[string, number | undefined, number | undefined, number]> = [
+    ['the whole dataset, overview', undefined, undefined, 4000],
+    ['the whole dataset, fine', undefined, undefined, 20_000],
+    ['the whole dataset from the 256 level', undefined, undefined, 100],
+    ['the whole dataset from the 4096 level', undefined, undefined, 20],
+    ['a range cutting runs at both ends', T0 + 12_345 * MINUTE, T0 + 98_765 * MINUTE, 1000],
+    ['a range between candle times', T0 + 5_000.5 * MINUTE, T0 + 70_000.5 * MINUTE, 300],
+    ['a range past the last candle', T0 + 90_001 * MINUTE, T0 + 10 * N * MINUTE, 500],
+  ];
+  it.each(ranges)('%s: the same bars as aggregating every candle', (_name, from, to, maxPoints) => {
+    const result = queryCandles(db, datasetId, { from, to, maxPoints });
+    const lo = from ?? Number.MIN_SAFE_INTEGER;
+    const hi = to ?? Number.MAX_SAFE_INTEGER;
+    const inRange = loadCandleColumns(db, datasetId, lo, hi).time.length;
+    expect(result.total).toBe(inRange);
+    expect(result.candles.time.length).toBeLessThanOrEqual(maxPoints);
+    // Rounded up to a whole number of level runs, never below what maxPoints needs.
+    expect(result.bucketSize).toBeGreaterThanOrEqual(bucketSizeFor(inRange, maxPoints));
+    expect(result.candles).toEqual(expected(lo, hi, result.bucketSize));
+  });
+
+  it('returns raw candles for a window within maxPoints', () => {
+    const from = T0 + 80_000 * MINUTE;
+    const result = queryCandles(db, datasetId, { from, to: from + 999 * MINUTE, maxPoints: 5000 });
+    expect(result.bucketSize).toBe(1);
+    expect(result.total).toBe(1000);
+    expect(result.candles.time[0]).toBe(from);
+  });
+
+  it('levels a big dataset stored without levels on its first query', () => {
+    const before = queryCandles(db, datasetId, { maxPoints: 4000 });
+    db.prepare('DELETE FROM candle_levels WHERE dataset_id = ?').run(datasetId);
+    expect(queryCandles(db, datasetId, { maxPoints: 4000 })).toEqual(before);
+    const runs = db.prepare('SELECT COUNT(*) AS n FROM candle_levels WHERE dataset_id = ?').pluck().get(datasetId);
+    expect(runs).toBe(Math.ceil(N / 16) + Math.ceil(N / 256) + Math.ceil(N / 4096));
+  });
+});

@@ -1,0 +1,4 @@
+/** The labels feature's server-side entry point: what other features and the routes may use. */
+export * from './server/labelRepository';
+// Request schemas (zod): the routes validate with them; kept out of the client entry point.
+export * from './schemas';

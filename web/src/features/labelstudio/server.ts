@@ -1,0 +1,8 @@
+/** The labelstudio feature's server-side entry point: what other features and the routes may use. */
+export * from './server/exportLayout';
+export * from './server/mlBackend';
+export * from './server/syncProblemRepository';
+export * from './server/webhookAuth';
+export * from './server/webhookEvents';
+// Request schemas (zod): the routes validate with them; kept out of the client entry point.
+export * from './schemas';

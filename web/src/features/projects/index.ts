@@ -1,0 +1,3 @@
+/** The projects feature's public entry point (client-safe): what other features and the routes may use. */
+export * from './api';
+export * from './types';

@@ -1,0 +1,3 @@
+/** The similar feature's public entry point (client-safe): what other features and the routes may use. */
+export * from './components/SimilarPanel';
+export * from './components/SimilarReportRows';

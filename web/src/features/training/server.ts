@@ -1,0 +1,5 @@
+/** The training feature's server-side entry point: what other features and the routes may use. */
+export * from './server/engineRunInput';
+export * from './server/trainingJobs';
+// Request schemas (zod): the routes validate with them; kept out of the client entry point.
+export * from './schemas';

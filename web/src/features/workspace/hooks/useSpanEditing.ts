@@ -1,0 +1,142 @@
+'use client';
+import { useCallback, useState } from 'react';
+import type { Annotation, AnnotationStore } from '@/features/annotations';
+import type { ChartController } from '@/features/chart';
+import type { Label } from '@/features/labels';
+import { stepSpan } from '../lib/spans';
+
+type Range = { start: number; end: number };
+
+/** Editing an accepted model suggestion makes it a correction. */
+const correctedIfConfirmed = (span: Annotation | undefined) =>
+  span?.source === 'model-confirmed' ? { source: 'model-corrected' as const } : {};
+
+/**
+ * What is selected on the chart — a range being labelled (`pending`) or a stored span — and the
+ * edits that act on it: label, relabel, delete, accept a TA-Lib span, resize, step through spans.
+ */
+export function useSpanEditing(input: {
+  store: AnnotationStore;
+  spans: readonly Annotation[];
+  /** The spans by id, of the same store snapshot as `spans`. */
+  byId: ReadonlyMap<string, Annotation>;
+  controller: ChartController | null;
+  showTalib: boolean;
+  notify: (kind: 'info', message: string) => void;
+}) {
+  const { store, spans, byId, controller, showTalib, notify } = input;
+  const [pending, setPending] = useState<Range | null>(null);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const selectedSpan = selectedId ? (byId.get(selectedId) ?? null) : null;
+
+  /** Select a stored span (null: none); a range being labelled is dropped. */
+  const selectSpan = useCallback((id: string | null) => {
+    setSelectedId(id);
+    if (id) setPending(null);
+  }, []);
+  /** Select a range to label; the selected span is dropped. */
+  const selectRange = useCallback((range: Range) => {
+    setPending(range);
+    setSelectedId(null);
+  }, []);
+  /** Drop the range being labelled, else the selected span. */
+  const clearSelection = useCallback(() => {
+    if (pending) setPending(null);
+    else setSelectedId(null);
+  }, [pending]);
+  const reset = useCallback(() => {
+    setPending(null);
+    setSelectedId(null);
+  }, []);
+
+  const labelWith = useCallback(
+    (label: Label) => {
+      if (pending) {
+        const id = store.create({ labelId: label.id, start: pending.start, end: pending.end }, `Label ${label.name}`);
+        setPending(null);
+        setSelectedId(id);
+        return;
+      }
+      if (selectedSpan) {
+        if (selectedSpan.labelId !== label.id)
+          store.update(
+            selectedSpan.id,
+            { labelId: label.id, ...correctedIfConfirmed(selectedSpan) },
+            `Relabel as ${label.name}`,
+          );
+        return;
+      }
+      notify('info', 'Select candles first: drag across them, or click one and Shift+click another.');
+    },
+    [pending, selectedSpan, store, notify],
+  );
+
+  const deleteSelected = useCallback(() => {
+    if (!selectedSpan) return;
+    store.remove(selectedSpan.id, selectedSpan.source === 'talib' ? 'Delete TA-Lib span' : 'Delete span');
+    setSelectedId(null);
+  }, [selectedSpan, store]);
+
+  const acceptTalib = useCallback(() => {
+    if (!selectedSpan) return;
+    const id = store.create(
+      {
+        labelId: selectedSpan.labelId,
+        start: selectedSpan.start,
+        end: selectedSpan.end,
+        direction: selectedSpan.direction,
+      },
+      'Accept TA-Lib span',
+    );
+    setSelectedId(id);
+  }, [selectedSpan, store]);
+
+  const resizeSpan = useCallback(
+    (id: string, range: Range) => {
+      store.update(id, { ...range, ...correctedIfConfirmed(store.getSnapshot().byId.get(id)) }, 'Resize span');
+      setSelectedId(id);
+    },
+    [store],
+  );
+
+  /** Select a span and show it on the chart. */
+  const revealSpan = useCallback(
+    (id: string) => {
+      const span = store.getSnapshot().byId.get(id);
+      if (!span) return;
+      setSelectedId(id);
+      setPending(null);
+      controller?.revealRange(span.start, span.end);
+    },
+    [controller, store],
+  );
+
+  /** `[` / `]`: the previous / next span (TA-Lib ones only while their layer is shown). */
+  const step = useCallback(
+    (dir: 1 | -1) => {
+      const id = stepSpan(
+        spans.filter((s) => (s.source === 'talib' ? showTalib : true)),
+        selectedId,
+        dir,
+      );
+      if (id) revealSpan(id);
+    },
+    [spans, selectedId, showTalib, revealSpan],
+  );
+
+  return {
+    pending,
+    selectedId,
+    selectedSpan,
+    selectSpan,
+    selectRange,
+    clearSelection,
+    reset,
+    labelWith,
+    deleteSelected,
+    acceptTalib,
+    resizeSpan,
+    revealSpan,
+    step,
+  };
+}
