@@ -5,6 +5,8 @@ import { closeDb, databasePath, getDb } from '@/server/db/database';
 import type { Role } from '@/server/auth/roles';
 import { createUser, findUserForLogin } from '@/server/auth/userRepository';
 import { createToken } from '@/server/auth/tokens';
+import { errorBodySchema } from '@/server/http/handler';
+import { routeContracts, type RouteContract } from '@/server/openapi/generate';
 
 export const SAMPLES_DIR = path.resolve(__dirname, '../../../data/samples');
 
@@ -120,7 +122,65 @@ export async function call<T = any>(
   } catch {
     /* not JSON */
   }
+  await checkDeclaredResponse(method, request.url, response.status, response.headers.get('content-type'), text);
   return { status: response.status, body: parsed as T, text, headers: response.headers };
+}
+
+let contracts: Promise<Array<RouteContract & { pattern: RegExp }>> | undefined;
+
+/** The documented route method a request reaches (its path template as a pattern), if any. */
+async function contractOf(method: string, url: string) {
+  contracts ??= routeContracts().then((all) =>
+    all.map((c) => ({ ...c, pattern: new RegExp(`^${c.path.replace(/\{\w+\}/g, '[^/]+')}$`) })),
+  );
+  const { pathname } = new URL(url);
+  return (await contracts).find((c) => c.method === method && c.pattern.test(pathname));
+}
+
+/** JSON with sorted keys: equal texts, equal values. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
+}
+
+/**
+ * Throws when a documented route's response disagrees with what it declares (reply / replyMedia,
+ * the source of docs/openapi.json): a status it does not declare, an undeclared content type, or a
+ * JSON body its schema rejects or that holds fields the schema does not name. Errors answer
+ * errorBodySchema. Every route test goes through `call`, so every one checks the contract too.
+ */
+export async function checkDeclaredResponse(
+  method: string,
+  url: string,
+  status: number,
+  contentType: string | null,
+  text: string,
+): Promise<void> {
+  const contract = await contractOf(method, url);
+  if (!contract) return;
+  const route = `${method} ${contract.path}`;
+  const declared = contract.replies.find((r) => r.status === status);
+  if (!declared && status < 400) throw new Error(`${route} answered ${status}, which it does not declare`);
+  const type = (contentType ?? '').split(';')[0].trim();
+  const content = declared?.content ?? { 'application/json': errorBodySchema };
+  if (!(type in content)) throw new Error(`${route} ${status} answered ${type}, which it does not declare`);
+  const schema = content[type];
+  if (!schema) return;
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new Error(`${route} ${status}: the body is not JSON`);
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success)
+    throw new Error(`${route} ${status} disagrees with its declared schema: ${JSON.stringify(parsed.error.issues)}`);
+  // zod drops the keys a schema does not name: a body that loses some holds undeclared fields.
+  if (canonical(parsed.data) !== canonical(body))
+    throw new Error(`${route} ${status} holds fields its declared schema does not name`);
 }
 
 export function sampleBytes(file: string): Uint8Array {

@@ -2,3 +2,5 @@
 export * from './server/autoLabelService';
 // Request schemas (zod): the routes validate with them; kept out of the client entry point.
 export * from './schemas';
+// Response schemas (zod): what the routes answer (reply).
+export * from './responses';

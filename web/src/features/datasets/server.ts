@@ -5,3 +5,5 @@ export * from './server/datasetRepository';
 export * from './server/demoDatasets';
 // Request schemas (zod): the routes validate with them; kept out of the client entry point.
 export * from './schemas';
+// Response schemas (zod): what the routes answer (reply).
+export * from './responses';

@@ -61,5 +61,5 @@ export interface ImportPreview {
   }>;
   rejectedCount: number;
   rejected: RejectedRow[];
-  detected: ImportReport['detected'];
+  detected: ImportDetected;
 }

@@ -5,3 +5,5 @@ export * from './server/importService';
 export * from './schemas';
 // The span export record (zod): its schema is the source of the export's OpenAPI component and span.schema.json.
 export { spanExportSchema, spanRecordSchema } from './lib/spanRecord';
+// Response schemas (zod): what the routes answer (reply).
+export * from './responses';

@@ -6,3 +6,5 @@ export * from './server/webhookAuth';
 export * from './server/webhookEvents';
 // Request schemas (zod): the routes validate with them; kept out of the client entry point.
 export * from './schemas';
+// Response schemas (zod): what the routes answer (reply).
+export * from './responses';

@@ -6,3 +6,5 @@ export * from './server/predictionWindowSetting';
 export * from './schemas';
 // The binary candle-column body of POST /api/predict (its parser, encoder and body types).
 export * from './lib/binaryColumns';
+// Response schemas (zod): what the routes answer (reply).
+export * from './responses';

@@ -3,3 +3,5 @@ export * from './server/similarRunRepository';
 export * from './server/similarService';
 // Request schemas (zod): the routes validate with them; kept out of the client entry point.
 export * from './schemas';
+// Response schemas (zod): what the routes answer (reply).
+export * from './responses';

@@ -1,5 +1,5 @@
 import 'server-only';
-import { ZodError, type ZodType } from 'zod';
+import { z, ZodError, type ZodType } from 'zod';
 import { authorize, type GuardOptions } from '@/server/auth/guard';
 import type { Principal, Role } from '@/server/auth/roles';
 import { ApiError } from './apiError';
@@ -13,6 +13,38 @@ type GuardedHandler<P extends string, W> = (
   principal: W,
 ) => Promise<Response> | Response;
 
+/** What every error answers (declared once: the OpenAPI document's `Error` component). */
+export const errorBodySchema = z
+  .object({
+    error: z.object({
+      code: z.string().meta({
+        examples: [
+          'VALIDATION_FAILED',
+          'INVALID_JSON',
+          'INVALID_PATH',
+          'NOT_FOUND',
+          'STALE_WRITE',
+          'PAYLOAD_TOO_LARGE',
+          'INVALID_CANDLES',
+          'TOO_FEW_CANDLES',
+          'MODEL_NOT_FOUND',
+          'NO_MODEL',
+          'CORRUPT_MODEL',
+          'TRAINING_BUSY',
+          'INTERNAL',
+        ],
+      }),
+      message: z.string(),
+      details: z
+        .unknown()
+        .optional()
+        .describe(
+          'Optional, code-specific: the zod issues for VALIDATION_FAILED, `{ id, currentVersion, current }` for STALE_WRITE, …',
+        ),
+    }),
+  })
+  .meta({ id: 'Error' });
+
 export function errorResponse(
   status: number,
   code: string,
@@ -20,7 +52,8 @@ export function errorResponse(
   details?: unknown,
   headers?: Record<string, string>,
 ): Response {
-  const body = details === undefined ? { error: { code, message } } : { error: { code, message, details } };
+  const body: z.output<typeof errorBodySchema> =
+    details === undefined ? { error: { code, message } } : { error: { code, message, details } };
   return Response.json(body, { status, headers: { 'Cache-Control': 'no-store', ...headers } });
 }
 
@@ -79,8 +112,39 @@ export function route<P extends string = never>(
   };
 }
 
-export function json(body: unknown, status = 200): Response {
+/** The statuses a route may declare it answers with a body of its own (errors answer `errorBodySchema`). */
+export type ReplyStatus = 200 | 201 | 202 | 503;
+
+/**
+ * A JSON response with a declared body: `reply(schema, body, status)`. The compiler checks `body`
+ * against `schema`; the OpenAPI generator (server/openapi/generate.ts) finds the call in the route's
+ * source, as it finds `readJson`, and documents `schema` under `status`; the route tests parse every
+ * such response with it (tests/support/routeHarness.ts). So `schema` is imported by name and
+ * `status` is a literal (or literals in a conditional). The body is not parsed here: it may be large,
+ * and the tests do it.
+ */
+export function reply<S extends ZodType>(_schema: S, body: z.output<S>, status: ReplyStatus = 200): Response {
   return Response.json(body, { status, headers: { 'Cache-Control': 'no-store' } });
+}
+
+/**
+ * A response that is not one JSON schema (a file, an SVG, the OpenAPI document), declared by
+ * content type; `schema` null: opaque text or bytes. Found by the generator like `reply`.
+ */
+export interface MediaReply {
+  status: ReplyStatus;
+  content: Record<string, ZodType | null>;
+}
+
+/** Sends `body` as one of the content types `declared` names (anything else is a programming error). */
+export function replyMedia(
+  declared: MediaReply,
+  body: BodyInit,
+  headers: Record<string, string> & { 'Content-Type': string },
+): Response {
+  const type = headers['Content-Type'].split(';')[0].trim();
+  if (!(type in declared.content)) throw new Error(`${type} is not a declared content type of this response`);
+  return new Response(body, { status: declared.status, headers });
 }
 
 /** Parses a JSON request body against a schema (400 on malformed JSON or invalid fields). */

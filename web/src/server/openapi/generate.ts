@@ -2,19 +2,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z, type core, type ZodType } from 'zod';
-import { spanExportSchema, spanRecordSchema } from '@/features/interchange/server';
+import { errorBodySchema } from '@/server/http/handler';
 import { documentedInput, queryReaderSchema } from '@/shared/schemaDocs';
 import described from './described.json';
 
 /**
  * The generator of the OpenAPI 3.1 document (web/docs/openapi.json, served at GET /api/openapi).
  *
- * What a route accepts has one source: the zod schemas its handlers pass to `readJson`,
- * `readQuery` and `readParams` (server/http/handler.ts). This module finds those calls in every
+ * A route's contract has one source: the zod schemas its handlers pass to `readJson`, `readQuery`
+ * and `readParams` (what it accepts) and to `reply` / `replyMedia` (what it answers, by status and
+ * content type; server/http/handler.ts). This module finds those calls in every
  * `src/app/api/**\/route.ts`, per exported method, resolves each schema through the route's
- * imports, and writes request bodies, query and path parameters from them (`z.toJSONSchema`,
- * input side). `described.json` holds only what zod cannot say: summaries, prose descriptions
- * (overlaid on the generated schemas by property name), responses and response schemas, tags.
+ * imports, and writes request bodies, parameters (`z.toJSONSchema`, input side) and responses
+ * (output side; a schema named with `.meta({ id })` is a component). Every error answers the one
+ * `errorBodySchema`. `described.json` holds only what zod cannot say: summaries, tags, prose of
+ * the request bodies (overlaid by property name), and each response's description (for errors:
+ * the codes a status carries).
  *
  * Run by tests/api/openapi.test.ts, which fails when the committed document is stale;
  * `npm -w web run contracts` rewrites it.
@@ -37,6 +40,15 @@ export interface RouteContract {
   body?: { name: string; schema: ZodType };
   query?: { name: string; schema: ZodType };
   params?: { name: string; schema: ZodType };
+  /** What it answers, by status: `reply(schema, …)` and `replyMedia(declared, …)` calls. */
+  replies: DeclaredReply[];
+}
+
+/** One status a route answers with, and its body by content type (schema null: opaque text or bytes). */
+export interface DeclaredReply {
+  status: number;
+  name: string;
+  content: Record<string, ZodType | null>;
 }
 
 /** `src/app/api/datasets/[id]/candles/route.ts` → `/api/datasets/{id}/candles` (Next's folder routing). */
@@ -91,16 +103,69 @@ function resolveModule(specifier: string, from: string): string {
   return hit;
 }
 
-/**
- * Response components whose shape a zod schema owns (output side): generated, never described.
- * Listed here because a response is not read through `readJson`, so no route names its schema.
- */
-const RESPONSE_COMPONENTS: Record<string, ZodType> = { SpanRecord: spanRecordSchema, SpanExport: spanExportSchema };
-
 /** The registry id of a body documented inline (not as a component). */
 const INLINE = 'inline:';
 
 const CALLS = { body: 'readJson', query: 'readQuery', params: 'readParams' } as const;
+
+/** The top-level arguments of the call whose `(` is at `open` in `source` (strings skipped). */
+function callArguments(source: string, open: number): string[] {
+  const args: string[] = [];
+  let depth = 0;
+  let start = open + 1;
+  for (let i = open; i < source.length; i++) {
+    const ch = source[i];
+    if (ch === "'" || ch === '"' || ch === '`') {
+      for (i++; i < source.length && source[i] !== ch; i++) if (source[i] === '\\') i++;
+    } else if ('([{'.includes(ch)) depth++;
+    else if (')]}'.includes(ch)) {
+      depth--;
+      if (depth === 0) {
+        args.push(source.slice(start, i).trim());
+        return args.filter(Boolean);
+      }
+    } else if (ch === ',' && depth === 1) {
+      args.push(source.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  throw new Error(`unterminated call at ${open}`);
+}
+
+/** The value a route imports under `name`, from the module that exports it. */
+async function importedValue(file: string, imports: Map<string, string>, name: string): Promise<unknown> {
+  const specifier = imports.get(name);
+  if (!specifier || !/^\w+$/.test(name)) throw new Error(`${file}: ${name} must be imported by name`);
+  return (await import(resolveModule(specifier, file)))[name] as unknown;
+}
+
+/** The responses a route method's source declares with `reply(schema, body, status?)` and `replyMedia(declared, …)`. */
+async function declaredReplies(file: string, block: string, imports: Map<string, string>): Promise<DeclaredReply[]> {
+  const out: DeclaredReply[] = [];
+  for (const m of block.matchAll(/\b(reply|replyMedia)\(/g)) {
+    const [name, , status] = callArguments(block, m.index + m[1].length);
+    const value = await importedValue(file, imports, name);
+    const found: DeclaredReply[] = [];
+    if (m[1] === 'reply') {
+      if (!(value instanceof z.ZodType)) throw new Error(`${file}: reply(${name}, …) needs a zod schema`);
+      const statuses = status ? [...status.matchAll(/\b[1-5]\d\d\b/g)].map((s) => Number(s[0])) : [200];
+      if (!statuses.length) throw new Error(`${file}: reply(${name}, …, ${status}) names no literal status`);
+      for (const s of statuses) found.push({ status: s, name, content: { 'application/json': value } });
+    } else {
+      const declared = value as { status?: unknown; content?: Record<string, ZodType | null> };
+      if (typeof declared?.status !== 'number' || !declared.content)
+        throw new Error(`${file}: replyMedia(${name}, …) needs a MediaReply`);
+      found.push({ status: declared.status, name, content: declared.content });
+    }
+    for (const r of found) {
+      const same = out.find((o) => o.status === r.status);
+      if (same && same.name !== r.name)
+        throw new Error(`${file}: status ${r.status} is declared by both ${same.name} and ${r.name}`);
+      if (!same) out.push(r);
+    }
+  }
+  return out.sort((a, b) => a.status - b.status);
+}
 
 /** Every route method with the zod schemas it reads; throws when a call names no importable schema. */
 export async function routeContracts(): Promise<RouteContract[]> {
@@ -113,7 +178,12 @@ export async function routeContracts(): Promise<RouteContract[]> {
     );
     for (const [i, m] of starts.entries()) {
       const block = source.slice(m.index, starts[i + 1]?.index ?? source.length);
-      const contract: RouteContract = { file, method: m[1] as HttpMethod, path: openApiPath(file) };
+      const contract: RouteContract = {
+        file,
+        method: m[1] as HttpMethod,
+        path: openApiPath(file),
+        replies: await declaredReplies(file, block, imports),
+      };
       for (const [part, fn] of Object.entries(CALLS) as Array<[keyof typeof CALLS, string]>) {
         const calls = [...block.matchAll(new RegExp(`\\b${fn}\\(\\s*\\w+\\s*,\\s*([^,)\\s]+)`, 'g'))];
         if (calls.length > 1) throw new Error(`${file} ${m[1]}: ${fn} is called ${calls.length} times`);
@@ -205,6 +275,71 @@ const stableKeys = (pathItem: Obj): Obj => {
   );
 };
 
+/**
+ * Output side (what a server answers). A schema named with `.meta({ id })` becomes a component and
+ * every use of it a `$ref`; one id names one schema.
+ */
+function outputSchemas(components: Obj): (schema: ZodType) => Obj {
+  const owners = new Map<string, string>();
+  return (schema) => {
+    const {
+      $schema: _dialect,
+      $defs,
+      ...root
+    } = z.toJSONSchema(schema, {
+      io: 'output',
+      target: 'draft-2020-12',
+      unrepresentable: 'any',
+    }) as Obj;
+    const local = (node: Obj): Obj =>
+      JSON.parse(JSON.stringify(node).replaceAll('"#/$defs/', '"#/components/schemas/')) as Obj;
+    for (const [id, def] of Object.entries(($defs ?? {}) as Obj)) {
+      const text = JSON.stringify(local(def as Obj));
+      if (owners.has(id) && owners.get(id) !== text) throw new Error(`two different schemas are named ${id}`);
+      owners.set(id, text);
+      components[id] = JSON.parse(text);
+    }
+    return local(root);
+  };
+}
+
+/**
+ * An operation's responses: the described ones (descriptions, errors) with every success status
+ * the route declares, its body generated; a described success the route never answers is an error.
+ */
+function documentedReplies(
+  name: string,
+  described: Obj,
+  replies: DeclaredReply[],
+  output: (schema: ZodType) => Obj,
+): Obj {
+  const responses: Obj = {};
+  for (const [status, response] of Object.entries(described)) {
+    const declared = replies.find((r) => String(r.status) === status);
+    if (!declared && Number(status) < 400)
+      throw new Error(`${name}: described.json documents ${status}, which the route never answers`);
+    if (!declared) {
+      responses[status] = response;
+      continue;
+    }
+    if (response.content)
+      throw new Error(`${name} ${status}: the route declares this body; take it out of described.json`);
+    responses[status] = {
+      ...response,
+      content: Object.fromEntries(
+        Object.entries(declared.content).map(([type, schema]) => [
+          type,
+          { schema: schema ? output(schema) : { type: 'string' } },
+        ]),
+      ),
+    };
+  }
+  for (const r of replies)
+    if (!(String(r.status) in described))
+      throw new Error(`${name}: ${r.status} (${r.name}) needs a description in described.json`);
+  return responses;
+}
+
 /** The whole document: described.json with every request part generated from the routes' zod schemas. */
 export async function generateOpenApi(): Promise<Obj> {
   const doc = structuredClone(described) as Obj;
@@ -259,16 +394,21 @@ export async function generateOpenApi(): Promise<Obj> {
       media.schema = { $ref: uri(id) };
     }
   }
-  const responses = z.registry<{ id: string }>();
-  for (const [id, schema] of Object.entries(RESPONSE_COMPONENTS)) {
-    if (!components[id]) throw new Error(`${id}: no response refers to it in described.json`);
-    responses.add(schema, { id });
+  const output = outputSchemas(components);
+  for (const c of contracts) {
+    const op: Obj = doc.paths[c.path][c.method.toLowerCase()];
+    const name = `${c.method} ${c.path}`;
+    if (!c.replies.length)
+      throw new Error(`${name} declares no response: answer with reply(schema, …) or replyMedia(…)`);
+    op.responses = documentedReplies(name, op.responses ?? {}, c.replies, output);
   }
-  const output = z.toJSONSchema(responses, { io: 'output', unrepresentable: 'any', uri }).schemas as Obj;
-  for (const [id, schema] of Object.entries(output)) {
-    const { $schema: _dialect, $id: _id, ...rest } = schema as Obj;
-    components[id] = rest;
-  }
+  const error = output(errorBodySchema);
+  for (const item of Object.values(doc.paths as Obj))
+    for (const [method, op] of Object.entries(item as Obj)) {
+      if (!(HTTP_METHODS as readonly string[]).includes(method.toUpperCase())) continue;
+      for (const [status, response] of Object.entries((op as Obj).responses as Obj))
+        if (Number(status) >= 400 && !response.content) response.content = { 'application/json': { schema: error } };
+    }
 
   const inlineRef = JSON.stringify(doc).match(new RegExp(`"#/components/schemas/(${INLINE}[^"]*)"`));
   if (inlineRef)

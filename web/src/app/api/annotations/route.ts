@@ -1,9 +1,10 @@
 import { getDb } from '@/server/db/database';
 import { writerOf } from '@/server/http/annotator';
-import { json, readJson, readQuery, route } from '@/server/http/handler';
+import { readJson, readQuery, route, reply } from '@/server/http/handler';
 import { listAnnotations } from '@/features/annotations/server';
 import { applyOperations } from '@/features/annotations/server';
 import { annotationCreateSchema, annotationListQuery } from '@/features/annotations/server';
+import { annotationListResponse, annotationWriteResponse } from '@/features/annotations/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -11,7 +12,7 @@ export const dynamic = 'force-dynamic';
 /** Live annotations, filtered by ?datasetId=, ?projectId=, ?source=human,talib. */
 export const GET = route('viewer', async (request) => {
   const q = readQuery(request, annotationListQuery);
-  return json({
+  return reply(annotationListResponse, {
     annotations: listAnnotations(getDb(), { datasetId: q.datasetId, projectId: q.projectId, sources: q.source }),
   });
 });
@@ -24,5 +25,5 @@ export const POST = route('annotator', async (request, _context, principal) => {
     [{ op: 'create', annotation: input }],
     writerOf(principal, request, input.annotator),
   );
-  return json({ annotation: results[0], changes }, 201);
+  return reply(annotationWriteResponse, { annotation: results[0]!, changes }, 201);
 });

@@ -1,6 +1,6 @@
 import { getDb } from '@/server/db/database';
 import { CSV_UPLOAD_TYPES } from '@/server/auth/requestPolicy';
-import { json, readBody, readQuery, route } from '@/server/http/handler';
+import { readBody, readQuery, route, reply } from '@/server/http/handler';
 import { resolveProject } from '@/features/projects/server';
 import { projectIdQuery } from '@/features/projects/server';
 import { listDatasets } from '@/features/datasets/server';
@@ -8,6 +8,7 @@ import { ensureDemoDatasets } from '@/features/datasets/server';
 import { importUpload } from '@/features/datasets/server';
 import { uploadQuerySchema } from '@/features/datasets/server';
 import { maxUploadBytes } from '@/features/datasets';
+import { datasetListResponse, uploadResultSchema } from '@/features/datasets/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -18,7 +19,7 @@ export const GET = route('viewer', async (request) => {
   const db = getDb();
   const project = resolveProject(db, projectId);
   await ensureDemoDatasets(db, project.id);
-  return json({ datasets: listDatasets(db, project.id) });
+  return reply(datasetListResponse, { datasets: listDatasets(db, project.id) });
 });
 
 /**
@@ -32,5 +33,5 @@ export const POST = route({ access: 'annotator', accepts: CSV_UPLOAD_TYPES }, as
   const bytes = await readBody(request, maxUploadBytes());
   const db = getDb();
   const project = resolveProject(db, query.projectId);
-  return json(await importUpload(db, project.id, bytes, query), 201);
+  return reply(uploadResultSchema, await importUpload(db, project.id, bytes, query), 201);
 });

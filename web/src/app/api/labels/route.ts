@@ -1,9 +1,10 @@
 import { getDb } from '@/server/db/database';
-import { json, readJson, readQuery, route } from '@/server/http/handler';
+import { readJson, readQuery, route, reply } from '@/server/http/handler';
 import { resolveProject } from '@/features/projects/server';
 import { projectIdQuery } from '@/features/projects/server';
 import { createLabel, listLabels } from '@/features/labels/server';
 import { labelCreateSchema } from '@/features/labels/server';
+import { labelListResponse, labelResponse } from '@/features/labels/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -11,12 +12,12 @@ export const dynamic = 'force-dynamic';
 export const GET = route('viewer', async (request) => {
   const { projectId } = readQuery(request, projectIdQuery);
   const db = getDb();
-  return json({ labels: listLabels(db, resolveProject(db, projectId).id) });
+  return reply(labelListResponse, { labels: listLabels(db, resolveProject(db, projectId).id) });
 });
 
 export const POST = route('annotator', async (request) => {
   const { projectId } = readQuery(request, projectIdQuery);
   const input = await readJson(request, labelCreateSchema);
   const db = getDb();
-  return json({ label: createLabel(db, resolveProject(db, projectId).id, input) }, 201);
+  return reply(labelResponse, { label: createLabel(db, resolveProject(db, projectId).id, input) }, 201);
 });

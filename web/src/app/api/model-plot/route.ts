@@ -1,6 +1,7 @@
-import { readQuery, route } from '@/server/http/handler';
+import { readQuery, route, replyMedia } from '@/server/http/handler';
 import { plotQuerySchema } from '@/features/models/server';
 import { plotFile } from '@/features/models/server';
+import { modelPlotReply } from '@/features/models/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -9,11 +10,9 @@ export const dynamic = 'force-dynamic';
 export const GET = route('viewer', async (request) => {
   const { model, name } = readQuery(request, plotQuerySchema);
   const { body, contentType } = await plotFile(model, name);
-  return new Response(new Uint8Array(body), {
-    headers: {
-      'Content-Type': contentType,
-      'Cache-Control': 'no-store',
-      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-    },
+  return replyMedia(modelPlotReply, new Uint8Array(body), {
+    'Content-Type': contentType,
+    'Cache-Control': 'no-store',
+    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
   });
 });

@@ -1,8 +1,9 @@
-import { json, route } from '@/server/http/handler';
+import { route, reply } from '@/server/http/handler';
 import { listModelVersions } from '@/features/models/server';
+import { modelListResponse } from '@/features/models/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 /** Every registered model version, oldest first, with aliases and summary metrics. */
-export const GET = route('viewer', async () => json({ models: await listModelVersions() }));
+export const GET = route('viewer', async () => reply(modelListResponse, { models: await listModelVersions() }));

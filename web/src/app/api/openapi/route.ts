@@ -1,5 +1,6 @@
 import document from '../../../../docs/openapi.json';
-import { route } from '@/server/http/handler';
+import { route, replyMedia } from '@/server/http/handler';
+import { openApiDocumentReply } from '@/server/openapi/documentReply';
 
 export const runtime = 'nodejs';
 
@@ -9,5 +10,8 @@ export const runtime = 'nodejs';
  * `npm -w web run contracts` rewrites it). Public: it holds no data.
  */
 export const GET = route('public', () =>
-  Response.json(document, { headers: { 'Cache-Control': 'public, max-age=300' } }),
+  replyMedia(openApiDocumentReply, JSON.stringify(document), {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'public, max-age=300',
+  }),
 );

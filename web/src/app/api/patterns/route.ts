@@ -1,8 +1,9 @@
-import { json, route } from '@/server/http/handler';
+import { route, reply } from '@/server/http/handler';
 import { patternCatalog } from '@/features/autolabel/server';
+import { patternListResponse } from '@/features/autolabel/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 /** The engine's TA-Lib candlestick patterns (`listPatterns()`). */
-export const GET = route('viewer', async () => json({ patterns: patternCatalog() }));
+export const GET = route('viewer', async () => reply(patternListResponse, { patterns: patternCatalog() }));

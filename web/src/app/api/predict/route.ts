@@ -1,6 +1,6 @@
 import { getDb } from '@/server/db/database';
 import { ApiError } from '@/server/http/apiError';
-import { json, readBody, readJson, route } from '@/server/http/handler';
+import { readBody, readJson, route, reply } from '@/server/http/handler';
 import {
   BinaryColumnsError,
   isBinaryColumns,
@@ -12,6 +12,7 @@ import {
   predictBodySchema,
   predictOne,
   predictQueryOptions,
+  predictResponseSchema,
 } from '@/features/predictions/server';
 
 export const runtime = 'nodejs';
@@ -36,8 +37,8 @@ export const POST = route({ access: 'viewer', accepts: PREDICT_BODY_TYPES }, asy
       if (error instanceof BinaryColumnsError) throw new ApiError(400, 'INVALID_BODY', error.message);
       throw error;
     }
-    return json(await predictOne({ candles, options }, getDb));
+    return reply(predictResponseSchema, await predictOne({ candles, options }, getDb));
   }
   const body = await readJson(request, predictBodySchema, PREDICT_MAX_BYTES);
-  return json(await predictOne(body, getDb));
+  return reply(predictResponseSchema, await predictOne(body, getDb));
 });

@@ -1,7 +1,8 @@
 import { getDb } from '@/server/db/database';
-import { json, readJson, readQuery, route } from '@/server/http/handler';
+import { readJson, readQuery, route, reply } from '@/server/http/handler';
 import { resolveProject, updateProject } from '@/features/projects/server';
 import { projectIdQuery, projectPatchSchema } from '@/features/projects/server';
+import { projectResponse } from '@/features/projects/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -9,7 +10,7 @@ export const dynamic = 'force-dynamic';
 /** The project (default one unless ?projectId=) with its settings. */
 export const GET = route('viewer', async (request) => {
   const { projectId } = readQuery(request, projectIdQuery);
-  return json({ project: resolveProject(getDb(), projectId) });
+  return reply(projectResponse, { project: resolveProject(getDb(), projectId) });
 });
 
 /** Renames the project or changes its overlap policy ('allow' | 'split'). */
@@ -17,5 +18,5 @@ export const PATCH = route('admin', async (request) => {
   const { projectId } = readQuery(request, projectIdQuery);
   const patch = await readJson(request, projectPatchSchema);
   const db = getDb();
-  return json({ project: updateProject(db, resolveProject(db, projectId).id, patch) });
+  return reply(projectResponse, { project: updateProject(db, resolveProject(db, projectId).id, patch) });
 });

@@ -1,9 +1,10 @@
 import { getDb } from '@/server/db/database';
-import { json, readJson, readQuery, route } from '@/server/http/handler';
+import { readJson, readQuery, route, reply } from '@/server/http/handler';
 import { getDataset } from '@/features/datasets/server';
 import { similarRequestSchema, similarRunsQuery } from '@/features/similar/server';
 import { findSimilarSpans } from '@/features/similar/server';
 import { runsForDataset } from '@/features/similar/server';
+import { similarResponseSchema, similarRunListResponse } from '@/features/similar/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -11,7 +12,7 @@ export const dynamic = 'force-dynamic';
 /** "Find similar": windows of every dataset shaped like the query span, ranked, with the labelling-function report. */
 export const POST = route('annotator', async (request) => {
   const body = await readJson(request, similarRequestSchema, 64 * 1024);
-  return json(await findSimilarSpans(getDb(), body, request.signal));
+  return reply(similarResponseSchema, await findSimilarSpans(getDb(), body, request.signal));
 });
 
 /** ?datasetId=: the latest searches (one per label) whose results reach the dataset, as labelling-function report rows. */
@@ -19,5 +20,5 @@ export const GET = route('viewer', async (request) => {
   const { datasetId } = readQuery(request, similarRunsQuery);
   const db = getDb();
   getDataset(db, datasetId);
-  return json({ runs: runsForDataset(db, datasetId) });
+  return reply(similarRunListResponse, { runs: runsForDataset(db, datasetId) });
 });

@@ -1,10 +1,11 @@
 import { getDb } from '@/server/db/database';
 import { notFound } from '@/server/http/apiError';
 import { writerOf } from '@/server/http/annotator';
-import { json, readJson, readParams, readQuery, route } from '@/server/http/handler';
+import { readJson, readParams, readQuery, route, reply } from '@/server/http/handler';
 import { findAnnotation } from '@/features/annotations/server';
 import { applyOperations } from '@/features/annotations/server';
 import { annotationDeleteQuery, annotationIdParams, annotationPatchSchema } from '@/features/annotations/server';
+import { annotationDeleteResponse, annotationResponse, annotationWriteResponse } from '@/features/annotations/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -13,7 +14,7 @@ export const GET = route<'id'>('viewer', async (_request, context) => {
   const { id } = await readParams(context, annotationIdParams);
   const annotation = findAnnotation(getDb(), id);
   if (!annotation) throw notFound('Annotation', id);
-  return json({ annotation });
+  return reply(annotationResponse, { annotation });
 });
 
 /** Updates a span. `version` must be the version last read: otherwise 409 STALE_WRITE (details.current holds the server's span). */
@@ -25,7 +26,7 @@ export const PATCH = route<'id'>('annotator', async (request, context, principal
     [{ op: 'update', id, version, patch }],
     writerOf(principal, request, annotator),
   );
-  return json({ annotation: results[0], changes });
+  return reply(annotationWriteResponse, { annotation: results[0]!, changes });
 });
 
 /** Deletes a span: `?version=` must be the version last read (409 STALE_WRITE otherwise). */
@@ -37,5 +38,5 @@ export const DELETE = route<'id'>('annotator', async (request, context, principa
     [{ op: 'delete', id, version }],
     writerOf(principal, request, annotator),
   );
-  return json({ deleted: id, changes });
+  return reply(annotationDeleteResponse, { deleted: id, changes });
 });

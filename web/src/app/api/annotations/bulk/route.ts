@@ -1,8 +1,9 @@
 import { getDb } from '@/server/db/database';
 import { writerOf } from '@/server/http/annotator';
-import { json, readJson, route } from '@/server/http/handler';
+import { readJson, route, reply } from '@/server/http/handler';
 import { applyOperations } from '@/features/annotations/server';
 import { bulkRequestSchema } from '@/features/annotations/server';
+import { bulkWriteResponse } from '@/features/annotations/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -13,5 +14,8 @@ export const dynamic = 'force-dynamic';
  */
 export const POST = route('annotator', async (request, _context, principal) => {
   const body = await readJson(request, bulkRequestSchema, 50 * 1024 * 1024);
-  return json(applyOperations(getDb(), body.operations, writerOf(principal, request, body.annotator)));
+  return reply(
+    bulkWriteResponse,
+    applyOperations(getDb(), body.operations, writerOf(principal, request, body.annotator)),
+  );
 });

@@ -1,8 +1,9 @@
 import { getDb } from '@/server/db/database';
-import { readQuery, route } from '@/server/http/handler';
+import { readQuery, route, replyMedia } from '@/server/http/handler';
 import { exportSpans } from '@/features/interchange/server';
 import { labelStudioLayout } from '@/features/labelstudio/server';
 import { exportQuerySchema } from '@/features/interchange/server';
+import { spanExportReply } from '@/features/interchange/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -11,11 +12,9 @@ export const dynamic = 'force-dynamic';
 export const GET = route('viewer', async (request) => {
   const query = readQuery(request, exportQuerySchema);
   const file = exportSpans(getDb(), query, labelStudioLayout);
-  return new Response(file.body, {
-    headers: {
-      'Content-Type': file.contentType,
-      'Content-Disposition': `attachment; filename="${file.fileName}"`,
-      'Cache-Control': 'no-store',
-    },
+  return replyMedia(spanExportReply, file.body, {
+    'Content-Type': file.contentType,
+    'Content-Disposition': `attachment; filename="${file.fileName}"`,
+    'Cache-Control': 'no-store',
   });
 });

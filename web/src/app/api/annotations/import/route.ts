@@ -1,12 +1,13 @@
 import { getDb } from '@/server/db/database';
 import { annotatorOf } from '@/server/http/annotator';
 import { SPAN_FILE_TYPES } from '@/server/auth/requestPolicy';
-import { json, readBody, readQuery, route } from '@/server/http/handler';
+import { readBody, readQuery, route, reply } from '@/server/http/handler';
 import { importSpans } from '@/features/interchange/server';
 import { importQuerySchema } from '@/features/interchange/server';
 import { maxUploadBytes } from '@/features/datasets';
 import { checkUploadBytes } from '@/features/datasets';
 import { badRequest } from '@/server/http/apiError';
+import { spanImportReportSchema } from '@/features/interchange/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -20,7 +21,8 @@ export const POST = route({ access: 'annotator', accepts: SPAN_FILE_TYPES }, asy
   const bytes = await readBody(request, maxUploadBytes());
   const problem = checkUploadBytes(bytes);
   if (problem) throw badRequest(problem.code, problem.message);
-  return json(
+  return reply(
+    spanImportReportSchema,
     importSpans(getDb(), bytes.toString('utf8'), {
       ...query,
       annotator: annotatorOf(principal, request, query.annotator),

@@ -1,10 +1,11 @@
 import { getDb } from '@/server/db/database';
-import { json, readJson, route } from '@/server/http/handler';
+import { readJson, route, reply } from '@/server/http/handler';
 import { conflict } from '@/server/http/apiError';
 import { authConfig } from '@/server/auth/config';
 import { signIn } from '@/server/auth/accounts';
 import { sessionCookie } from '@/server/auth/sessions';
 import { loginSchema } from '@/features/auth/server';
+import { userResponse } from '@/features/auth/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -19,7 +20,7 @@ export const POST = route('public', async (request) => {
   if (!config.required) throw conflict('AUTH_DISABLED', 'Sign-in is off: this server runs in single-user mode.');
   const { username, password } = await readJson(request, loginSchema, 16 * 1024);
   const { user, secret } = await signIn(getDb(), config, username, password);
-  const response = json({ user });
+  const response = reply(userResponse, { user });
   response.headers.append('Set-Cookie', sessionCookie(config, secret));
   return response;
 });

@@ -1,7 +1,8 @@
 import { getDb } from '@/server/db/database';
-import { json, readJson, route } from '@/server/http/handler';
+import { readJson, route, reply } from '@/server/http/handler';
 import { changeOwnPassword } from '@/server/auth/accounts';
 import { passwordChangeSchema } from '@/features/auth/server';
+import { userResponse } from '@/features/auth/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -14,6 +15,6 @@ export const POST = route(
   { access: 'viewer', allowPendingPasswordChange: true },
   async (request, _context, principal) => {
     const { currentPassword, newPassword } = await readJson(request, passwordChangeSchema, 16 * 1024);
-    return json({ user: await changeOwnPassword(getDb(), principal, currentPassword, newPassword) });
+    return reply(userResponse, { user: await changeOwnPassword(getDb(), principal, currentPassword, newPassword) });
   },
 );

@@ -1,8 +1,9 @@
 import { getDb } from '@/server/db/database';
 import { badRequest } from '@/server/http/apiError';
-import { json, readJson, readQuery, route } from '@/server/http/handler';
+import { readJson, readQuery, route, reply } from '@/server/http/handler';
 import { createToken, listTokens } from '@/server/auth/tokens';
 import { tokenCreateSchema, tokenListQuery } from '@/features/auth/server';
+import { tokenCreatedResponse, tokenListResponse } from '@/features/auth/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -10,7 +11,7 @@ export const dynamic = 'force-dynamic';
 /** API tokens (admins only), `?userId=` for one user's; the tokens themselves are never listed. */
 export const GET = route('admin', async (request) => {
   const { userId } = readQuery(request, tokenListQuery);
-  return json({ tokens: listTokens(getDb(), userId) });
+  return reply(tokenListResponse, { tokens: listTokens(getDb(), userId) });
 });
 
 /**
@@ -22,5 +23,5 @@ export const POST = route('admin', async (request, _context, principal) => {
   const { userId, name, expiresInDays } = await readJson(request, tokenCreateSchema, 4096);
   const owner = userId ?? principal.userId;
   if (owner === null) throw badRequest('USER_REQUIRED', 'Name the user the token acts for (userId).');
-  return json(createToken(getDb(), owner, name, expiresInDays), 201);
+  return reply(tokenCreatedResponse, createToken(getDb(), owner, name, expiresInDays), 201);
 });

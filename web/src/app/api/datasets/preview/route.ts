@@ -1,8 +1,9 @@
 import { CSV_UPLOAD_TYPES } from '@/server/auth/requestPolicy';
-import { json, readBody, readQuery, route } from '@/server/http/handler';
+import { readBody, readQuery, route, reply } from '@/server/http/handler';
 import { previewUpload } from '@/features/datasets/server';
 import { uploadQuerySchema } from '@/features/datasets/server';
 import { maxUploadBytes } from '@/features/datasets';
+import { datasetPreviewResponse } from '@/features/datasets/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -11,5 +12,5 @@ export const dynamic = 'force-dynamic';
 export const POST = route({ access: 'annotator', accepts: CSV_UPLOAD_TYPES }, async (request) => {
   const query = readQuery(request, uploadQuerySchema);
   const bytes = await readBody(request, maxUploadBytes());
-  return json({ preview: await previewUpload(bytes, query) });
+  return reply(datasetPreviewResponse, { preview: await previewUpload(bytes, query) });
 });

@@ -1,20 +1,21 @@
 import { getDb } from '@/server/db/database';
-import { json, readJson, readParams, readQuery, route } from '@/server/http/handler';
+import { readJson, readParams, readQuery, route, reply } from '@/server/http/handler';
 import { deleteLabel, getLabel, updateLabel } from '@/features/labels/server';
 import { labelDeleteQuery, labelIdParams, labelPatchSchema } from '@/features/labels/server';
+import { labelDeleteResponse, labelResponse } from '@/features/labels/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 export const GET = route<'id'>('viewer', async (_request, context) => {
   const { id } = await readParams(context, labelIdParams);
-  return json({ label: getLabel(getDb(), id) });
+  return reply(labelResponse, { label: getLabel(getDb(), id) });
 });
 
 export const PATCH = route<'id'>('annotator', async (request, context) => {
   const { id } = await readParams(context, labelIdParams);
   const patch = await readJson(request, labelPatchSchema);
-  return json({ label: updateLabel(getDb(), id, patch) });
+  return reply(labelResponse, { label: updateLabel(getDb(), id, patch) });
 });
 
 /**
@@ -30,5 +31,5 @@ export const DELETE = route<'id'>('annotator', async (request, context) => {
       : q.spans === 'delete'
         ? { spans: 'delete' as const }
         : undefined;
-  return json({ deleted: id, ...deleteLabel(getDb(), id, disposition) });
+  return reply(labelDeleteResponse, { deleted: id, ...deleteLabel(getDb(), id, disposition) });
 });

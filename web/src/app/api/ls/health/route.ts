@@ -1,6 +1,7 @@
-import { json, route } from '@/server/http/handler';
+import { route, reply } from '@/server/http/handler';
 import { health } from '@/features/labelstudio/server';
 import { labelStudioAccess } from '@/features/labelstudio/server';
+import { lsHealthResponse } from '@/features/labelstudio/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -11,5 +12,5 @@ export const dynamic = 'force-dynamic';
  */
 export const GET = route(labelStudioAccess('viewer'), async () => {
   const report = await health();
-  return json(report, report.status === 'DOWN' ? 503 : 200);
+  return reply(lsHealthResponse, report, report.status === 'DOWN' ? 503 : 200);
 });

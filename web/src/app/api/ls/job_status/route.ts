@@ -1,13 +1,14 @@
 import { getDb } from '@/server/db/database';
-import { json, readJson, route } from '@/server/http/handler';
+import { readJson, route, reply } from '@/server/http/handler';
 import { lsJobStatusSchema } from '@/features/labelstudio/server';
 import { jobStatus } from '@/features/labelstudio/server';
 import { labelStudioAccess } from '@/features/labelstudio/server';
+import { lsJobStatusResponse } from '@/features/labelstudio/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 /** Label Studio's training-job poll: `{ job }` → `{ job, job_status: started|finished|failed, state, version }`; 410 when unknown. */
 export const POST = route(labelStudioAccess('viewer'), async (request) =>
-  json(jobStatus((await readJson(request, lsJobStatusSchema, 64 * 1024)).job, getDb)),
+  reply(lsJobStatusResponse, jobStatus((await readJson(request, lsJobStatusSchema, 64 * 1024)).job, getDb)),
 );

@@ -1,8 +1,9 @@
 import { getDb } from '@/server/db/database';
-import { json, readJson, route } from '@/server/http/handler';
+import { readJson, route, reply } from '@/server/http/handler';
 import { LS_PREDICT_MAX_BYTES, lsPredictSchema } from '@/features/labelstudio/server';
 import { predict } from '@/features/labelstudio/server';
 import { labelStudioAccess } from '@/features/labelstudio/server';
+import { lsPredictResponse } from '@/features/labelstudio/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -13,5 +14,5 @@ export const dynamic = 'force-dynamic';
  * See docs/label-studio.md.
  */
 export const POST = route(labelStudioAccess('viewer'), async (request) =>
-  json(await predict(await readJson(request, lsPredictSchema, LS_PREDICT_MAX_BYTES), getDb)),
+  reply(lsPredictResponse, await predict(await readJson(request, lsPredictSchema, LS_PREDICT_MAX_BYTES), getDb)),
 );

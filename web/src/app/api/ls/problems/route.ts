@@ -1,7 +1,8 @@
 import { getDb } from '@/server/db/database';
-import { json, readQuery, route } from '@/server/http/handler';
+import { readQuery, route, reply } from '@/server/http/handler';
 import { syncProblemsQuerySchema } from '@/features/labelstudio/server';
 import { countOpenSyncProblems, listSyncProblems } from '@/features/labelstudio/server';
+import { lsSyncProblemsResponse } from '@/features/labelstudio/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -10,7 +11,7 @@ export const dynamic = 'force-dynamic';
 export const GET = route('viewer', async (request) => {
   const q = readQuery(request, syncProblemsQuerySchema);
   const db = getDb();
-  return json({
+  return reply(lsSyncProblemsResponse, {
     problems: listSyncProblems(db, { includeResolved: q.all, limit: q.limit }),
     open: countOpenSyncProblems(db),
   });

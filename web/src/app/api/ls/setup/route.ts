@@ -1,8 +1,9 @@
 import { getDb } from '@/server/db/database';
-import { json, readJson, route } from '@/server/http/handler';
+import { readJson, route, reply } from '@/server/http/handler';
 import { LS_SETUP_MAX_BYTES, lsSetupSchema } from '@/features/labelstudio/server';
 import { setup } from '@/features/labelstudio/server';
 import { labelStudioAccess } from '@/features/labelstudio/server';
+import { lsSetupResponse } from '@/features/labelstudio/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -13,5 +14,5 @@ export const dynamic = 'force-dynamic';
  * one this backend cannot serve or extra_params is invalid. See docs/label-studio.md.
  */
 export const POST = route(labelStudioAccess('annotator'), async (request) =>
-  json(await setup(await readJson(request, lsSetupSchema, LS_SETUP_MAX_BYTES), getDb)),
+  reply(lsSetupResponse, await setup(await readJson(request, lsSetupSchema, LS_SETUP_MAX_BYTES), getDb)),
 );

@@ -1,8 +1,9 @@
 import { getDb } from '@/server/db/database';
-import { json, readJson, route } from '@/server/http/handler';
+import { readJson, route, reply } from '@/server/http/handler';
 import { LS_PREDICT_MAX_BYTES, lsTrainSchema } from '@/features/labelstudio/server';
 import { train } from '@/features/labelstudio/server';
 import { labelStudioAccess } from '@/features/labelstudio/server';
+import { lsTrainResponse } from '@/features/labelstudio/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -12,5 +13,5 @@ export const dynamic = 'force-dynamic';
  * starts a training job → `{ status: 'started', job: '<id>' }` or `{ status: 'not_started', code, reason }`.
  */
 export const POST = route(labelStudioAccess('annotator'), async (request) =>
-  json(train(await readJson(request, lsTrainSchema, LS_PREDICT_MAX_BYTES), getDb)),
+  reply(lsTrainResponse, train(await readJson(request, lsTrainSchema, LS_PREDICT_MAX_BYTES), getDb)),
 );

@@ -1,9 +1,10 @@
-import { json, route } from '@/server/http/handler';
+import { route, reply } from '@/server/http/handler';
 import { versions } from '@/features/labelstudio/server';
 import { labelStudioAccess } from '@/features/labelstudio/server';
+import { lsVersionsResponse } from '@/features/labelstudio/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 /** Label Studio ML backend versions: `{ versions: [newest first], model_version: <champion> | null }`. */
-export const GET = route(labelStudioAccess('viewer'), async () => json(await versions()));
+export const GET = route(labelStudioAccess('viewer'), async () => reply(lsVersionsResponse, await versions()));

@@ -1,8 +1,9 @@
 import { getDb } from '@/server/db/database';
-import { json, readJson, route } from '@/server/http/handler';
+import { readJson, route, reply } from '@/server/http/handler';
 import { LS_WEBHOOK_MAX_BYTES, lsWebhookSchema } from '@/features/labelstudio/server';
 import { webhook } from '@/features/labelstudio/server';
 import { checkWebhookSecret, labelStudioAccess } from '@/features/labelstudio/server';
+import { lsWebhookResponseSchema } from '@/features/labelstudio/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -27,5 +28,8 @@ export const POST = route(labelStudioAccess('annotator'), async (request, _conte
       console.warn(`[api/ls/webhook] refused: ${(error as Error).message}`);
       throw error;
     }
-  return json(await webhook(await readJson(request, lsWebhookSchema, LS_WEBHOOK_MAX_BYTES), getDb));
+  return reply(
+    lsWebhookResponseSchema,
+    await webhook(await readJson(request, lsWebhookSchema, LS_WEBHOOK_MAX_BYTES), getDb),
+  );
 });

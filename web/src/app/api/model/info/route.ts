@@ -1,6 +1,7 @@
-import { json, readQuery, route } from '@/server/http/handler';
+import { readQuery, route, reply } from '@/server/http/handler';
 import { modelInfoQuerySchema } from '@/features/models/server';
 import { describeModel } from '@/features/models/server';
+import { modelInfoSchema } from '@/features/models/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -8,5 +9,5 @@ export const dynamic = 'force-dynamic';
 /** A model version's metadata and per-class metrics: `?model=` a version or alias (`champion` by default). */
 export const GET = route('viewer', async (request) => {
   const { model } = readQuery(request, modelInfoQuerySchema);
-  return json(await describeModel(model));
+  return reply(modelInfoSchema, await describeModel(model));
 });

@@ -1,7 +1,8 @@
 import { getDb } from '@/server/db/database';
-import { json, readJson, route } from '@/server/http/handler';
+import { readJson, route, reply } from '@/server/http/handler';
 import { BATCH_MAX_BYTES, predictBatchBodySchema } from '@/features/predictions/server';
 import { predictMany } from '@/features/predictions/server';
+import { predictBatchResponse } from '@/features/predictions/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -9,5 +10,5 @@ export const dynamic = 'force-dynamic';
 /** Several predictions at once (computed in parallel): `{ requests: [...] }` → `{ results: [...] }`, errors per item. */
 export const POST = route('viewer', async (request) => {
   const { requests } = await readJson(request, predictBatchBodySchema, BATCH_MAX_BYTES);
-  return json({ results: await predictMany(requests, getDb) });
+  return reply(predictBatchResponse, { results: await predictMany(requests, getDb) });
 });

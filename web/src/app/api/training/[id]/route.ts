@@ -1,7 +1,8 @@
 import { getDb } from '@/server/db/database';
-import { json, readParams, route } from '@/server/http/handler';
+import { readParams, route, reply } from '@/server/http/handler';
 import { jobIdParams } from '@/features/training/server';
 import { getJob } from '@/features/training/server';
+import { trainingJobResponse } from '@/features/training/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -9,5 +10,5 @@ export const dynamic = 'force-dynamic';
 /** A job's state, stage and overall fraction (poll it); the new version's metrics once it succeeded. */
 export const GET = route<'id'>('viewer', async (_request, context) => {
   const { id } = await readParams(context, jobIdParams);
-  return json({ job: getJob(getDb(), id) });
+  return reply(trainingJobResponse, { job: getJob(getDb(), id) });
 });

@@ -1,6 +1,7 @@
-import { json, readJson, route } from '@/server/http/handler';
+import { readJson, route, reply } from '@/server/http/handler';
 import { promoteSchema } from '@/features/models/server';
 import { promoteVersion } from '@/features/models/server';
+import { modelResponse } from '@/features/models/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -8,5 +9,5 @@ export const dynamic = 'force-dynamic';
 /** Points the registry's `champion` at a version: `{ version }`. */
 export const POST = route('admin', async (request) => {
   const { version } = await readJson(request, promoteSchema, 4096);
-  return json({ model: await promoteVersion(version) });
+  return reply(modelResponse, { model: await promoteVersion(version) });
 });

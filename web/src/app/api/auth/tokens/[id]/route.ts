@@ -1,7 +1,8 @@
 import { getDb } from '@/server/db/database';
-import { json, readParams, route } from '@/server/http/handler';
+import { readParams, route, reply } from '@/server/http/handler';
 import { revokeToken } from '@/server/auth/tokens';
 import { tokenIdParams } from '@/features/auth/server';
+import { tokenResponse } from '@/features/auth/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -9,5 +10,5 @@ export const dynamic = 'force-dynamic';
 /** Revokes an API token (admins only): it stops working at once and stays listed as revoked. */
 export const DELETE = route<'id'>('admin', async (_request, context) => {
   const { id } = await readParams(context, tokenIdParams);
-  return json({ token: revokeToken(getDb(), id) });
+  return reply(tokenResponse, { token: revokeToken(getDb(), id) });
 });

@@ -1,7 +1,8 @@
 import { getDb } from '@/server/db/database';
-import { json, readJson, readParams, route } from '@/server/http/handler';
+import { readJson, readParams, route, reply } from '@/server/http/handler';
 import { changeUser } from '@/server/auth/accounts';
 import { userIdParams, userPatchSchema } from '@/features/auth/server';
+import { userWithPasswordResponse } from '@/features/auth/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -14,5 +15,5 @@ export const dynamic = 'force-dynamic';
 export const PATCH = route<'id'>('admin', async (request, context) => {
   const { id } = await readParams(context, userIdParams);
   const patch = await readJson(request, userPatchSchema, 4096);
-  return json(await changeUser(getDb(), id, patch));
+  return reply(userWithPasswordResponse, await changeUser(getDb(), id, patch));
 });

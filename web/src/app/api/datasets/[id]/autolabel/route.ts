@@ -1,10 +1,15 @@
 import { getDb } from '@/server/db/database';
 import { annotatorOf } from '@/server/http/annotator';
-import { json, readJson, readParams, route } from '@/server/http/handler';
+import { readJson, readParams, route, reply } from '@/server/http/handler';
 import { datasetIdParams } from '@/features/datasets/server';
 import { clearTalibLayer, latestRun, runAutoLabel } from '@/features/autolabel/server';
 import { autoLabelRequestSchema } from '@/features/autolabel/server';
 import { ANONYMOUS } from '@/features/annotations/server';
+import {
+  autoLabelClearResponse,
+  autoLabelResponseSchema,
+  latestAutoLabelRunResponse,
+} from '@/features/autolabel/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -12,18 +17,22 @@ export const dynamic = 'force-dynamic';
 /** The dataset's latest auto-label run (its report), or null. */
 export const GET = route<'id'>('viewer', async (_request, context) => {
   const { id } = await readParams(context, datasetIdParams);
-  return json({ run: latestRun(getDb(), id) });
+  return reply(latestAutoLabelRunResponse, { run: latestRun(getDb(), id) });
 });
 
 /** Runs TA-Lib auto-labelling: replaces the dataset's TA-Lib layer, returns the report. */
 export const POST = route<'id'>('annotator', async (request, context, principal) => {
   const { id } = await readParams(context, datasetIdParams);
   const body = await readJson(request, autoLabelRequestSchema);
-  return json(await runAutoLabel(getDb(), id, body, annotatorOf(principal, request, body.annotator) ?? ANONYMOUS), 201);
+  return reply(
+    autoLabelResponseSchema,
+    await runAutoLabel(getDb(), id, body, annotatorOf(principal, request, body.annotator) ?? ANONYMOUS),
+    201,
+  );
 });
 
 /** Clears the dataset's TA-Lib layer. */
 export const DELETE = route<'id'>('annotator', async (_request, context) => {
   const { id } = await readParams(context, datasetIdParams);
-  return json({ deletedSpans: clearTalibLayer(getDb(), id) });
+  return reply(autoLabelClearResponse, { deletedSpans: clearTalibLayer(getDb(), id) });
 });

@@ -1,8 +1,9 @@
 import { getDb } from '@/server/db/database';
-import { json, readParams, readQuery, route } from '@/server/http/handler';
+import { readParams, readQuery, route, reply } from '@/server/http/handler';
 import { getDataset } from '@/features/datasets/server';
 import { queryCandles } from '@/features/datasets/server';
 import { candleQuerySchema, datasetIdParams } from '@/features/datasets/server';
+import { candleQueryResultSchema } from '@/features/datasets/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -16,5 +17,5 @@ export const GET = route<'id'>('viewer', async (request, context) => {
   const query = readQuery(request, candleQuerySchema);
   const db = getDb();
   getDataset(db, id);
-  return json(queryCandles(db, id, query));
+  return reply(candleQueryResultSchema, queryCandles(db, id, query));
 });

@@ -1,8 +1,13 @@
 import { getDb } from '@/server/db/database';
-import { json, readJson, readParams, readQuery, route } from '@/server/http/handler';
+import { readJson, readParams, readQuery, route, reply } from '@/server/http/handler';
 import { datasetIdParams } from '@/features/datasets/server';
 import { reviewedRegionCreateSchema, reviewedRegionsQuery } from '@/features/predictions/server';
 import { clearReviewed, listReviewedRegions, markReviewed } from '@/features/predictions/server';
+import {
+  reviewedRegionClearResponse,
+  reviewedRegionListResponse,
+  reviewedRegionResponse,
+} from '@/features/predictions/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -11,7 +16,11 @@ export const dynamic = 'force-dynamic';
 export const GET = route<'id'>('viewer', async (request, context) => {
   const { id } = await readParams(context, datasetIdParams);
   const { modelVersion } = readQuery(request, reviewedRegionsQuery);
-  return json({ datasetId: id, modelVersion, reviewed: listReviewedRegions(getDb(), id, modelVersion) });
+  return reply(reviewedRegionListResponse, {
+    datasetId: id,
+    modelVersion,
+    reviewed: listReviewedRegions(getDb(), id, modelVersion),
+  });
 });
 
 /** Records one reviewed region `{ modelVersion, candleIndex, startTime, endTime }`: 201 when new, 200 when it was already recorded. */
@@ -19,12 +28,16 @@ export const POST = route<'id'>('annotator', async (request, context) => {
   const { id } = await readParams(context, datasetIdParams);
   const input = await readJson(request, reviewedRegionCreateSchema, 4096);
   const { region, created } = markReviewed(getDb(), id, input);
-  return json({ region }, created ? 201 : 200);
+  return reply(reviewedRegionResponse, { region }, created ? 201 : 200);
 });
 
 /** Forgets the regions reviewed for `?modelVersion=` (the count starts again at 0). */
 export const DELETE = route<'id'>('annotator', async (request, context) => {
   const { id } = await readParams(context, datasetIdParams);
   const { modelVersion } = readQuery(request, reviewedRegionsQuery);
-  return json({ datasetId: id, modelVersion, deleted: clearReviewed(getDb(), id, modelVersion) });
+  return reply(reviewedRegionClearResponse, {
+    datasetId: id,
+    modelVersion,
+    deleted: clearReviewed(getDb(), id, modelVersion),
+  });
 });

@@ -1,7 +1,8 @@
 import { getDb } from '@/server/db/database';
-import { json, readJson, readParams, route } from '@/server/http/handler';
+import { readJson, readParams, route, reply } from '@/server/http/handler';
 import { reviewSchema, runIdParams } from '@/features/label-errors/server';
 import { reviewItem } from '@/features/label-errors/server';
+import { labelCheckRunResponse } from '@/features/label-errors/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -10,5 +11,5 @@ export const dynamic = 'force-dynamic';
 export const POST = route<'id'>('annotator', async (request, context) => {
   const { id } = await readParams(context, runIdParams);
   const body = await readJson(request, reviewSchema, 4 * 1024);
-  return json({ run: reviewItem(getDb(), id, body) });
+  return reply(labelCheckRunResponse, { run: reviewItem(getDb(), id, body) });
 });

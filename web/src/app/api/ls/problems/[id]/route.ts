@@ -1,7 +1,8 @@
 import { getDb } from '@/server/db/database';
-import { json, readParams, route, type RouteParams } from '@/server/http/handler';
+import { readParams, route, type RouteParams, reply } from '@/server/http/handler';
 import { syncProblemIdSchema } from '@/features/labelstudio/server';
 import { dismissProblem } from '@/features/labelstudio/server';
+import { lsSyncProblemResponse } from '@/features/labelstudio/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -9,5 +10,5 @@ export const dynamic = 'force-dynamic';
 /** Dismisses a sync problem (kept, marked resolved: dismissed): `{ problem }`. */
 export const DELETE = route<'id'>('annotator', async (_request, context: RouteParams<'id'>) => {
   const { id } = await readParams(context, syncProblemIdSchema);
-  return json({ problem: dismissProblem(getDb, id) });
+  return reply(lsSyncProblemResponse, { problem: dismissProblem(getDb, id) });
 });

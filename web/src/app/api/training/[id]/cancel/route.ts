@@ -1,7 +1,8 @@
 import { getDb } from '@/server/db/database';
-import { json, readParams, route } from '@/server/http/handler';
+import { readParams, route, reply } from '@/server/http/handler';
 import { jobIdParams } from '@/features/training/server';
 import { cancelJob } from '@/features/training/server';
+import { trainingJobResponse } from '@/features/training/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -9,5 +10,5 @@ export const dynamic = 'force-dynamic';
 /** Asks a running job to stop at the engine's next check; it ends as `cancelled`, publishing nothing. A finished job is returned unchanged. */
 export const POST = route<'id'>('annotator', async (_request, context) => {
   const { id } = await readParams(context, jobIdParams);
-  return json({ job: cancelJob(getDb(), id) }, 202);
+  return reply(trainingJobResponse, { job: cancelJob(getDb(), id) }, 202);
 });

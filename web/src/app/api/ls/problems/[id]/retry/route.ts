@@ -1,7 +1,8 @@
 import { getDb } from '@/server/db/database';
-import { json, readParams, route, type RouteParams } from '@/server/http/handler';
+import { readParams, route, type RouteParams, reply } from '@/server/http/handler';
 import { syncProblemIdSchema } from '@/features/labelstudio/server';
 import { retryProblem } from '@/features/labelstudio/server';
+import { lsRetryResponse } from '@/features/labelstudio/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -9,5 +10,5 @@ export const dynamic = 'force-dynamic';
 /** Applies a stored event again: `{ problem, result? }` (`problem.resolvedAt` set when it applied). */
 export const POST = route<'id'>('annotator', async (_request, context: RouteParams<'id'>) => {
   const { id } = await readParams(context, syncProblemIdSchema);
-  return json(await retryProblem(getDb, id));
+  return reply(lsRetryResponse, await retryProblem(getDb, id));
 });
