@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import document from '../../docs/openapi.json';
+import described from '@/server/openapi/described.json';
 import { API_DIR, routeFiles } from '../support/routeFiles';
 import { inputJsonSchema as inputSchema, openApiPath, openApiText, routeContracts } from '@/server/openapi/generate';
 import { documentedInput } from '@/shared/schemaDocs';
@@ -189,6 +190,19 @@ describe("openapi.json is generated from the routes' zod schemas", () => {
       if (params.some((p) => p.in === 'query') && !c?.query) handWritten.push(`${name}: query`);
       if (params.some((p) => p.in === 'path') && !c?.params) handWritten.push(`${name}: path`);
     }
+    expect(handWritten).toEqual([]);
+  });
+
+  it('every response body comes from a declared zod schema: described.json holds none', () => {
+    const handWritten = Object.entries(described.paths as Obj).flatMap(([p, item]) =>
+      Object.entries(item as Obj)
+        .filter(([k]) => OPERATION_KEYS.includes(k))
+        .flatMap(([k, op]) =>
+          Object.entries((op as Obj).responses as Obj)
+            .filter(([, r]) => (r as Obj).content)
+            .map(([status]) => `${k.toUpperCase()} ${p} ${status}`),
+        ),
+    );
     expect(handWritten).toEqual([]);
   });
 

@@ -130,8 +130,12 @@ let contracts: Promise<Array<RouteContract & { pattern: RegExp }>> | undefined;
 
 /** The documented route method a request reaches (its path template as a pattern), if any. */
 async function contractOf(method: string, url: string) {
+  // As in Next, a static segment wins over a dynamic one: /api/annotations/export is not {id}.
+  const dynamicSegments = (c: RouteContract) => c.path.split('{').length;
   contracts ??= routeContracts().then((all) =>
-    all.map((c) => ({ ...c, pattern: new RegExp(`^${c.path.replace(/\{\w+\}/g, '[^/]+')}$`) })),
+    all
+      .sort((a, b) => dynamicSegments(a) - dynamicSegments(b))
+      .map((c) => ({ ...c, pattern: new RegExp(`^${c.path.replace(/\{\w+\}/g, '[^/]+')}$`) })),
   );
   const { pathname } = new URL(url);
   return (await contracts).find((c) => c.method === method && c.pattern.test(pathname));
