@@ -340,7 +340,7 @@ function documentedReplies(
   return responses;
 }
 
-/** The whole document: described.json with every request part generated from the routes' zod schemas. */
+/** The whole document: described.json with every request part and response generated from the routes' zod schemas. */
 export async function generateOpenApi(): Promise<Obj> {
   const doc = structuredClone(described) as Obj;
   const components: Obj = doc.components.schemas;
