@@ -3,9 +3,12 @@ import { DIRECTIONS, KINDS, SOURCES, type Annotation, type AnnotationChange } fr
 
 /** Response schemas (zod): what the annotation routes answer (reply), documented in docs/openapi.json. */
 
+/** UUID-shaped: a random UUID, or the id an imported span brought (span-format.md). */
+const annotationId = z.guid();
+
 export const annotationSchema = z
   .object({
-    id: z.uuid(),
+    id: annotationId,
     datasetId: z.int(),
     labelId: z.int(),
     start: z.int().describe("epoch ms of the span's first candle (inclusive)"),
@@ -29,7 +32,7 @@ export const annotationSchema = z
 
 export const annotationChangeSchema = z
   .object({
-    id: z.uuid(),
+    id: annotationId,
     before: annotationSchema.nullable(),
     after: annotationSchema.nullable(),
     version: z
@@ -58,4 +61,4 @@ export const bulkWriteResponse = z.object({
   changes: z.array(annotationChangeSchema),
 });
 
-export const annotationDeleteResponse = z.object({ deleted: z.uuid(), changes: z.array(annotationChangeSchema) });
+export const annotationDeleteResponse = z.object({ deleted: annotationId, changes: z.array(annotationChangeSchema) });
