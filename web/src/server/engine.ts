@@ -15,6 +15,7 @@ export type {
   AutoLabelOptions,
   AutoLabelSummary,
   Candles as CandleColumns,
+  DetectedColumns,
   EngineErrorCode,
   HumanSpan,
   ImportAmbiguity,
@@ -163,6 +164,15 @@ export function labelErrorReportRows(r: addon.LabelErrorReport): LabelErrorRepor
 
 export type RejectedRow = ImportResult['rejected'][number];
 export type BatchItemResult = Prediction | { error: { code: string; message: string } };
+
+/**
+ * An addon object as it reaches a client: the addon leaves a Rust `None` out where its generated
+ * type says `null`, so each nullable field may also be absent. Response schemas of engine outputs
+ * are typed against this (the route tests parse real answers with them).
+ */
+export type NoneMayBeAbsent<T> = { [K in keyof T as null extends T[K] ? never : K]: T[K] } & {
+  [K in keyof T as null extends T[K] ? K : never]?: T[K];
+};
 
 /** An error thrown by the engine: `code` is one of the contract's stable codes. */
 export interface EngineError extends Error {

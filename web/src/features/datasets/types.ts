@@ -1,6 +1,12 @@
-import type { ImportDetected, RejectedRow } from '@/server/engine';
+import type { DetectedColumns, ImportDetected, NoneMayBeAbsent, RejectedRow } from '@/server/engine';
 
 export type { RejectedRow };
+
+/** The importer's findings as stored and served: the addon leaves a `None` out (a column or separator it did not find). */
+export type ServedImportDetected = Omit<ImportDetected, 'columns' | 'thousands'> & {
+  columns: NoneMayBeAbsent<DetectedColumns>;
+  thousands?: string | null;
+};
 
 /** What the importer saw and did; stored with the dataset and shown after an upload. */
 export interface ImportReport {
@@ -10,7 +16,7 @@ export interface ImportReport {
   rejectedCount?: number;
   /** The first rejected rows (the full count is in rejectedCount). */
   rejected?: RejectedRow[];
-  detected?: ImportDetected;
+  detected?: ServedImportDetected;
 }
 
 export interface Dataset {
@@ -61,5 +67,5 @@ export interface ImportPreview {
   }>;
   rejectedCount: number;
   rejected: RejectedRow[];
-  detected: ImportDetected;
+  detected: ServedImportDetected;
 }
