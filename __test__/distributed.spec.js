@@ -150,6 +150,66 @@ describe('three worker processes on loopback', () => {
   }, 240_000);
 });
 
+// Fresh workers: the processes above may still be leaving their last run.
+describe('three XGBoost worker processes on loopback', () => {
+  let tmp;
+  let base;
+  let workers = [];
+  beforeAll(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'candle-dist-xgb-'));
+    base = await freeBase(3);
+    workers = await startWorkers(base, 3);
+  }, 60_000);
+  afterAll(async () => {
+    await stopWorkers(workers);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('an XGBoost worker killed mid-fit: WORKER_FAILED at once, nothing published, the workers serve again', async () => {
+    const dir = path.join(tmp, 'killed-xgboost');
+    // A one-minute network time-out: a survivor stuck in XGBoost's collective (see
+    // docs/scale.md, "When a worker dies") ends its serving process a minute after that, and
+    // worker.js starts a fresh one.
+    const xgboost = (rounds, lr) => (c) => {
+      c.model = { type: 'xgboost', rounds, learning_rate: lr, max_depth: 4, threads: 1 };
+    };
+    const cfg = config(dir, { workers: 3, port_base: base, network_timeout_min: 1 }, xgboost(100_000, 0.001));
+    let killedAt = 0;
+    const err = await rejection(
+      engine.train({ config: cfg, rootDir: ROOT }, (p) => {
+        if (!killedAt && p.stage === 'fit' && p.fraction > 0.33) {
+          killedAt = Date.now();
+          process.kill(-workers[1].pid, 'SIGKILL');
+        }
+      }),
+    );
+    if (!killedAt) throw err; // the run ended before the fit: show why
+    expect(err.code).toBe('WORKER_FAILED');
+    expect(err.message).toMatch(/worker \d \(127\.0\.0\.1:\d+\)/);
+    // The coordinator never waits on XGBoost's tracker or the survivors to report the failure.
+    expect(Date.now() - killedAt).toBeLessThan(30_000);
+    expect(versions(cfg.registry.root)).toEqual([]);
+
+    // Each survivor ends the run, or is replaced once it is stuck past the network time-out.
+    for (const i of [0, 2]) {
+      await waitFor(
+        `worker ${i} to end the run`,
+        () => /failed \[WORKER_FAILED\]|restarting the serving process/.test(workers[i].log),
+        150_000,
+      );
+      if (workers[i].log.includes('restarting the serving process'))
+        await waitFor(`worker ${i}'s fresh serving process`, () => workers[i].log.split('listening on').length > 2);
+    }
+    workers[1] = startWorker(base + 1);
+    await waitFor('worker 1 to listen again', () => workers[1].log.includes('listening on'));
+    const again = await engine.train({
+      config: config(path.join(tmp, 'after-xgboost'), { workers: 3, port_base: base }, xgboost(20, 0.3)),
+      rootDir: ROOT,
+    });
+    expect(again.version).toBe('v0001');
+  }, 300_000);
+});
+
 describe('runWorker and the distributed section: the contract', () => {
   test('a worker listens until cancelled; a port probe is not a run', async () => {
     const events = [];

@@ -13,20 +13,27 @@ t=$(date +%s); bash scripts/build.sh || exit 1; phase "build" $(( $(date +%s) - 
 source scripts/env.sh
 
 passed=0; failed=0; failures=()
+# Each suite has a time limit, far above what it takes (see README, "Cold CI"): a hang must fail its
+# suite within minutes and let the others run, not use up CI's whole budget in silence.
 suite() {
-  local name=$1; shift
+  local name=$1 limit=$2; shift 2
   printf '\n\033[1;35m==> %s\033[0m\n' "$name"
-  local t0=$(date +%s)
-  if "$@"; then passed=$((passed + 1)); echo "<== $name: ok ($(( $(date +%s) - t0 )) s)"
-  else failed=$((failed + 1)); failures+=("$name"); echo "<== $name: FAILED ($(( $(date +%s) - t0 )) s)"; fi
+  local t0=$(date +%s) rc=0
+  timeout --kill-after=30 "$limit" "$@" || rc=$?
+  if [ "$rc" -eq 0 ]; then passed=$((passed + 1)); echo "<== $name: ok ($(( $(date +%s) - t0 )) s)"
+  else
+    failed=$((failed + 1)); failures+=("$name")
+    [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ] && echo "<== $name: TIMED OUT after $limit s (a hang: see the last test named above)"
+    echo "<== $name: FAILED ($(( $(date +%s) - t0 )) s)"
+  fi
 }
 
-suite "lint gates (fmt, clippy, prettier, tsc, eslint, feature graph)" bash scripts/lint.sh
-suite "cargo test (engine + binding)" cargo test --release --workspace --locked --no-fail-fast
-suite "jest (addon JS contract)" npx jest --runInBand
-suite "vitest (web app)" npm -w web run test
-suite "playwright (browser)" npm -w web run test:e2e
-suite "label studio interop (a real Label Studio from PyPI)" bash -c 'bash scripts/labelstudio.sh install && npm -w web run test:labelstudio'
+suite "lint gates (fmt, clippy, prettier, tsc, eslint, feature graph)" 900 bash scripts/lint.sh
+suite "cargo test (engine + binding)" 1200 cargo test --release --workspace --locked --no-fail-fast
+suite "jest (addon JS contract)" 900 npx jest --runInBand
+suite "vitest (web app)" 900 npm -w web run test
+suite "playwright (browser)" 900 npm -w web run test:e2e
+suite "label studio interop (a real Label Studio from PyPI)" 1500 bash -c 'bash scripts/labelstudio.sh install && npm -w web run test:labelstudio'
 
 echo
 [ ${#failures[@]} -gt 0 ] && printf 'failed suite: %s\n' "${failures[@]}"

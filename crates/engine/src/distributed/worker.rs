@@ -19,7 +19,7 @@ use crate::dataset::{self, Dataset, SeriesExport, SeriesRows, SpanLabel};
 use crate::error::{EngineError, Result};
 use crate::evaluation::PartialEvaluation;
 use crate::features::{compute_features, FeatureFrame};
-use crate::models::{Collective, DatasetView, FitControl, NetworkInterrupt, RoundStep};
+use crate::models::{Collective, CollectiveSpec, DatasetView, FitControl, NetworkInterrupt, RoundStep};
 use crate::split::{self, SeriesTimeline, SplitAssignment, SplitName};
 use crate::train::{self, Series};
 use rayon::prelude::*;
@@ -267,6 +267,9 @@ struct JobShared {
     stop: AtomicBool,
     reason: Mutex<Option<StopReason>>,
     interrupt: NetworkInterrupt,
+    /// While the worker trains in the network: how long a stopped fit may take to return
+    /// before it counts as stuck (see `monitor`).
+    stuck_after: Mutex<Option<Duration>>,
 }
 
 impl JobShared {
@@ -463,9 +466,29 @@ fn message_name(m: &ToWorker) -> &'static str {
 }
 
 /// Heartbeats to the coordinator, and the memory cap.
+///
+/// It also ends a serving process whose stopped fit never returns. XGBoost 3's collective can
+/// deadlock when a peer fails mid-operation (`Loop::Block` waits on operations its loop thread,
+/// stopped by the error, never settles); the thread can then neither finish nor be cancelled,
+/// and the worker would refuse every later run as busy. Past the network time-out (after which
+/// neither library waits on a live peer) plus a minute, the process aborts, and its supervisor
+/// (`scripts/worker.js`) starts a fresh one on the same port, as it does after LightGBM's aborts.
 fn monitor(link: &Link, shared: &JobShared, cap: Option<u64>, done: &AtomicBool) {
     let mut last_beat = Instant::now().checked_sub(HEARTBEAT_EVERY).unwrap_or_else(Instant::now);
+    let mut stopped_at: Option<Instant> = None;
     while !done.load(Ordering::SeqCst) {
+        if shared.stop.load(Ordering::SeqCst) {
+            let since = *stopped_at.get_or_insert_with(Instant::now);
+            let limit = *shared.stuck_after.lock().unwrap_or_else(|p| p.into_inner());
+            if limit.is_some_and(|limit| since.elapsed() > limit) {
+                eprintln!(
+                    "worker: the stopped fit has not returned in {} s (a training library stuck in its network); \
+                     ending this serving process so that a fresh one serves the next run",
+                    since.elapsed().as_secs()
+                );
+                std::process::abort();
+            }
+        }
         let rss = memory::rss_bytes().unwrap_or(0);
         if let Some(cap) = cap {
             if rss > cap {
@@ -755,7 +778,15 @@ impl RunSteps<'_> {
         };
         let collective =
             Collective { spec: request.collective.clone(), sync: &sync, interrupt: &self.shared.interrupt };
-        let fitted = cfg.model.fit_collective(&train_view, &valid_view, &control, &collective)?;
+        let network_timeout = match &request.collective {
+            CollectiveSpec::Lightgbm { time_out_minutes, .. } => u64::from(*time_out_minutes) * 60,
+            CollectiveSpec::Xgboost { timeout_seconds, .. } => u64::from(*timeout_seconds),
+        };
+        let stuck_after = Duration::from_secs(network_timeout + 60);
+        *self.shared.stuck_after.lock().unwrap_or_else(|p| p.into_inner()) = Some(stuck_after);
+        let fitted = cfg.model.fit_collective(&train_view, &valid_view, &control, &collective);
+        *self.shared.stuck_after.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        let fitted = fitted?;
 
         self.stage("evaluate")?;
         let model = fitted.model.as_ref();

@@ -5,7 +5,8 @@
 //! (`tests/xgboost_parity.rs`) at a fraction of its cost per call.
 use super::forest::{Forest, ForestSpec, Objective, TreeText};
 use super::{
-    normalise_rows, BoostedTreeParams, DatasetView, Fitted, FittedModel, ModelKind, Probabilities, RoundStep, Rounds,
+    normalise_rows, BoostedTreeParams, DatasetView, FitControl, Fitted, FittedModel, ModelKind, Probabilities,
+    RoundDriver, RoundStep, Rounds,
 };
 use crate::error::{EngineError, Result};
 use serde::Deserialize;
@@ -40,8 +41,24 @@ pub(super) fn fit(
 ) -> Result<Fitted> {
     let Rounds { control, driver, collective } = run;
     // The communicator is joined before the first matrix (XGBoost agrees on the column count
-    // and the quantile sketches over it) and left after the model is saved.
-    let _communicator = collective.map(|c| collective::Communicator::join(&c.spec)).transpose()?;
+    // and the quantile sketches over it) and left after the model is saved and the matrices
+    // are freed.
+    let communicator = collective.map(|c| collective::Communicator::join(&c.spec, c.interrupt)).transpose()?;
+    let fitted = fit_rounds(p, train, valid, control, driver);
+    if let (Err(_), Some(c)) = (&fitted, &communicator) {
+        c.break_links();
+    }
+    drop(communicator);
+    fitted
+}
+
+fn fit_rounds(
+    p: &BoostedTreeParams,
+    train: &DatasetView<'_>,
+    valid: Option<&DatasetView<'_>>,
+    control: &FitControl<'_>,
+    driver: &mut dyn RoundDriver,
+) -> Result<Fitted> {
     let dtrain = dmatrix(train)?;
     let dvalid = valid.map(dmatrix).transpose()?;
     let mut cached = vec![&dtrain];

@@ -10,6 +10,14 @@
 //! an ordinary error code. It never touches a socket while LightGBM opens or closes them: only
 //! between a completed `LGBM_NetworkInit` and `LGBM_NetworkFree`, under one lock.
 //!
+//! XGBoost's collective has the same weakness after a failure: a worker whose peer left stays in a
+//! poll until `dmlc_timeout`, and its `XGCommunicatorFinalize` first waits for that pending
+//! operation — minutes each, several times over (the tracker, the peers and the finalizing
+//! workers wait on one another). XGBoost does not expose its sockets, so for XGBoost the links are
+//! the sockets this process opened after the worker began to join (see
+//! [`NetworkInterrupt::track_new_sockets`]); a worker runs one job at a time in its own process
+//! (`npm run worker`), where those are XGBoost's.
+//!
 //! LightGBM binds its listen port without `SO_REUSEADDR`, so a link closed the ordinary way
 //! leaves the port in TIME_WAIT for a minute and the next run on that worker could not bind it.
 //! Every link is therefore set to close with a reset (`SO_LINGER` 0) — at the end of the run,
@@ -24,10 +32,12 @@ use std::net::{SocketAddr, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
-/// The addresses that identify this worker's LightGBM sockets.
-struct LiveNetwork {
-    own_port: u16,
-    peers: Vec<SocketAddr>,
+/// What identifies this worker's training-network sockets.
+enum LiveNetwork {
+    /// LightGBM's: accepted on its listen port, or connected to a machine of the list.
+    Lightgbm { own_port: u16, peers: Vec<SocketAddr> },
+    /// XGBoost's: the TCP sockets that were not open (by inode) before the worker joined.
+    Xgboost { before: std::collections::HashSet<u64> },
 }
 
 /// Breaks a worker out of LightGBM's network from another thread (abort, cancel, a lost peer).
@@ -54,36 +64,108 @@ impl NetworkInterrupt {
     pub fn is_interrupted(&self) -> bool {
         self.interrupted.load(Ordering::SeqCst)
     }
+
+    /// The sockets open now, taken before an XGBoost worker joins its collective: whatever TCP
+    /// socket appears after it is XGBoost's (see the module doc).
+    pub(crate) fn open_sockets() -> std::collections::HashSet<u64> {
+        let mut inodes = std::collections::HashSet::new();
+        each_fd_socket(|_, inode| {
+            inodes.insert(inode);
+        });
+        inodes
+    }
+
+    /// From now until [`NetworkInterrupt::untrack`], an interrupt breaks the TCP sockets opened
+    /// since `before` was taken. Called once XGBoost's collective is up (never while XGBoost
+    /// opens its sockets).
+    pub(crate) fn track_new_sockets(&self, before: std::collections::HashSet<u64>) {
+        *self.live.lock().unwrap_or_else(|p| p.into_inner()) = Some(LiveNetwork::Xgboost { before });
+    }
+
+    /// Breaks the tracked sockets now (a failed fit, before it leaves the collective), without
+    /// marking the run interrupted.
+    pub(crate) fn break_links(&self) {
+        if let Some(live) = self.live.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+            replace_sockets(live);
+        }
+    }
+
+    /// Stops tracking (before XGBoost closes its sockets); the lock waits for a running interrupt.
+    pub(crate) fn untrack(&self) {
+        *self.live.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
 }
 
-/// Calls `f` with each of LightGBM's sockets in this process.
+/// Calls `f` with each socket descriptor of this process and its inode.
 #[cfg(target_os = "linux")]
-fn each_socket(live: &LiveNetwork, mut f: impl FnMut(std::os::fd::RawFd)) {
-    use std::mem::ManuallyDrop;
-    use std::os::fd::{FromRawFd, RawFd};
+fn each_fd_socket(mut f: impl FnMut(std::os::fd::RawFd, u64)) {
+    use std::os::fd::RawFd;
     let Ok(dir) = std::fs::read_dir("/proc/self/fd") else { return };
     for entry in dir.flatten() {
         let Some(fd) = entry.file_name().to_str().and_then(|n| n.parse::<RawFd>().ok()) else { continue };
-        if !std::fs::read_link(entry.path()).is_ok_and(|l| l.to_string_lossy().starts_with("socket:")) {
-            continue;
+        let Ok(link) = std::fs::read_link(entry.path()) else { continue };
+        // "socket:[12345]"
+        let inode = link.to_str().and_then(|l| l.strip_prefix("socket:[")?.strip_suffix(']')?.parse::<u64>().ok());
+        if let Some(inode) = inode {
+            f(fd, inode);
         }
-        // SAFETY: the fd is only borrowed to read its addresses; ManuallyDrop never closes it.
-        let socket = ManuallyDrop::new(unsafe { TcpStream::from_raw_fd(fd) });
-        let (Ok(local), Ok(peer)) = (socket.local_addr(), socket.peer_addr()) else { continue };
-        // Accepted links share the listen port; outgoing ones point at a machine of the list.
-        if local.port() != live.own_port && !live.peers.contains(&peer) {
-            continue;
-        }
-        f(fd);
     }
 }
 
 #[cfg(not(target_os = "linux"))]
-fn each_socket(_live: &LiveNetwork, _f: impl FnMut(i32)) {}
+fn each_fd_socket(_f: impl FnMut(i32, u64)) {}
+
+/// Calls `f` with each training-network socket of this worker.
+#[cfg(target_os = "linux")]
+fn each_socket(live: &LiveNetwork, mut f: impl FnMut(std::os::fd::RawFd, u64)) {
+    use std::mem::ManuallyDrop;
+    use std::os::fd::FromRawFd;
+    each_fd_socket(|fd, inode| {
+        // SAFETY: the fd is only borrowed to read its addresses; ManuallyDrop never closes it.
+        let socket = ManuallyDrop::new(unsafe { TcpStream::from_raw_fd(fd) });
+        let Ok(local) = socket.local_addr() else { return };
+        if !is_stream(fd) {
+            return;
+        }
+        let ours = match live {
+            // Accepted links share the listen port; outgoing ones point at a machine of the list.
+            LiveNetwork::Lightgbm { own_port, peers } => {
+                socket.peer_addr().is_ok_and(|peer| local.port() == *own_port || peers.contains(&peer))
+            }
+            // A TCP socket (it has an inet address) opened since the join began: links, listeners.
+            LiveNetwork::Xgboost { before } => !before.contains(&inode),
+        };
+        if ours {
+            f(fd, inode);
+        }
+    });
+}
+
+#[cfg(not(target_os = "linux"))]
+fn each_socket(_live: &LiveNetwork, _f: impl FnMut(i32, u64)) {}
+
+/// Whether `fd` is a stream (TCP) socket: a UDP one also has an inet address.
+#[cfg(target_os = "linux")]
+fn is_stream(fd: std::os::fd::RawFd) -> bool {
+    let mut kind: libc::c_int = 0;
+    let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+    // SAFETY: `fd` is an open descriptor (the caller holds the lock that keeps it open); the call
+    // writes at most `len` bytes into `kind`.
+    let ok = unsafe {
+        libc::getsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_TYPE,
+            &mut kind as *mut libc::c_int as *mut libc::c_void,
+            &mut len,
+        )
+    } == 0;
+    ok && kind == libc::SOCK_STREAM
+}
 
 /// Makes LightGBM's links close with a reset, leaving no TIME_WAIT on the listen port.
 fn reset_on_close(live: &LiveNetwork) {
-    each_socket(live, |fd| {
+    each_socket(live, |fd, _| {
         let linger = libc::linger { l_onoff: 1, l_linger: 0 };
         // SAFETY: `fd` is LightGBM's open socket (the caller holds the lock that keeps it from
         // being closed); setsockopt reads `linger` for the given size only.
@@ -99,14 +181,29 @@ fn reset_on_close(live: &LiveNetwork) {
     });
 }
 
-/// Swaps each of LightGBM's sockets for an unconnected one: its blocked or next call fails.
+/// Shuts each training-network socket down and swaps it for an unconnected one: its blocked or
+/// next call fails.
 fn replace_sockets(live: &LiveNetwork) {
-    each_socket(live, |fd| {
-        // SAFETY: `socket` creates a fresh descriptor; `dup2` atomically makes `fd` (LightGBM's,
-        // still open: the caller holds the lock that keeps LGBM_NetworkFree from closing it)
-        // refer to that unconnected socket; the spare descriptor is then closed.
+    each_socket(live, |fd, inode| {
+        // SAFETY: `socket` creates a fresh descriptor; `dup2` atomically makes `fd` refer to that
+        // unconnected socket; the spare descriptor is then closed. `fd` is the library's, still
+        // open: LightGBM closes its sockets only in LGBM_NetworkFree, which waits for the lock
+        // the caller holds; XGBoost may close a short-lived tracker connection meanwhile, so the
+        // inode is checked again right before the swap (the descriptor number could have been
+        // reused by another file).
         unsafe {
-            let spare = libc::socket(libc::AF_INET, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0);
+            let mut stat: libc::stat = std::mem::zeroed();
+            if libc::fstat(fd, &mut stat) != 0 || stat.st_ino != inode {
+                return;
+            }
+            // A call already blocked holds the old socket, whatever the descriptor then names:
+            // shutting the socket down wakes it (XGBoost's poll, an accept) and tells the peer.
+            libc::shutdown(fd, libc::SHUT_RDWR);
+            // The same blocking mode: XGBoost's event loop checks that its sockets are
+            // non-blocking, and a failed check there is an exception that ends the process.
+            let flags = libc::fcntl(fd, libc::F_GETFL);
+            let nonblocking = if flags >= 0 && flags & libc::O_NONBLOCK != 0 { libc::SOCK_NONBLOCK } else { 0 };
+            let spare = libc::socket(libc::AF_INET, libc::SOCK_STREAM | libc::SOCK_CLOEXEC | nonblocking, 0);
             if spare >= 0 {
                 libc::dup2(spare, fd);
                 libc::close(spare);
@@ -188,7 +285,7 @@ impl<'a> Network<'a> {
         let network = Network { interrupt, _same_thread: PhantomData };
         {
             let mut live = interrupt.live.lock().unwrap_or_else(|p| p.into_inner());
-            let links = LiveNetwork { own_port: own.port(), peers: machines.clone() };
+            let links = LiveNetwork::Lightgbm { own_port: own.port(), peers: machines.clone() };
             reset_on_close(&links);
             *live = Some(links);
         }

@@ -3,7 +3,7 @@
 //! `hist` learner then all-reduces gradient histograms and quantile sketches between workers.
 //!
 //! The communicator is thread-local in XGBoost: the thread that joins trains.
-use super::super::CollectiveSpec;
+use super::super::{CollectiveSpec, NetworkInterrupt};
 use crate::error::{EngineError, Result};
 use std::ffi::{CStr, CString};
 use std::marker::PhantomData;
@@ -84,23 +84,45 @@ impl XgbTracker {
     }
 }
 
+/// The handle on its way to `XGTrackerFree` on another thread.
+struct FreeLater(sys::TrackerHandle);
+// SAFETY: see `XgbTracker`: the handle moves to the freeing thread and is used there alone.
+unsafe impl Send for FreeLater {}
+
+impl FreeLater {
+    fn free(self) {
+        // SAFETY: frees the tracker created in `XgbTracker::start`, once.
+        unsafe { sys::XGTrackerFree(self.0) };
+    }
+}
+
 impl Drop for XgbTracker {
     fn drop(&mut self) {
-        // SAFETY: frees the tracker created in `start`, once.
-        unsafe { sys::XGTrackerFree(self.handle) };
+        // XGTrackerFree waits for the tracker's thread, and after a failed run that thread can
+        // wait on workers still stuck in XGBoost for up to its timeout, more than once: `train`
+        // must report the failure now, so the tracker is freed on a thread of its own.
+        let handle = FreeLater(self.handle);
+        let free = move || handle.free();
+        if let Err(e) = std::thread::Builder::new().name("xgboost-tracker-free".into()).spawn(free) {
+            eprintln!("could not free the XGBoost tracker on a thread of its own ({e}); it is left allocated");
+        }
     }
 }
 
 /// This thread's membership of XGBoost's collective for one fit.
-pub(super) struct Communicator {
+pub(super) struct Communicator<'a> {
+    interrupt: &'a NetworkInterrupt,
     _same_thread: PhantomData<*const ()>,
 }
 
-impl Communicator {
-    pub(super) fn join(spec: &CollectiveSpec) -> Result<Communicator> {
+impl<'a> Communicator<'a> {
+    pub(super) fn join(spec: &CollectiveSpec, interrupt: &'a NetworkInterrupt) -> Result<Communicator<'a>> {
         let CollectiveSpec::Xgboost { tracker_host, tracker_port, rank, timeout_seconds, .. } = spec else {
             return Err(EngineError::Internal("an XGBoost fit was given LightGBM's network".into()));
         };
+        if interrupt.is_interrupted() {
+            return Err(EngineError::WorkerFailed("the run was stopped before XGBoost's collective was set up".into()));
+        }
         let config = json_arg(&serde_json::json!({
             "dmlc_communicator": "rabit",
             "dmlc_tracker_uri": tracker_host,
@@ -110,14 +132,29 @@ impl Communicator {
             "dmlc_timeout": timeout_seconds,
             "dmlc_retry": 3,
         }));
+        let before = NetworkInterrupt::open_sockets();
         // SAFETY: `config` is NUL-terminated JSON.
         check(unsafe { sys::XGCommunicatorInit(config.as_ptr()) }, "collective set-up")?;
-        Ok(Communicator { _same_thread: PhantomData })
+        let communicator = Communicator { interrupt, _same_thread: PhantomData };
+        interrupt.track_new_sockets(before);
+        if interrupt.is_interrupted() {
+            communicator.break_links();
+            return Err(EngineError::WorkerFailed("the run was stopped while XGBoost's collective was set up".into()));
+        }
+        Ok(communicator)
+    }
+
+    /// After a failed fit: breaks this worker's links, so that leaving does not wait (up to
+    /// `dmlc_timeout`, more than once) on an operation its lost peer will never complete, and
+    /// the peers blocked on this worker fail at once instead.
+    pub(super) fn break_links(&self) {
+        self.interrupt.break_links();
     }
 }
 
-impl Drop for Communicator {
+impl Drop for Communicator<'_> {
     fn drop(&mut self) {
+        self.interrupt.untrack();
         // SAFETY: leaves the collective this thread joined.
         unsafe { sys::XGCommunicatorFinalize() };
     }
