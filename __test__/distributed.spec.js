@@ -33,24 +33,30 @@ function config(dir, distributed, change = (c) => c) {
   return change(cfg) || cfg;
 }
 
+/** Three fresh worker processes for the enclosing `describe`, stopped after its tests. */
+function threeWorkers(prefix) {
+  const cluster = { tmp: '', base: 0, workers: [] };
+  beforeAll(async () => {
+    cluster.tmp = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    cluster.base = await freeBase(3);
+    cluster.workers = await startWorkers(cluster.base, 3);
+  }, 60_000);
+  afterAll(async () => {
+    await stopWorkers(cluster.workers);
+    fs.rmSync(cluster.tmp, { recursive: true, force: true });
+  });
+  return cluster;
+}
+
 const versions = (registry) => {
   const dir = path.join(registry, 'versions');
   return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
 };
 
 describe('three worker processes on loopback', () => {
-  let tmp;
-  let base;
-  let workers = [];
-  beforeAll(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'candle-dist-'));
-    base = await freeBase(3);
-    workers = await startWorkers(base, 3);
-  }, 60_000);
-  afterAll(async () => {
-    await stopWorkers(workers);
-    fs.rmSync(tmp, { recursive: true, force: true });
-  });
+  const cluster = threeWorkers('candle-dist-');
+  let tmp, base, workers;
+  beforeAll(() => ({ tmp, base, workers } = cluster)); // after the cluster's own beforeAll
 
   test('train one model together, near the single-process model on the same data', async () => {
     const single = await engine.train({ config: config(path.join(tmp, 'single')), rootDir: ROOT });
@@ -152,18 +158,9 @@ describe('three worker processes on loopback', () => {
 
 // Fresh workers: the processes above may still be leaving their last run.
 describe('three XGBoost worker processes on loopback', () => {
-  let tmp;
-  let base;
-  let workers = [];
-  beforeAll(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'candle-dist-xgb-'));
-    base = await freeBase(3);
-    workers = await startWorkers(base, 3);
-  }, 60_000);
-  afterAll(async () => {
-    await stopWorkers(workers);
-    fs.rmSync(tmp, { recursive: true, force: true });
-  });
+  const cluster = threeWorkers('candle-dist-xgb-');
+  let tmp, base, workers;
+  beforeAll(() => ({ tmp, base, workers } = cluster)); // after the cluster's own beforeAll
 
   test('an XGBoost worker killed mid-fit: WORKER_FAILED at once, nothing published, the workers serve again', async () => {
     const dir = path.join(tmp, 'killed-xgboost');
