@@ -221,9 +221,13 @@ ambiguities: Array<ImportAmbiguity>, };
  */
 export type DetectedColumns = { time: string, open: string, high: string, low: string, close: string, 
 /**
- * `None`: the file has no volume column and every volume is 0.
+ * Absent: the file has no volume column and every volume is 0.
  */
-volume: string | null, symbol: string | null, };
+volume?: string, 
+/**
+ * Absent: the file has no symbol column.
+ */
+symbol?: string, };
 
 /**
  * A reading of the file the importer had to choose between, reported with what decided it.
@@ -372,7 +376,7 @@ trackingError: string | null, warnings: Array<string>, rows: RowCounts, rounds: 
 /**
  * How a distributed run was shared out (absent for a single-process run).
  */
-distributed: DistributedReport | null, };
+distributed?: DistributedReport, };
 
 /**
  * Paths of what a run wrote.
@@ -409,6 +413,11 @@ export type TimeValue = number | string;
  * candles are background for that label).
  */
 export type SpanKind = "positive" | "negative";
+
+/**
+ * What a number in an import means.
+ */
+export type TimeUnit = "auto" | "ms" | "s" | "index";
 
 export type Direction = "bullish" | "bearish";
 

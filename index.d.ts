@@ -221,9 +221,13 @@ ambiguities: Array<ImportAmbiguity>, };
  */
 export type DetectedColumns = { time: string, open: string, high: string, low: string, close: string, 
 /**
- * `None`: the file has no volume column and every volume is 0.
+ * Absent: the file has no volume column and every volume is 0.
  */
-volume: string | null, symbol: string | null, };
+volume?: string, 
+/**
+ * Absent: the file has no symbol column.
+ */
+symbol?: string, };
 
 /**
  * A reading of the file the importer had to choose between, reported with what decided it.
@@ -372,7 +376,7 @@ trackingError: string | null, warnings: Array<string>, rows: RowCounts, rounds: 
 /**
  * How a distributed run was shared out (absent for a single-process run).
  */
-distributed: DistributedReport | null, };
+distributed?: DistributedReport, };
 
 /**
  * Paths of what a run wrote.
@@ -409,6 +413,11 @@ export type TimeValue = number | string;
  * candles are background for that label).
  */
 export type SpanKind = "positive" | "negative";
+
+/**
+ * What a number in an import means.
+ */
+export type TimeUnit = "auto" | "ms" | "s" | "index";
 
 export type Direction = "bullish" | "bearish";
 
@@ -873,13 +882,20 @@ export declare function listPatterns(): Array<PatternInfo>
 
 /**
  * The `model:` keys each model family reads (`type` included): the engine's own table
- * (`config::model_keys`), for tools that switch a config's model type (the CLI's `--model`).
- * The families come in `ModelKind::ALL`'s order.
+ * (`config::model_keys`: the fields of each family's config type), for tools that switch a
+ * config's model type (the CLI's `--model`). The families come in `ModelKind::ALL`'s order.
  */
 export declare function modelConfigKeys(): Record<ModelKind, string[]>
 
 /** Metadata, labels, feature names and per-class validation/test metrics of a version or alias. */
 export declare function modelInfo(versionOrAlias?: string, registry?: string): Promise<ModelInfo>
+
+/**
+ * Epoch milliseconds of a formatted date, read as UTC unless it names a zone (ISO 8601 and its
+ * common variants, `YYYY/MM/DD`, US `M/D/YYYY`); `null` when it is none of these
+ * (`engine::time_value::parse_date_utc`, the engine's one single-value time parser).
+ */
+export declare function parseDateUtc(text: string): number | null
 
 export interface PatternInfo {
   /** TA-Lib function name, lowercase: `cdlengulfing`. */
@@ -945,6 +961,13 @@ export interface PredictRequest {
 
 /** Points `champion` at a version explicitly. */
 export declare function promote(version: string, registry?: string): Promise<ModelVersionSummary>
+
+/**
+ * Span boundaries from an import as epoch milliseconds, one result per value: numbers (and
+ * numeric strings) by `unit` (`auto`: by magnitude, epoch ms, epoch seconds or a candle index
+ * into `candleTimes`), other strings as dates (`parseDateUtc`).
+ */
+export declare function resolveTimeValues(values: Array<number | string>, candleTimes: Float64Array, unit?: TimeUnit): Array<{ time: number } | { error: string }>
 
 /**
  * Serves distributed training runs until cancelled (or, with `once`, after one run); resolves

@@ -37,6 +37,8 @@ const EXPORTS = [
   'modelInfo',
   'listModels',
   'promote',
+  'parseDateUtc',
+  'resolveTimeValues',
   'CancelToken',
 ];
 const CALLS = 40;

@@ -87,13 +87,56 @@ pub fn candles(value: Option<Unknown<'_>>, name: &str) -> Result<Candles> {
         let Some(v) = object.get::<Unknown<'_>>(column).map_err(|e| invalid_argument(&field, e.reason))? else {
             return Err(invalid_argument(&field, "is missing (expected a Float64Array)"));
         };
-        if !v.is_typedarray().unwrap_or(false) {
-            return Err(invalid_argument(&field, format!("expected a Float64Array, got {}", type_name(&v))));
-        }
-        convert::<Float64Array>(v, &field, "a Float64Array")?;
+        float64_array(Some(v), &field)?;
     }
     let js: JsCandles = convert(object.to_unknown(), name, "Float64Array columns")?;
     Ok(js.to_core())
+}
+
+/// A `Float64Array`.
+pub fn float64_array(value: Option<Unknown<'_>>, name: &str) -> Result<Float64Array> {
+    match value {
+        Some(v) if v.is_typedarray().unwrap_or(false) => convert(v, name, "a Float64Array"),
+        other => Err(invalid_argument(
+            name,
+            format!("expected a Float64Array, got {}", other.as_ref().map_or("nothing", type_name)),
+        )),
+    }
+}
+
+/// An array of times, each a number or a string.
+pub fn time_values(value: Option<Unknown<'_>>, name: &str) -> Result<Vec<engine::annotations::TimeValue>> {
+    use engine::annotations::TimeValue;
+    let array: Array<'_> = match value {
+        Some(v) if v.is_array().unwrap_or(false) => convert(v, name, "an array")?,
+        other => {
+            return Err(invalid_argument(
+                name,
+                format!(
+                    "expected an array of numbers and strings, got {}",
+                    other.as_ref().map_or("nothing", type_name)
+                ),
+            ))
+        }
+    };
+    (0..array.len())
+        .map(|i| {
+            let field = format!("{name}[{i}]");
+            let item = array.get::<Unknown<'_>>(i).map_err(|e| invalid_argument(&field, e.reason))?;
+            match item {
+                Some(v) if matches!(v.get_type(), Ok(ValueType::Number)) => {
+                    Ok(TimeValue::Millis(convert(v, &field, "a number")?))
+                }
+                Some(v) if matches!(v.get_type(), Ok(ValueType::String)) => {
+                    Ok(TimeValue::Text(convert(v, &field, "a string")?))
+                }
+                other => Err(invalid_argument(
+                    &field,
+                    format!("expected a number or a string, got {}", other.as_ref().map_or("nothing", type_name)),
+                )),
+            }
+        })
+        .collect()
 }
 
 /// A required string.

@@ -56,8 +56,8 @@ pub fn engine_version() -> String {
 }
 
 /// The `model:` keys each model family reads (`type` included): the engine's own table
-/// (`config::model_keys`), for tools that switch a config's model type (the CLI's `--model`).
-/// The families come in `ModelKind::ALL`'s order.
+/// (`config::model_keys`: the fields of each family's config type), for tools that switch a
+/// config's model type (the CLI's `--model`). The families come in `ModelKind::ALL`'s order.
 #[napi(ts_return_type = "Record<ModelKind, string[]>")]
 pub fn model_config_keys(env: &Env) -> napi::Result<Object<'_>> {
     let mut table = Object::new(env)?;
@@ -71,6 +71,50 @@ pub fn model_config_keys(env: &Env) -> napi::Result<Object<'_>> {
 #[napi(catch_unwind, ts_args_type = "candles: Candles")]
 pub fn validate_candles(env: Env, candles: Option<Unknown>) -> napi::Result<()> {
     args::candles(candles, "candles").and_then(|c| c.validate()).map_err(|e| error::to_js_error(&env, e))
+}
+
+/// Epoch milliseconds of a formatted date, read as UTC unless it names a zone (ISO 8601 and its
+/// common variants, `YYYY/MM/DD`, US `M/D/YYYY`); `null` when it is none of these
+/// (`engine::time_value::parse_date_utc`, the engine's one single-value time parser).
+#[napi(catch_unwind, ts_args_type = "text: string")]
+pub fn parse_date_utc(env: Env, text: Option<Unknown>) -> napi::Result<Option<f64>> {
+    let text = args::string(text, "text").map_err(|e| error::to_js_error(&env, e))?;
+    Ok(engine::time_value::parse_date_utc(&text))
+}
+
+/// Span boundaries from an import as epoch milliseconds, one result per value: numbers (and
+/// numeric strings) by `unit` (`auto`: by magnitude, epoch ms, epoch seconds or a candle index
+/// into `candleTimes`), other strings as dates (`parseDateUtc`).
+#[napi(
+    catch_unwind,
+    ts_args_type = "values: Array<number | string>, candleTimes: Float64Array, unit?: TimeUnit",
+    ts_return_type = "Array<{ time: number } | { error: string }>"
+)]
+pub fn resolve_time_values(
+    env: Env,
+    values: Option<Unknown>,
+    candle_times: Option<Unknown>,
+    unit: Option<Unknown>,
+) -> napi::Result<Json> {
+    let input = (|| {
+        let values = args::time_values(values, "values")?;
+        let candle_times = args::float64_array(candle_times, "candleTimes")?;
+        let unit: engine::time_value::TimeUnit = match args::optional_string(unit, "unit")? {
+            None => Default::default(),
+            Some(u) => serde_json::from_value(serde_json::Value::String(u))
+                .map_err(|e| EngineError::InvalidArgument(format!("unit: {e}")))?,
+        };
+        Ok((values, candle_times, unit))
+    })();
+    let (values, candle_times, unit) = input.map_err(|e| error::to_js_error(&env, e))?;
+    let resolved = values
+        .iter()
+        .map(|v| match engine::time_value::resolve_time_value(v, &candle_times, unit) {
+            Ok(time) => serde_json::json!({ "time": time }),
+            Err(error) => serde_json::json!({ "error": error }),
+        })
+        .collect();
+    Ok(Json(serde_json::Value::Array(resolved)))
 }
 
 /// All 61 TA-Lib candlestick patterns.

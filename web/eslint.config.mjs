@@ -33,6 +33,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       'import-x/no-self-import': 'error',
+      // One import statement per module (`import type` folded in as inline `type` specifiers).
+      'import-x/no-duplicates': ['error', { 'prefer-inline': true }],
       // A feature's internals are its own: others (features, routes, server modules) import it through
       // `@/features/<name>` (index.ts) or `@/features/<name>/server` (server.ts). Inside a feature,
       // relative imports. Tests may reach into the module they test (see the override below).

@@ -176,6 +176,12 @@ const ARGS = {
   modelInfo: () => [pick([undefined, ...STRINGS, value(0)]), registry()],
   listModels: () => [registry()],
   promote: () => [pick(['v0001', '1', 'champion', value(0)]), registry()],
+  parseDateUtc: () => [pick([...STRINGS, '2024-01-02T10:30:00+02:00', '1/4/1999', value(1)])],
+  resolveTimeValues: () => [
+    pick([Array.from({ length: int(8) }, () => pick([...NUMBERS, ...STRINGS, value(0)])), value(1)]),
+    pick([typedArray(int(20)), value(1)]),
+    pick([undefined, 'auto', 'ms', 's', 'index', value(0)]),
+  ],
   CancelToken: () => [],
 };
 

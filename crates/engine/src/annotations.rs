@@ -57,7 +57,7 @@ impl TimeValue {
     }
 }
 
-/// Epoch milliseconds from a number or an ISO 8601 date / date-time.
+/// Epoch milliseconds from a number or a date / date-time ([`crate::time_value::parse_date_utc`]).
 pub fn parse_time(s: &str) -> std::result::Result<f64, String> {
     let s = s.trim();
     if let Ok(ms) = s.parse::<f64>() {
@@ -65,18 +65,9 @@ pub fn parse_time(s: &str) -> std::result::Result<f64, String> {
             return Ok(ms);
         }
     }
-    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(s) {
-        return Ok(dt.timestamp_millis() as f64);
-    }
-    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
-        if let Ok(dt) = chrono::NaiveDateTime::parse_from_str(s, fmt) {
-            return Ok(dt.and_utc().timestamp_millis() as f64);
-        }
-    }
-    if let Ok(d) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        return Ok(d.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc().timestamp_millis() as f64);
-    }
-    Err(format!("'{s}' is neither epoch milliseconds nor an ISO 8601 date/time"))
+    crate::time_value::parse_date_utc(s).ok_or_else(|| {
+        format!("'{s}' is neither epoch milliseconds nor a date/time (ISO 8601, YYYY/MM/DD or M/D/YYYY)")
+    })
 }
 
 /// One span as the web app exports it.

@@ -8,12 +8,14 @@ use crate::balance::{BalanceMode, BalanceSpec};
 use crate::dataset::{Encoding, RowSpec, WindowLabel};
 use crate::error::{EngineError, Result};
 use crate::features::{FeatureConfig, Selection};
-use crate::models::{BoostedTreeParams, ForestParams, ModelKind, ModelParams, WindowParams};
+pub use crate::models::config::ModelConfig;
+use crate::models::config::{family_keys, ParamGuard};
+use crate::models::{ModelKind, ModelParams};
 use crate::split::{SplitMethod, SplitSpec};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PipelineConfig {
     pub data: DataConfig,
@@ -50,7 +52,7 @@ fn default_seed() -> u64 {
 }
 
 /// The `features:` section: [`FeatureConfig`] with one pipeline-only choice, `patterns: auto`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PipelineFeatures {
     #[serde(default = "all_features")]
@@ -83,7 +85,7 @@ impl Default for PipelineFeatures {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Auto {
     #[default]
@@ -91,7 +93,7 @@ pub enum Auto {
 }
 
 /// `auto`, or an explicit selection.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum PatternFeatures {
     Auto(Auto),
@@ -128,13 +130,13 @@ impl PipelineFeatures {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DataConfig {
     pub series: Vec<SeriesConfig>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SeriesConfig {
     /// OHLCV CSV file (any layout the importer detects).
@@ -146,7 +148,7 @@ pub struct SeriesConfig {
     pub timeframe: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum UnmatchedSeries {
     /// An annotation for a series the config does not list is an error.
@@ -156,7 +158,7 @@ pub enum UnmatchedSeries {
     Skip,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LabelsConfig {
     /// Annotation files (JSON or CSV, `docs/formats.md`).
@@ -197,7 +199,7 @@ impl Default for LabelsConfig {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TalibConfig {
     /// TA-Lib names or labels (`cdlengulfing` / `engulfing`); earlier ones win overlaps.
@@ -212,7 +214,7 @@ fn both_directions() -> Vec<crate::autolabel::Direction> {
     vec![crate::autolabel::Direction::Bullish, crate::autolabel::Direction::Bearish]
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DatasetConfig {
     #[serde(default = "default_encoding")]
@@ -261,7 +263,7 @@ impl Default for DatasetConfig {
 
 /// Ratios (`train`/`validation`/`test`, default 0.7/0.15/0.15, or 0.8/0.2/0 with `test_series`)
 /// or dates (`validation_start`, optional `test_start`), not both.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SplitConfig {
     #[serde(default)]
@@ -282,7 +284,7 @@ pub struct SplitConfig {
     pub purge_gap: Option<usize>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BalanceConfig {
     #[serde(default = "default_balance_mode")]
@@ -310,53 +312,9 @@ impl Default for BalanceConfig {
     }
 }
 
-/// Model family and hyper-parameters; a key the family does not use is an error.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ModelConfig {
-    #[serde(rename = "type")]
-    pub kind: ModelKind,
-    /// Boosting rounds (boosters) or trees per class (random_forest).
-    #[serde(default)]
-    pub rounds: Option<u32>,
-    #[serde(default)]
-    pub learning_rate: Option<f64>,
-    #[serde(default)]
-    pub num_leaves: Option<u32>,
-    #[serde(default)]
-    pub max_depth: Option<u32>,
-    #[serde(default)]
-    pub min_samples_leaf: Option<u32>,
-    #[serde(default)]
-    pub min_child_weight: Option<f64>,
-    #[serde(default)]
-    pub row_subsample: Option<f64>,
-    #[serde(default)]
-    pub feature_subsample: Option<f64>,
-    #[serde(default)]
-    pub l2: Option<f64>,
-    #[serde(default)]
-    pub early_stopping_rounds: Option<u32>,
-    /// Threads for the model library; default: half the cores (at least 1, at most 8), which
-    /// keeps LightGBM's OpenMP threads from fighting the engine's own and other processes.
-    #[serde(default)]
-    pub threads: Option<u32>,
-    /// Window model: candles of price context each row sees (default 64).
-    #[serde(default)]
-    pub context: Option<u32>,
-    /// After the fit (and early stopping) chose the rounds, train again on train + validation
-    /// with those rounds and register that model. Validation metrics and the decoding thresholds
-    /// come from the first fit; the test set is scored with the refit model.
-    #[serde(default)]
-    pub refit: bool,
-    /// A small hyper-parameter search before the fit (boosters and the window model).
-    #[serde(default)]
-    pub search: Option<SearchConfig>,
-}
-
 /// `model.search`: random draws from a small grid, scored by temporal cross-validation on the
 /// training rows (`crate::search`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SearchConfig {
     /// Settings tried, the configured ones included (2..=30, default 8).
@@ -370,7 +328,7 @@ pub struct SearchConfig {
     pub folds: Option<u32>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EvaluationConfig {
     /// Predicted spans shorter than this (candles) are dropped before span matching.
@@ -384,7 +342,7 @@ impl Default for EvaluationConfig {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegistryConfig {
     #[serde(default = "default_registry_root")]
@@ -407,7 +365,7 @@ impl Default for RegistryConfig {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TrackingConfig {
     #[serde(default = "default_experiment")]
@@ -616,10 +574,6 @@ impl PipelineConfig {
 
         let split = self.check_split((feature_lookback + d.window).max(context) + d.lookahead)?;
         let balance = self.check_balance()?;
-        if self.model.refit && self.model.kind == ModelKind::RandomForest {
-            // Nothing to refit for: the forest has no early stopping choosing its size.
-        }
-
         if self.evaluation.min_span_len == 0 {
             return Err(invalid("evaluation.min_span_len must be at least 1"));
         }
@@ -652,8 +606,8 @@ impl PipelineConfig {
             split,
             balance,
             model,
-            refit: self.model.refit,
-            search: self.model.check_search()?,
+            refit: self.model.refit(),
+            search: check_search(self.model.search())?,
             min_span_len: self.evaluation.min_span_len,
             registry_root: self.resolve(&self.registry.root),
             model_name: self.registry.name.clone(),
@@ -920,171 +874,29 @@ fn check_classes(list: &[String], talib: Option<&CheckedTalib>) -> Result<Vec<St
     Ok(out)
 }
 
-fn probability(key: &str, v: f64, closed_one: bool) -> Result<f64> {
-    let ok = v > 0.0 && if closed_one { v <= 1.0 } else { v < 1.0 };
-    if ok {
-        Ok(v)
-    } else {
-        Err(invalid(format!("model.{key} must be within (0, 1{}, got {v}", if closed_one { "]" } else { ")" })))
-    }
-}
-
-/// The `model:` keys each family reads, `type` included; any other key is `INVALID_CONFIG`. The
-/// one table the checks below and the CLI's `--model` switch (through the addon's
-/// `modelConfigKeys`) use.
+/// The `model:` keys each family reads, `type` included (its struct in `models::config`); any
+/// other key is `INVALID_CONFIG`. The CLI's `--model` switch reads them through the addon's
+/// `modelConfigKeys`.
 pub fn model_keys(kind: ModelKind) -> Vec<&'static str> {
-    use ModelKind::{Lightgbm, RandomForest, Window, Xgboost};
-    const ALL: &[ModelKind] = &ModelKind::ALL;
-    const BOOSTERS: &[ModelKind] = &[Lightgbm, Xgboost, Window];
-    const LEAF_WISE: &[ModelKind] = &[Lightgbm, RandomForest, Window];
-    // Each key with the families that read it.
-    const KEYS: &[(&str, &[ModelKind])] = &[
-        ("type", ALL),
-        ("rounds", ALL),
-        ("learning_rate", BOOSTERS),
-        ("num_leaves", LEAF_WISE),
-        ("max_depth", ALL),
-        ("min_samples_leaf", LEAF_WISE),
-        ("min_child_weight", &[Xgboost]),
-        ("row_subsample", ALL),
-        ("feature_subsample", ALL),
-        ("l2", BOOSTERS),
-        ("early_stopping_rounds", BOOSTERS),
-        ("threads", ALL),
-        ("refit", BOOSTERS),
-        ("search", BOOSTERS),
-        ("context", &[Window]),
-    ];
-    KEYS.iter().filter(|(_, families)| families.contains(&kind)).map(|(key, _)| *key).collect()
+    std::iter::once("type").chain(family_keys(kind)).collect()
 }
 
-impl ModelConfig {
-    /// The keys this config sets (`type` always).
-    fn given_keys(&self) -> Vec<&'static str> {
-        let given = [
-            ("rounds", self.rounds.is_some()),
-            ("learning_rate", self.learning_rate.is_some()),
-            ("num_leaves", self.num_leaves.is_some()),
-            ("max_depth", self.max_depth.is_some()),
-            ("min_samples_leaf", self.min_samples_leaf.is_some()),
-            ("min_child_weight", self.min_child_weight.is_some()),
-            ("row_subsample", self.row_subsample.is_some()),
-            ("feature_subsample", self.feature_subsample.is_some()),
-            ("l2", self.l2.is_some()),
-            ("early_stopping_rounds", self.early_stopping_rounds.is_some()),
-            ("threads", self.threads.is_some()),
-            ("context", self.context.is_some()),
-            ("refit", self.refit),
-            ("search", self.search.is_some()),
-        ];
-        std::iter::once("type").chain(given.into_iter().filter(|(_, set)| *set).map(|(key, _)| key)).collect()
+/// `model.search`, checked (boosters and the window model).
+fn check_search(search: Option<&SearchConfig>) -> Result<Option<crate::search::SearchSpec>> {
+    let Some(s) = search else { return Ok(None) };
+    let trials = s.trials.unwrap_or(8);
+    if !(2..=30).contains(&trials) {
+        return Err(invalid(format!("model.search.trials must be within 2..=30, got {trials}")));
     }
-
-    fn check_search(&self) -> Result<Option<crate::search::SearchSpec>> {
-        // (Whether the family takes a search at all is `model_keys`' call, checked first.)
-        let Some(s) = &self.search else { return Ok(None) };
-        let trials = s.trials.unwrap_or(8);
-        if !(2..=30).contains(&trials) {
-            return Err(invalid(format!("model.search.trials must be within 2..=30, got {trials}")));
-        }
-        let max_seconds = s.max_seconds.unwrap_or(600);
-        if !(1..=86_400).contains(&max_seconds) {
-            return Err(invalid(format!("model.search.max_seconds must be within 1..=86400, got {max_seconds}")));
-        }
-        let folds = s.folds.unwrap_or(3);
-        if !(2..=5).contains(&folds) {
-            return Err(invalid(format!("model.search.folds must be within 2..=5, got {folds}")));
-        }
-        Ok(Some(crate::search::SearchSpec { trials, max_seconds, folds }))
+    let max_seconds = s.max_seconds.unwrap_or(600);
+    if !(1..=86_400).contains(&max_seconds) {
+        return Err(invalid(format!("model.search.max_seconds must be within 1..=86400, got {max_seconds}")));
     }
-
-    /// Checks the keys and ranges for the chosen family and fills in its defaults.
-    pub fn check(&self, seed: u64) -> Result<ModelParams> {
-        let kind = self.kind;
-        let accepted = model_keys(kind);
-        if let Some(key) = self.given_keys().into_iter().find(|key| !accepted.contains(key)) {
-            return Err(invalid(format!("model.{key} does not apply to model type {kind}")));
-        }
-        let rounds = self.rounds.unwrap_or(if kind == ModelKind::RandomForest { 100 } else { 200 });
-        if rounds == 0 || rounds > 100_000 {
-            return Err(invalid(format!("model.rounds must be within 1..=100000, got {rounds}")));
-        }
-        let threads = self.threads.unwrap_or_else(crate::models::default_threads);
-        if threads > 1024 {
-            return Err(invalid("model.threads must be at most 1024"));
-        }
-        let num_leaves = self.num_leaves.unwrap_or(31);
-        if !(2..=131_072).contains(&num_leaves) {
-            return Err(invalid("model.num_leaves must be within 2..=131072"));
-        }
-        let min_samples_leaf = self.min_samples_leaf.unwrap_or(20);
-        if min_samples_leaf == 0 {
-            return Err(invalid("model.min_samples_leaf must be at least 1"));
-        }
-        if self.max_depth.is_some_and(|d| d > 64) {
-            return Err(invalid("model.max_depth must be at most 64"));
-        }
-        match kind {
-            ModelKind::Lightgbm | ModelKind::Xgboost | ModelKind::Window => {
-                let xgb = kind == ModelKind::Xgboost;
-                let max_depth = self.max_depth.unwrap_or(if xgb { 6 } else { 0 });
-                if xgb && max_depth == 0 {
-                    return Err(invalid("model.max_depth must be at least 1 for xgboost"));
-                }
-                let min_child_weight = self.min_child_weight.unwrap_or(1.0);
-                if !(min_child_weight >= 0.0 && min_child_weight.is_finite()) {
-                    return Err(invalid("model.min_child_weight must be >= 0"));
-                }
-                let l2 = self.l2.unwrap_or(1.0);
-                if !(l2 >= 0.0 && l2.is_finite()) {
-                    return Err(invalid("model.l2 must be >= 0"));
-                }
-                if self.early_stopping_rounds == Some(0) {
-                    return Err(invalid("model.early_stopping_rounds must be at least 1"));
-                }
-                let p = BoostedTreeParams {
-                    rounds,
-                    learning_rate: probability("learning_rate", self.learning_rate.unwrap_or(0.1), true)?,
-                    num_leaves,
-                    max_depth,
-                    min_samples_leaf,
-                    min_child_weight,
-                    row_subsample: probability("row_subsample", self.row_subsample.unwrap_or(1.0), true)?,
-                    feature_subsample: probability("feature_subsample", self.feature_subsample.unwrap_or(1.0), true)?,
-                    l2,
-                    early_stopping_rounds: self.early_stopping_rounds,
-                    threads,
-                    seed,
-                };
-                Ok(match kind {
-                    ModelKind::Xgboost => ModelParams::Xgboost(p),
-                    ModelKind::Window => {
-                        let context = self.context.unwrap_or(64);
-                        if !(16..=512).contains(&context) {
-                            return Err(invalid(format!(
-                                "model.context must be within 16..=512 candles, got {context}"
-                            )));
-                        }
-                        ModelParams::Window(WindowParams { head: p, context: context as usize })
-                    }
-                    _ => ModelParams::Lightgbm(p),
-                })
-            }
-            ModelKind::RandomForest => {
-                Ok(ModelParams::RandomForest(ForestParams {
-                    trees: rounds,
-                    num_leaves,
-                    max_depth: self.max_depth.unwrap_or(0),
-                    min_samples_leaf,
-                    // LightGBM's rf needs real bagging: a fraction strictly below 1.
-                    row_subsample: probability("row_subsample", self.row_subsample.unwrap_or(0.632), false)?,
-                    feature_subsample: probability("feature_subsample", self.feature_subsample.unwrap_or(0.5), true)?,
-                    threads,
-                    seed,
-                }))
-            }
-        }
+    let folds = s.folds.unwrap_or(3);
+    if !(2..=5).contains(&folds) {
+        return Err(invalid(format!("model.search.folds must be within 2..=5, got {folds}")));
     }
+    Ok(Some(crate::search::SearchSpec { trials, max_seconds, folds }))
 }
 
 #[cfg(test)]
@@ -1115,7 +927,7 @@ mod tests {
             }
             for (key, value) in values {
                 let cfg: ModelConfig = serde_yaml::from_str(&format!("type: {kind}\n{key}: {value}\n")).unwrap();
-                let checked = cfg.check(0).and_then(|_| cfg.check_search());
+                let checked = cfg.check(0).and_then(|_| check_search(cfg.search()));
                 if model_keys(kind).contains(&key) {
                     assert!(checked.is_ok(), "{kind} {key}: {checked:?}");
                 } else {

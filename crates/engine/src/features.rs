@@ -47,7 +47,7 @@ const ATR_PERIOD: i32 = 14;
 pub const MAX_LAGS: usize = 20;
 
 /// Which features of a group to compute: all of them (`true`), none (`false`), or a list.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Selection {
     All(bool),

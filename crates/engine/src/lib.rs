@@ -24,6 +24,7 @@ pub mod search;
 pub mod similar;
 pub mod split;
 pub mod talib;
+pub mod time_value;
 pub mod tracking;
 pub mod train;
 

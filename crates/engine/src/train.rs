@@ -90,6 +90,7 @@ pub struct TrainOutcome {
     pub balance: BalanceReport,
     /// How a distributed run was shared out (absent for a single-process run).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub distributed: Option<crate::distributed::DistributedReport>,
 }
 
@@ -288,109 +289,25 @@ pub(crate) fn overlap_warning(cfg: &CheckedConfig, report: &LabelReport) -> Opti
     })
 }
 
+/// The in-process run, one function per stage after [`prepare`]: split (and the dataset files),
+/// fit, evaluate, register. Each stage is entered through [`Progress::enter`], which reports it
+/// and stops a cancelled run between stages.
 fn run_checked(cfg: &CheckedConfig, p: &Progress<'_>) -> Result<TrainOutcome> {
-    let Prepared { series, features, spilled, label_report, data, warnings, .. } =
-        prepare(cfg, true, &|stage| p.enter(stage))?;
-
+    let prepared = prepare(cfg, true, &|stage| p.enter(stage))?;
     p.enter("split")?;
-    let timelines: Vec<SeriesTimeline<'_>> =
-        series.iter().map(|s| SeriesTimeline { id: &s.id, times: &s.candles.time }).collect();
-    let assignment = split::assign(&timelines, &data.rows, &cfg.split)?;
-    let exports: Vec<SeriesExport<'_>> = series
-        .iter()
-        .zip(&spilled)
-        .map(|(s, spilled)| SeriesExport {
-            id: &s.id,
-            path: &s.path_text,
-            timeframe: s.timeframe.as_deref(),
-            times: &s.candles.time,
-            features: FeatureSource::Spilled(spilled),
-        })
-        .collect();
-    let files =
-        dataset::write_dataset(&cfg.dataset_dir, &data, &exports, &assignment, &label_report, &cfg.config_hash)?;
-    // The spilled columns are in the dataset file now (free the temp files), and the fit needs
-    // neither the candles nor the memory the frames were built in: give it all back first.
-    drop(exports);
-    drop(spilled);
-    let series_ids: Vec<String> = series.into_iter().map(|s| s.id).collect();
-    crate::distributed::memory::release_freed_pages();
+    let SplitStage { data, assignment, files, series_ids, features, label_report, warnings } =
+        split_stage(cfg, prepared)?;
     let training = TrainingSet::new(&data, &assignment.train, cfg);
     check_trainable(
         &data,
         &assignment,
         &training.balanced.rows.iter().map(|&i| training.pairs[i].0).collect::<Vec<_>>(),
     )?;
-
     p.enter("fit")?;
-    let n_classes = data.class_names.len();
-    // Optional search first (its share of the fit stage's progress), then the fit with the winner.
-    let search_share = if cfg.search.is_some() { 0.5 } else { 0.0 };
-    let (params, search) = match &cfg.search {
-        Some(spec) => {
-            let on_progress = |f: f64| p.within("fit", f * search_share);
-            let (params, report) = crate::search::search(cfg, spec, &data, &assignment.train, p.cancel, &on_progress)?;
-            (params, Some(report))
-        }
-        None => (cfg.model.clone(), None),
-    };
-    let valid_pairs = data.pairs(&assignment.validation);
-    let valid_x = data.x.select(&valid_pairs.iter().map(|&(r, _)| r).collect::<Vec<_>>());
-    let valid_y: Vec<u32> = valid_pairs.iter().map(|&(_, c)| c).collect();
-    let valid_view = DatasetView { x: &valid_x, y: &valid_y, weights: None, n_classes };
-    let on_round = |f: f64| p.within("fit", search_share + (1.0 - search_share) * f);
-    let control = FitControl { cancel: p.cancel, progress: &on_round };
-    let fitted = training.fit(&params, Some(&valid_view), &control)?;
-
+    let FitStage { params, search, fitted } = fit_stage(cfg, p, &data, &assignment, &training)?;
     p.enter("evaluate")?;
-    let baseline_class = most_frequent(&assignment.train, &data.y, n_classes);
-    // End encoding: span lengths learnt from the training spans, thresholds from validation.
-    let mut decoder = (data.spec.encoding == Encoding::End).then(|| learnt_lengths(&data, &assignment.train));
-    let split_predictions =
-        |model: &dyn crate::models::FittedModel, split: SplitName| -> Result<Option<Probabilities>> {
-            let rows = assignment.rows(split);
-            if rows.is_empty() {
-                return Ok(None);
-            }
-            Ok(Some(model.predict_proba(&data.x.select(rows))?))
-        };
-    let valid_probabilities =
-        split_predictions(fitted.model.as_ref(), SplitName::Validation)?.expect("validation is never empty");
-    if let Some(d) = decoder.as_mut() {
-        let sequences = split_sequences(&data, assignment.rows(SplitName::Validation), &valid_probabilities);
-        let pairs: Vec<(&Probabilities, &[PredictedSpan])> =
-            sequences.iter().map(|s| (&s.probabilities, s.truth.as_slice())).collect();
-        d.calibrate(&data.class_names, &pairs);
-    }
-    let evaluate_split = |split: SplitName, probabilities: &Probabilities| -> SplitMetrics {
-        let rows = assignment.rows(split);
-        let mut metrics = evaluate_rows(cfg, &data, rows, probabilities, baseline_class, evaluate);
-        let sequences = span_sequences(cfg, &data, rows, probabilities, decoder.as_ref());
-        let scored: Vec<_> = sequences.iter().map(SpanSequence::scored).collect();
-        let (headline, matching) = score_spans(&scored, &data.labels);
-        metrics.spans = matching;
-        metrics.headline = headline;
-        metrics
-    };
-    let validation = evaluate_split(SplitName::Validation, &valid_probabilities);
-    p.within("evaluate", 0.3);
-
-    // Optional refit on train + validation with the rounds the first fit chose.
-    let (model, rounds) = if cfg.refit {
-        let mut all_rows = assignment.train.clone();
-        all_rows.extend_from_slice(&assignment.validation);
-        all_rows.sort_unstable();
-        let everything = TrainingSet::new(&data, &all_rows, cfg);
-        let refit_params = params.with_rounds(fitted.rounds);
-        let on_round = |f: f64| p.within("evaluate", 0.3 + 0.4 * f);
-        let control = FitControl { cancel: p.cancel, progress: &on_round };
-        let refitted = everything.fit(&refit_params, None, &control)?;
-        (refitted.model, refitted.rounds)
-    } else {
-        (fitted.model, fitted.rounds)
-    };
-    let test = split_predictions(model.as_ref(), SplitName::Test)?
-        .map(|probabilities| evaluate_split(SplitName::Test, &probabilities));
+    let Evaluated { model, rounds, decoder, validation, test } =
+        evaluate_stage(cfg, p, &data, &assignment, &params, fitted.model, fitted.rounds)?;
     let balanced = training.balanced;
     let rows = RowCounts {
         train: assignment.train.len(),
@@ -430,6 +347,151 @@ fn run_checked(cfg: &CheckedConfig, p: &Progress<'_>) -> Result<TrainOutcome> {
             distributed: None,
         },
     )
+}
+
+/// What the split stage leaves: the table, its split, and the dataset files written.
+struct SplitStage {
+    data: Dataset,
+    assignment: SplitAssignment,
+    files: dataset::DatasetFiles,
+    series_ids: Vec<String>,
+    features: FeatureConfig,
+    label_report: LabelReport,
+    warnings: Vec<String>,
+}
+
+/// The split stage: assigns the rows to train / validation / test and writes the dataset files
+/// (with the split), then frees the candles and the spilled feature columns before the fit.
+fn split_stage(cfg: &CheckedConfig, prepared: Prepared) -> Result<SplitStage> {
+    let Prepared { series, features, spilled, label_report, data, warnings, .. } = prepared;
+    let timelines: Vec<SeriesTimeline<'_>> =
+        series.iter().map(|s| SeriesTimeline { id: &s.id, times: &s.candles.time }).collect();
+    let assignment = split::assign(&timelines, &data.rows, &cfg.split)?;
+    let exports: Vec<SeriesExport<'_>> = series
+        .iter()
+        .zip(&spilled)
+        .map(|(s, spilled)| SeriesExport {
+            id: &s.id,
+            path: &s.path_text,
+            timeframe: s.timeframe.as_deref(),
+            times: &s.candles.time,
+            features: FeatureSource::Spilled(spilled),
+        })
+        .collect();
+    let files =
+        dataset::write_dataset(&cfg.dataset_dir, &data, &exports, &assignment, &label_report, &cfg.config_hash)?;
+    // The spilled columns are in the dataset file now (free the temp files), and the fit needs
+    // neither the candles nor the memory the frames were built in: give it all back first.
+    drop(exports);
+    drop(spilled);
+    let series_ids: Vec<String> = series.into_iter().map(|s| s.id).collect();
+    crate::distributed::memory::release_freed_pages();
+    Ok(SplitStage { data, assignment, files, series_ids, features, label_report, warnings })
+}
+
+/// What the fit stage leaves: the parameters fitted with (the search's winner when it ran).
+struct FitStage {
+    params: ModelParams,
+    search: Option<crate::search::SearchReport>,
+    fitted: crate::models::Fitted,
+}
+
+/// The fit stage: the optional hyper-parameter search (its share of the stage's progress), then
+/// the fit on the balanced training rows, early-stopped on the validation rows.
+fn fit_stage(
+    cfg: &CheckedConfig,
+    p: &Progress<'_>,
+    data: &Dataset,
+    assignment: &SplitAssignment,
+    training: &TrainingSet<'_>,
+) -> Result<FitStage> {
+    let search_share = if cfg.search.is_some() { 0.5 } else { 0.0 };
+    let (params, search) = match &cfg.search {
+        Some(spec) => {
+            let on_progress = |f: f64| p.within("fit", f * search_share);
+            let (params, report) = crate::search::search(cfg, spec, data, &assignment.train, p.cancel, &on_progress)?;
+            (params, Some(report))
+        }
+        None => (cfg.model.clone(), None),
+    };
+    let valid_pairs = data.pairs(&assignment.validation);
+    let valid_x = data.x.select(&valid_pairs.iter().map(|&(r, _)| r).collect::<Vec<_>>());
+    let valid_y: Vec<u32> = valid_pairs.iter().map(|&(_, c)| c).collect();
+    let valid_view = DatasetView { x: &valid_x, y: &valid_y, weights: None, n_classes: data.class_names.len() };
+    let on_round = |f: f64| p.within("fit", search_share + (1.0 - search_share) * f);
+    let control = FitControl { cancel: p.cancel, progress: &on_round };
+    let fitted = training.fit(&params, Some(&valid_view), &control)?;
+    Ok(FitStage { params, search, fitted })
+}
+
+/// What the evaluate stage leaves: the model to register (the refit one with `model.refit`) and
+/// its metrics.
+struct Evaluated {
+    model: Box<dyn FittedModel>,
+    rounds: u32,
+    decoder: Option<SpanDecoder>,
+    validation: SplitMetrics,
+    test: Option<SplitMetrics>,
+}
+
+/// The evaluate stage: validation metrics (and, for the end encoding, the decoder's lengths from
+/// the training spans and thresholds from validation), the optional refit on train + validation
+/// with the rounds the fit chose, then the test metrics of the model that will be registered.
+fn evaluate_stage(
+    cfg: &CheckedConfig,
+    p: &Progress<'_>,
+    data: &Dataset,
+    assignment: &SplitAssignment,
+    params: &ModelParams,
+    fitted_model: Box<dyn FittedModel>,
+    fitted_rounds: u32,
+) -> Result<Evaluated> {
+    let baseline_class = most_frequent(&assignment.train, &data.y, data.class_names.len());
+    let mut decoder = (data.spec.encoding == Encoding::End).then(|| learnt_lengths(data, &assignment.train));
+    let split_predictions = |model: &dyn FittedModel, split: SplitName| -> Result<Option<Probabilities>> {
+        let rows = assignment.rows(split);
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(model.predict_proba(&data.x.select(rows))?))
+    };
+    let valid_probabilities =
+        split_predictions(fitted_model.as_ref(), SplitName::Validation)?.expect("validation is never empty");
+    if let Some(d) = decoder.as_mut() {
+        let sequences = split_sequences(data, assignment.rows(SplitName::Validation), &valid_probabilities);
+        let pairs: Vec<(&Probabilities, &[PredictedSpan])> =
+            sequences.iter().map(|s| (&s.probabilities, s.truth.as_slice())).collect();
+        d.calibrate(&data.class_names, &pairs);
+    }
+    let evaluate_split = |split: SplitName, probabilities: &Probabilities| -> SplitMetrics {
+        let rows = assignment.rows(split);
+        let mut metrics = evaluate_rows(cfg, data, rows, probabilities, baseline_class, evaluate);
+        let sequences = span_sequences(cfg, data, rows, probabilities, decoder.as_ref());
+        let scored: Vec<_> = sequences.iter().map(SpanSequence::scored).collect();
+        let (headline, matching) = score_spans(&scored, &data.labels);
+        metrics.spans = matching;
+        metrics.headline = headline;
+        metrics
+    };
+    let validation = evaluate_split(SplitName::Validation, &valid_probabilities);
+    p.within("evaluate", 0.3);
+
+    let (model, rounds) = if cfg.refit {
+        let mut all_rows = assignment.train.clone();
+        all_rows.extend_from_slice(&assignment.validation);
+        all_rows.sort_unstable();
+        let everything = TrainingSet::new(data, &all_rows, cfg);
+        let refit_params = params.with_rounds(fitted_rounds);
+        let on_round = |f: f64| p.within("evaluate", 0.3 + 0.4 * f);
+        let control = FitControl { cancel: p.cancel, progress: &on_round };
+        let refitted = everything.fit(&refit_params, None, &control)?;
+        (refitted.model, refitted.rounds)
+    } else {
+        (fitted_model, fitted_rounds)
+    };
+    let test = split_predictions(model.as_ref(), SplitName::Test)?
+        .map(|probabilities| evaluate_split(SplitName::Test, &probabilities));
+    Ok(Evaluated { model, rounds, decoder, validation, test })
 }
 
 /// A fitted and evaluated model with what its version records, however it was trained (in
@@ -559,7 +621,6 @@ pub(crate) fn register(cfg: &CheckedConfig, p: &Progress<'_>, t: Trained) -> Res
             }
             Err(e) => {
                 let msg = format!("MLflow logging failed ({}): {e}", e.code());
-                eprintln!("candle-annotator: {msg}; the model is registered locally as {}", info.version);
                 warnings.push(msg.clone());
                 tracking_error = Some(msg);
             }

@@ -102,6 +102,7 @@ fn render() -> String {
         declare::<engine::annotations::AnnotationRecord>(&cfg),
         declare::<engine::annotations::TimeValue>(&cfg),
         declare::<engine::annotations::SpanKind>(&cfg),
+        declare::<engine::time_value::TimeUnit>(&cfg),
         declare::<engine::autolabel::Direction>(&cfg),
         declare::<engine::annotations::LabelReport>(&cfg),
         declare::<engine::annotations::AnnotationSource>(&cfg),
@@ -146,4 +147,52 @@ fn dts_header_is_generated_from_the_engine_types() {
         "dts-header.d.ts is stale: run `UPDATE_ADDON_TYPES=1 cargo test --release -p engine --test addon_types`, \
          then `bash scripts/build.sh --addon-only` to refresh index.d.ts"
     );
+}
+
+/// A field serde leaves out when it is `None` must be optional (`field?: T`) in its TypeScript
+/// type, not `T | null`: a client that checks `=== null` would miss it. ts-rs cannot see
+/// `skip_serializing_if`, so each such field of a `ts_rs::TS` type carries `#[ts(optional)]` (or
+/// its struct `#[ts(optional_fields)]`); this test reads the sources and names any that do not.
+#[test]
+fn fields_serde_leaves_out_are_optional_in_typescript() {
+    let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = vec![src];
+    let mut missing = Vec::new();
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            continue;
+        }
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        // Attributes above the current item or field, and whether the enclosing struct is a TS
+        // type whose fields are all optional already.
+        let (mut attrs, mut in_ts_struct, mut all_optional) = (Vec::<&str>::new(), false, false);
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.starts_with("#[") {
+                attrs.push(line);
+                continue;
+            }
+            if line.starts_with("///") || line.starts_with("//") {
+                continue;
+            }
+            if line.contains("struct ") && line.ends_with('{') {
+                in_ts_struct = attrs.iter().any(|a| a.starts_with("#[derive(") && a.contains("TS"));
+                all_optional = attrs.iter().any(|a| a.contains("ts(optional_fields"));
+            } else if line == "}" {
+                in_ts_struct = false;
+            } else if in_ts_struct
+                && !all_optional
+                && attrs.iter().any(|a| a.contains(r#"skip_serializing_if = "Option::is_none""#))
+                && !attrs.iter().any(|a| a.contains("ts(optional"))
+            {
+                missing.push(format!("{}:{}: {line}", path.display(), n + 1));
+            }
+            attrs.clear();
+        }
+    }
+    assert!(missing.is_empty(), "add #[ts(optional)] to these fields serde skips when None:\n{}", missing.join("\n"));
 }

@@ -1,9 +1,9 @@
-//! Import throughput on a generated 2M-row, ~120 MB file of 1-minute bars (the size the importer
-//! must handle). About 1.2 s to import on a 2-core dev machine; the bound is generous so a busy CI
-//! machine does not flake. `--nocapture` prints the timing.
+//! A generated 2M-row, ~120 MB file of 1-minute bars (the size the importer must handle) imports
+//! whole and right. Its speed is a benchmark's business, not a test's (`npm run bench:scale`,
+//! README *Benchmarks*: 10M rows next to pandas); `--nocapture` prints the time taken here.
 use engine::import::{import_csv, ImportOptions};
 use std::fmt::Write;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// A Dukascopy-like file: ISO date-times, 6 decimals, ~50 bytes a row.
 fn minute_bars(rows: usize) -> String {
@@ -23,7 +23,7 @@ fn minute_bars(rows: usize) -> String {
     text
 }
 
-fn import_timed(rows: usize) -> Duration {
+fn import_and_check(rows: usize) {
     let text = minute_bars(rows);
     let started = Instant::now();
     let result = import_csv(text.as_bytes(), &ImportOptions::default()).unwrap();
@@ -31,11 +31,14 @@ fn import_timed(rows: usize) -> Duration {
     let c = &result.series[0].candles;
     assert_eq!(c.len(), rows);
     assert_eq!(result.series[0].timeframe.as_deref(), Some("1m"));
+    // The first and the last bar, read back exactly as written.
+    assert_eq!(c.time[0], 1_577_836_800_000.0);
+    assert_eq!(c.time[rows - 1], 1_577_836_800_000.0 + (rows - 1) as f64 * 60_000.0);
+    assert_eq!((c.open[0], c.volume[rows - 1]), (1.1, ((rows - 1) % 1000) as f64));
     println!("{rows} rows, {:.1} MB: {:.2} s", text.len() as f64 / 1e6, elapsed.as_secs_f64());
-    elapsed
 }
 
 #[test]
 fn imports_2m_rows_120mb() {
-    assert!(import_timed(2_000_000) < Duration::from_secs(30));
+    import_and_check(2_000_000);
 }

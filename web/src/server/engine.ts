@@ -35,6 +35,7 @@ export type {
   PredictedSpan,
   PredictOptions,
   PredictRequest,
+  TimeUnit,
   TrainOutcome,
   TrainProgress,
 } from '@candle-annotator/engine';
@@ -54,6 +55,7 @@ import type {
   PredictedSpan,
   PredictOptions,
   PredictRequest,
+  TimeUnit,
   TrainOutcome,
   TrainProgress,
 } from '@candle-annotator/engine';
@@ -82,7 +84,7 @@ export interface Prediction {
   fallback?: addon.ModelFallback;
 }
 
-/** The label check's report in rows. */
+/** The label-error finder's report in rows. */
 export interface LabelErrorReport extends Omit<addon.LabelErrorReport, 'issues' | 'unscored'> {
   issues: LabelIssue[];
   unscored: Array<{ id: string | null; series: string; start: number; end: number; label: string }>;
@@ -165,15 +167,6 @@ export function labelErrorReportRows(r: addon.LabelErrorReport): LabelErrorRepor
 export type RejectedRow = ImportResult['rejected'][number];
 export type BatchItemResult = Prediction | { error: { code: string; message: string } };
 
-/**
- * An addon object as it reaches a client: the addon leaves a Rust `None` out where its generated
- * type says `null`, so each nullable field may also be absent. Response schemas of engine outputs
- * are typed against this (the route tests parse real answers with them).
- */
-export type NoneMayBeAbsent<T> = { [K in keyof T as null extends T[K] ? never : K]: T[K] } & {
-  [K in keyof T as null extends T[K] ? K : never]?: T[K];
-};
-
 /** An error thrown by the engine: `code` is one of the contract's stable codes. */
 export interface EngineError extends Error {
   code: string;
@@ -199,6 +192,26 @@ export function importCsvFile(file: string, options?: ImportOptions): Promise<Im
 
 export function validateCandles(candles: CandleColumns): void {
   addon.validateCandles(candles);
+}
+
+// ── Times in imports: the engine's one parser (crates/engine/src/time_value.rs) ──
+
+/** Epoch ms of a formatted date (UTC unless it names a zone); null when it is not one. */
+export function parseDateUtc(text: string): number | null {
+  return addon.parseDateUtc(text);
+}
+
+/**
+ * Span boundaries as epoch ms, one result per value: numbers (and numeric strings) by `unit`
+ * (`auto`: epoch ms, epoch seconds or a candle index into `candleTimes`, by magnitude), other
+ * strings as dates.
+ */
+export function resolveTimeValues(
+  values: Array<number | string>,
+  candleTimes: Float64Array,
+  unit: TimeUnit = 'auto',
+): Array<{ time: number } | { error: string }> {
+  return addon.resolveTimeValues(values, candleTimes, unit);
 }
 
 let patternCache: PatternInfo[] | undefined;

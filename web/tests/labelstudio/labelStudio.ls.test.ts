@@ -3,8 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importCsvFile, train, type Candles } from '@candle-annotator/engine';
+import { importCsvFile, type Candles } from '@candle-annotator/engine';
 import { freePort, SAMPLES_DIR, startServer, tempDbPath, WEB_DIR, type RunningServer } from '../e2e/server';
+import { trainSmallLsModel } from '../support/lsModel';
 import { appEnv, labelStudioUser, mlBackendAuth, webhookHeaders } from './credentials';
 
 /**
@@ -170,23 +171,8 @@ beforeAll(async () => {
   Object.assign(process.env, appEnv);
   ibm = (await importCsvFile(path.join(SAMPLES_DIR, 'ibm_daily.csv'))).series[0].candles;
   db = tempDbPath('labelstudio');
-  const model = train({
-    rootDir: REPO_ROOT,
-    config: {
-      seed: 7,
-      data: { series: [{ path: 'data/samples/aapl_daily.csv', symbol: 'AAPL', timeframe: '1d' }] },
-      features: { geometry: true, indicators: true, patterns: false, lags: 2 },
-      labels: {
-        annotations: [],
-        talib: { patterns: ['engulfing', 'doji'], directions: ['bullish', 'bearish'] },
-        min_examples: 10,
-      },
-      dataset: { encoding: 'bio', window: 2, lookahead: 1, output_dir: path.join(registry, 'dataset') },
-      split: { train: 0.7, validation: 0.15, test: 0.15 },
-      model: { type: 'lightgbm', rounds: 20, learning_rate: 0.1, num_leaves: 15, threads: 1 },
-      registry: { root: registry, name: 'ls-interop' },
-    },
-  });
+  // One model thread: Label Studio starts beside the fit on this machine's cores.
+  const model = trainSmallLsModel(registry, 'ls-interop', { threads: 1 });
   await Promise.all([model, startLabelStudio()]);
   app = await startServer(db.file, { demo: false });
 }, 900_000);

@@ -2,7 +2,7 @@
 use serde::{Deserialize, Serialize};
 
 /// How spans become per-row classes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Encoding {
     /// One row per candle: `B-<label>` on a span's first candle, `I-<label>` on the rest, `O` outside.

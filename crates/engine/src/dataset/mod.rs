@@ -25,7 +25,7 @@ use crate::features::FeatureFrame;
 use crate::models::FeatureMatrix;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum WindowLabel {
     /// The class of the window's target (end) candle.

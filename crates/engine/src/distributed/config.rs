@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
 /// `workers:` — how many on this machine, or where they are.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum WorkersConfig {
     /// Workers on 127.0.0.1, control ports `port_base + i`.
@@ -49,7 +49,7 @@ impl<'de> Deserialize<'de> for WorkersConfig {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DistributedConfig {
     pub workers: WorkersConfig,

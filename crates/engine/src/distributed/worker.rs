@@ -19,7 +19,7 @@ use crate::dataset::{self, Dataset, SeriesExport, SeriesRows, SpanLabel};
 use crate::error::{EngineError, Result};
 use crate::evaluation::PartialEvaluation;
 use crate::features::{compute_features, FeatureFrame};
-use crate::models::{Collective, CollectiveSpec, DatasetView, FitControl, NetworkInterrupt, RoundStep};
+use crate::models::{Collective, DatasetView, FitControl, NetworkInterrupt, RoundStep};
 use crate::split::{self, SeriesTimeline, SplitAssignment, SplitName};
 use crate::train::{self, Series};
 use rayon::prelude::*;
@@ -778,11 +778,7 @@ impl RunSteps<'_> {
         };
         let collective =
             Collective { spec: request.collective.clone(), sync: &sync, interrupt: &self.shared.interrupt };
-        let network_timeout = match &request.collective {
-            CollectiveSpec::Lightgbm { time_out_minutes, .. } => u64::from(*time_out_minutes) * 60,
-            CollectiveSpec::Xgboost { timeout_seconds, .. } => u64::from(*timeout_seconds),
-        };
-        let stuck_after = Duration::from_secs(network_timeout + 60);
+        let stuck_after = request.collective.network_timeout() + Duration::from_secs(60);
         *self.shared.stuck_after.lock().unwrap_or_else(|p| p.into_inner()) = Some(stuck_after);
         let fitted = cfg.model.fit_collective(&train_view, &valid_view, &control, &collective);
         *self.shared.stuck_after.lock().unwrap_or_else(|p| p.into_inner()) = None;

@@ -142,10 +142,13 @@ pub struct DetectedColumns {
     pub high: String,
     pub low: String,
     pub close: String,
-    /// `None`: the file has no volume column and every volume is 0.
+    /// Absent: the file has no volume column and every volume is 0.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub volume: Option<String>,
+    /// Absent: the file has no symbol column.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub symbol: Option<String>,
 }
 

@@ -5,6 +5,7 @@
 //! Models receive the dataset *view* (rows that keep their window structure, labels, weights),
 //! not a bare matrix, so a sequence model (GRU/transformer over the window) can reshape rows into
 //! `window x features_per_step` sequences and join without any caller changing.
+pub mod config;
 mod forest;
 mod lightgbm;
 mod window;
@@ -20,7 +21,7 @@ pub use window::{RocketTransform, WindowModel, WindowParams};
 pub use xgboost::XgBoostModel;
 
 /// The model families the pipeline can train.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ModelKind {
     /// Gradient-boosted trees, LightGBM `gbdt`.
@@ -366,8 +367,8 @@ pub trait Fit {
         -> Result<Fitted>;
 }
 
-/// Checked hyper-parameters, one variant per family. Build it with
-/// `config::ModelConfig::check` (or directly in code); every value here is already valid.
+/// Checked hyper-parameters, one variant per family. Build it with [`config::ParamGuard::check`]
+/// on a family's config (or directly in code); every value here is already valid.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ModelParams {
@@ -581,7 +582,7 @@ pub(crate) struct Rounds<'a, 'b> {
 }
 
 /// LightGBM's distributed tree learners (`tree_learner`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TreeLearner {
     /// Data-parallel: every worker builds histograms of its rows, reduced across workers.
@@ -616,6 +617,21 @@ pub enum CollectiveSpec {
     /// XGBoost's collective: the coordinator runs the tracker, workers join it
     /// (`XGCommunicatorInit`) with their rank as task id.
     Xgboost { tracker_host: String, tracker_port: u16, rank: usize, world: usize, timeout_seconds: u32 },
+}
+
+impl CollectiveSpec {
+    /// How long the library's network waits for a peer before it gives up (each library takes it
+    /// in its own unit).
+    pub fn network_timeout(&self) -> std::time::Duration {
+        match self {
+            CollectiveSpec::Lightgbm { time_out_minutes, .. } => {
+                std::time::Duration::from_secs(u64::from(*time_out_minutes) * 60)
+            }
+            CollectiveSpec::Xgboost { timeout_seconds, .. } => {
+                std::time::Duration::from_secs(u64::from(*timeout_seconds))
+            }
+        }
+    }
 }
 
 /// A distributed fit's links: the network and the per-round decision.

@@ -47,7 +47,7 @@ pub const MAX_RESULTS: usize = 10_000;
 const CHUNK: usize = 32_768;
 
 /// What the shapes are compared on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Channels {
     /// The close alone.

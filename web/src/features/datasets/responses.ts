@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { DetectedColumns, ImportAmbiguity, NoneMayBeAbsent, RejectedRow } from '@/server/engine';
-import type { CandleQueryResult, Dataset, ImportPreview, ImportReport, ServedImportDetected } from './types';
+import type { DetectedColumns, ImportAmbiguity, ImportDetected, RejectedRow } from '@/server/engine';
+import type { CandleQueryResult, Dataset, ImportPreview, ImportReport } from './types';
 
 /** Response schemas (zod): what the dataset routes answer (reply), documented in docs/openapi.json. */
 
@@ -28,13 +28,13 @@ export const detectedColumnsSchema = z
     high: z.string(),
     low: z.string(),
     close: z.string(),
-    volume: z.string().nullish().describe('absent or null: no volume column (every volume is 0)'),
-    symbol: z.string().nullish().describe('absent or null: no symbol column'),
+    volume: z.string().optional().describe('absent: no volume column (every volume is 0)'),
+    symbol: z.string().optional().describe('absent: no symbol column'),
   })
   .meta({
     id: 'DetectedColumns',
     description: 'Which header name fills each role (`column N` for a file without a header).',
-  }) satisfies z.ZodType<NoneMayBeAbsent<DetectedColumns>>;
+  }) satisfies z.ZodType<DetectedColumns>;
 
 export const importDetectedSchema = z
   .object({
@@ -46,14 +46,14 @@ export const importDetectedSchema = z
     ignoredColumns: z.array(z.string()),
     bannerLines: z.int(),
     decimal: z.string().describe('The decimal mark numbers were read with.'),
-    thousands: z.string().nullish().describe('The thousands separator numbers were read with (absent or null: none).'),
+    thousands: z.string().nullable().describe('The thousands separator numbers were read with (null: none).'),
     ambiguities: z
       .array(importAmbiguitySchema)
       .describe(
         'Readings the importer chose between (date order, decimal mark), with the evidence and the options that read the file the other way; empty when the file reads one way only.',
       ),
   })
-  .meta({ id: 'ImportDetected' }) satisfies z.ZodType<ServedImportDetected>;
+  .meta({ id: 'ImportDetected' }) satisfies z.ZodType<ImportDetected>;
 
 export const importReportSchema = z
   .object({

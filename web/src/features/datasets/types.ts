@@ -1,12 +1,6 @@
-import type { DetectedColumns, ImportDetected, NoneMayBeAbsent, RejectedRow } from '@/server/engine';
+import type { ImportDetected, RejectedRow } from '@/server/engine';
 
-export type { RejectedRow };
-
-/** The importer's findings as stored and served: the addon leaves a `None` out (a column or separator it did not find). */
-export type ServedImportDetected = Omit<ImportDetected, 'columns' | 'thousands'> & {
-  columns: NoneMayBeAbsent<DetectedColumns>;
-  thousands?: string | null;
-};
+export type { ImportDetected, RejectedRow };
 
 /** What the importer saw and did; stored with the dataset and shown after an upload. */
 export interface ImportReport {
@@ -16,7 +10,7 @@ export interface ImportReport {
   rejectedCount?: number;
   /** The first rejected rows (the full count is in rejectedCount). */
   rejected?: RejectedRow[];
-  detected?: ServedImportDetected;
+  detected?: ImportDetected;
 }
 
 export interface Dataset {
@@ -67,5 +61,5 @@ export interface ImportPreview {
   }>;
   rejectedCount: number;
   rejected: RejectedRow[];
-  detected: ServedImportDetected;
+  detected: ImportDetected;
 }

@@ -2,5 +2,4 @@
 export * from './components/ImportExportDialog';
 export * from './lib/exportFormats';
 export * from './lib/importFormats';
-export * from './lib/timeValues';
 export * from './types';

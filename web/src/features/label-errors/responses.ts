@@ -11,7 +11,7 @@ export const labelErrorItemSchema = z
     datasetId: z.int(),
     start: z.number().describe("Epoch ms of the span's first candle"),
     end: z.number().describe("Epoch ms of the span's last candle"),
-    labelId: z.int().describe("The span's label when the check ran"),
+    labelId: z.int().describe("The span's label when the run ran"),
     label: z.string(),
     selfConfidence: z
       .number()
@@ -28,7 +28,7 @@ export const labelErrorItemSchema = z
     description: 'One human span scored by the cross-validated model.',
   }) satisfies z.ZodType<LabelErrorItem>;
 
-export const labelCheckSummarySchema = z
+export const labelErrorSummarySchema = z
   .object({
     folds: z.int(),
     modelType: z.string(),
@@ -39,9 +39,9 @@ export const labelCheckSummarySchema = z
     thresholds: z.record(z.string(), z.number()).describe('Per label (engine names) and background'),
     warnings: z.array(z.string()),
   })
-  .meta({ id: 'LabelCheckSummary' }) satisfies z.ZodType<LabelErrorSummary>;
+  .meta({ id: 'LabelErrorSummary' }) satisfies z.ZodType<LabelErrorSummary>;
 
-export const labelCheckRunSchema = jobCoreSchema
+export const labelErrorRunSchema = jobCoreSchema
   .extend({
     stage: z
       .string()
@@ -50,19 +50,19 @@ export const labelCheckRunSchema = jobCoreSchema
     folds: z.int().min(2).max(10),
     includeTalib: z.boolean(),
     datasetIds: z.array(z.int()),
-    summary: labelCheckSummarySchema.nullable(),
+    summary: labelErrorSummarySchema.nullable(),
     items: z
       .array(labelErrorItemSchema)
       .describe('Ranked spans (empty while running, in lists, and for runs that did not succeed)'),
     reviews: z.record(z.string(), z.literal('kept')).describe('Decisions per annotation id'),
   })
-  .meta({ id: 'LabelCheckRun' }) satisfies z.ZodType<LabelErrorRun>;
+  .meta({ id: 'LabelErrorRun' }) satisfies z.ZodType<LabelErrorRun>;
 
 /** The newest finished run (items + reviews), the running one, and every stored run (without items). */
-export const labelCheckOverviewResponse = z.object({
-  latest: labelCheckRunSchema.nullable(),
-  running: labelCheckRunSchema.nullable(),
-  runs: z.array(labelCheckRunSchema),
+export const labelErrorOverviewResponse = z.object({
+  latest: labelErrorRunSchema.nullable(),
+  running: labelErrorRunSchema.nullable(),
+  runs: z.array(labelErrorRunSchema),
 });
 
-export const labelCheckRunResponse = z.object({ run: labelCheckRunSchema });
+export const labelErrorRunResponse = z.object({ run: labelErrorRunSchema });

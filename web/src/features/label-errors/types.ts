@@ -12,7 +12,7 @@ export interface LabelErrorItem {
   /** Epoch ms of the span's first and last candle. */
   start: number;
   end: number;
-  /** The span's label when the check ran. */
+  /** The span's label when the run ran. */
   labelId: number;
   label: string;
   /** Mean out-of-fold probability of the given label over the span's candles. */

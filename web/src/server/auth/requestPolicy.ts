@@ -1,6 +1,5 @@
 import { ApiError } from '@/server/http/apiError';
-import type { AuthConfig } from './config';
-import { normalizeHost } from './config';
+import { type AuthConfig, normalizeHost } from './config';
 
 // Checks on the request itself, before any credential is looked at. Pure (no database): the
 // proxy (pages) and the route guard (API) share them.

@@ -4,7 +4,7 @@ import * as engine from '@/server/engine';
 
 export type JobState = 'running' | 'succeeded' | 'failed' | 'cancelled';
 
-/** What every stored background job has (training runs, label checks). */
+/** What every stored background job has (training runs, label-error runs). */
 export interface JobCore {
   id: string;
   state: JobState;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { JobCore } from './backgroundJobs';
 
-/** What every stored background job answers with (training runs, label checks): extend it per job. */
+/** What every stored background job answers with (training runs, label-error runs): extend it per job. */
 export const jobCoreSchema = z.object({
   id: z.uuid(),
   state: z.enum(['running', 'succeeded', 'failed', 'cancelled']),

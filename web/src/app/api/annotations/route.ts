@@ -1,10 +1,14 @@
 import { getDb } from '@/server/db/database';
 import { writerOf } from '@/server/http/annotator';
 import { readJson, readQuery, route, reply } from '@/server/http/handler';
-import { listAnnotations } from '@/features/annotations/server';
-import { applyOperations } from '@/features/annotations/server';
-import { annotationCreateSchema, annotationListQuery } from '@/features/annotations/server';
-import { annotationListResponse, annotationWriteResponse } from '@/features/annotations/server';
+import {
+  listAnnotations,
+  applyOperations,
+  annotationCreateSchema,
+  annotationListQuery,
+  annotationListResponse,
+  annotationWriteResponse,
+} from '@/features/annotations/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

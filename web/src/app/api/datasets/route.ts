@@ -1,14 +1,16 @@
 import { getDb } from '@/server/db/database';
 import { CSV_UPLOAD_TYPES } from '@/server/auth/requestPolicy';
 import { readBody, readQuery, route, reply } from '@/server/http/handler';
-import { resolveProject } from '@/features/projects/server';
-import { projectIdQuery } from '@/features/projects/server';
-import { listDatasets } from '@/features/datasets/server';
-import { ensureDemoDatasets } from '@/features/datasets/server';
-import { importUpload } from '@/features/datasets/server';
-import { uploadQuerySchema } from '@/features/datasets/server';
+import { resolveProject, projectIdQuery } from '@/features/projects/server';
+import {
+  listDatasets,
+  ensureDemoDatasets,
+  importUpload,
+  uploadQuerySchema,
+  datasetListResponse,
+  uploadResultSchema,
+} from '@/features/datasets/server';
 import { maxUploadBytes } from '@/features/datasets';
-import { datasetListResponse, uploadResultSchema } from '@/features/datasets/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

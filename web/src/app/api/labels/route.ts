@@ -1,10 +1,7 @@
 import { getDb } from '@/server/db/database';
 import { readJson, readQuery, route, reply } from '@/server/http/handler';
-import { resolveProject } from '@/features/projects/server';
-import { projectIdQuery } from '@/features/projects/server';
-import { createLabel, listLabels } from '@/features/labels/server';
-import { labelCreateSchema } from '@/features/labels/server';
-import { labelListResponse, labelResponse } from '@/features/labels/server';
+import { resolveProject, projectIdQuery } from '@/features/projects/server';
+import { createLabel, listLabels, labelCreateSchema, labelListResponse, labelResponse } from '@/features/labels/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

@@ -1,7 +1,5 @@
 import { readQuery, route, replyMedia } from '@/server/http/handler';
-import { plotQuerySchema } from '@/features/models/server';
-import { plotFile } from '@/features/models/server';
-import { modelPlotReply } from '@/features/models/server';
+import { plotQuerySchema, plotFile, modelPlotReply } from '@/features/models/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

@@ -1,6 +1,5 @@
 import { route, reply } from '@/server/http/handler';
-import { listModelVersions } from '@/features/models/server';
-import { modelListResponse } from '@/features/models/server';
+import { listModelVersions, modelListResponse } from '@/features/models/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

@@ -1,6 +1,5 @@
 import { route, reply } from '@/server/http/handler';
-import { patternCatalog } from '@/features/autolabel/server';
-import { patternListResponse } from '@/features/autolabel/server';
+import { patternCatalog, patternListResponse } from '@/features/autolabel/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

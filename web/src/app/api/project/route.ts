@@ -1,8 +1,12 @@
 import { getDb } from '@/server/db/database';
 import { readJson, readQuery, route, reply } from '@/server/http/handler';
-import { resolveProject, updateProject } from '@/features/projects/server';
-import { projectIdQuery, projectPatchSchema } from '@/features/projects/server';
-import { projectResponse } from '@/features/projects/server';
+import {
+  resolveProject,
+  updateProject,
+  projectIdQuery,
+  projectPatchSchema,
+  projectResponse,
+} from '@/features/projects/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

@@ -1,10 +1,14 @@
 import { getDb } from '@/server/db/database';
 import { readJson, readQuery, route, reply } from '@/server/http/handler';
 import { getDataset } from '@/features/datasets/server';
-import { similarRequestSchema, similarRunsQuery } from '@/features/similar/server';
-import { findSimilarSpans } from '@/features/similar/server';
-import { runsForDataset } from '@/features/similar/server';
-import { similarResponseSchema, similarRunListResponse } from '@/features/similar/server';
+import {
+  similarRequestSchema,
+  similarRunsQuery,
+  findSimilarSpans,
+  runsForDataset,
+  similarResponseSchema,
+  similarRunListResponse,
+} from '@/features/similar/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

@@ -1,8 +1,12 @@
 import { getDb } from '@/server/db/database';
 import { readJson, route, reply } from '@/server/http/handler';
-import { trainingStartSchema } from '@/features/training/server';
-import { listJobs, startJob } from '@/features/training/server';
-import { trainingJobListResponse, trainingJobResponse } from '@/features/training/server';
+import {
+  trainingStartSchema,
+  listJobs,
+  startJob,
+  trainingJobListResponse,
+  trainingJobResponse,
+} from '@/features/training/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

@@ -1,10 +1,10 @@
 'use client';
-import type { ServedImportDetected } from '../types';
+import type { ImportDetected } from '../types';
 import type { ReadingOptions } from '../api';
 
 interface Props {
   /** What the importer read (absent when the preview failed). */
-  detected?: ServedImportDetected | null;
+  detected?: ImportDetected | null;
   reading: ReadingOptions;
   onChange: (reading: ReadingOptions) => void;
   disabled?: boolean;
@@ -22,7 +22,7 @@ const NUMBER_STYLES: Array<{ label: string; value: Pick<ReadingOptions, 'decimal
 const numberKey = (r: Pick<ReadingOptions, 'decimal' | 'thousands'>) =>
   r.decimal === undefined ? 'auto' : `${r.decimal}|${r.thousands ?? ''}`;
 
-function describeNumbers(d: ServedImportDetected): string {
+function describeNumbers(d: ImportDetected): string {
   const thousands = d.thousands ? `, thousands '${d.thousands}'` : ', no thousands separator';
   return `decimal '${d.decimal}'${thousands}`;
 }

@@ -1,10 +1,9 @@
 import 'server-only';
 import type { Db } from '@/server/db/database';
-import { getDataset, listDatasets } from '@/features/datasets/server';
+import { getDataset, listDatasets, loadCandleColumns } from '@/features/datasets/server';
 import { listAnnotations } from '@/features/annotations/server';
 import { listLabels } from '@/features/labels/server';
 import { resolveProject } from '@/features/projects/server';
-import { loadCandleColumns } from '@/features/datasets/server';
 import {
   spansToCsv,
   spansToJson,

@@ -2,18 +2,16 @@ import 'server-only';
 import { randomUUID } from 'node:crypto';
 import type { Db } from '@/server/db/database';
 import { badRequest } from '@/server/http/apiError';
-import { findDatasetByName, getDataset } from '@/features/datasets/server';
+import { findDatasetByName, getDataset, loadCandleTimes } from '@/features/datasets/server';
 import type { Dataset } from '@/features/datasets';
-import { loadCandleTimes } from '@/features/datasets/server';
 import { listLabels } from '@/features/labels/server';
-import { insertRow, findRow } from '@/features/annotations/server';
+import { insertRow, findRow, ANONYMOUS } from '@/features/annotations/server';
 import { arrayClock, snapToCandles, type TimeRange } from '@/features/annotations';
-import { ANONYMOUS } from '@/features/annotations/server';
 import { resolveProject } from '@/features/projects/server';
 import type { Project } from '@/features/projects';
 import { colorForName } from '@/features/autolabel';
 import { ImportParseError, parseImport, type ParsedSpan, type ParseProblem } from '../lib/importFormats';
-import { parseDateUtc, resolveTimeValue } from '../lib/timeValues';
+import { parseDateUtc, resolveTimeValues } from '@/server/engine';
 import type { ImportQuery } from '../schemas';
 
 import type { SpanImportReport } from '../types';
@@ -76,8 +74,7 @@ export function resolveSpans(db: Db, spans: readonly ParsedSpan[], options: Reso
       times = loadCandleTimes(db, dataset.id);
       timesCache.set(dataset.id, times);
     }
-    const start = resolveTimeValue(span.start, times, timeUnit);
-    const end = resolveTimeValue(span.end, times, timeUnit);
+    const [start, end] = resolveTimeValues([span.start, span.end], times, timeUnit);
     if ('error' in start || 'error' in end) {
       skipped.push({
         position: span.position,

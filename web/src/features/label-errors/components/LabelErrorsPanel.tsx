@@ -1,8 +1,7 @@
 'use client';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { formatTime } from '@/shared/format';
-import type { Annotation } from '@/features/annotations';
-import type { AnnotationStore } from '@/features/annotations';
+import { type Annotation, type AnnotationStore } from '@/features/annotations';
 import type { Label } from '@/features/labels';
 import { labelErrorsApi } from '../api';
 import { itemsToShow, reviewProgress, type ItemView } from '../lib/itemState';

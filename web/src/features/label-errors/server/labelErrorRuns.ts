@@ -25,10 +25,10 @@ const HUMAN_SOURCES = new Set(['human', 'model-confirmed', 'model-corrected', 's
 const labelErrorJobs = new BackgroundJobs<LabelErrorRun>(
   '__candleLabelErrorRuns',
   { insert: insertRun, finish: finishRun, failOrphans: failOrphanedRuns },
-  'LABEL_CHECK_FAILED',
+  'LABEL_ERROR_RUN_FAILED',
 );
 
-/** A running check as the API shows it: progress only (items come when it has finished). */
+/** A running label-error run as the API shows it: progress only (items come when it has finished). */
 const progressOnly = (run: LabelErrorRun): LabelErrorRun => ({ ...run, items: [], reviews: {} });
 
 /** The engine's ranked issues as app items: annotation ids, app label ids, `null` for "no pattern". */
@@ -70,7 +70,7 @@ export function getRun(db: Db, id: string): LabelErrorRun {
   const running = labelErrorJobs.running(id);
   if (running) return progressOnly(running);
   const stored = findRun(labelErrorJobs.db(db), id);
-  if (!stored) throw new ApiError(404, 'NOT_FOUND', `No label-error run ${id}.`, { resource: 'label-check', id });
+  if (!stored) throw new ApiError(404, 'NOT_FOUND', `No label-error run ${id}.`, { resource: 'label-error-run', id });
   return stored;
 }
 
@@ -105,7 +105,7 @@ export function reviewItem(db: Db, id: string, input: ReviewInput): LabelErrorRu
     throw new ApiError(409, 'NOT_FINISHED', `Label-error run ${id} has no results to review (${run.state}).`);
   if (!run.items.some((i) => i.annotationId === input.annotationId))
     throw new ApiError(404, 'NOT_FOUND', `Span ${input.annotationId} is not in label-error run ${id}.`, {
-      resource: 'label-check-item',
+      resource: 'label-error-item',
       id: input.annotationId,
     });
   if (input.decision === 'kept') saveReview(db, id, input.annotationId, 'kept');
@@ -119,8 +119,8 @@ export function reviewItem(db: Db, id: string, input: ReviewInput): LabelErrorRu
  */
 export function startRun(db: Db, input: LabelErrorRunStart): LabelErrorRun {
   if (labelErrorJobs.isBusy())
-    throw new ApiError(409, 'LABEL_CHECK_BUSY', 'A label-error run is in progress; wait for it or cancel it.');
-  // TA-Lib labels are off unless asked for: the check is about the project's own label set, and
+    throw new ApiError(409, 'LABEL_ERROR_RUN_BUSY', 'A label-error run is in progress; wait for it or cancel it.');
+  // TA-Lib labels are off unless asked for: the run is about the project's own label set, and
   // with them on the model may suggest a TA-Lib pattern nobody here labels.
   const prepared = prepareEngineRun(
     db,

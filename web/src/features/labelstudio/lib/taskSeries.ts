@@ -1,4 +1,4 @@
-import { parseDateUtc } from '@/features/interchange';
+import { parseDateUtc } from '@/server/engine';
 import type { TimeSeriesLabelsControl, TimeSeriesObject } from './labelConfig';
 
 export const OHLCV = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;

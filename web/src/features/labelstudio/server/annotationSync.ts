@@ -3,13 +3,16 @@ import type { Db } from '@/server/db/database';
 import { badRequest } from '@/server/http/apiError';
 import { getDataset } from '@/features/datasets/server';
 import { resolveProject } from '@/features/projects/server';
-import { findRow, type AnnotationRow } from '@/features/annotations/server';
-import { withOperations } from '@/features/annotations/server';
+import {
+  findRow,
+  type AnnotationRow,
+  withOperations,
+  type AnnotationPatch,
+  type BulkOperation,
+} from '@/features/annotations/server';
 import type { Annotation, AnnotationChange, AnnotationState } from '@/features/annotations';
-import type { AnnotationPatch, BulkOperation } from '@/features/annotations/server';
-import type { ParsedImport } from '@/features/interchange';
+import { type ParsedImport, type SpanImportReport } from '@/features/interchange';
 import { resolveSpans } from '@/features/interchange/server';
-import type { SpanImportReport } from '@/features/interchange';
 import {
   deleteLsAnnotation,
   findLsAnnotation,

@@ -8,9 +8,8 @@ import { findDatasetByName, getDataset, insertDataset } from '@/features/dataset
 import { resolveProject } from '@/features/projects/server';
 import { toColumns } from '@/features/predictions/server';
 import type { CandleColumns } from '@/server/engine';
-import { ImportParseError, parseLabelStudio } from '@/features/interchange';
+import { ImportParseError, parseLabelStudio, type SpanImportReport } from '@/features/interchange';
 import type { AnnotationChange } from '@/features/annotations';
-import type { SpanImportReport } from '@/features/interchange';
 import { LabelConfigError, parseLabelConfig, type TimeSeriesLabelsControl } from '../lib/labelConfig';
 import { taskSeries } from '../lib/taskSeries';
 import { projectUidOf, taskFingerprint } from '../lib/taskIdentity';

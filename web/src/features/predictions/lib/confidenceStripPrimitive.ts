@@ -1,8 +1,12 @@
 import type { IPrimitivePaneRenderer, IPrimitivePaneView, PrimitivePaneViewZOrder } from 'lightweight-charts';
-import { emptyBars, type ChartBars } from '@/features/chart';
-import type { ChartOverlay } from '@/features/chart';
-import { SeriesPrimitiveBase } from '@/features/chart';
-import { TALIB_LANE_GAP, TALIB_LANE_HEIGHT } from '@/features/chart';
+import {
+  emptyBars,
+  type ChartBars,
+  type ChartOverlay,
+  SeriesPrimitiveBase,
+  TALIB_LANE_GAP,
+  TALIB_LANE_HEIGHT,
+} from '@/features/chart';
 import {
   STRIP_STRONG,
   classLabel,

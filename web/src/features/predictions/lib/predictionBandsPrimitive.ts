@@ -1,7 +1,5 @@
 import type { IPrimitivePaneRenderer, IPrimitivePaneView, PrimitivePaneViewZOrder } from 'lightweight-charts';
-import { barRangeOf, emptyBars, type ChartBars } from '@/features/chart';
-import type { ChartOverlay } from '@/features/chart';
-import { SeriesPrimitiveBase, rgba } from '@/features/chart';
+import { barRangeOf, emptyBars, type ChartBars, type ChartOverlay, SeriesPrimitiveBase, rgba } from '@/features/chart';
 
 type RenderTarget = Parameters<IPrimitivePaneRenderer['draw']>[0];
 

@@ -4,8 +4,7 @@ import * as engine from '@/server/engine';
 import type { CandleColumns, Prediction } from '@/server/engine';
 import { ApiError } from '@/server/http/apiError';
 import { engineApiError } from '@/server/http/engineErrors';
-import { getDataset } from '@/features/datasets/server';
-import { candleIndexAt, loadCandleColumns, loadCandlesBeside } from '@/features/datasets/server';
+import { getDataset, candleIndexAt, loadCandleColumns, loadCandlesBeside } from '@/features/datasets/server';
 import type { CandleColumnsInput, PredictBody, PredictOptionsInput } from '../schemas';
 import { modelsDir, noteFallback } from '@/features/models/server';
 

@@ -4,10 +4,8 @@ import { findSimilar, type CandleColumns, type SimilarOptions } from '@/server/e
 import { badRequest } from '@/server/http/apiError';
 import { engineApiError } from '@/server/http/engineErrors';
 import { listAnnotations } from '@/features/annotations/server';
-import { lowerBound, upperBound } from '@/features/annotations';
-import { HUMAN_LAYER_SOURCES } from '@/features/annotations';
-import { loadCandleColumns } from '@/features/datasets/server';
-import { getDataset, listDatasets } from '@/features/datasets/server';
+import { lowerBound, upperBound, HUMAN_LAYER_SOURCES } from '@/features/annotations';
+import { loadCandleColumns, getDataset, listDatasets } from '@/features/datasets/server';
 import type { Dataset } from '@/features/datasets';
 import { getLabel, listLabels } from '@/features/labels/server';
 import { miniCandles } from '../lib/miniCandles';

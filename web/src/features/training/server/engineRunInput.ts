@@ -7,8 +7,7 @@ import { ApiError } from '@/server/http/apiError';
 import { webRoot } from '@/server/paths';
 import { listAnnotations } from '@/features/annotations/server';
 import type { Annotation } from '@/features/annotations';
-import { loadCandleColumns } from '@/features/datasets/server';
-import { getDataset, listDatasets } from '@/features/datasets/server';
+import { loadCandleColumns, getDataset, listDatasets } from '@/features/datasets/server';
 import type { Dataset } from '@/features/datasets';
 import { listLabels } from '@/features/labels/server';
 import { resolveProject } from '@/features/projects/server';
@@ -24,7 +23,7 @@ export interface EngineRunRequest {
   minExamples?: number;
 }
 
-/** What an engine pipeline run (training, label check) reads: files in a work folder and the config naming them. */
+/** What an engine pipeline run (training, a label-error run) reads: files in a work folder and the config naming them. */
 export interface EngineRunInput {
   config: Record<string, unknown>;
   /** The repository root the config's relative paths resolve against. */

@@ -2,8 +2,15 @@
 import { useCallback, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { formatCount } from '@/shared/format';
 import { ToastStack, useToasts } from '@/shared/ui/Toasts';
-import { CandleChart, ChartToolbar, OhlcvLegend, type OhlcvLegendHandle } from '@/features/chart';
-import type { ChartCallbacks, ChartController, VisibleWindow } from '@/features/chart';
+import {
+  CandleChart,
+  ChartToolbar,
+  OhlcvLegend,
+  type OhlcvLegendHandle,
+  type ChartCallbacks,
+  type ChartController,
+  type VisibleWindow,
+} from '@/features/chart';
 import { DatasetDialog, UploadDialog, useDatasetSelection } from '@/features/datasets';
 import { LabelManager, LabelPicker } from '@/features/labels';
 import {

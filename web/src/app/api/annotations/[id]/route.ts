@@ -2,10 +2,16 @@ import { getDb } from '@/server/db/database';
 import { notFound } from '@/server/http/apiError';
 import { writerOf } from '@/server/http/annotator';
 import { readJson, readParams, readQuery, route, reply } from '@/server/http/handler';
-import { findAnnotation } from '@/features/annotations/server';
-import { applyOperations } from '@/features/annotations/server';
-import { annotationDeleteQuery, annotationIdParams, annotationPatchSchema } from '@/features/annotations/server';
-import { annotationDeleteResponse, annotationResponse, annotationWriteResponse } from '@/features/annotations/server';
+import {
+  findAnnotation,
+  applyOperations,
+  annotationDeleteQuery,
+  annotationIdParams,
+  annotationPatchSchema,
+  annotationDeleteResponse,
+  annotationResponse,
+  annotationWriteResponse,
+} from '@/features/annotations/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

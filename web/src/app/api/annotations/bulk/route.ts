@@ -1,9 +1,7 @@
 import { getDb } from '@/server/db/database';
 import { writerOf } from '@/server/http/annotator';
 import { readJson, route, reply } from '@/server/http/handler';
-import { applyOperations } from '@/features/annotations/server';
-import { bulkRequestSchema } from '@/features/annotations/server';
-import { bulkWriteResponse } from '@/features/annotations/server';
+import { applyOperations, bulkRequestSchema, bulkWriteResponse } from '@/features/annotations/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

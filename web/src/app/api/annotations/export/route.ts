@@ -1,9 +1,7 @@
 import { getDb } from '@/server/db/database';
 import { readQuery, route, replyMedia } from '@/server/http/handler';
-import { exportSpans } from '@/features/interchange/server';
+import { exportSpans, exportQuerySchema, spanExportReply } from '@/features/interchange/server';
 import { labelStudioLayout } from '@/features/labelstudio/server';
-import { exportQuerySchema } from '@/features/interchange/server';
-import { spanExportReply } from '@/features/interchange/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

@@ -2,12 +2,9 @@ import { getDb } from '@/server/db/database';
 import { annotatorOf } from '@/server/http/annotator';
 import { SPAN_FILE_TYPES } from '@/server/auth/requestPolicy';
 import { readBody, readQuery, route, reply } from '@/server/http/handler';
-import { importSpans } from '@/features/interchange/server';
-import { importQuerySchema } from '@/features/interchange/server';
-import { maxUploadBytes } from '@/features/datasets';
-import { checkUploadBytes } from '@/features/datasets';
+import { importSpans, importQuerySchema, spanImportReportSchema } from '@/features/interchange/server';
+import { maxUploadBytes, checkUploadBytes } from '@/features/datasets';
 import { badRequest } from '@/server/http/apiError';
-import { spanImportReportSchema } from '@/features/interchange/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

@@ -4,8 +4,7 @@ import { conflict } from '@/server/http/apiError';
 import { authConfig } from '@/server/auth/config';
 import { signIn } from '@/server/auth/accounts';
 import { sessionCookie } from '@/server/auth/sessions';
-import { loginSchema } from '@/features/auth/server';
-import { userResponse } from '@/features/auth/server';
+import { loginSchema, userResponse } from '@/features/auth/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

@@ -1,8 +1,7 @@
 import { getDb } from '@/server/db/database';
 import { readJson, route, reply } from '@/server/http/handler';
 import { changeOwnPassword } from '@/server/auth/accounts';
-import { passwordChangeSchema } from '@/features/auth/server';
-import { userResponse } from '@/features/auth/server';
+import { passwordChangeSchema, userResponse } from '@/features/auth/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

@@ -2,8 +2,7 @@ import { getDb } from '@/server/db/database';
 import { badRequest } from '@/server/http/apiError';
 import { readJson, readQuery, route, reply } from '@/server/http/handler';
 import { createToken, listTokens } from '@/server/auth/tokens';
-import { tokenCreateSchema, tokenListQuery } from '@/features/auth/server';
-import { tokenCreatedResponse, tokenListResponse } from '@/features/auth/server';
+import { tokenCreateSchema, tokenListQuery, tokenCreatedResponse, tokenListResponse } from '@/features/auth/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

@@ -2,8 +2,7 @@ import { getDb } from '@/server/db/database';
 import { readJson, route, reply } from '@/server/http/handler';
 import { addUser } from '@/server/auth/accounts';
 import { listUsers } from '@/server/auth/userRepository';
-import { userCreateSchema } from '@/features/auth/server';
-import { userListResponse, userWithPasswordResponse } from '@/features/auth/server';
+import { userCreateSchema, userListResponse, userWithPasswordResponse } from '@/features/auth/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

@@ -1,8 +1,14 @@
 import { getDb } from '@/server/db/database';
 import { readJson, readParams, route, reply } from '@/server/http/handler';
-import { deleteDataset, getDataset, updateDataset } from '@/features/datasets/server';
-import { datasetIdParams, datasetPatchSchema } from '@/features/datasets/server';
-import { datasetDeleteResponse, datasetResponse } from '@/features/datasets/server';
+import {
+  deleteDataset,
+  getDataset,
+  updateDataset,
+  datasetIdParams,
+  datasetPatchSchema,
+  datasetDeleteResponse,
+  datasetResponse,
+} from '@/features/datasets/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

@@ -1,9 +1,7 @@
 import { CSV_UPLOAD_TYPES } from '@/server/auth/requestPolicy';
 import { readBody, readQuery, route, reply } from '@/server/http/handler';
-import { previewUpload } from '@/features/datasets/server';
-import { uploadQuerySchema } from '@/features/datasets/server';
+import { previewUpload, uploadQuerySchema, datasetPreviewResponse } from '@/features/datasets/server';
 import { maxUploadBytes } from '@/features/datasets';
-import { datasetPreviewResponse } from '@/features/datasets/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

@@ -1,8 +1,15 @@
 import { getDb } from '@/server/db/database';
 import { readJson, readParams, readQuery, route, reply } from '@/server/http/handler';
-import { deleteLabel, getLabel, updateLabel } from '@/features/labels/server';
-import { labelDeleteQuery, labelIdParams, labelPatchSchema } from '@/features/labels/server';
-import { labelDeleteResponse, labelResponse } from '@/features/labels/server';
+import {
+  deleteLabel,
+  getLabel,
+  updateLabel,
+  labelDeleteQuery,
+  labelIdParams,
+  labelPatchSchema,
+  labelDeleteResponse,
+  labelResponse,
+} from '@/features/labels/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

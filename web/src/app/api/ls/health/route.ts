@@ -1,7 +1,5 @@
 import { route, reply } from '@/server/http/handler';
-import { health } from '@/features/labelstudio/server';
-import { labelStudioAccess } from '@/features/labelstudio/server';
-import { lsHealthResponse } from '@/features/labelstudio/server';
+import { health, labelStudioAccess, lsHealthResponse } from '@/features/labelstudio/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

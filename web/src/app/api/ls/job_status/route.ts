@@ -1,9 +1,6 @@
 import { getDb } from '@/server/db/database';
 import { readJson, route, reply } from '@/server/http/handler';
-import { lsJobStatusSchema } from '@/features/labelstudio/server';
-import { jobStatus } from '@/features/labelstudio/server';
-import { labelStudioAccess } from '@/features/labelstudio/server';
-import { lsJobStatusResponse } from '@/features/labelstudio/server';
+import { lsJobStatusSchema, jobStatus, labelStudioAccess, lsJobStatusResponse } from '@/features/labelstudio/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

@@ -1,9 +1,12 @@
 import { getDb } from '@/server/db/database';
 import { readJson, route, reply } from '@/server/http/handler';
-import { LS_PREDICT_MAX_BYTES, lsPredictSchema } from '@/features/labelstudio/server';
-import { predict } from '@/features/labelstudio/server';
-import { labelStudioAccess } from '@/features/labelstudio/server';
-import { lsPredictResponse } from '@/features/labelstudio/server';
+import {
+  LS_PREDICT_MAX_BYTES,
+  lsPredictSchema,
+  predict,
+  labelStudioAccess,
+  lsPredictResponse,
+} from '@/features/labelstudio/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

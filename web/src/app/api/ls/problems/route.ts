@@ -1,8 +1,11 @@
 import { getDb } from '@/server/db/database';
 import { readQuery, route, reply } from '@/server/http/handler';
-import { syncProblemsQuerySchema } from '@/features/labelstudio/server';
-import { countOpenSyncProblems, listSyncProblems } from '@/features/labelstudio/server';
-import { lsSyncProblemsResponse } from '@/features/labelstudio/server';
+import {
+  syncProblemsQuerySchema,
+  countOpenSyncProblems,
+  listSyncProblems,
+  lsSyncProblemsResponse,
+} from '@/features/labelstudio/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

@@ -1,9 +1,12 @@
 import { getDb } from '@/server/db/database';
 import { readJson, route, reply } from '@/server/http/handler';
-import { LS_SETUP_MAX_BYTES, lsSetupSchema } from '@/features/labelstudio/server';
-import { setup } from '@/features/labelstudio/server';
-import { labelStudioAccess } from '@/features/labelstudio/server';
-import { lsSetupResponse } from '@/features/labelstudio/server';
+import {
+  LS_SETUP_MAX_BYTES,
+  lsSetupSchema,
+  setup,
+  labelStudioAccess,
+  lsSetupResponse,
+} from '@/features/labelstudio/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

@@ -1,9 +1,12 @@
 import { getDb } from '@/server/db/database';
 import { readJson, route, reply } from '@/server/http/handler';
-import { LS_PREDICT_MAX_BYTES, lsTrainSchema } from '@/features/labelstudio/server';
-import { train } from '@/features/labelstudio/server';
-import { labelStudioAccess } from '@/features/labelstudio/server';
-import { lsTrainResponse } from '@/features/labelstudio/server';
+import {
+  LS_PREDICT_MAX_BYTES,
+  lsTrainSchema,
+  train,
+  labelStudioAccess,
+  lsTrainResponse,
+} from '@/features/labelstudio/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

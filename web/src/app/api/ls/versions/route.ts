@@ -1,7 +1,5 @@
 import { route, reply } from '@/server/http/handler';
-import { versions } from '@/features/labelstudio/server';
-import { labelStudioAccess } from '@/features/labelstudio/server';
-import { lsVersionsResponse } from '@/features/labelstudio/server';
+import { versions, labelStudioAccess, lsVersionsResponse } from '@/features/labelstudio/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

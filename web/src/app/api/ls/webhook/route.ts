@@ -1,9 +1,13 @@
 import { getDb } from '@/server/db/database';
 import { readJson, route, reply } from '@/server/http/handler';
-import { LS_WEBHOOK_MAX_BYTES, lsWebhookSchema } from '@/features/labelstudio/server';
-import { webhook } from '@/features/labelstudio/server';
-import { checkWebhookSecret, labelStudioAccess } from '@/features/labelstudio/server';
-import { lsWebhookResponseSchema } from '@/features/labelstudio/server';
+import {
+  LS_WEBHOOK_MAX_BYTES,
+  lsWebhookSchema,
+  webhook,
+  checkWebhookSecret,
+  labelStudioAccess,
+  lsWebhookResponseSchema,
+} from '@/features/labelstudio/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

@@ -1,7 +1,5 @@
 import { readQuery, route, reply } from '@/server/http/handler';
-import { modelInfoQuerySchema } from '@/features/models/server';
-import { describeModel } from '@/features/models/server';
-import { modelInfoSchema } from '@/features/models/server';
+import { modelInfoQuerySchema, describeModel, modelInfoSchema } from '@/features/models/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

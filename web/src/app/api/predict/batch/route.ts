@@ -1,8 +1,11 @@
 import { getDb } from '@/server/db/database';
 import { readJson, route, reply } from '@/server/http/handler';
-import { BATCH_MAX_BYTES, predictBatchBodySchema } from '@/features/predictions/server';
-import { predictMany } from '@/features/predictions/server';
-import { predictBatchResponse } from '@/features/predictions/server';
+import {
+  BATCH_MAX_BYTES,
+  predictBatchBodySchema,
+  predictMany,
+  predictBatchResponse,
+} from '@/features/predictions/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

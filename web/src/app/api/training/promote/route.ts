@@ -1,7 +1,5 @@
 import { readJson, route, reply } from '@/server/http/handler';
-import { promoteSchema } from '@/features/models/server';
-import { promoteVersion } from '@/features/models/server';
-import { modelResponse } from '@/features/models/server';
+import { promoteSchema, promoteVersion, modelResponse } from '@/features/models/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

@@ -1,8 +1,7 @@
 import { getDb } from '@/server/db/database';
 import { readParams, route, reply } from '@/server/http/handler';
 import { revokeToken } from '@/server/auth/tokens';
-import { tokenIdParams } from '@/features/auth/server';
-import { tokenResponse } from '@/features/auth/server';
+import { tokenIdParams, tokenResponse } from '@/features/auth/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

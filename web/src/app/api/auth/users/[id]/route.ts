@@ -1,8 +1,7 @@
 import { getDb } from '@/server/db/database';
 import { readJson, readParams, route, reply } from '@/server/http/handler';
 import { changeUser } from '@/server/auth/accounts';
-import { userIdParams, userPatchSchema } from '@/features/auth/server';
-import { userWithPasswordResponse } from '@/features/auth/server';
+import { userIdParams, userPatchSchema, userWithPasswordResponse } from '@/features/auth/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

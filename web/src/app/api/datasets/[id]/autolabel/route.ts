@@ -2,14 +2,16 @@ import { getDb } from '@/server/db/database';
 import { annotatorOf } from '@/server/http/annotator';
 import { readJson, readParams, route, reply } from '@/server/http/handler';
 import { datasetIdParams } from '@/features/datasets/server';
-import { clearTalibLayer, latestRun, runAutoLabel } from '@/features/autolabel/server';
-import { autoLabelRequestSchema } from '@/features/autolabel/server';
-import { ANONYMOUS } from '@/features/annotations/server';
 import {
+  clearTalibLayer,
+  latestRun,
+  runAutoLabel,
+  autoLabelRequestSchema,
   autoLabelClearResponse,
   autoLabelResponseSchema,
   latestAutoLabelRunResponse,
 } from '@/features/autolabel/server';
+import { ANONYMOUS } from '@/features/annotations/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

@@ -1,9 +1,12 @@
 import { getDb } from '@/server/db/database';
 import { readParams, readQuery, route, reply } from '@/server/http/handler';
-import { getDataset } from '@/features/datasets/server';
-import { queryCandles } from '@/features/datasets/server';
-import { candleQuerySchema, datasetIdParams } from '@/features/datasets/server';
-import { candleQueryResultSchema } from '@/features/datasets/server';
+import {
+  getDataset,
+  queryCandles,
+  candleQuerySchema,
+  datasetIdParams,
+  candleQueryResultSchema,
+} from '@/features/datasets/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

@@ -1,9 +1,12 @@
 import { getDb } from '@/server/db/database';
 import { readJson, readParams, readQuery, route, reply } from '@/server/http/handler';
 import { datasetIdParams } from '@/features/datasets/server';
-import { reviewedRegionCreateSchema, reviewedRegionsQuery } from '@/features/predictions/server';
-import { clearReviewed, listReviewedRegions, markReviewed } from '@/features/predictions/server';
 import {
+  reviewedRegionCreateSchema,
+  reviewedRegionsQuery,
+  clearReviewed,
+  listReviewedRegions,
+  markReviewed,
   reviewedRegionClearResponse,
   reviewedRegionListResponse,
   reviewedRegionResponse,

@@ -1,8 +1,6 @@
 import { getDb } from '@/server/db/database';
 import { readJson, readParams, route, reply } from '@/server/http/handler';
-import { reviewSchema, runIdParams } from '@/features/label-errors/server';
-import { reviewItem } from '@/features/label-errors/server';
-import { labelCheckRunResponse } from '@/features/label-errors/server';
+import { reviewSchema, runIdParams, reviewItem, labelErrorRunResponse } from '@/features/label-errors/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -11,5 +9,5 @@ export const dynamic = 'force-dynamic';
 export const POST = route<'id'>('annotator', async (request, context) => {
   const { id } = await readParams(context, runIdParams);
   const body = await readJson(request, reviewSchema, 4 * 1024);
-  return reply(labelCheckRunResponse, { run: reviewItem(getDb(), id, body) });
+  return reply(labelErrorRunResponse, { run: reviewItem(getDb(), id, body) });
 });

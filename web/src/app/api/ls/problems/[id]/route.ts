@@ -1,8 +1,6 @@
 import { getDb } from '@/server/db/database';
 import { readParams, route, type RouteParams, reply } from '@/server/http/handler';
-import { syncProblemIdSchema } from '@/features/labelstudio/server';
-import { dismissProblem } from '@/features/labelstudio/server';
-import { lsSyncProblemResponse } from '@/features/labelstudio/server';
+import { syncProblemIdSchema, dismissProblem, lsSyncProblemResponse } from '@/features/labelstudio/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

@@ -1,8 +1,6 @@
 import { getDb } from '@/server/db/database';
 import { readParams, route, reply } from '@/server/http/handler';
-import { jobIdParams } from '@/features/training/server';
-import { cancelJob } from '@/features/training/server';
-import { trainingJobResponse } from '@/features/training/server';
+import { jobIdParams, cancelJob, trainingJobResponse } from '@/features/training/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';

@@ -1,8 +1,6 @@
 import { getDb } from '@/server/db/database';
 import { readParams, route, type RouteParams, reply } from '@/server/http/handler';
-import { syncProblemIdSchema } from '@/features/labelstudio/server';
-import { retryProblem } from '@/features/labelstudio/server';
-import { lsRetryResponse } from '@/features/labelstudio/server';
+import { syncProblemIdSchema, retryProblem, lsRetryResponse } from '@/features/labelstudio/server';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
