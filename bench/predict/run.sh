@@ -15,6 +15,10 @@
 # (by p50) and the spread of p50 over the runs. Both sides must return the same spans.
 # The product's requests carry an API token (the guard checks it on every request, as in a
 # deployment); AUTH=off serves in the single-user mode instead (no credentials to check).
+# CPU_PROFILE=DIR: instead of the comparison, profile the product's server over REQUESTS JSON
+# requests per model from 1 client, after as many unprofiled ones (bench/lib/profile-on-signal.js),
+# and print where its CPU time went per request (bench/lib/cpuprofile-summary.js); the profiles
+# stay in DIR.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/env.sh
@@ -23,6 +27,7 @@ REPEATS=${REPEATS:-3}
 BATCHES=${BATCHES:-50}
 MODELS=${MODELS:-"lightgbm xgboost"}
 AUTH=${AUTH:-token}
+CPU_PROFILE=${CPU_PROFILE:-}
 if [ ! -f web/.next/BUILD_ID ]; then
   echo "web/.next is missing: run 'npm -w web run build' first" >&2
   exit 1
@@ -68,7 +73,14 @@ port=$(free_port)
 admin_password="bench admin password $(date +%s%N)"
 auth_flag=()
 [ "$AUTH" = off ] && auth_flag=(--no-auth)
-(cd web && CANDLE_DB_PATH="$work/data/bench.db" CANDLE_DEMO_DATA=0 CANDLE_MODELS_DIR="$work/models" NODE_ENV=production \
+node_options=${NODE_OPTIONS:-}
+if [ -n "$CPU_PROFILE" ]; then
+  mkdir -p "$CPU_PROFILE"
+  CPU_PROFILE=$(cd "$CPU_PROFILE" && pwd)
+  rm -f "$CPU_PROFILE"/*.cpuprofile
+  node_options="$node_options --require $PWD/bench/lib/profile-on-signal.js"
+fi
+(cd web && NODE_OPTIONS="$node_options" CPU_PROFILE_DIR="$CPU_PROFILE" CANDLE_DB_PATH="$work/data/bench.db" CANDLE_DEMO_DATA=0 CANDLE_MODELS_DIR="$work/models" NODE_ENV=production \
   CANDLE_ADMIN_PASSWORD="$admin_password" exec node scripts/serve.mjs start --port "$port" "${auth_flag[@]}") \
   >"$work/server.log" 2>&1 &
 server_pid=$!
@@ -94,6 +106,24 @@ measure() {
 }
 
 : >"$work/runs.jsonl"
+if [ -n "$CPU_PROFILE" ]; then
+  for name in $MODELS; do # warm-up: JIT, caches, the model loaded
+    node bench/predict/load.js "$base/api/predict" "$work/predict-$name.json" 1 "$REQUESTS" 500 application/json "$next_pid" >/dev/null
+  done
+  kill -USR2 "$next_pid"
+  sleep 1
+  requests=0
+  for name in $MODELS; do
+    measure "$name|product, JSON" "$base/api/predict" "$work/predict-$name.json" application/json 1 "$next_pid"
+    requests=$((requests + REQUESTS + 20)) # load.js warms up with 20 first
+  done
+  kill -USR2 "$next_pid"
+  for _ in $(seq 1 100); do compgen -G "$CPU_PROFILE/*.cpuprofile" >/dev/null && break; sleep 0.2; done
+  sleep 1 # the file is written in one call; give it time to finish
+  node bench/predict/report.js "$work/runs.jsonl"
+  node bench/lib/cpuprofile-summary.js "$CPU_PROFILE" --per "$requests"
+  exit 0
+fi
 for name in $MODELS; do
   version=$(model "$name" version)
   ref_port=$(free_port)
