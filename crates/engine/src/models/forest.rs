@@ -352,6 +352,12 @@ impl<L: Leaf> Forest<L> {
                 self.walked.push(split);
             }
         }
+        if masked {
+            // A leaf mask is the AND of its splits' masks, in any order: grouping the splits by
+            // how they are tested (missing-value rule, which 32-bit half of the mask they clear)
+            // makes the AVX2 kernel's per-split branches predictable.
+            self.masked[base..].sort_by_key(|s| (s.meta & (NAN_LEFT | ZERO_MISSING), cleared_halves(s.mask)));
+        }
         let leaves = leaf_base as u32;
         let (first, end) = (base as u32, (base + inner) as u32);
         Ok(match n_leaves {
@@ -503,6 +509,11 @@ impl<L: Leaf> Forest<L> {
     }
 }
 
+/// Which 32-bit halves of a leaf mask a masked split clears: 1 the low, 2 the high, 3 both.
+fn cleared_halves(mask: u64) -> u8 {
+    u8::from(!mask as u32 != 0) | (u8::from(!mask >> 32 != 0) << 1)
+}
+
 /// Adds to each row's sum the leaf its mask leaves standing first.
 fn add_leaves<M: Mask, L: Leaf>(sums: &mut [L], masks: &[M; BLOCK], leaves: &[L]) {
     for (s, mask) in sums.iter_mut().zip(masks) {
@@ -606,74 +617,109 @@ fn masks_portable<M: Mask>(splits: &[Split], columns: &[f32]) -> [M; BLOCK] {
 
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
-    //! `masks_portable` in AVX2 intrinsics: 8 rows per compare.
+    //! `masks_portable` in AVX2 intrinsics, 8 rows per compare. The rows are taken a few
+    //! vectors at a time through all of a tree's splits, so that their masks stay in registers
+    //! (16 in AVX2); a mask of up to 64 leaves is kept as two 32-bit halves, and a split updates
+    //! only the halves it clears (`Forest::add_tree` groups the splits by kind).
     use super::{feature_values, zero_missing_right, Split, BLOCK, NAN_LEFT, ZERO_MISSING};
     use std::arch::x86_64::*;
 
-    const VECTORS: usize = BLOCK / 8;
+    /// Vectors of 8 rows taken through the splits together: 2 x 4 masks, the threshold, the
+    /// cleared bits and the compares fit the 16 registers.
+    const GROUP: usize = 4;
+    const _: () = assert!(BLOCK.is_multiple_of(8 * GROUP));
 
-    /// For each vector of 8 rows: all ones in the lanes the split sends right.
+    /// The rows of `GROUP` vectors from `row` (a multiple of 8) that a `ZERO_MISSING` split
+    /// sends right, as lanes of all ones (the slow general form; our training never makes one).
     #[target_feature(enable = "avx2")]
     #[inline]
-    fn goes_right(split: &Split, columns: &[f32], mut each: impl FnMut(usize, __m256i)) {
-        let xs = feature_values(split, columns);
-        if split.meta & ZERO_MISSING != 0 {
-            let right = zero_missing_right(split, xs);
-            for i in 0..VECTORS {
-                let lanes: [i32; 8] = std::array::from_fn(|j| -i32::from(right[i * 8 + j]));
-                // SAFETY: reads the 8 i32 of `lanes`.
-                each(i, unsafe { _mm256_loadu_si256(lanes.as_ptr().cast()) });
+    fn zero_missing_lanes(split: &Split, columns: &[f32], row: usize, right: &mut [__m256i; GROUP]) {
+        let sent = zero_missing_right(split, feature_values(split, columns));
+        for (v, lanes) in right.iter_mut().enumerate() {
+            let mut ints = [0i32; 8];
+            for (j, int) in ints.iter_mut().enumerate() {
+                *int = -i32::from(sent[row + v * 8 + j]);
             }
-            return;
+            // SAFETY: reads the 8 i32 of `ints`.
+            *lanes = unsafe { _mm256_loadu_si256(ints.as_ptr().cast()) };
         }
-        let t = _mm256_set1_ps(split.threshold);
-        // SAFETY (both loads): reads xs[8 i..8 i + 8], inside its BLOCK values (i < VECTORS).
-        if split.meta & NAN_LEFT != 0 {
-            for i in 0..VECTORS {
-                // Ordered `>`: false for NaN, which goes left.
-                let x = unsafe { _mm256_loadu_ps(xs.as_ptr().add(i * 8)) };
-                each(i, _mm256_castps_si256(_mm256_cmp_ps::<_CMP_GT_OQ>(x, t)));
+    }
+
+    /// The two 32-bit halves of each row's leaf mask, for `GROUP` vectors of rows from `row`.
+    /// `mask &= !(right & cleared)` per half; a half the split does not clear is left alone.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    fn halves(splits: &[Split], columns: &[f32], row: usize, wide: bool) -> ([__m256i; GROUP], [__m256i; GROUP]) {
+        let mut lo = [_mm256_set1_epi32(-1); GROUP];
+        let mut hi = [_mm256_set1_epi32(-1); GROUP];
+        for split in splits {
+            let cleared_lo = !(split.mask as u32);
+            let cleared_hi = if wide { !(split.mask >> 32) as u32 } else { 0 };
+            // Plain loops, no closures: a closure passed to a generic helper may be compiled
+            // without AVX2 and take its vectors through memory.
+            let mut right = [_mm256_setzero_si256(); GROUP];
+            if split.meta & ZERO_MISSING != 0 {
+                zero_missing_lanes(split, columns, row, &mut right);
+            } else {
+                let t = _mm256_set1_ps(split.threshold);
+                let xs = feature_values(split, columns);
+                let nan_left = split.meta & NAN_LEFT != 0;
+                for (v, lanes) in right.iter_mut().enumerate() {
+                    // SAFETY: reads xs[row + 8 v..row + 8 v + 8], inside its BLOCK values
+                    // (row + 8 GROUP <= BLOCK).
+                    let x = unsafe { _mm256_loadu_ps(xs.as_ptr().add(row + v * 8)) };
+                    *lanes = _mm256_castps_si256(if nan_left {
+                        // Ordered `>`: false for NaN, which goes left.
+                        _mm256_cmp_ps::<_CMP_GT_OQ>(x, t)
+                    } else {
+                        // Unordered `!(x <= t)`: true for NaN, which goes right (LightGBM's rule).
+                        _mm256_cmp_ps::<_CMP_NLE_UQ>(x, t)
+                    });
+                }
             }
-        } else {
-            for i in 0..VECTORS {
-                // Unordered `!(x <= t)`: true for NaN, which goes right.
-                let x = unsafe { _mm256_loadu_ps(xs.as_ptr().add(i * 8)) };
-                each(i, _mm256_castps_si256(_mm256_cmp_ps::<_CMP_NLE_UQ>(x, t)));
+            if cleared_lo != 0 {
+                let c = _mm256_set1_epi32(cleared_lo as i32);
+                for v in 0..GROUP {
+                    lo[v] = _mm256_andnot_si256(_mm256_and_si256(right[v], c), lo[v]);
+                }
+            }
+            if cleared_hi != 0 {
+                let c = _mm256_set1_epi32(cleared_hi as i32);
+                for v in 0..GROUP {
+                    hi[v] = _mm256_andnot_si256(_mm256_and_si256(right[v], c), hi[v]);
+                }
             }
         }
+        (lo, hi)
     }
 
     #[target_feature(enable = "avx2")]
     #[inline]
     pub(super) fn narrow(splits: &[Split], columns: &[f32]) -> [u32; BLOCK] {
-        let mut masks = [_mm256_set1_epi32(-1); VECTORS];
-        for split in splits {
-            let cleared = _mm256_set1_epi32(!(split.mask as u32) as i32);
-            // mask &= !(right & !m)
-            goes_right(split, columns, |i, right| {
-                masks[i] = _mm256_andnot_si256(_mm256_and_si256(right, cleared), masks[i]);
-            });
+        let mut masks = [0u32; BLOCK];
+        for row in (0..BLOCK).step_by(8 * GROUP) {
+            let (lo, _) = halves(splits, columns, row, false);
+            // SAFETY: GROUP x 8 u32 and 8 GROUP u32 are the same bytes.
+            let lo = unsafe { std::mem::transmute::<[__m256i; GROUP], [u32; 8 * GROUP]>(lo) };
+            masks[row..row + 8 * GROUP].copy_from_slice(&lo);
         }
-        // SAFETY: VECTORS x 8 u32 and BLOCK u32 are the same bytes.
-        unsafe { std::mem::transmute::<[__m256i; VECTORS], [u32; BLOCK]>(masks) }
+        masks
     }
 
     #[target_feature(enable = "avx2")]
     #[inline]
     pub(super) fn wide(splits: &[Split], columns: &[f32]) -> [u64; BLOCK] {
-        let mut masks = [_mm256_set1_epi64x(-1); 2 * VECTORS];
-        for split in splits {
-            let cleared = _mm256_set1_epi64x(!split.mask as i64);
-            goes_right(split, columns, |i, right| {
-                // Widen the 8 lanes' 32-bit answers to 2 x 4 lanes of 64 bits.
-                let lo = _mm256_cvtepi32_epi64(_mm256_castsi256_si128(right));
-                let hi = _mm256_cvtepi32_epi64(_mm256_extracti128_si256::<1>(right));
-                masks[2 * i] = _mm256_andnot_si256(_mm256_and_si256(lo, cleared), masks[2 * i]);
-                masks[2 * i + 1] = _mm256_andnot_si256(_mm256_and_si256(hi, cleared), masks[2 * i + 1]);
-            });
+        let mut masks = [0u64; BLOCK];
+        for row in (0..BLOCK).step_by(8 * GROUP) {
+            let (lo, hi) = halves(splits, columns, row, true);
+            // SAFETY (both): GROUP x 8 u32 and 8 GROUP u32 are the same bytes.
+            let lo = unsafe { std::mem::transmute::<[__m256i; GROUP], [u32; 8 * GROUP]>(lo) };
+            let hi = unsafe { std::mem::transmute::<[__m256i; GROUP], [u32; 8 * GROUP]>(hi) };
+            for (b, mask) in masks[row..row + 8 * GROUP].iter_mut().enumerate() {
+                *mask = u64::from(lo[b]) | (u64::from(hi[b]) << 32);
+            }
         }
-        // SAFETY: 2 VECTORS x 4 u64 and BLOCK u64 are the same bytes.
-        unsafe { std::mem::transmute::<[__m256i; 2 * VECTORS], [u64; BLOCK]>(masks) }
+        masks
     }
 }
 
