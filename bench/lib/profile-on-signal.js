@@ -21,7 +21,11 @@ if (dir) {
     running.post('Profiler.stop', (error, result) => {
       const file = path.join(dir, `${process.pid}-${Date.now()}.cpuprofile`);
       if (error) console.error(`profile-on-signal: ${error.message}`);
-      else fs.writeFileSync(file, JSON.stringify(result.profile));
+      else {
+        // Written under another name and renamed: a reader that sees the .cpuprofile sees all of it.
+        fs.writeFileSync(`${file}.partial`, JSON.stringify(result.profile));
+        fs.renameSync(`${file}.partial`, file);
+      }
       running.disconnect();
     });
   });

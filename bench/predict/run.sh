@@ -118,8 +118,8 @@ if [ -n "$CPU_PROFILE" ]; then
     requests=$((requests + REQUESTS + 20)) # load.js warms up with 20 first
   done
   kill -USR2 "$next_pid"
-  for _ in $(seq 1 100); do compgen -G "$CPU_PROFILE/*.cpuprofile" >/dev/null && break; sleep 0.2; done
-  sleep 1 # the file is written in one call; give it time to finish
+  # The profile appears whole (written aside, then renamed) once the server has stopped it.
+  for _ in $(seq 1 150); do compgen -G "$CPU_PROFILE/*.cpuprofile" >/dev/null && break; sleep 0.2; done
   node bench/predict/report.js "$work/runs.jsonl"
   node bench/lib/cpuprofile-summary.js "$CPU_PROFILE" --per "$requests"
   exit 0
