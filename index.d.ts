@@ -778,6 +778,10 @@ export declare function engineVersion(): string
 
 export interface FeatureFrame {
   names: Array<string>
+  /**
+   * One `Float64Array` per name. A geometry feature's lags are views into its own buffer,
+   * shifted: writing into one changes the others.
+   */
   columns: Array<Float64Array>
   /** Rows before this index have no value (NaN) for at least one feature. */
   warmup: number

@@ -36,6 +36,23 @@ describe('computeFeatures', () => {
     expect(frame.warmup).toBe(49);
   });
 
+  test('a lag is its geometry feature shifted, a view into the same buffer (no copy)', () => {
+    const col = (n) => frame.columns[frame.names.indexOf(n)];
+    for (const g of ['body', 'gap', 'volume_z20']) {
+      const base = col(g);
+      for (let lag = 1; lag <= 5; lag++) {
+        const lagged = col(`${g}_lag${lag}`);
+        expect(lagged.buffer).toBe(base.buffer);
+        expect(lagged.byteOffset).toBe(base.byteOffset - lag * 8);
+        expect(Array.from(lagged.subarray(0, lag)).every(Number.isNaN)).toBe(true);
+        for (let t = lag; t < base.length; t += 97) expect(Object.is(lagged[t], base[t - lag])).toBe(true);
+      }
+    }
+    // Columns that are not lags own their buffers.
+    expect(col('rsi14').buffer).not.toBe(col('body').buffer);
+    expect(col('rsi14').byteOffset).toBe(0);
+  });
+
   test('values: geometry matches its definition, patterns are TA-Lib output / 100', () => {
     const col = (n) => frame.columns[frame.names.indexOf(n)];
     const bodyToRange = col('body_to_range');

@@ -39,22 +39,70 @@ impl JsCandles {
     }
 }
 
-#[napi(object, js_name = "FeatureFrame")]
+#[napi(object, js_name = "FeatureFrame", object_from_js = false)]
 pub struct JsFeatureFrame {
     pub names: Vec<String>,
-    pub columns: Vec<Float64Array>,
+    /// One `Float64Array` per name. A geometry feature's lags are views into its own buffer,
+    /// shifted: writing into one changes the others.
+    #[napi(ts_type = "Array<Float64Array>")]
+    pub columns: FeatureColumns,
     /// Rows before this index have no value (NaN) for at least one feature.
     pub warmup: u32,
 }
 
 impl From<engine::features::FeatureFrame> for JsFeatureFrame {
-    fn from(f: engine::features::FeatureFrame) -> Self {
+    fn from(frame: engine::features::FeatureFrame) -> Self {
+        let parts = frame.into_parts();
         JsFeatureFrame {
-            names: f.names,
-            columns: f.columns.into_iter().map(Float64Array::new).collect(),
-            warmup: f.warmup as u32,
+            names: parts.names,
+            warmup: parts.warmup as u32,
+            columns: FeatureColumns { buffers: parts.buffers, views: parts.views, rows: parts.rows },
         }
     }
+}
+
+/// A frame's columns for JS: each core buffer becomes one external `ArrayBuffer` (no copy) and
+/// each column a `Float64Array` of `rows` values into it, so lags cost JS no memory either.
+pub struct FeatureColumns {
+    buffers: Vec<Vec<f64>>,
+    views: Vec<engine::features::ColumnView>,
+    rows: usize,
+}
+
+impl TypeName for FeatureColumns {
+    fn type_name() -> &'static str {
+        "Array<Float64Array>"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::Object
+    }
+}
+
+impl ToNapiValue for FeatureColumns {
+    unsafe fn to_napi_value(raw_env: sys::napi_env, columns: Self) -> Result<sys::napi_value> {
+        let env = Env::from_raw(raw_env);
+        let buffers =
+            columns.buffers.into_iter().map(|values| external_buffer(&env, values)).collect::<Result<Vec<_>>>()?;
+        let mut array = env.create_array(columns.views.len() as u32)?;
+        for (k, view) in columns.views.iter().enumerate() {
+            let column = Float64ArraySlice::from_arraybuffer(&buffers[view.buffer], view.offset * 8, columns.rows)?;
+            array.set(k as u32, column)?;
+        }
+        unsafe { ToNapiValue::to_napi_value(raw_env, array) }
+    }
+}
+
+/// `values` as a JS `ArrayBuffer` that owns them: freed when JS collects the buffer.
+fn external_buffer(env: &Env, mut values: Vec<f64>) -> Result<ArrayBuffer<'_>> {
+    if values.is_empty() {
+        return ArrayBuffer::from_data(env, Vec::<u8>::new());
+    }
+    let (data, bytes) = (values.as_mut_ptr().cast::<u8>(), values.len() * std::mem::size_of::<f64>());
+    // SAFETY: `data` points at `bytes` bytes of `values`' heap buffer, which does not move when
+    // the Vec is moved into the finalizer; the finalizer drops it once JS no longer holds the
+    // buffer (or right away, after a copy, in runtimes without external buffers).
+    unsafe { ArrayBuffer::from_external(env, data, bytes, values, |_, values| drop(values)) }
 }
 
 #[napi(object, js_name = "PatternInfo")]

@@ -19,11 +19,18 @@ const status = (key) =>
   ) * 1024;
 const MB = 1024 * 1024;
 
-/** Bytes held by the typed arrays of a result (columns, spans, per-candle output). */
-function arrayBytes(v) {
-  if (ArrayBuffer.isView(v)) return v.byteLength;
-  if (Array.isArray(v)) return v.reduce((s, x) => s + arrayBytes(x), 0);
-  if (v && typeof v === 'object') return Object.values(v).reduce((s, x) => s + arrayBytes(x), 0);
+/**
+ * Bytes held by the typed arrays of a result (columns, spans, per-candle output), each buffer
+ * counted once: a feature's lags are views into its own buffer.
+ */
+function arrayBytes(v, seen = new Set()) {
+  if (ArrayBuffer.isView(v)) {
+    if (seen.has(v.buffer)) return 0;
+    seen.add(v.buffer);
+    return v.buffer.byteLength;
+  }
+  if (Array.isArray(v)) return v.reduce((s, x) => s + arrayBytes(x, seen), 0);
+  if (v && typeof v === 'object') return Object.values(v).reduce((s, x) => s + arrayBytes(x, seen), 0);
   return 0;
 }
 

@@ -209,27 +209,83 @@ fn indicator_lookback(name: &str) -> usize {
 }
 
 /// Feature columns, each as long as the candles; rows `< warmup` are NaN (patterns: 0).
-#[derive(Debug, Clone, PartialEq)]
+///
+/// A geometry feature and its lags are one buffer: the geometry values after `lags` NaNs, its
+/// lag k the same buffer `k` values earlier. A lag costs no memory and no copy here, and the
+/// addon hands JS each buffer once, with the columns as views into it (`FeatureFrame.columns`).
+#[derive(Debug, Clone)]
 pub struct FeatureFrame {
     pub names: Vec<String>,
-    pub columns: Vec<Vec<f64>>,
+    buffers: Vec<Vec<f64>>,
+    views: Vec<ColumnView>,
+    rows: usize,
+    pub warmup: usize,
+}
+
+/// Where column k lies: `rows` values of `buffers[buffer]` from `offset` on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ColumnView {
+    pub buffer: usize,
+    pub offset: usize,
+}
+
+/// A frame taken apart for the addon, which turns each buffer into one JS `ArrayBuffer`.
+pub struct FrameParts {
+    pub names: Vec<String>,
+    pub buffers: Vec<Vec<f64>>,
+    pub views: Vec<ColumnView>,
+    pub rows: usize,
     pub warmup: usize,
 }
 
 impl FeatureFrame {
+    /// A frame of separate columns, all of one length.
+    pub fn from_columns(names: Vec<String>, columns: Vec<Vec<f64>>, warmup: usize) -> Result<FeatureFrame> {
+        let rows = columns.first().map_or(0, Vec::len);
+        if names.len() != columns.len() || columns.iter().any(|c| c.len() != rows) {
+            return Err(EngineError::Internal(format!(
+                "feature frame: {} names for {} columns of lengths {:?}",
+                names.len(),
+                columns.len(),
+                columns.iter().map(Vec::len).collect::<Vec<_>>()
+            )));
+        }
+        let views = (0..columns.len()).map(|buffer| ColumnView { buffer, offset: 0 }).collect();
+        Ok(FeatureFrame { names, buffers: columns, views, rows, warmup })
+    }
+
     pub fn rows(&self) -> usize {
-        self.columns.first().map_or(0, Vec::len)
+        self.rows
+    }
+
+    pub fn n_columns(&self) -> usize {
+        self.views.len()
+    }
+
+    /// Column `k`'s values, one per candle.
+    pub fn column_at(&self, k: usize) -> &[f64] {
+        let view = self.views[k];
+        &self.buffers[view.buffer][view.offset..view.offset + self.rows]
+    }
+
+    /// Every column in name order.
+    pub fn columns(&self) -> impl ExactSizeIterator<Item = &[f64]> + '_ {
+        (0..self.views.len()).map(|k| self.column_at(k))
     }
 
     pub fn column(&self, name: &str) -> Option<&[f64]> {
-        self.names.iter().position(|n| n == name).map(|i| self.columns[i].as_slice())
+        self.names.iter().position(|n| n == name).map(|k| self.column_at(k))
+    }
+
+    pub fn into_parts(self) -> FrameParts {
+        FrameParts { names: self.names, buffers: self.buffers, views: self.views, rows: self.rows, warmup: self.warmup }
     }
 
     /// The frame as a polars DataFrame (for dataset files and inspection).
     pub fn to_dataframe(&self) -> Result<polars::prelude::DataFrame> {
         use polars::prelude::*;
         let cols: Vec<Column> =
-            self.names.iter().zip(&self.columns).map(|(n, c)| Column::new(n.as_str().into(), c.as_slice())).collect();
+            self.names.iter().zip(self.columns()).map(|(n, c)| Column::new(n.as_str().into(), c)).collect();
         DataFrame::new(self.rows(), cols).map_err(|e| EngineError::Internal(format!("building feature frame: {e}")))
     }
 }
@@ -255,34 +311,59 @@ pub fn compute_planned(candles: &Candles, plan: &FeaturePlan) -> Result<FeatureF
 
     // Geometry, indicators and patterns are independent: compute them side by side.
     let (geometry, (indicators, patterns)) = rayon::join(
-        || -> Result<Vec<Vec<f64>>> { plan.geometry.par_iter().map(|g| geometry_column(g, c, &atr)).collect() },
+        || -> Result<Vec<Vec<f64>>> {
+            plan.geometry.par_iter().map(|g| Ok(nan_prefixed(geometry_column(g, c, &atr)?, plan.lags))).collect()
+        },
         || {
             rayon::join(
                 || indicator_columns(&plan.indicators, c, &atr),
                 || -> Result<Vec<Vec<f64>>> {
                     plan.patterns
                         .par_iter()
-                        .map(|p| {
-                            Ok(talib::cdl(p, &c.open, &c.high, &c.low, &c.close)?
-                                .into_iter()
-                                .map(|v| f64::from(v) / 100.0)
-                                .collect())
-                        })
+                        .map(|p| talib::cdl_scaled(p, &c.open, &c.high, &c.low, &c.close, 100.0))
                         .collect()
                 },
             )
         },
     );
     let (geometry, indicators, patterns) = (geometry?, indicators?, patterns?);
+    Ok(assemble(plan, c.len(), geometry, indicators, patterns))
+}
 
-    let mut columns = Vec::with_capacity(plan.names().len());
-    let lagged: Vec<Vec<f64>> =
-        (1..=plan.lags).flat_map(|lag| geometry.iter().map(move |g| lag_column(g, lag))).collect();
-    columns.extend(geometry);
-    columns.extend(indicators);
-    columns.extend(patterns);
-    columns.extend(lagged);
-    Ok(FeatureFrame { names: plan.names(), columns, warmup: plan.warmup })
+/// Lays the columns out in name order: geometry, indicators, patterns, then lag 1 of every
+/// geometry feature, lag 2, … — each lag a view into its geometry feature's buffer, which
+/// `nan_prefixed` made.
+fn assemble(
+    plan: &FeaturePlan,
+    rows: usize,
+    geometry: Vec<Vec<f64>>,
+    indicators: Vec<Vec<f64>>,
+    patterns: Vec<Vec<f64>>,
+) -> FeatureFrame {
+    let lags = plan.lags;
+    let n_geometry = geometry.len();
+    let mut buffers = Vec::with_capacity(n_geometry + indicators.len() + patterns.len());
+    buffers.extend(geometry);
+    buffers.extend(indicators);
+    buffers.extend(patterns);
+    let mut views: Vec<ColumnView> = (0..buffers.len())
+        .map(|buffer| ColumnView { buffer, offset: if buffer < n_geometry { lags } else { 0 } })
+        .collect();
+    for lag in 1..=lags {
+        views.extend((0..n_geometry).map(|buffer| ColumnView { buffer, offset: lags - lag }));
+    }
+    FeatureFrame { names: plan.names(), buffers, views, rows, warmup: plan.warmup }
+}
+
+/// `values` after `lags` NaNs: read from `lags - k` on, it is `values` lagged by k candles.
+fn nan_prefixed(values: Vec<f64>, lags: usize) -> Vec<f64> {
+    if lags == 0 {
+        return values;
+    }
+    let mut out = Vec::with_capacity(lags + values.len());
+    out.resize(lags, f64::NAN);
+    out.extend_from_slice(&values);
+    out
 }
 
 /// `a / b`, with 0 where `b` is 0: a flat market (ATR 0, zero range) means "no movement",
@@ -338,14 +419,6 @@ fn body_relative(c: &Candles, window: usize) -> Vec<f64> {
     for t in window..body.len() {
         let mean = body[t - window..t].iter().sum::<f64>() / window as f64;
         out[t] = ratio(body[t], mean);
-    }
-    out
-}
-
-fn lag_column(values: &[f64], lag: usize) -> Vec<f64> {
-    let mut out = vec![f64::NAN; values.len()];
-    if lag < values.len() {
-        out[lag..].copy_from_slice(&values[..values.len() - lag]);
     }
     out
 }
@@ -434,7 +507,7 @@ mod tests {
             assert!(frame.column(name).is_some(), "{name}");
         }
         // After the warm-up every real-valued feature has a value.
-        for (name, col) in frame.names.iter().zip(&frame.columns) {
+        for (name, col) in frame.names.iter().zip(frame.columns()) {
             assert!(col[frame.warmup..].iter().all(|v| v.is_finite()), "{name} has gaps after warm-up");
         }
         assert_eq!(frame.warmup, 49);
@@ -448,10 +521,31 @@ mod tests {
         let b = compute_features(&full, &FeatureConfig::default()).unwrap();
         for (k, name) in a.names.iter().enumerate() {
             for t in 0..250 {
-                let (x, y) = (a.columns[k][t], b.columns[k][t]);
+                let (x, y) = (a.column_at(k)[t], b.column_at(k)[t]);
                 assert!(x == y || (x.is_nan() && y.is_nan()), "{name}[{t}]: {x} vs {y}");
             }
         }
+    }
+
+    #[test]
+    fn a_lag_is_its_feature_shifted_with_nan_before() {
+        let frame = compute_features(&walk(120, 4), &FeatureConfig::default()).unwrap();
+        for g in GEOMETRY {
+            let base = frame.column(g).unwrap();
+            for lag in 1..=5 {
+                let lagged = frame.column(&format!("{g}_lag{lag}")).unwrap();
+                assert_eq!(lagged.len(), base.len());
+                assert!(lagged[..lag].iter().all(|v| v.is_nan()), "{g}_lag{lag}");
+                for t in lag..base.len() {
+                    assert_eq!(lagged[t].to_bits(), base[t - lag].to_bits(), "{g}_lag{lag}[{t}]");
+                }
+            }
+        }
+        // The geometry feature and its five lags share one buffer.
+        let parts = frame.into_parts();
+        assert_eq!(parts.buffers.len(), 9 + 24 + 61);
+        assert_eq!(parts.buffers[0].len(), 120 + 5);
+        assert_eq!(parts.views.len(), 9 + 24 + 61 + 9 * 5);
     }
 
     #[test]

@@ -137,6 +137,20 @@ pub fn cdl(name: &str, o: &[f64], h: &[f64], l: &[f64], c: &[f64]) -> Result<Vec
     Ok(align_i32(out, range))
 }
 
+/// [`cdl`] divided by `divisor`, as f64 (the feature columns): written straight from TA-Lib's
+/// output, with no aligned i32 copy in between.
+pub fn cdl_scaled(name: &str, o: &[f64], h: &[f64], l: &[f64], c: &[f64], divisor: f64) -> Result<Vec<f64>> {
+    if c.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (out, range) = cdl_raw(name, o, h, l, c)?;
+    let mut scaled = Vec::with_capacity(c.len());
+    scaled.resize(range.beg_idx, 0.0);
+    scaled.extend(out[..range.count].iter().map(|&v| f64::from(v) / divisor));
+    scaled.resize(c.len(), 0.0);
+    Ok(scaled)
+}
+
 /// How many candles a pattern needs before its first output (TA-Lib's lookback), found by
 /// running it once on a flat series longer than any pattern's lookback.
 pub fn cdl_lookback(name: &str) -> Result<usize> {

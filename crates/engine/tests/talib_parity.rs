@@ -92,7 +92,7 @@ fn engine_matches_python_talib_on_real_samples() {
             "features": {
                 "names": frame.names,
                 "lags": cfg.lags,
-                "columns": frame.columns.iter().map(|c| column(c)).collect::<Vec<_>>(),
+                "columns": frame.columns().map(column).collect::<Vec<_>>(),
             },
         }));
     }

@@ -216,14 +216,15 @@ mod tests {
     use crate::split::{assign, SeriesTimeline, SplitMethod, SplitSpec};
 
     fn frame(n: usize, warmup: usize, shift: f64) -> FeatureFrame {
-        FeatureFrame {
-            names: vec!["a".into(), "b".into()],
-            columns: vec![
+        FeatureFrame::from_columns(
+            vec!["a".into(), "b".into()],
+            vec![
                 (0..n).map(|i| i as f64 * 0.5 + shift).collect(),
                 (0..n).map(|i| if i % 7 == 0 { f64::NAN } else { -(i as f64) / 3.0 }).collect(),
             ],
             warmup,
-        }
+        )
+        .unwrap()
     }
 
     /// Writes two series in blocks of `block` candles (their feature columns spilled to disk or

@@ -199,11 +199,12 @@ pub fn rows_for_targets(frame: &FeatureFrame, spec: &RowSpec, targets: &[usize])
     if f == 0 {
         return Err(EngineError::InvalidConfig("features: the feature set is empty".into()));
     }
+    let columns: Vec<&[f64]> = frame.columns().collect();
     let mut values = Vec::with_capacity(targets.len() * f * spec.window);
     for &t in targets {
         let (first, last) = spec.input_candles(t);
         for c in first..=last {
-            for col in &frame.columns {
+            for col in &columns {
                 let v = col[c];
                 values.push(if v.is_finite() { v as f32 } else { f32::NAN });
             }
@@ -383,11 +384,12 @@ mod tests {
     use super::*;
 
     fn frame(n: usize, warmup: usize) -> FeatureFrame {
-        FeatureFrame {
-            names: vec!["a".into(), "b".into()],
-            columns: vec![(0..n).map(|i| i as f64).collect(), (0..n).map(|i| -(i as f64)).collect()],
+        FeatureFrame::from_columns(
+            vec!["a".into(), "b".into()],
+            vec![(0..n).map(|i| i as f64).collect(), (0..n).map(|i| -(i as f64)).collect()],
             warmup,
-        }
+        )
+        .unwrap()
     }
 
     #[test]

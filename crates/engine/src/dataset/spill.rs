@@ -29,14 +29,14 @@ impl SpilledFrame {
         std::fs::remove_file(&path).map_err(io)?;
         let (candles, warmup) = (frame.rows(), frame.warmup.min(frame.rows()));
         let mut out = BufWriter::with_capacity(1 << 20, &file);
-        for column in &frame.columns {
+        for column in frame.columns() {
             for v in &column[warmup..] {
                 out.write_all(&v.to_le_bytes()).map_err(io)?;
             }
         }
         out.flush().map_err(io)?;
         drop(out);
-        Ok(SpilledFrame { file, dir: dir.to_path_buf(), warmup, candles, columns: frame.columns.len() })
+        Ok(SpilledFrame { file, dir: dir.to_path_buf(), warmup, candles, columns: frame.n_columns() })
     }
 
     pub fn warmup(&self) -> usize {
@@ -87,9 +87,7 @@ impl<'a> FeatureSource<'a> {
     /// Every column's values for `candles` (at or after the warm-up).
     pub fn block(&self, candles: Range<usize>) -> Result<Vec<Cow<'a, [f64]>>> {
         match *self {
-            FeatureSource::Memory(frame) => {
-                Ok(frame.columns.iter().map(|c| Cow::Borrowed(&c[candles.clone()])).collect())
-            }
+            FeatureSource::Memory(frame) => Ok(frame.columns().map(|c| Cow::Borrowed(&c[candles.clone()])).collect()),
             FeatureSource::Spilled(spilled) => Ok(spilled.block(candles)?.into_iter().map(Cow::Owned).collect()),
         }
     }
@@ -101,14 +99,15 @@ mod tests {
 
     #[test]
     fn a_spilled_frame_reads_back_the_columns_after_the_warmup() {
-        let frame = FeatureFrame {
-            names: vec!["a".into(), "b".into()],
-            columns: vec![
+        let frame = FeatureFrame::from_columns(
+            vec!["a".into(), "b".into()],
+            vec![
                 (0..10).map(|i| i as f64 + 0.25).collect(),
                 (0..10).map(|i| if i == 6 { f64::NAN } else { -(i as f64) * 1e300 }).collect(),
             ],
-            warmup: 2,
-        };
+            2,
+        )
+        .unwrap();
         let dir = tempfile::tempdir().unwrap();
         let spilled = SpilledFrame::write(dir.path(), &frame).unwrap();
         // Unnamed: nothing is left in the folder.
