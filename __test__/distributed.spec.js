@@ -263,6 +263,47 @@ describe('runWorker and the distributed section: the contract', () => {
     }
   });
 
+  test('a busy worker refuses another coordinator with WORKER_BUSY, and its run goes on', async () => {
+    const events = [];
+    const cancel = new engine.CancelToken();
+    const running = engine.runWorker({ listen: '127.0.0.1:0' }, (e) => events.push(e), cancel);
+    await waitFor('listening', () => events.some((e) => e.kind === 'listening'));
+    const address = /(127\.0\.0\.1:\d+)/.exec(events[0].message)[1];
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'candle-dist-busy-'));
+    const first = new AbortController();
+    try {
+      // Far more rounds than the test lasts: the run is still fitting when it is aborted.
+      const long = (c) => ((c.model.rounds = 20_000), c);
+      const firstRun = engine
+        .train(
+          { config: config(path.join(tmp, 'first'), { workers: [address] }, long), rootDir: ROOT },
+          undefined,
+          first.signal,
+        )
+        .catch((e) => e);
+      await waitFor('the first run to start', () => events.some((e) => e.kind === 'run-started'));
+      // The worker used to welcome a run before finding it busy: the refusal then raced the
+      // coordinator's next message, and 14 of 20 tries failed with "Broken pipe" instead.
+      for (let i = 0; i < 5; i++) {
+        const err = await rejection(
+          engine.train({ config: config(path.join(tmp, `second${i}`), { workers: [address] }), rootDir: ROOT }),
+        );
+        expect({ code: err.code, busy: err.message.includes('[WORKER_BUSY]') }).toEqual({
+          code: 'WORKER_FAILED',
+          busy: true,
+        });
+      }
+      expect(events.filter((e) => e.kind === 'refused')).toHaveLength(5);
+      first.abort();
+      expect((await firstRun).code).toBe('CANCELLED');
+    } finally {
+      first.abort();
+      cancel.cancel();
+      await running;
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
   test('an unreachable worker and a bad section are coded errors, before anything is written', async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'candle-dist-bad-'));
     try {

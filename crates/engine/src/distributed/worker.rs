@@ -215,10 +215,16 @@ fn serve_connection(
         }
         Err(None) => return,
     };
+    // Busy is decided before the welcome: a coordinator that was welcomed goes on sending, and
+    // a refusal after it would reach it as a broken connection instead of WORKER_BUSY.
     if busy.compare_exchange(false, true, Ordering::SeqCst, Ordering::SeqCst).is_err() {
         let message = "this worker is busy with another run";
         let _ = link.send(&ToCoordinator::Refused { code: "WORKER_BUSY".into(), message: message.into() });
         events(WorkerEvent::new("refused", format!("refused run {} from {peer}: busy", hello.run_id)));
+        return;
+    }
+    if welcome(&link).is_err() {
+        busy.store(false, Ordering::SeqCst);
         return;
     }
     let shared = Arc::new(JobShared::default());
@@ -386,8 +392,9 @@ fn run_job(
     run
 }
 
-/// Reads the coordinator's hello and welcomes it. `Err(None)`: the connection went away or
-/// never spoke (no run); `Err(Some(why))`: refused (the coordinator was told).
+/// Reads and checks the coordinator's hello (the caller welcomes it once the worker is free).
+/// `Err(None)`: the connection went away or never spoke (no run); `Err(Some(why))`: refused
+/// (the coordinator was told).
 fn greet(
     link: &Link,
     rx: &Receiver<((), Incoming<ToWorker>)>,
@@ -432,13 +439,17 @@ fn greet(
         }
         Incoming::Closed(_) => return Err(None),
     };
+    Ok(hello)
+}
+
+/// Accepts the run: the coordinator goes on once every worker has welcomed it.
+fn welcome(link: &Link) -> Result<()> {
     let worker = WorkerIdentity {
         hostname: hostname(),
         pid: std::process::id(),
         engine_version: env!("CARGO_PKG_VERSION").to_string(),
     };
-    link.send(&ToCoordinator::Welcome { worker }).map_err(|_| None)?;
-    Ok(hello)
+    link.send(&ToCoordinator::Welcome { worker })
 }
 
 /// Constant-time comparison of the shared token (none on either side: no token needed).
