@@ -27,10 +27,14 @@ fn align_f64(mut out: Vec<f64>, range: OutRange) -> Vec<f64> {
     out
 }
 
-fn align_i32(out: Vec<i32>, range: OutRange) -> Vec<i32> {
-    let mut aligned = vec![0; out.len()];
-    aligned[range.beg_idx..range.beg_idx + range.count].copy_from_slice(&out[..range.count]);
-    aligned
+/// A pattern's compact output, placed and converted by `value`, with `zero` elsewhere: one pass
+/// into a new column of `n` values.
+fn place_pattern<T: Copy>(out: &[i32], range: OutRange, n: usize, zero: T, value: impl Fn(i32) -> T) -> Vec<T> {
+    let mut placed = Vec::with_capacity(n);
+    placed.resize(range.beg_idx, zero);
+    placed.extend(out[..range.count].iter().map(|&v| value(v)));
+    placed.resize(n, zero);
+    placed
 }
 
 /// Runs a one-output real indicator over the whole series.
@@ -134,21 +138,17 @@ pub fn cdl(name: &str, o: &[f64], h: &[f64], l: &[f64], c: &[f64]) -> Result<Vec
         return Ok(Vec::new());
     }
     let (out, range) = cdl_raw(name, o, h, l, c)?;
-    Ok(align_i32(out, range))
+    Ok(place_pattern(&out, range, c.len(), 0, |v| v))
 }
 
-/// [`cdl`] divided by `divisor`, as f64 (the feature columns): written straight from TA-Lib's
-/// output, with no aligned i32 copy in between.
+/// [`cdl`] divided by `divisor`, as f64 (the feature columns), placed straight from TA-Lib's
+/// output.
 pub fn cdl_scaled(name: &str, o: &[f64], h: &[f64], l: &[f64], c: &[f64], divisor: f64) -> Result<Vec<f64>> {
     if c.is_empty() {
         return Ok(Vec::new());
     }
     let (out, range) = cdl_raw(name, o, h, l, c)?;
-    let mut scaled = Vec::with_capacity(c.len());
-    scaled.resize(range.beg_idx, 0.0);
-    scaled.extend(out[..range.count].iter().map(|&v| f64::from(v) / divisor));
-    scaled.resize(c.len(), 0.0);
-    Ok(scaled)
+    Ok(place_pattern(&out, range, c.len(), 0.0, |v| f64::from(v) / divisor))
 }
 
 /// How many candles a pattern needs before its first output (TA-Lib's lookback), found by
