@@ -33,17 +33,29 @@ if [ ! -x "$VENV/bin/python" ]; then
   log "creating $VENV"
   python3 -m venv "$VENV"
 fi
+# pip and npm (below) mostly wait on the network, so they run side by side: on a cold machine that
+# takes the shorter of the two (≈ 2 minutes) off the set-up.
 REQ="$ROOT/scripts/requirements.txt"
 STAMP="$VENV/.req-$(sha1sum "$REQ" | cut -c1-12)"
+PIP_PID=""
 if [ ! -f "$STAMP" ]; then
   log "pip install -r scripts/requirements.txt"
-  "$VENV/bin/pip" install -q --disable-pip-version-check -r "$REQ"
-  rm -f "$VENV"/.req-*; touch "$STAMP"
+  ( "$VENV/bin/pip" install -q --disable-pip-version-check -r "$REQ" && rm -f "$VENV"/.req-* && touch "$STAMP" ) &
+  PIP_PID=$!
+  trap 'kill "$PIP_PID" 2>/dev/null || true' EXIT
 fi
 
 # --- node packages -----------------------------------------------------------------------------
+NPM_RC=0
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
+  npm ci --no-audit --no-fund --loglevel=error || NPM_RC=$?
 fi
+PIP_RC=0
+if [ -n "$PIP_PID" ]; then
+  wait "$PIP_PID" || PIP_RC=$?
+  trap - EXIT
+fi
+[ "$PIP_RC" -eq 0 ] || { echo "[setup] FAILED: pip install -r scripts/requirements.txt exited $PIP_RC" >&2; exit 1; }
+[ "$NPM_RC" -eq 0 ] || { echo "[setup] FAILED: npm ci exited $NPM_RC" >&2; exit 1; }
 log "done"
