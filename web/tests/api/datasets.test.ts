@@ -10,7 +10,7 @@ afterAll(() => env.cleanup());
 
 const countDatasets = () =>
   (env.db().prepare('SELECT COUNT(*) FROM datasets').pluck().get() as number) +
-  (env.db().prepare('SELECT COUNT(*) FROM candles').pluck().get() as number);
+  (env.db().prepare('SELECT COALESCE(SUM(count), 0) FROM candle_blocks').pluck().get() as number);
 
 async function upload(bytes: BodyInit | Uint8Array, query = '', headers: Record<string, string> = {}) {
   return call(datasetsRoute.POST, 'POST', `/api/datasets?${query}`, {
@@ -159,7 +159,7 @@ describe('POST /api/datasets (upload)', () => {
       });
       expect(gone.status).toBe(404);
       expect(gone.body.error.code).toBe('NOT_FOUND');
-      expect(env.db().prepare('SELECT COUNT(*) FROM candles WHERE dataset_id = ?').pluck().get(other.id)).toBe(0);
+      expect(env.db().prepare('SELECT COUNT(*) FROM candle_blocks WHERE dataset_id = ?').pluck().get(other.id)).toBe(0);
     });
 
     it('rejects malformed ids and JSON', async () => {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CANDLES_PER_BLOCK, loadCandlesInTimeRange } from './candleBlocks';
 import { MIGRATIONS, migrate, schemaVersion } from './migrations';
 import { openDatabase } from './database';
 
@@ -100,6 +101,54 @@ describe('migrations', () => {
       .pluck()
       .all();
     expect(indexes).toEqual(expect.arrayContaining(['annotations_dataset_time', 'annotations_label']));
+    db.close();
+  });
+
+  it('upgrade a version-8 database to candle blocks: every candle kept, the row table dropped', () => {
+    const file = path.join(dir, 'v8.db');
+    const old = new Database(file);
+    old.pragma('foreign_keys = ON');
+    migrate(
+      old,
+      MIGRATIONS.filter((m) => m.version <= 8),
+    );
+    const sizes = { 1: 2 * CANDLES_PER_BLOCK + 5, 2: 3, 3: 0 };
+    old.exec("INSERT INTO projects (id, name, created_at, updated_at) VALUES (1, 'p', 1, 1)");
+    const insert = old.prepare(
+      'INSERT INTO candles (dataset_id, time, open, high, low, close, volume) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    const row = (i: number) => [1_600_000_000_000 + i * 60_000, 10 + i / 3, 11 + i, 9 - i / 7, 10.5, i * 1.25];
+    old.transaction(() => {
+      for (const [id, n] of Object.entries(sizes)) {
+        old
+          .prepare(
+            'INSERT INTO datasets (id, project_id, name, candle_count, created_at, updated_at) VALUES (?, 1, ?, ?, 1, 1)',
+          )
+          .run(Number(id), `d${id}`, n);
+        // Inserted newest first: the blocks must come out in time order all the same.
+        for (let i = n - 1; i >= 0; i--) insert.run(Number(id), ...row(i));
+      }
+    })();
+    old.close();
+
+    const db = openDatabase(file);
+    expect(schemaVersion(db)).toBe(MIGRATIONS.at(-1)!.version);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'candles'").get()).toBeUndefined();
+    for (const [id, n] of Object.entries(sizes)) {
+      const c = loadCandlesInTimeRange(db, Number(id), Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+      const rows = Array.from({ length: n }, (_, i) => row(i));
+      const columns = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
+      columns.forEach((name, k) =>
+        expect(Array.from(c[name]), `dataset ${id}, ${name}`).toEqual(rows.map((r) => r[k])),
+      );
+    }
+    expect(db.prepare('SELECT dataset_id, first_index, count FROM candle_blocks ORDER BY 1, 2').all()).toEqual([
+      { dataset_id: 1, first_index: 0, count: CANDLES_PER_BLOCK },
+      { dataset_id: 1, first_index: CANDLES_PER_BLOCK, count: CANDLES_PER_BLOCK },
+      { dataset_id: 1, first_index: 2 * CANDLES_PER_BLOCK, count: 5 },
+      { dataset_id: 2, first_index: 0, count: 3 },
+    ]);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
     db.close();
   });
 

@@ -60,21 +60,6 @@ export function hasCandleLevels(db: Db, datasetId: number): boolean {
   return db.prepare('SELECT 1 FROM candle_levels WHERE dataset_id = ? LIMIT 1').get(datasetId) !== undefined;
 }
 
-/** How many of the dataset's candles have time <= t: the top level's sums plus < 4096 counted candles. */
-export function countCandlesUpTo(db: Db, datasetId: number, t: number): number {
-  const top = CANDLE_LEVELS[CANDLE_LEVELS.length - 1];
-  const whole = db
-    .prepare(
-      `SELECT COALESCE(SUM(count), 0) AS n, MAX(end_time) AS lastEnd FROM candle_levels
-       WHERE dataset_id = ? AND level = ? AND time <= ? AND end_time <= ?`,
-    )
-    .get(datasetId, top, t, t) as { n: number; lastEnd: number | null };
-  const rest = db
-    .prepare('SELECT COUNT(*) AS n FROM candles WHERE dataset_id = ? AND time > ? AND time <= ?')
-    .get(datasetId, whole.lastEnd ?? Number.MIN_SAFE_INTEGER, t) as { n: number };
-  return whole.n + rest.n;
-}
-
 /** The runs of `level` that lie wholly in [from, to], in time order. */
 export function loadLevelRuns(db: Db, datasetId: number, level: number, from: number, to: number): CandleRuns {
   const rows = db

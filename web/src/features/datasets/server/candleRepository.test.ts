@@ -6,7 +6,7 @@ import { openDatabase, type Db } from '@/server/db/database';
 import { defaultProject } from '@/features/projects/server';
 import { aggregateOhlc, bucketSizeFor } from '../lib/downsample';
 import { LEVELS_MIN_CANDLES } from './candleLevels';
-import { loadCandleColumns, queryCandles } from './candleRepository';
+import { candleClock, candleIndexAt, loadCandleColumns, loadCandlesBeside, queryCandles } from './candleRepository';
 import { insertDataset } from './datasetRepository';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'candle-levels-'));
@@ -118,5 +118,43 @@ describe('queryCandles on a dataset with levels', () => {
     expect(queryCandles(db, datasetId, { maxPoints: 4000 })).toEqual(before);
     const runs = db.prepare('SELECT COUNT(*) AS n FROM candle_levels WHERE dataset_id = ?').pluck().get(datasetId);
     expect(runs).toBe(Math.ceil(N / 16) + Math.ceil(N / 256) + Math.ceil(N / 4096));
+  });
+});
+
+describe('neighbouring candles', () => {
+  // Probes at, between and beyond candle times, and at the 4,096-candle block edges.
+  const probes = [-1, 0, 4095, 4096, 4097, 8191.5, 70_000, N - 1, N]
+    .flatMap((i) => [T0 + i * MINUTE, T0 + i * MINUTE + 1, T0 + i * MINUTE - 1])
+    .concat([Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER]);
+  const time = (i: number) => (i >= 0 && i < N ? T0 + i * MINUTE : null);
+  /** First index with time >= t (strict: > t), by arithmetic on the evenly spaced times. */
+  const index = (t: number, strict: boolean) => {
+    const x = (t - T0) / MINUTE;
+    const i = strict ? Math.floor(x) + 1 : Math.ceil(x);
+    return Math.min(N, Math.max(0, i));
+  };
+
+  it('candleClock answers like a scan of the times', () => {
+    const clock = candleClock(db, datasetId);
+    for (const t of probes) {
+      expect(clock.atOrAfter(t), `atOrAfter ${t}`).toBe(time(index(t, false)));
+      expect(clock.after(t), `after ${t}`).toBe(time(index(t, true)));
+      expect(clock.atOrBefore(t), `atOrBefore ${t}`).toBe(time(index(t, true) - 1));
+      expect(clock.before(t), `before ${t}`).toBe(time(index(t, false) - 1));
+      expect(candleIndexAt(db, datasetId, t)).toBe(index(t, false));
+    }
+  });
+
+  it('loadCandlesBeside reads the count candles before or after a time, oldest first', () => {
+    const all = loadCandleColumns(db, datasetId);
+    for (const t of probes)
+      for (const count of [0, 1, 5000]) {
+        const end = index(t, false);
+        const before = loadCandlesBeside(db, datasetId, t, count, 'before');
+        expect(Array.from(before.time)).toEqual(Array.from(all.time.subarray(Math.max(0, end - count), end)));
+        const start = index(t, true);
+        const after = loadCandlesBeside(db, datasetId, t, count, 'after');
+        expect(Array.from(after.close)).toEqual(Array.from(all.close.subarray(start, Math.min(N, start + count))));
+      }
   });
 });

@@ -1,34 +1,25 @@
 import 'server-only';
 import type { Db } from '@/server/db/database';
-import { insertRows } from '@/server/db/batchInsert';
+import {
+  candleIndexFor,
+  candleTimeAt,
+  insertCandleBlocks,
+  loadAllCandleTimes,
+  loadCandlesByIndex,
+  loadCandlesInTimeRange,
+} from '@/server/db/candleBlocks';
 import type { CandleColumns } from '@/server/engine';
 import type { CandleClock } from '../lib/candleClock';
 import { aggregateOhlc, aggregateRuns, bucketSizeFor, type CandleRuns } from '../lib/downsample';
-import {
-  countCandlesUpTo,
-  hasCandleLevels,
-  insertCandleLevels,
-  LEVELS_MIN_CANDLES,
-  levelFor,
-  loadLevelRuns,
-} from './candleLevels';
+import { hasCandleLevels, insertCandleLevels, LEVELS_MIN_CANDLES, levelFor, loadLevelRuns } from './candleLevels';
 import type { CandleQueryResult } from '../types';
 
 const MIN_TIME = Number.MIN_SAFE_INTEGER;
 const MAX_TIME = Number.MAX_SAFE_INTEGER;
-const CANDLE_COLUMNS = ['dataset_id', 'time', 'open', 'high', 'low', 'close', 'volume'];
 
+/** Stores a new dataset's candles (blocks, `@/server/db/candleBlocks`) and their levels. */
 export function insertCandles(db: Db, datasetId: number, candles: CandleColumns): void {
-  const { time, open, high, low, close, volume } = candles;
-  insertRows(db, 'candles', CANDLE_COLUMNS, time.length, (values, at, i) => {
-    values[at] = datasetId;
-    values[at + 1] = time[i];
-    values[at + 2] = open[i];
-    values[at + 3] = high[i];
-    values[at + 4] = low[i];
-    values[at + 5] = close[i];
-    values[at + 6] = volume[i];
-  });
+  insertCandleBlocks(db, datasetId, candles);
   insertCandleLevels(db, datasetId, candles);
 }
 
@@ -63,11 +54,11 @@ export function queryCandles(
     const rows = loadCandleColumns(db, datasetId, from, to);
     const total = rows.time.length;
     const bucketSize = bucketSizeFor(total, q.maxPoints);
-    const offset = bucketSize > 1 ? countBefore(db, datasetId, from) : 0;
+    const offset = bucketSize > 1 ? candleIndexAt(db, datasetId, from) : 0;
     return { datasetId, total, bucketSize, candles: aggregateOhlc(rows, bucketSize, offset) };
   }
-  const offset = countCandlesUpTo(db, datasetId, from - 1);
-  const total = countCandlesUpTo(db, datasetId, to) - offset;
+  const offset = candleIndexAt(db, datasetId, from);
+  const total = candleIndexFor(db, datasetId, to, false) - offset;
   let bucketSize = bucketSizeFor(total, q.maxPoints);
   const level = levelFor(bucketSize);
   const levelRuns = level === null ? null : loadLevelRuns(db, datasetId, level, from, to);
@@ -83,18 +74,9 @@ export function queryCandles(
   return { datasetId, total, bucketSize, candles: aggregateRuns(runs, bucketSize) };
 }
 
-/** How many of the dataset's candles are before `time` (index-only count, for small datasets). */
-function countBefore(db: Db, datasetId: number, time: number): number {
-  return (
-    db.prepare('SELECT COUNT(*) AS n FROM candles WHERE dataset_id = ? AND time < ?').get(datasetId, time) as {
-      n: number;
-    }
-  ).n;
-}
-
-/** The index in the whole dataset of its first candle at or after `time` (a count; fast on big datasets). */
+/** The index in the whole dataset of its first candle at or after `time` (= how many are before it). */
 export function candleIndexAt(db: Db, datasetId: number, time: number): number {
-  return usesLevels(db, datasetId) ? countCandlesUpTo(db, datasetId, time - 1) : countBefore(db, datasetId, time);
+  return candleIndexFor(db, datasetId, time, true);
 }
 
 /** Raw candles as runs of one, the first at index `offset` of the dataset. */
@@ -119,29 +101,6 @@ function concatRuns(parts: CandleRuns[]): CandleRuns {
   return out;
 }
 
-/** `[time, open, high, low, close, volume]` rows as engine columns. */
-function rowsToColumns(rows: number[][]): CandleColumns {
-  const n = rows.length;
-  const c: CandleColumns = {
-    time: new Float64Array(n),
-    open: new Float64Array(n),
-    high: new Float64Array(n),
-    low: new Float64Array(n),
-    close: new Float64Array(n),
-    volume: new Float64Array(n),
-  };
-  for (let i = 0; i < n; i++) {
-    const r = rows[i];
-    c.time[i] = r[0];
-    c.open[i] = r[1];
-    c.high[i] = r[2];
-    c.low[i] = r[3];
-    c.close[i] = r[4];
-    c.volume[i] = r[5];
-  }
-  return c;
-}
-
 /** The candles with time in [from, to] (the whole dataset by default) as engine columns. */
 export function loadCandleColumns(
   db: Db,
@@ -149,13 +108,7 @@ export function loadCandleColumns(
   from = Number.MIN_SAFE_INTEGER,
   to = Number.MAX_SAFE_INTEGER,
 ): CandleColumns {
-  const rows = db
-    .prepare(
-      'SELECT time, open, high, low, close, volume FROM candles WHERE dataset_id = ? AND time BETWEEN ? AND ? ORDER BY time',
-    )
-    .raw()
-    .all(datasetId, from, to) as number[][];
-  return rowsToColumns(rows);
+  return loadCandlesInTimeRange(db, datasetId, from, to);
 }
 
 /**
@@ -170,32 +123,28 @@ export function loadCandlesBeside(
   count: number,
   side: 'before' | 'after',
 ): CandleColumns {
-  const where = side === 'before' ? 'time < ? ORDER BY time DESC' : 'time > ? ORDER BY time';
-  const rows = db
-    .prepare(`SELECT time, open, high, low, close, volume FROM candles WHERE dataset_id = ? AND ${where} LIMIT ?`)
-    .raw()
-    .all(datasetId, time, Math.max(0, Math.floor(count))) as number[][];
-  return rowsToColumns(side === 'before' ? rows.reverse() : rows);
+  const n = Math.max(0, Math.floor(count));
+  if (side === 'before') {
+    const end = candleIndexFor(db, datasetId, time, true);
+    return loadCandlesByIndex(db, datasetId, end - n, end);
+  }
+  const start = candleIndexFor(db, datasetId, time, false);
+  return loadCandlesByIndex(db, datasetId, start, start + n);
 }
 
 export function loadCandleTimes(db: Db, datasetId: number): Float64Array {
-  const rows = db
-    .prepare('SELECT time FROM candles WHERE dataset_id = ? ORDER BY time')
-    .pluck()
-    .all(datasetId) as number[];
-  return Float64Array.from(rows);
+  return loadAllCandleTimes(db, datasetId);
 }
 
-/** Neighbouring-candle lookups for one dataset, straight from the candles table. */
+/** Neighbouring-candle lookups for one dataset: an index from the times, then the time at an index. */
 export function candleClock(db: Db, datasetId: number): CandleClock {
-  const atOrAfter = db.prepare('SELECT MIN(time) FROM candles WHERE dataset_id = ? AND time >= ?').pluck();
-  const atOrBefore = db.prepare('SELECT MAX(time) FROM candles WHERE dataset_id = ? AND time <= ?').pluck();
-  const before = db.prepare('SELECT MAX(time) FROM candles WHERE dataset_id = ? AND time < ?').pluck();
-  const after = db.prepare('SELECT MIN(time) FROM candles WHERE dataset_id = ? AND time > ?').pluck();
+  const firstAtOrAfter = (t: number) => candleIndexFor(db, datasetId, t, true);
+  const firstAfter = (t: number) => candleIndexFor(db, datasetId, t, false);
+  const timeAt = (index: number) => candleTimeAt(db, datasetId, index);
   return {
-    atOrAfter: (t) => (atOrAfter.get(datasetId, t) as number | null) ?? null,
-    atOrBefore: (t) => (atOrBefore.get(datasetId, t) as number | null) ?? null,
-    before: (t) => (before.get(datasetId, t) as number | null) ?? null,
-    after: (t) => (after.get(datasetId, t) as number | null) ?? null,
+    atOrAfter: (t) => timeAt(firstAtOrAfter(t)),
+    atOrBefore: (t) => timeAt(firstAfter(t) - 1),
+    before: (t) => timeAt(firstAtOrAfter(t) - 1),
+    after: (t) => timeAt(firstAfter(t)),
   };
 }
