@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { CandleColumns } from '@/server/engine';
+import { lowerBound, upperBound } from '@/shared/sortedSearch';
 
 /**
  * How a dataset's candles are stored: in blocks of up to CANDLES_PER_BLOCK consecutive candles,
@@ -158,7 +159,8 @@ function concatBlocks(blocks: Block[], start: number, end: number): CandleColumn
   return out;
 }
 
-function emptyColumns(n = 0): CandleColumns {
+/** Zeroed columns for n candles. */
+export function emptyColumns(n = 0): CandleColumns {
   return {
     time: new Float64Array(n),
     open: new Float64Array(n),
@@ -167,28 +169,4 @@ function emptyColumns(n = 0): CandleColumns {
     close: new Float64Array(n),
     volume: new Float64Array(n),
   };
-}
-
-/** First i with values[i] >= t (values ascending). */
-function lowerBound(values: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid] < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** First i with values[i] > t (values ascending). */
-function upperBound(values: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid] <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

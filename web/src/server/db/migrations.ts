@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { insertCandleBlocks } from './candleBlocks';
+import { emptyColumns, insertCandleBlocks } from './candleBlocks';
 
 /**
  * Versioned schema migrations. Each runs once, in its own transaction, and is recorded in
@@ -419,14 +419,7 @@ function moveCandlesIntoBlocks(db: Database.Database): void {
     'SELECT time, open, high, low, close, volume FROM candles WHERE dataset_id = ? ORDER BY time',
   );
   for (const { id, n } of datasets) {
-    const c = {
-      time: new Float64Array(n),
-      open: new Float64Array(n),
-      high: new Float64Array(n),
-      low: new Float64Array(n),
-      close: new Float64Array(n),
-      volume: new Float64Array(n),
-    };
+    const c = emptyColumns(n);
     let i = 0;
     for (const r of rows.raw().iterate(id) as Iterable<number[]>) {
       c.time[i] = r[0];

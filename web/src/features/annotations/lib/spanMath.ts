@@ -1,5 +1,6 @@
 import type { Annotation, Source } from '../types';
 import type { CandleClock } from '@/features/datasets';
+import { lowerBound, upperBound } from '@/shared/sortedSearch';
 
 export type { CandleClock };
 
@@ -8,29 +9,8 @@ export interface TimeRange {
   end: number;
 }
 
-/** Index of the first element >= t in a sorted array (length if none). */
-export function lowerBound(sorted: ArrayLike<number>, t: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Index of the first element > t in a sorted array (length if none). */
-export function upperBound(sorted: ArrayLike<number>, t: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+// The binary searches live in '@/shared/sortedSearch' (the candle store uses them too).
+export { lowerBound, upperBound };
 
 /** A clock over a sorted array of candle times. */
 export function arrayClock(times: ArrayLike<number>): CandleClock {
