@@ -158,11 +158,30 @@ pub fn optional_string(value: Option<Unknown<'_>>, name: &str) -> Result<Option<
     string(value, name).map(Some)
 }
 
-/// A Buffer (or any Uint8Array) of bytes.
-pub fn bytes(value: Option<Unknown<'_>>, name: &str) -> Result<Vec<u8>> {
+/// A Buffer (or any Uint8Array) of bytes, still owned by JS: the task copies it on its worker
+/// thread (`JsBytes::to_vec`), so a large upload is not copied on the JS main thread.
+pub enum JsBytes {
+    Buffer(Buffer),
+    Array(Uint8Array),
+}
+
+impl JsBytes {
+    /// A copy of the bytes. The caller's buffer is not read again afterwards, so a JS write to it
+    /// while the task runs cannot change the text half-way through the import.
+    pub fn to_vec(&self) -> Vec<u8> {
+        match self {
+            JsBytes::Buffer(b) => b.to_vec(),
+            JsBytes::Array(a) => a.to_vec(),
+        }
+    }
+}
+
+pub fn bytes(value: Option<Unknown<'_>>, name: &str) -> Result<JsBytes> {
     match value {
-        Some(v) if v.is_buffer().unwrap_or(false) => Ok(convert::<Buffer>(v, name, "a Buffer")?.to_vec()),
-        Some(v) if v.is_typedarray().unwrap_or(false) => Ok(convert::<Uint8Array>(v, name, "a Buffer")?.to_vec()),
+        Some(v) if v.is_buffer().unwrap_or(false) => Ok(JsBytes::Buffer(convert::<Buffer>(v, name, "a Buffer")?)),
+        Some(v) if v.is_typedarray().unwrap_or(false) => {
+            Ok(JsBytes::Array(convert::<Uint8Array>(v, name, "a Buffer")?))
+        }
         other => Err(invalid_argument(
             name,
             format!("expected a Buffer, got {}", other.as_ref().map_or("nothing", type_name)),

@@ -170,7 +170,7 @@ pub fn import_csv(
     EngineTask::new(
         move || {
             let (bytes, options) = input?;
-            import::import_csv(&bytes, &parse_options("import options", options)?)
+            import::import_csv(&bytes.to_vec(), &parse_options("import options", options)?)
         },
         |_, r| JsImportResult::from_core(r),
     )

@@ -57,6 +57,7 @@ test('10M-row upload, first paint and pan/zoom frames', async () => {
     body: bytes,
   });
   const uploadSeconds = (performance.now() - t0) / 1000;
+  const uploadPhases = uploaded.headers.get('server-timing') ?? '';
   expect(uploaded.status, await uploaded.clone().text()).toBe(201);
   const dataset = (
     (await uploaded.json()) as { datasets: { id: number; candleCount: number; firstTime: number; lastTime: number }[] }
@@ -183,6 +184,7 @@ test('10M-row upload, first paint and pan/zoom frames', async () => {
   const result = {
     rows: dataset.candleCount,
     uploadSeconds,
+    uploadPhases,
     uploadRowsPerSecond: dataset.candleCount / uploadSeconds,
     spans: SPANS,
     firstPaintMs: firstPaints,

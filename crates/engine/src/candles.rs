@@ -77,6 +77,30 @@ impl Candles {
         self.volume.push(volume);
     }
 
+    /// The columns in order: time, open, high, low, close, volume.
+    pub fn columns(&self) -> [&[f64]; 6] {
+        [&self.time, &self.open, &self.high, &self.low, &self.close, &self.volume]
+    }
+
+    /// The columns in the order of [`Candles::columns`], to change together.
+    pub fn columns_mut(&mut self) -> [&mut Vec<f64>; 6] {
+        [&mut self.time, &mut self.open, &mut self.high, &mut self.low, &mut self.close, &mut self.volume]
+    }
+
+    /// Room for `additional` more candles in every column (exactly that many).
+    pub fn reserve(&mut self, additional: usize) {
+        for column in self.columns_mut() {
+            column.reserve_exact(additional);
+        }
+    }
+
+    /// `other`'s candles after these.
+    pub fn extend_from(&mut self, other: &Candles) {
+        for (column, more) in self.columns_mut().into_iter().zip(other.columns()) {
+            column.extend_from_slice(more);
+        }
+    }
+
     /// Candles `[start, end)`.
     pub fn slice(&self, start: usize, end: usize) -> Candles {
         Candles {

@@ -30,6 +30,8 @@ describe('POST /api/datasets (upload)', () => {
     expect(d.candleCount + res.body.rejectedCount).toBe(3270);
     expect(d.firstTime).toBe(Date.UTC(2000, 2, 1));
     expect(d.lastTime).toBe(Date.UTC(2013, 2, 1));
+    // Where the upload's time went, phase by phase.
+    expect(res.headers.get('server-timing')).toMatch(/^read;dur=[\d.]+, import;dur=[\d.]+, store;dur=[\d.]+$/);
     aaplId = d.id;
   });
 

@@ -7,6 +7,7 @@ use super::time::{self, TimeFormat, TimeParser};
 use super::{Ambiguity, Choices, ImportOptionsPatch, RejectedRow};
 use crate::candles::Candles;
 use crate::error::{EngineError, Result};
+use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// Rows read to detect the time format and number style.
@@ -58,6 +59,19 @@ pub(super) struct RawSeries {
     pub candles: Candles,
     /// 1-based file line of each candle.
     pub lines: Vec<usize>,
+}
+
+impl RawSeries {
+    fn reserve(&mut self, additional: usize) {
+        self.candles.reserve(additional);
+        self.lines.reserve_exact(additional);
+    }
+
+    /// `later`'s rows after this series' rows.
+    fn append(&mut self, later: &RawSeries) {
+        self.candles.extend_from(&later.candles);
+        self.lines.extend_from_slice(&later.lines);
+    }
 }
 
 /// A CSV reader over the table (header included, if any), with the rules used for every row.
@@ -476,8 +490,16 @@ fn unreadable_time_error(layout: &Layout, sample: &[csv::StringRecord]) -> Engin
     ))
 }
 
+/// Tables smaller than this are read on one thread: splitting them saves less than it costs.
+const PARALLEL_MIN_BYTES: usize = 4 << 20;
+
 /// Every data row, parsed into per-symbol series (in order of first appearance) or rejected with
 /// its line number and every problem found in it.
+///
+/// A large table without quote characters is cut at line ends into pieces read on rayon's
+/// threads, then joined in file order: without quotes no field can hold a line end, so every line
+/// end ends a record and each piece reads exactly as it would inside the whole file. A table
+/// with quotes is read in one pass (a quoted field may hold a line end).
 pub(super) fn read_rows(
     text: &str,
     layout: &Layout,
@@ -486,44 +508,153 @@ pub(super) fn read_rows(
     rejected: &mut Vec<RejectedRow>,
 ) -> Result<Vec<RawSeries>> {
     let table = &text.as_bytes()[layout.table_offset..];
-    let mut reader = table_reader(text, layout);
-    let mut record = csv::StringRecord::new();
-    if layout.has_header() {
-        reader.read_record(&mut record).map_err(csv_error)?;
+    let pieces = split_at_line_ends(table);
+    let read: Vec<Result<PieceRows>> = pieces
+        .par_iter()
+        .enumerate()
+        .map(|(k, piece)| read_piece(piece, k == 0 && layout.has_header(), layout, plan, default_symbol))
+        .collect();
+    let mut joined: Option<Vec<RawSeries>> = None;
+    let mut total_rows = 0;
+    let mut parts = Vec::with_capacity(read.len());
+    for piece in read {
+        let piece = piece?;
+        total_rows += piece.series.iter().map(|s| s.candles.len()).sum::<usize>();
+        rejected.extend(piece.rejected);
+        parts.push(piece.series);
     }
-    let mut router = SeriesRouter::new(default_symbol);
+    for series in parts {
+        match joined.as_mut() {
+            None => {
+                let mut first = series;
+                // One series (no symbol column): room for every row once, not a doubling per piece.
+                if let (None, [only]) = (plan.symbol, first.as_mut_slice()) {
+                    only.reserve(total_rows - only.candles.len());
+                }
+                joined = Some(first);
+            }
+            Some(all) => append_series(all, series, plan.symbol.is_some()),
+        }
+    }
+    Ok(joined.unwrap_or_default())
+}
+
+/// A slice of the table that starts at a line start, and the table line it starts on (1-based).
+struct Piece<'a> {
+    bytes: &'a [u8],
+    first_line: usize,
+}
+
+/// What one piece parsed to.
+struct PieceRows {
+    series: Vec<RawSeries>,
+    rejected: Vec<RejectedRow>,
+}
+
+/// The table cut after line ends into about four pieces per rayon thread (one piece when the
+/// table is small or holds a quote character).
+fn split_at_line_ends(table: &[u8]) -> Vec<Piece<'_>> {
+    let threads = rayon::current_num_threads();
+    if threads < 2 || table.len() < PARALLEL_MIN_BYTES || memchr::memchr(b'"', table).is_some() {
+        return vec![Piece { bytes: table, first_line: 1 }];
+    }
+    let wanted = threads * 4;
+    let mut cuts = vec![0];
+    for k in 1..wanted {
+        let target = (table.len() * k / wanted).max(*cuts.last().unwrap_or(&0));
+        match memchr::memchr(b'\n', &table[target..]) {
+            Some(i) if target + i + 1 < table.len() => {
+                if target + i + 1 > *cuts.last().unwrap_or(&0) {
+                    cuts.push(target + i + 1);
+                }
+            }
+            _ => break,
+        }
+    }
+    cuts.push(table.len());
+    let slices: Vec<&[u8]> = cuts.windows(2).map(|w| &table[w[0]..w[1]]).collect();
+    let line_ends: Vec<usize> = slices.par_iter().map(|s| memchr::memchr_iter(b'\n', s).count()).collect();
+    let mut first_line = 1;
+    let mut pieces = Vec::with_capacity(slices.len());
+    for (bytes, ends) in slices.into_iter().zip(line_ends) {
+        pieces.push(Piece { bytes, first_line });
+        first_line += ends;
+    }
+    pieces
+}
+
+fn read_piece(
+    piece: &Piece,
+    skip_header: bool,
+    layout: &Layout,
+    plan: &Plan,
+    default_symbol: Option<&str>,
+) -> Result<PieceRows> {
+    // Untrimmed: `field` trims the few fields a row uses, not every field of every row.
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(layout.delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(piece.bytes);
+    let mut record = csv::ByteRecord::new();
+    if skip_header {
+        reader.read_byte_record(&mut record).map_err(csv_error)?;
+    }
+    // At most one row per line end (plus a last line without one).
+    let row_bound = memchr::memchr_iter(b'\n', piece.bytes).count() + 1;
+    let mut router = SeriesRouter::new(default_symbol, row_bound);
+    let mut rejected = Vec::new();
     let mut problems: Vec<String> = Vec::new();
-    while reader.read_record(&mut record).map_err(csv_error)? {
-        let line = record_line(&record, table) + layout.table_line - 1;
+    let line_offset = layout.table_line + piece.first_line - 2;
+    while reader.read_byte_record(&mut record).map_err(csv_error)? {
+        let line = record_line(&record, piece.bytes) + line_offset;
         problems.clear();
         match parse_row(&record, plan, &mut problems) {
             Some([t, o, h, l, c, v]) => {
-                let series = router.series_for(plan.symbol.map(|i| record.get(i).unwrap_or("")));
+                let series = router.series_for(plan.symbol.map(|i| field(&record, i)));
                 series.candles.push(t, o, h, l, c, v);
                 series.lines.push(line);
             }
             None => rejected.push(RejectedRow { row: line, reason: problems.join("; ") }),
         }
     }
-    Ok(router.series)
+    Ok(PieceRows { series: router.series, rejected })
 }
 
-/// The 1-based line (within the table) where the record's text starts. The reader's position
+/// Appends a later piece's series to the joined ones: by symbol when the file has a symbol
+/// column, else the one series continues.
+fn append_series(all: &mut Vec<RawSeries>, later: Vec<RawSeries>, by_symbol: bool) {
+    for series in later {
+        let target = if by_symbol { all.iter_mut().position(|s| s.symbol == series.symbol) } else { Some(0) };
+        match target.and_then(|i| all.get_mut(i)) {
+            Some(existing) => existing.append(&series),
+            None => all.push(series),
+        }
+    }
+}
+
+/// The 1-based line (within the piece) where the record's text starts. The reader's position
 /// points at any blank lines it skipped before the record, so those are counted past here.
-fn record_line(record: &csv::StringRecord, table: &[u8]) -> usize {
+fn record_line(record: &csv::ByteRecord, piece: &[u8]) -> usize {
     let Some(position) = record.position() else { return 0 };
-    let start = (position.byte() as usize).min(table.len());
-    let blank_lines = table[start..].iter().take_while(|&&b| b == b'\n' || b == b'\r').filter(|&&b| b == b'\n').count();
+    let start = (position.byte() as usize).min(piece.len());
+    let blank_lines = piece[start..].iter().take_while(|&&b| b == b'\n' || b == b'\r').filter(|&&b| b == b'\n').count();
     position.line() as usize + blank_lines
 }
 
+/// Field `i` of a row, trimmed (`""` when the row is shorter). The text is UTF-8 and the reader
+/// only splits at ASCII bytes, so a field is always UTF-8; `""` covers the impossible case.
+fn field(record: &csv::ByteRecord, i: usize) -> &str {
+    record.get(i).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("").trim()
+}
+
 /// `[time, open, high, low, close, volume]`, or `None` with every reason in `problems`.
-fn parse_row(record: &csv::StringRecord, plan: &Plan, problems: &mut Vec<String>) -> Option<[f64; 6]> {
+fn parse_row(record: &csv::ByteRecord, plan: &Plan, problems: &mut Vec<String>) -> Option<[f64; 6]> {
     if !field_count_ok(record, plan) {
         problems.push(format!("has {} fields, expected {}", record.len(), plan.field_count));
         return None;
     }
-    let field = |i: usize| record.get(i).unwrap_or("");
+    let field = |i: usize| field(record, i);
     let time_value = field(plan.time_column);
     let clock_value = plan.clock_column.map(field);
     let time = plan.time.parse(time_value, clock_value);
@@ -562,10 +693,10 @@ fn parse_row(record: &csv::StringRecord, plan: &Plan, problems: &mut Vec<String>
 
 /// The header's field count; one more when the extra trailing field is empty (a trailing
 /// delimiter on data lines only); one fewer when the header alone ends with a delimiter.
-fn field_count_ok(record: &csv::StringRecord, plan: &Plan) -> bool {
+fn field_count_ok(record: &csv::ByteRecord, plan: &Plan) -> bool {
     let len = record.len();
     len == plan.field_count
-        || (len == plan.field_count + 1 && record.get(len - 1) == Some(""))
+        || (len == plan.field_count + 1 && field(record, len - 1).is_empty())
         || (len + 1 == plan.field_count && plan.header_ends_empty)
 }
 
@@ -583,22 +714,32 @@ struct SeriesRouter {
     index: HashMap<String, usize>,
     last: usize,
     default_symbol: Option<String>,
+    row_bound: usize,
 }
 
 impl SeriesRouter {
-    fn new(default_symbol: Option<&str>) -> Self {
+    /// `row_bound`: room reserved in the first series (the only one when the file has no symbol
+    /// column), so a large file's columns are not regrown and copied while they fill.
+    fn new(default_symbol: Option<&str>, row_bound: usize) -> Self {
         SeriesRouter {
             series: Vec::new(),
             index: HashMap::new(),
             last: 0,
             default_symbol: default_symbol.map(str::to_string),
+            row_bound,
         }
+    }
+
+    fn create(&mut self, symbol: Option<String>) -> RawSeries {
+        let rows = std::mem::take(&mut self.row_bound);
+        RawSeries { symbol, candles: Candles::with_capacity(rows), lines: Vec::with_capacity(rows) }
     }
 
     fn series_for(&mut self, symbol: Option<&str>) -> &mut RawSeries {
         let Some(symbol) = symbol else {
             if self.series.is_empty() {
-                self.series.push(RawSeries { symbol: self.default_symbol.clone(), ..Default::default() });
+                let series = self.create(self.default_symbol.clone());
+                self.series.push(series);
             }
             return &mut self.series[0];
         };
@@ -607,7 +748,8 @@ impl SeriesRouter {
             self.last = match self.index.get(symbol) {
                 Some(&i) => i,
                 None => {
-                    self.series.push(RawSeries { symbol: Some(symbol.to_string()), ..Default::default() });
+                    let series = self.create(Some(symbol.to_string()));
+                    self.series.push(series);
                     self.index.insert(symbol.to_string(), self.series.len() - 1);
                     self.series.len() - 1
                 }

@@ -123,8 +123,13 @@ export type ReplyStatus = 200 | 201 | 202 | 503;
  * `status` is a literal (or literals in a conditional). The body is not parsed here: it may be large,
  * and the tests do it.
  */
-export function reply<S extends ZodType>(_schema: S, body: z.output<S>, status: ReplyStatus = 200): Response {
-  return Response.json(body, { status, headers: { 'Cache-Control': 'no-store' } });
+export function reply<S extends ZodType>(
+  _schema: S,
+  body: z.output<S>,
+  status: ReplyStatus = 200,
+  headers: Record<string, string> = {},
+): Response {
+  return Response.json(body, { status, headers: { ...headers, 'Cache-Control': 'no-store' } });
 }
 
 /**

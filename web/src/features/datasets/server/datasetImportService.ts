@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Db } from '@/server/db/database';
 import { importCsv, type ImportOptions, type ImportResult } from '@/server/engine';
 import { badRequest } from '@/server/http/apiError';
+import { ServerTiming } from '@/server/http/serverTiming';
 import { checkUploadBytes } from '../lib/uploadChecks';
 import type { Dataset, ImportPreview, ImportReport } from '../types';
 import type { UploadQuery } from '../schemas';
@@ -85,9 +86,12 @@ export async function importUpload(
   projectId: number,
   bytes: Buffer,
   query: UploadQuery,
+  timing = new ServerTiming(),
 ): Promise<UploadResult> {
   assertImportable(bytes);
-  const result = await importCsv(bytes, { ...readingOptions(query), onInvalidRow: query.onInvalidRow });
+  const result = await timing.measureAsync('import', () =>
+    importCsv(bytes, { ...readingOptions(query), onInvalidRow: query.onInvalidRow }),
+  );
   assertHasCandles(result);
   const baseName = query.name ?? fileBaseName(query.fileName);
   const series = result.series.filter((s) => s.candles.time.length > 0);
@@ -98,23 +102,25 @@ export async function importUpload(
     rejected: result.rejected.slice(0, REJECTED_ROWS_KEPT),
     detected: result.detected,
   };
-  const ids = db
-    .transaction(() =>
-      series.map((s) => {
-        const symbol = s.symbol ?? query.symbol ?? null;
-        const wanted = series.length > 1 && symbol ? `${baseName} ${symbol}` : baseName;
-        return insertDataset(db, {
-          projectId,
-          name: uniqueDatasetName(db, projectId, wanted),
-          symbol,
-          timeframe: s.timeframe ?? query.timeframe ?? null,
-          sourceFile: query.fileName ?? null,
-          candles: s.candles,
-          importReport: { ...report, rowsImported: s.candles.time.length },
-        });
-      }),
-    )
-    .immediate();
+  const ids = timing.measure('store', () =>
+    db
+      .transaction(() =>
+        series.map((s) => {
+          const symbol = s.symbol ?? query.symbol ?? null;
+          const wanted = series.length > 1 && symbol ? `${baseName} ${symbol}` : baseName;
+          return insertDataset(db, {
+            projectId,
+            name: uniqueDatasetName(db, projectId, wanted),
+            symbol,
+            timeframe: s.timeframe ?? query.timeframe ?? null,
+            sourceFile: query.fileName ?? null,
+            candles: s.candles,
+            importReport: { ...report, rowsImported: s.candles.time.length },
+          });
+        }),
+      )
+      .immediate(),
+  );
   return {
     datasets: ids.map((id) => getDataset(db, id)),
     rejectedCount: result.rejected.length,
