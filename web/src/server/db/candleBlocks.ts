@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { CandleColumns } from '@/server/engine';
 import { lowerBound, upperBound } from '@/shared/sortedSearch';
+import { asBlob, asFloat64 } from './float64Blob';
 
 /**
  * How a dataset's candles are stored: in blocks of up to CANDLES_PER_BLOCK consecutive candles,
@@ -44,17 +45,6 @@ export function insertCandleBlocks(db: Db, datasetId: number, candles: CandleCol
       ...COLUMNS.map((c) => asBlob(candles[c].subarray(first, end))),
     );
   }
-}
-
-/** The bytes of a Float64Array, without a copy (SQLite copies them into the page). */
-function asBlob(values: Float64Array): Buffer {
-  return Buffer.from(values.buffer, values.byteOffset, values.byteLength);
-}
-
-/** A BLOB as Float64 values: a view when the Buffer is 8-byte aligned, else a copy. */
-function asFloat64(blob: Buffer): Float64Array {
-  if (blob.byteOffset % 8 === 0) return new Float64Array(blob.buffer, blob.byteOffset, blob.byteLength / 8);
-  return new Float64Array(new Uint8Array(blob).buffer);
 }
 
 function toBlock(row: Record<string, unknown>): Block {

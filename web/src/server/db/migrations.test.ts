@@ -152,6 +152,34 @@ describe('migrations', () => {
     db.close();
   });
 
+  it('upgrade a version-9 database to level blocks: the old level rows dropped, the candles kept', () => {
+    const file = path.join(dir, 'v9.db');
+    const old = new Database(file);
+    old.pragma('foreign_keys = ON');
+    migrate(
+      old,
+      MIGRATIONS.filter((m) => m.version <= 9),
+    );
+    old.exec(`
+      INSERT INTO projects (id, name, created_at, updated_at) VALUES (1, 'p', 1, 1);
+      INSERT INTO datasets (id, project_id, name, candle_count, created_at, updated_at) VALUES (1, 1, 'd', 1, 1, 1);
+      INSERT INTO candle_blocks (dataset_id, first_index, first_time, last_time, count, time, open, high, low, close, volume)
+        VALUES (1, 0, 60000, 60000, 1, zeroblob(8), zeroblob(8), zeroblob(8), zeroblob(8), zeroblob(8), zeroblob(8));
+      INSERT INTO candle_levels (dataset_id, level, time, end_time, first_index, count, open, high, low, close, volume)
+        VALUES (1, 16, 60000, 60000, 0, 1, 1, 1, 1, 1, 1);
+    `);
+    old.close();
+
+    const db = openDatabase(file);
+    expect(schemaVersion(db)).toBe(MIGRATIONS.at(-1)!.version);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'candle_levels'").get()).toBeUndefined();
+    // Levels are derived: none are carried over, the dataset is levelled again on its first view.
+    expect(db.prepare('SELECT COUNT(*) FROM candle_level_blocks').pluck().get()).toBe(0);
+    expect(db.prepare('SELECT COUNT(*) FROM candle_blocks WHERE dataset_id = 1').pluck().get()).toBe(1);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    db.close();
+  });
+
   it('roll back a failing migration entirely', () => {
     const file = path.join(dir, 'c.db');
     const db = openDatabase(file);

@@ -407,6 +407,35 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
     data: moveCandlesIntoBlocks,
   },
+  {
+    version: 10,
+    name: 'candle level blocks',
+    up: `
+      -- A big dataset's levels (runs of 16, 256 and 4,096 candles; see migration 8) stored like
+      -- its candles: blocks of 4,096 consecutive runs of one level, each column one Float64 BLOB
+      -- (web/src/features/datasets/server/candleLevels.ts). Run k of level L starts at candle
+      -- k·L, so a run's first index is not stored. Levels are derived data: the old rows are
+      -- dropped, and a dataset without levels is levelled again on its first view.
+      CREATE TABLE candle_level_blocks (
+        dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+        level      INTEGER NOT NULL,
+        first_run  INTEGER NOT NULL,
+        count      INTEGER NOT NULL,
+        first_time INTEGER NOT NULL,
+        last_time  INTEGER NOT NULL,
+        time       BLOB    NOT NULL,
+        end_time   BLOB    NOT NULL,
+        open       BLOB    NOT NULL,
+        high       BLOB    NOT NULL,
+        low        BLOB    NOT NULL,
+        close      BLOB    NOT NULL,
+        volume     BLOB    NOT NULL,
+        PRIMARY KEY (dataset_id, level, first_run)
+      );
+      CREATE INDEX candle_level_blocks_last_time ON candle_level_blocks(dataset_id, level, last_time);
+      DROP TABLE candle_levels;
+    `,
+  },
 ];
 
 /** Migration 9: every dataset's candle rows into blocks, then the row table dropped. */

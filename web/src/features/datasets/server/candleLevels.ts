@@ -1,6 +1,7 @@
 import 'server-only';
 import type { Db } from '@/server/db/database';
-import { insertRows } from '@/server/db/batchInsert';
+import { asBlob, asFloat64 } from '@/server/db/float64Blob';
+import { lowerBound, upperBound } from '@/shared/sortedSearch';
 import type { CandleColumns } from '@/server/engine';
 import { aggregateOhlc, type CandleRuns } from '../lib/downsample';
 
@@ -11,19 +12,14 @@ import { aggregateOhlc, type CandleRuns } from '../lib/downsample';
 export const CANDLE_LEVELS = [16, 256, 4096] as const;
 /** Datasets up to this many candles get no levels: reading them whole is fast enough. */
 export const LEVELS_MIN_CANDLES = 65_536;
-const LEVEL_COLUMNS = [
-  'dataset_id',
-  'level',
-  'time',
-  'end_time',
-  'first_index',
-  'count',
-  'open',
-  'high',
-  'low',
-  'close',
-  'volume',
-];
+/**
+ * Runs per stored block. A level is stored like the candles (`@/server/db/candleBlocks`): blocks of
+ * consecutive runs, each column one Float64 BLOB (table `candle_level_blocks`, migration 10), so
+ * a 10M-candle upload writes ≈ 170 blocks instead of ≈ 670,000 rows (2.6 s of the upload).
+ */
+export const RUNS_PER_BLOCK = 4096;
+const RUN_COLUMNS = ['time', 'end_time', 'open', 'high', 'low', 'close', 'volume'] as const;
+type RunColumn = (typeof RUN_COLUMNS)[number];
 
 /** The level a bucket of `bucketSize` candles is built from (null: from raw candles). */
 export function levelFor(bucketSize: number): number | null {
@@ -32,44 +28,68 @@ export function levelFor(bucketSize: number): number | null {
   return chosen;
 }
 
-/** Stores the levels of a dataset's candles (all of them, index 0 first). */
+/**
+ * Stores the levels of a dataset's candles (all of them, index 0 first), in the caller's
+ * transaction. Run k of level L covers the candles k·L … (k+1)·L − 1 (the last run may be short).
+ */
 export function insertCandleLevels(db: Db, datasetId: number, candles: CandleColumns): void {
-  const n = candles.time.length;
-  if (n <= LEVELS_MIN_CANDLES) return;
+  if (candles.time.length <= LEVELS_MIN_CANDLES) return;
+  const insert = db.prepare(
+    `INSERT INTO candle_level_blocks (dataset_id, level, first_run, count, first_time, last_time, ${RUN_COLUMNS.join(', ')})
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
   for (const level of CANDLE_LEVELS) {
     const runs = aggregateOhlc(candles, level, 0);
-    insertRows(db, 'candle_levels', LEVEL_COLUMNS, runs.time.length, (values, at, k) => {
-      const first = k * level;
-      values[at] = datasetId;
-      values[at + 1] = level;
-      values[at + 2] = runs.time[k];
-      values[at + 3] = runs.endTime![k];
-      values[at + 4] = first;
-      values[at + 5] = Math.min(level, n - first);
-      values[at + 6] = runs.open[k];
-      values[at + 7] = runs.high[k];
-      values[at + 8] = runs.low[k];
-      values[at + 9] = runs.close[k];
-      values[at + 10] = runs.volume[k];
-    });
+    const columns: Record<RunColumn, Float64Array> = {
+      time: Float64Array.from(runs.time),
+      end_time: Float64Array.from(runs.endTime!),
+      open: Float64Array.from(runs.open),
+      high: Float64Array.from(runs.high),
+      low: Float64Array.from(runs.low),
+      close: Float64Array.from(runs.close),
+      volume: Float64Array.from(runs.volume),
+    };
+    const count = columns.time.length;
+    for (let first = 0; first < count; first += RUNS_PER_BLOCK) {
+      const end = Math.min(count, first + RUNS_PER_BLOCK);
+      insert.run(
+        datasetId,
+        level,
+        first,
+        end - first,
+        columns.time[first],
+        columns.time[end - 1],
+        ...RUN_COLUMNS.map((c) => asBlob(columns[c].subarray(first, end))),
+      );
+    }
   }
 }
 
 /** Whether the dataset's candles are answered from levels (it is big enough and they exist). */
 export function hasCandleLevels(db: Db, datasetId: number): boolean {
-  return db.prepare('SELECT 1 FROM candle_levels WHERE dataset_id = ? LIMIT 1').get(datasetId) !== undefined;
+  return db.prepare('SELECT 1 FROM candle_level_blocks WHERE dataset_id = ? LIMIT 1').get(datasetId) !== undefined;
 }
 
-/** The runs of `level` that lie wholly in [from, to], in time order. */
+/**
+ * The runs of `level` that lie wholly in [from, to] (time >= from, end time <= to), in time order.
+ * Run times and end times both increase, so within a block those runs are one slice, found by
+ * binary search; the blocks read are those whose run times reach into [from, to].
+ */
 export function loadLevelRuns(db: Db, datasetId: number, level: number, from: number, to: number): CandleRuns {
-  const rows = db
+  const blocks = db
     .prepare(
-      `SELECT time, end_time, first_index, open, high, low, close, volume FROM candle_levels
-       WHERE dataset_id = ? AND level = ? AND time >= ? AND end_time <= ? ORDER BY time`,
+      `SELECT first_run, ${RUN_COLUMNS.join(', ')} FROM candle_level_blocks
+       WHERE dataset_id = ? AND level = ? AND last_time >= ? AND first_time <= ? ORDER BY first_run`,
     )
-    .raw()
-    .all(datasetId, level, from, to) as number[][];
-  const n = rows.length;
+    .all(datasetId, level, from, to) as Record<string, unknown>[];
+  const slices = blocks.map((row) => {
+    const columns = {} as Record<RunColumn, Float64Array>;
+    for (const c of RUN_COLUMNS) columns[c] = asFloat64(row[c] as Buffer);
+    const start = lowerBound(columns.time, from);
+    const end = Math.max(start, upperBound(columns.end_time, to));
+    return { firstRun: (row.first_run as number) + start, columns, start, end };
+  });
+  const n = slices.reduce((sum, s) => sum + s.end - s.start, 0);
   const runs = {
     time: new Float64Array(n),
     endTime: new Float64Array(n),
@@ -80,7 +100,12 @@ export function loadLevelRuns(db: Db, datasetId: number, level: number, from: nu
     close: new Float64Array(n),
     volume: new Float64Array(n),
   };
-  const columns = [runs.time, runs.endTime, runs.firstIndex, runs.open, runs.high, runs.low, runs.close, runs.volume];
-  for (let i = 0; i < n; i++) for (let c = 0; c < columns.length; c++) columns[c][i] = rows[i][c];
+  const target: Record<RunColumn, Float64Array> = { ...runs, end_time: runs.endTime };
+  let at = 0;
+  for (const { firstRun, columns, start, end } of slices) {
+    for (const c of RUN_COLUMNS) target[c].set(columns[c].subarray(start, end), at);
+    for (let k = 0; k < end - start; k++) runs.firstIndex[at + k] = (firstRun + k) * level;
+    at += end - start;
+  }
   return runs;
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '@/server/db/database';
 import { defaultProject } from '@/features/projects/server';
 import { aggregateOhlc, bucketSizeFor } from '../lib/downsample';
-import { LEVELS_MIN_CANDLES } from './candleLevels';
+import { LEVELS_MIN_CANDLES, loadLevelRuns, RUNS_PER_BLOCK } from './candleLevels';
 import { candleClock, candleIndexAt, loadCandleColumns, loadCandlesBeside, queryCandles } from './candleRepository';
 import { insertDataset } from './datasetRepository';
 
@@ -73,14 +73,42 @@ describe('queryCandles on a dataset with levels', () => {
   it('stores the levels with the candles', () => {
     const counts = db
       .prepare(
-        'SELECT level, COUNT(*) AS runs, SUM(count) AS candles FROM candle_levels WHERE dataset_id = ? GROUP BY level',
+        'SELECT level, COUNT(*) AS blocks, SUM(count) AS runs FROM candle_level_blocks WHERE dataset_id = ? GROUP BY level',
       )
       .all(datasetId);
-    expect(counts).toEqual([
-      { level: 16, runs: Math.ceil(N / 16), candles: N },
-      { level: 256, runs: Math.ceil(N / 256), candles: N },
-      { level: 4096, runs: Math.ceil(N / 4096), candles: N },
-    ]);
+    const level = (size: number) => {
+      const runs = Math.ceil(N / size);
+      return { level: size, blocks: Math.ceil(runs / RUNS_PER_BLOCK), runs };
+    };
+    expect(counts).toEqual([level(16), level(256), level(4096)]);
+    // Each level's runs cover every candle once: run k starts at candle k·level.
+    const all = loadLevelRuns(db, datasetId, 16, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    expect(all.time.length).toBe(Math.ceil(N / 16));
+    expect(Array.from(all.firstIndex).slice(0, 3)).toEqual([0, 16, 32]);
+    expect(all.firstIndex[all.firstIndex.length - 1]).toBe((Math.ceil(N / 16) - 1) * 16);
+  });
+
+  it("reads the runs wholly inside a range, at and across the level blocks' edges", () => {
+    const all = loadLevelRuns(db, datasetId, 16, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    const edge = RUNS_PER_BLOCK * 16; // the first candle of level 16's second block
+    const at = (candle: number) => T0 + candle * MINUTE;
+    const probes: Array<[number, number]> = [
+      [at(edge), at(edge + 15)], // exactly the second block's first run
+      [at(edge - 16), at(edge + 15)], // the last run of one block and the first of the next
+      [at(edge - 15), at(edge + 14)], // both cut: no run fits
+      [at(edge - 100.5), at(edge + 300.5)], // between candle times
+      [at(100), at(N + 1000)], // to past the end: the short last run is included
+      [at(N), at(N + 10)], // after every candle
+    ];
+    for (const [from, to] of probes) {
+      const runs = loadLevelRuns(db, datasetId, 16, from, to);
+      const wanted = Array.from({ length: all.time.length }, (_, k) => k).filter(
+        (k) => all.time[k] >= from && all.endTime[k] <= to,
+      );
+      expect(Array.from(runs.firstIndex), `${from}–${to}`).toEqual(wanted.map((k) => all.firstIndex[k]));
+      expect(Array.from(runs.close)).toEqual(wanted.map((k) => all.close[k]));
+      expect(Array.from(runs.endTime)).toEqual(wanted.map((k) => all.endTime[k]));
+    }
   });
 
   const ranges: Array<[string, number | undefined, number | undefined, number]> = [
@@ -114,9 +142,9 @@ describe('queryCandles on a dataset with levels', () => {
 
   it('levels a big dataset stored without levels on its first query', () => {
     const before = queryCandles(db, datasetId, { maxPoints: 4000 });
-    db.prepare('DELETE FROM candle_levels WHERE dataset_id = ?').run(datasetId);
+    db.prepare('DELETE FROM candle_level_blocks WHERE dataset_id = ?').run(datasetId);
     expect(queryCandles(db, datasetId, { maxPoints: 4000 })).toEqual(before);
-    const runs = db.prepare('SELECT COUNT(*) AS n FROM candle_levels WHERE dataset_id = ?').pluck().get(datasetId);
+    const runs = db.prepare('SELECT SUM(count) FROM candle_level_blocks WHERE dataset_id = ?').pluck().get(datasetId);
     expect(runs).toBe(Math.ceil(N / 16) + Math.ceil(N / 256) + Math.ceil(N / 4096));
   });
 });
