@@ -87,10 +87,22 @@ impl Candles {
         [&mut self.time, &mut self.open, &mut self.high, &mut self.low, &mut self.close, &mut self.volume]
     }
 
-    /// Room for `additional` more candles in every column (exactly that many).
-    pub fn reserve(&mut self, additional: usize) {
+    /// `n` candles of zeros, to be filled in place (the memory comes zeroed from the allocator).
+    pub fn zeroed(n: usize) -> Self {
+        Candles {
+            time: vec![0.0; n],
+            open: vec![0.0; n],
+            high: vec![0.0; n],
+            low: vec![0.0; n],
+            close: vec![0.0; n],
+            volume: vec![0.0; n],
+        }
+    }
+
+    /// Keeps the first `n` candles.
+    pub fn truncate(&mut self, n: usize) {
         for column in self.columns_mut() {
-            column.reserve_exact(additional);
+            column.truncate(n);
         }
     }
 

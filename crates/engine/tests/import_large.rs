@@ -43,18 +43,19 @@ fn imports_2m_rows_120mb() {
     import_and_check(2_000_000);
 }
 
-/// A 2-symbol file of ≈ 9 MB with what a real export can hold anywhere in it: blank lines, CRLF
-/// and lone-CR line ends, a trailing delimiter, rows with bad values or too few fields, a
-/// duplicate time, and a symbol first seen near the end.
-fn messy_symbols_file(header: &str) -> String {
+/// A file of ≈ 9 MB (two symbols, or one series without a symbol column) with what a real export
+/// can hold anywhere in it: blank lines, CRLF and lone-CR line ends, a trailing delimiter, rows
+/// with bad values or too few fields, a duplicate time, and a symbol first seen near the end.
+fn messy_file(header: &str, with_symbols: bool) -> String {
     let mut text = String::from("exported by a broker\n");
     text.push_str(header);
     text.push('\n');
+    let symbols: &[&str] = if with_symbols { &["EURUSD,", "GBPUSD,"] } else { &[""] };
     let start = 1_577_836_800_i64;
     for i in 0..150_000_i64 {
         let t = chrono::DateTime::from_timestamp(start + i * 60, 0).unwrap().naive_utc();
         let time = t.format("%Y-%m-%d %H:%M:%S");
-        for symbol in ["EURUSD", "GBPUSD"] {
+        for symbol in symbols {
             let p = 1.1 + (i % 97) as f64 * 1e-4;
             let line_end = match i % 1000 {
                 1 => "\r\n",
@@ -63,11 +64,9 @@ fn messy_symbols_file(header: &str) -> String {
                 _ => "\n",
             };
             match i % 7919 {
-                5 => write!(text, "{symbol},{time},{p:.5},oops,{p:.5},{p:.5},7{line_end}"),
-                6 => write!(text, "{symbol},{time},{p:.5}{line_end}"),
-                _ => {
-                    write!(text, "{symbol},{time},{p:.5},{:.5},{:.5},{p:.5},{}{line_end}", p + 2e-4, p - 2e-4, i % 500)
-                }
+                5 => write!(text, "{symbol}{time},{p:.5},oops,{p:.5},{p:.5},7{line_end}"),
+                6 => write!(text, "{symbol}{time},{p:.5}{line_end}"),
+                _ => write!(text, "{symbol}{time},{p:.5},{:.5},{:.5},{p:.5},{}{line_end}", p + 2e-4, p - 2e-4, i % 500),
             }
             .unwrap();
         }
@@ -75,10 +74,11 @@ fn messy_symbols_file(header: &str) -> String {
             text.push_str("\n\n");
         }
         if i == 77_777 {
-            writeln!(text, "EURUSD,{time},1.1,1.2,1.0,1.1,5").unwrap(); // same time again
+            writeln!(text, "{}{time},1.1,1.2,1.0,1.1,5", symbols[0]).unwrap(); // same time again
         }
         if i == 149_000 {
-            writeln!(text, "USDJPY,{time},150.1,150.2,150.0,150.1,5").unwrap();
+            let symbol = if with_symbols { "USDJPY," } else { "" };
+            writeln!(text, "{symbol}2020-01-01 00:00:00,150.1,150.2,150.0,150.1,5").unwrap();
         }
     }
     text
@@ -91,39 +91,47 @@ fn messy_symbols_file(header: &str) -> String {
 #[test]
 fn a_table_read_in_pieces_reads_as_in_one_pass() {
     let header = "Symbol,Time,Open,High,Low,Close,Volume";
-    let pieces = messy_symbols_file(header);
-    let one_pass = messy_symbols_file(&header.replace("Symbol", "\"Symbol\""));
-    assert!(pieces.len() > 8 << 20, "{} bytes: the file must be large enough to be split", pieces.len());
-    let skip = ImportOptions { on_invalid_row: engine::import::OnInvalidRow::Skip, ..Default::default() };
-    let split = import_csv(pieces.as_bytes(), &skip).unwrap();
-    let whole = import_csv(one_pass.as_bytes(), &skip).unwrap();
+    let split = import_both_ways(&messy_file(header, true), &messy_file(&header.replace("Symbol", "\"Symbol\""), true));
     assert_eq!(split.series.len(), 3);
     assert_eq!(split.series[2].symbol.as_deref(), Some("USDJPY"));
-    assert!(split.rejected.len() > 40, "{} rejected", split.rejected.len());
-    assert!(split.rejected.iter().any(|r| r.reason.contains("previous candle's time")));
-    assert_eq!(split, whole);
-    // The first bad row's line number, counted by hand: banner and header (lines 1–2), minute 0
-    // (3–4), two blank lines (5–6), minute 1 (7–8); minute 2's rows end in a lone CR, which ends
-    // a record but not a line, so they share line 9 with minute 3's first row; minute 3's second
-    // row (10), minute 4 (11–12), then minute 5's first row.
-    let first_bad = &split.rejected[0];
-    assert_eq!(first_bad.row, 13, "{first_bad:?}");
-
-    // The default (fail on a bad row) names the same rows either way.
-    let strict = ImportOptions::default();
-    let (a, b) = (import_csv(pieces.as_bytes(), &strict), import_csv(one_pass.as_bytes(), &strict));
-    assert_eq!(a.unwrap_err().to_string(), b.unwrap_err().to_string());
 }
 
 /// The same for a file without a symbol column, where the pieces fill one series.
 #[test]
 fn one_series_read_in_pieces_reads_as_in_one_pass() {
-    let text = minute_bars(300_000);
-    let quoted = text.replacen("Time", "\"Time\"", 1);
-    let (split, whole) = (
-        import_csv(text.as_bytes(), &ImportOptions::default()).unwrap(),
-        import_csv(quoted.as_bytes(), &ImportOptions::default()).unwrap(),
-    );
-    assert_eq!(split.series[0].candles.len(), 300_000);
+    let header = "Time,Open,High,Low,Close,Volume";
+    let split = import_both_ways(&messy_file(header, false), &messy_file(&header.replace("Time", "\"Time\""), false));
+    assert_eq!(split.series.len(), 1);
+    let clean = minute_bars(300_000);
+    let quoted = clean.replacen("Time", "\"Time\"", 1);
+    let split_clean = import_csv(clean.as_bytes(), &ImportOptions::default()).unwrap();
+    assert_eq!(split_clean.series[0].candles.len(), 300_000);
+    assert_eq!(split_clean, import_csv(quoted.as_bytes(), &ImportOptions::default()).unwrap());
+}
+
+/// Imports `pieces` (unquoted, so read in pieces) and `one_pass` (the same file with a quote in
+/// its header, so read in one pass), skipping bad rows and failing on them, and checks that both
+/// readings agree on everything. Returns the skipping import.
+fn import_both_ways(pieces: &str, one_pass: &str) -> engine::import::ImportResult {
+    // The importer splits tables of 4 MiB and more (rows.rs, PARALLEL_MIN_BYTES).
+    assert!(pieces.len() > 4 << 20, "{} bytes: the file must be large enough to be split", pieces.len());
+    let skip = ImportOptions { on_invalid_row: engine::import::OnInvalidRow::Skip, ..Default::default() };
+    let split = import_csv(pieces.as_bytes(), &skip).unwrap();
+    let whole = import_csv(one_pass.as_bytes(), &skip).unwrap();
+    assert!(split.rejected.len() >= 40, "{} rejected", split.rejected.len());
+    assert!(split.rejected.iter().any(|r| r.reason.contains("previous candle's time")));
     assert_eq!(split, whole);
+    // The first bad row's line number, counted by hand: banner and header (lines 1–2), minute 0
+    // (3–4), two blank lines (5–6), minute 1 (7–8); minute 2's rows end in a lone CR, which ends
+    // a record but not a line, so they share line 9 with minute 3's first row; minute 3's second
+    // row (10), minute 4 (11–12), then minute 5's first row. With one series, one row a minute.
+    let first_bad = &split.rejected[0];
+    let expected = if split.series.len() > 1 { 13 } else { 9 };
+    assert_eq!(first_bad.row, expected, "{first_bad:?}");
+
+    // The default (fail on a bad row) names the same rows either way.
+    let strict = ImportOptions::default();
+    let (a, b) = (import_csv(pieces.as_bytes(), &strict), import_csv(one_pass.as_bytes(), &strict));
+    assert_eq!(a.unwrap_err().to_string(), b.unwrap_err().to_string());
+    split
 }

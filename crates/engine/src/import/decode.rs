@@ -15,7 +15,7 @@ pub(super) fn decode_text(bytes: &[u8]) -> Result<Cow<'_, str>> {
         return Err(failed("the file is UTF-16 text; save it as UTF-8 (\"CSV UTF-8\") and import it again"));
     }
     let bytes = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
-    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+    if let Some(offset) = memchr::memchr(0, bytes) {
         return Err(failed(&format!(
             "the file looks binary, not CSV text (NUL byte at offset {offset}, line {})",
             line_of(bytes, offset)

@@ -62,11 +62,6 @@ pub(super) struct RawSeries {
 }
 
 impl RawSeries {
-    fn reserve(&mut self, additional: usize) {
-        self.candles.reserve(additional);
-        self.lines.reserve_exact(additional);
-    }
-
     /// `later`'s rows after this series' rows.
     fn append(&mut self, later: &RawSeries) {
         self.candles.extend_from(&later.candles);
@@ -507,80 +502,177 @@ pub(super) fn read_rows(
     default_symbol: Option<&str>,
     rejected: &mut Vec<RejectedRow>,
 ) -> Result<Vec<RawSeries>> {
-    let table = &text.as_bytes()[layout.table_offset..];
-    let pieces = split_at_line_ends(table);
-    let read: Vec<Result<PieceRows>> = pieces
-        .par_iter()
-        .enumerate()
-        .map(|(k, piece)| read_piece(piece, k == 0 && layout.has_header(), layout, plan, default_symbol))
-        .collect();
-    let mut joined: Option<Vec<RawSeries>> = None;
-    let mut total_rows = 0;
-    let mut parts = Vec::with_capacity(read.len());
-    for piece in read {
-        let piece = piece?;
-        total_rows += piece.series.iter().map(|s| s.candles.len()).sum::<usize>();
-        rejected.extend(piece.rejected);
-        parts.push(piece.series);
-    }
-    for series in parts {
-        match joined.as_mut() {
-            None => {
-                let mut first = series;
-                // One series (no symbol column): room for every row once, not a doubling per piece.
-                if let (None, [only]) = (plan.symbol, first.as_mut_slice()) {
-                    only.reserve(total_rows - only.candles.len());
-                }
-                joined = Some(first);
-            }
-            Some(all) => append_series(all, series, plan.symbol.is_some()),
+    let pieces = split_at_line_ends(&text[layout.table_offset..]);
+    let skip_header = |k: usize| k == 0 && layout.has_header();
+    if plan.symbol.is_some() {
+        // Each piece sorts its rows by symbol; the pieces' series are then joined by symbol.
+        let read: Vec<Result<(Vec<RawSeries>, Vec<RejectedRow>)>> = pieces
+            .par_iter()
+            .enumerate()
+            .map(|(k, piece)| {
+                let mut router = SeriesRouter::new(default_symbol, piece.row_bound);
+                let mut piece_rejected = Vec::new();
+                read_piece(piece, skip_header(k), layout, plan, &mut router, &mut piece_rejected)?;
+                Ok((router.series, piece_rejected))
+            })
+            .collect();
+        let mut all: Vec<RawSeries> = Vec::new();
+        for piece in read {
+            let (series, piece_rejected) = piece?;
+            rejected.extend(piece_rejected);
+            append_by_symbol(&mut all, series);
         }
+        return Ok(all);
     }
-    Ok(joined.unwrap_or_default())
+    // One series: each piece fills its own window of one set of columns, sized by its line ends,
+    // then the windows are closed up. The columns are allocated once and never copied whole.
+    let bounds: Vec<usize> = pieces.iter().map(|p| p.row_bound).collect();
+    let total = bounds.iter().sum();
+    let mut candles = Candles::zeroed(total);
+    let mut lines = vec![0usize; total];
+    let windows = Window::carve(&mut candles, &mut lines, &bounds);
+    let read: Vec<Result<(usize, Vec<RejectedRow>)>> = pieces
+        .par_iter()
+        .zip(windows)
+        .enumerate()
+        .map(|(k, (piece, mut window))| {
+            let mut piece_rejected = Vec::new();
+            read_piece(piece, skip_header(k), layout, plan, &mut window, &mut piece_rejected)?;
+            Ok((window.filled, piece_rejected))
+        })
+        .collect();
+    let (mut filled, mut start) = (0, 0);
+    for (piece, bound) in read.into_iter().zip(&bounds) {
+        let (count, piece_rejected) = piece?;
+        rejected.extend(piece_rejected);
+        if start != filled {
+            for column in candles.columns_mut() {
+                column.copy_within(start..start + count, filled);
+            }
+            lines.copy_within(start..start + count, filled);
+        }
+        filled += count;
+        start += bound;
+    }
+    if filled == 0 {
+        return Ok(Vec::new());
+    }
+    candles.truncate(filled);
+    lines.truncate(filled);
+    Ok(vec![RawSeries { symbol: default_symbol.map(str::to_string), candles, lines }])
 }
 
-/// A slice of the table that starts at a line start, and the table line it starts on (1-based).
+/// A slice of the table that starts at a line start, the table line it starts on (1-based), and
+/// the most records it can hold: one per line end (`\n`, `\r\n` or a lone `\r`), plus a last line
+/// without one.
 struct Piece<'a> {
-    bytes: &'a [u8],
+    text: &'a str,
     first_line: usize,
-}
-
-/// What one piece parsed to.
-struct PieceRows {
-    series: Vec<RawSeries>,
-    rejected: Vec<RejectedRow>,
+    row_bound: usize,
+    /// The table holds a quote character (and is then one piece).
+    quoted: bool,
 }
 
 /// The table cut after line ends into about four pieces per rayon thread (one piece when the
 /// table is small or holds a quote character).
-fn split_at_line_ends(table: &[u8]) -> Vec<Piece<'_>> {
+fn split_at_line_ends(table_text: &str) -> Vec<Piece<'_>> {
+    let table = table_text.as_bytes();
     let threads = rayon::current_num_threads();
-    if threads < 2 || table.len() < PARALLEL_MIN_BYTES || memchr::memchr(b'"', table).is_some() {
-        return vec![Piece { bytes: table, first_line: 1 }];
-    }
-    let wanted = threads * 4;
     let mut cuts = vec![0];
-    for k in 1..wanted {
-        let target = (table.len() * k / wanted).max(*cuts.last().unwrap_or(&0));
-        match memchr::memchr(b'\n', &table[target..]) {
-            Some(i) if target + i + 1 < table.len() => {
-                if target + i + 1 > *cuts.last().unwrap_or(&0) {
-                    cuts.push(target + i + 1);
+    let quoted = memchr::memchr(b'"', table).is_some();
+    if threads >= 2 && table.len() >= PARALLEL_MIN_BYTES && !quoted {
+        let wanted = threads * 4;
+        for k in 1..wanted {
+            let target = (table.len() * k / wanted).max(*cuts.last().unwrap_or(&0));
+            match memchr::memchr(b'\n', &table[target..]) {
+                Some(i) if target + i + 1 < table.len() => {
+                    if target + i + 1 > *cuts.last().unwrap_or(&0) {
+                        cuts.push(target + i + 1);
+                    }
                 }
+                _ => break,
             }
-            _ => break,
         }
     }
     cuts.push(table.len());
-    let slices: Vec<&[u8]> = cuts.windows(2).map(|w| &table[w[0]..w[1]]).collect();
-    let line_ends: Vec<usize> = slices.par_iter().map(|s| memchr::memchr_iter(b'\n', s).count()).collect();
+    // Every cut is just after a `\n`, so each slice starts and ends on a character boundary.
+    let slices: Vec<&str> = cuts.windows(2).map(|w| &table_text[w[0]..w[1]]).collect();
+    let counts: Vec<(usize, usize)> = slices
+        .par_iter()
+        .map(|s| {
+            let s = s.as_bytes();
+            let newlines = memchr::memchr_iter(b'\n', s).count();
+            let lone_returns = memchr::memchr_iter(b'\r', s).filter(|&i| s.get(i + 1) != Some(&b'\n')).count();
+            (newlines, lone_returns)
+        })
+        .collect();
     let mut first_line = 1;
     let mut pieces = Vec::with_capacity(slices.len());
-    for (bytes, ends) in slices.into_iter().zip(line_ends) {
-        pieces.push(Piece { bytes, first_line });
-        first_line += ends;
+    for (text, (newlines, lone_returns)) in slices.into_iter().zip(counts) {
+        pieces.push(Piece { text, first_line, row_bound: newlines + lone_returns + 1, quoted });
+        first_line += newlines;
     }
     pieces
+}
+
+/// Where a piece's parsed rows go.
+trait RowSink {
+    /// Row `[time, open, high, low, close, volume]` of the given symbol (if the file has a symbol
+    /// column), from 1-based file line `line`.
+    fn push(&mut self, symbol: Option<&str>, row: [f64; 6], line: usize) -> Result<()>;
+}
+
+/// A piece's share of the one series' columns.
+struct Window<'a> {
+    columns: [&'a mut [f64]; 6],
+    lines: &'a mut [usize],
+    filled: usize,
+}
+
+impl<'a> Window<'a> {
+    /// `candles` and `lines` cut into consecutive windows of the given sizes.
+    fn carve(candles: &'a mut Candles, lines: &'a mut [usize], sizes: &[usize]) -> Vec<Window<'a>> {
+        let mut columns = candles.columns_mut().map(|c| c.as_mut_slice());
+        let mut lines = lines;
+        let mut windows = Vec::with_capacity(sizes.len());
+        for &size in sizes {
+            let window_columns = columns.each_mut().map(|rest| {
+                let (head, tail) = std::mem::take(rest).split_at_mut(size);
+                *rest = tail;
+                head
+            });
+            let (window_lines, rest) = lines.split_at_mut(size);
+            lines = rest;
+            windows.push(Window { columns: window_columns, lines: window_lines, filled: 0 });
+        }
+        windows
+    }
+}
+
+impl RowSink for Window<'_> {
+    fn push(&mut self, _symbol: Option<&str>, row: [f64; 6], line: usize) -> Result<()> {
+        let at = self.filled;
+        if at == self.lines.len() {
+            return Err(EngineError::Internal(format!(
+                "line {line}: more records than line ends in a piece of the file"
+            )));
+        }
+        for (column, value) in self.columns.iter_mut().zip(row) {
+            column[at] = value;
+        }
+        self.lines[at] = line;
+        self.filled += 1;
+        Ok(())
+    }
+}
+
+impl RowSink for SeriesRouter {
+    fn push(&mut self, symbol: Option<&str>, [t, o, h, l, c, v]: [f64; 6], line: usize) -> Result<()> {
+        let series = self.series_for(symbol);
+        series.candles.push(t, o, h, l, c, v);
+        series.lines.push(line);
+        Ok(())
+    }
 }
 
 fn read_piece(
@@ -588,45 +680,84 @@ fn read_piece(
     skip_header: bool,
     layout: &Layout,
     plan: &Plan,
-    default_symbol: Option<&str>,
-) -> Result<PieceRows> {
-    // Untrimmed: `field` trims the few fields a row uses, not every field of every row.
+    sink: &mut impl RowSink,
+    rejected: &mut Vec<RejectedRow>,
+) -> Result<()> {
+    let line_offset = layout.table_line + piece.first_line - 2;
+    if !piece.quoted {
+        return read_unquoted(piece, skip_header, layout.delimiter, line_offset, plan, sink, rejected);
+    }
+    // Untrimmed: `Fields::field` trims the few fields a row uses, not every field of every row.
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(layout.delimiter)
         .has_headers(false)
         .flexible(true)
-        .from_reader(piece.bytes);
+        .from_reader(piece.text.as_bytes());
     let mut record = csv::ByteRecord::new();
     if skip_header {
         reader.read_byte_record(&mut record).map_err(csv_error)?;
     }
-    // At most one row per line end (plus a last line without one).
-    let row_bound = memchr::memchr_iter(b'\n', piece.bytes).count() + 1;
-    let mut router = SeriesRouter::new(default_symbol, row_bound);
-    let mut rejected = Vec::new();
     let mut problems: Vec<String> = Vec::new();
-    let line_offset = layout.table_line + piece.first_line - 2;
     while reader.read_byte_record(&mut record).map_err(csv_error)? {
-        let line = record_line(&record, piece.bytes) + line_offset;
+        let line = record_line(&record, piece.text.as_bytes()) + line_offset;
         problems.clear();
         match parse_row(&record, plan, &mut problems) {
-            Some([t, o, h, l, c, v]) => {
-                let series = router.series_for(plan.symbol.map(|i| field(&record, i)));
-                series.candles.push(t, o, h, l, c, v);
-                series.lines.push(line);
-            }
+            Some(row) => sink.push(plan.symbol.map(|i| record.field(i)), row, line)?,
             None => rejected.push(RejectedRow { row: line, reason: problems.join("; ") }),
         }
     }
-    Ok(PieceRows { series: router.series, rejected })
+    Ok(())
 }
 
-/// Appends a later piece's series to the joined ones: by symbol when the file has a symbol
-/// column, else the one series continues.
-fn append_series(all: &mut Vec<RawSeries>, later: Vec<RawSeries>, by_symbol: bool) {
+/// A piece without quote characters, split by hand: the CSV reader's rules reduce to "a record
+/// ends at `\n`, `\r\n` or a lone `\r`; empty records are skipped; fields end at the delimiter",
+/// and slicing the text directly skips the reader's state machine and a UTF-8 check per field.
+/// Line numbers count `\n` only, as the reader's do.
+fn read_unquoted(
+    piece: &Piece,
+    skip_header: bool,
+    delimiter: u8,
+    line_offset: usize,
+    plan: &Plan,
+    sink: &mut impl RowSink,
+    rejected: &mut Vec<RejectedRow>,
+) -> Result<()> {
+    let (text, bytes) = (piece.text, piece.text.as_bytes());
+    let delimiter = char::from(delimiter);
+    let mut fields: Vec<&str> = Vec::with_capacity(plan.field_count + 1);
+    let mut problems: Vec<String> = Vec::new();
+    let (mut start, mut line, mut header_pending) = (0, 1, skip_header);
+    while start < bytes.len() {
+        let end = memchr::memchr2(b'\n', b'\r', &bytes[start..]).map_or(bytes.len(), |i| start + i);
+        let (record, record_line) = (&text[start..end], line);
+        start = match bytes.get(end) {
+            Some(b'\r') if bytes.get(end + 1) == Some(&b'\n') => end + 2,
+            _ => end + 1,
+        };
+        line += usize::from(bytes.get(start - 1) == Some(&b'\n'));
+        if record.is_empty() {
+            continue;
+        }
+        if std::mem::take(&mut header_pending) {
+            continue;
+        }
+        fields.clear();
+        fields.extend(record.split(delimiter));
+        let line = record_line + line_offset;
+        problems.clear();
+        match parse_row(fields.as_slice(), plan, &mut problems) {
+            Some(row) => sink.push(plan.symbol.map(|i| fields.field(i)), row, line)?,
+            None => rejected.push(RejectedRow { row: line, reason: problems.join("; ") }),
+        }
+    }
+    Ok(())
+}
+
+/// Appends a later piece's series to the joined ones, by symbol (new symbols after the others,
+/// so the series stay in order of first appearance in the file).
+fn append_by_symbol(all: &mut Vec<RawSeries>, later: Vec<RawSeries>) {
     for series in later {
-        let target = if by_symbol { all.iter_mut().position(|s| s.symbol == series.symbol) } else { Some(0) };
-        match target.and_then(|i| all.get_mut(i)) {
+        match all.iter_mut().find(|s| s.symbol == series.symbol) {
             Some(existing) => existing.append(&series),
             None => all.push(series),
         }
@@ -642,19 +773,42 @@ fn record_line(record: &csv::ByteRecord, piece: &[u8]) -> usize {
     position.line() as usize + blank_lines
 }
 
-/// Field `i` of a row, trimmed (`""` when the row is shorter). The text is UTF-8 and the reader
-/// only splits at ASCII bytes, so a field is always UTF-8; `""` covers the impossible case.
-fn field(record: &csv::ByteRecord, i: usize) -> &str {
-    record.get(i).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("").trim()
+/// A row's fields, as either reader splits them.
+trait Fields {
+    fn count(&self) -> usize;
+    /// Field `i`, trimmed (`""` when the row is shorter).
+    fn field(&self, i: usize) -> &str;
+}
+
+impl Fields for csv::ByteRecord {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    /// The text is UTF-8 and the reader only splits at ASCII bytes, so a field is always UTF-8;
+    /// `""` covers the impossible case.
+    fn field(&self, i: usize) -> &str {
+        self.get(i).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("").trim()
+    }
+}
+
+impl Fields for [&str] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn field(&self, i: usize) -> &str {
+        self.get(i).map_or("", |f| f.trim())
+    }
 }
 
 /// `[time, open, high, low, close, volume]`, or `None` with every reason in `problems`.
-fn parse_row(record: &csv::ByteRecord, plan: &Plan, problems: &mut Vec<String>) -> Option<[f64; 6]> {
+fn parse_row(record: &(impl Fields + ?Sized), plan: &Plan, problems: &mut Vec<String>) -> Option<[f64; 6]> {
     if !field_count_ok(record, plan) {
-        problems.push(format!("has {} fields, expected {}", record.len(), plan.field_count));
+        problems.push(format!("has {} fields, expected {}", record.count(), plan.field_count));
         return None;
     }
-    let field = |i: usize| field(record, i);
+    let field = |i: usize| record.field(i);
     let time_value = field(plan.time_column);
     let clock_value = plan.clock_column.map(field);
     let time = plan.time.parse(time_value, clock_value);
@@ -693,10 +847,10 @@ fn parse_row(record: &csv::ByteRecord, plan: &Plan, problems: &mut Vec<String>) 
 
 /// The header's field count; one more when the extra trailing field is empty (a trailing
 /// delimiter on data lines only); one fewer when the header alone ends with a delimiter.
-fn field_count_ok(record: &csv::ByteRecord, plan: &Plan) -> bool {
-    let len = record.len();
+fn field_count_ok(record: &(impl Fields + ?Sized), plan: &Plan) -> bool {
+    let len = record.count();
     len == plan.field_count
-        || (len == plan.field_count + 1 && field(record, len - 1).is_empty())
+        || (len == plan.field_count + 1 && record.field(len - 1).is_empty())
         || (len + 1 == plan.field_count && plan.header_ends_empty)
 }
 

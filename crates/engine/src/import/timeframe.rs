@@ -20,11 +20,21 @@ const CALENDAR_BUCKETS: [(i64, i64, i64, &str); 3] = [
 /// not a whole number of seconds.
 pub fn infer_timeframe(times: &[f64]) -> Option<String> {
     let mut counts: HashMap<i64, usize> = HashMap::new();
+    // Regular data repeats one gap for long runs: count a run, then add it to the table once.
+    let (mut run_gap, mut run_length) = (0_i64, 0_usize);
     for pair in times.windows(2) {
         let gap = (pair[1] - pair[0]).round() as i64;
-        if gap > 0 {
-            *counts.entry(bucket(gap)).or_default() += 1;
+        if gap == run_gap {
+            run_length += 1;
+            continue;
         }
+        if run_gap > 0 {
+            *counts.entry(bucket(run_gap)).or_default() += run_length;
+        }
+        (run_gap, run_length) = (gap, 1);
+    }
+    if run_gap > 0 {
+        *counts.entry(bucket(run_gap)).or_default() += run_length;
     }
     let (gap, _) = counts.into_iter().max_by_key(|&(gap, count)| (count, std::cmp::Reverse(gap)))?;
     timeframe_name(gap)

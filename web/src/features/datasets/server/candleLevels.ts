@@ -3,7 +3,7 @@ import type { Db } from '@/server/db/database';
 import { asBlob, asFloat64 } from '@/server/db/float64Blob';
 import { lowerBound, upperBound } from '@/shared/sortedSearch';
 import type { CandleColumns } from '@/server/engine';
-import { aggregateOhlc, type CandleRuns } from '../lib/downsample';
+import type { CandleRuns } from '../lib/downsample';
 
 /**
  * Run lengths of the stored levels, finest first. Each level is 16× the one below, so an
@@ -20,6 +20,7 @@ export const LEVELS_MIN_CANDLES = 65_536;
 export const RUNS_PER_BLOCK = 4096;
 const RUN_COLUMNS = ['time', 'end_time', 'open', 'high', 'low', 'close', 'volume'] as const;
 type RunColumn = (typeof RUN_COLUMNS)[number];
+type RunColumns = Record<RunColumn, Float64Array>;
 
 /** The level a bucket of `bucketSize` candles is built from (null: from raw candles). */
 export function levelFor(bucketSize: number): number | null {
@@ -38,18 +39,13 @@ export function insertCandleLevels(db: Db, datasetId: number, candles: CandleCol
     `INSERT INTO candle_level_blocks (dataset_id, level, first_run, count, first_time, last_time, ${RUN_COLUMNS.join(', ')})
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  // Each level from the one below (a candle is a run of one): 16× fewer values to read each time.
+  let runs: RunColumns = { ...candles, end_time: candles.time };
+  let runLength = 1;
   for (const level of CANDLE_LEVELS) {
-    const runs = aggregateOhlc(candles, level, 0);
-    const columns: Record<RunColumn, Float64Array> = {
-      time: Float64Array.from(runs.time),
-      end_time: Float64Array.from(runs.endTime!),
-      open: Float64Array.from(runs.open),
-      high: Float64Array.from(runs.high),
-      low: Float64Array.from(runs.low),
-      close: Float64Array.from(runs.close),
-      volume: Float64Array.from(runs.volume),
-    };
-    const count = columns.time.length;
+    runs = mergeRuns(runs, level / runLength);
+    runLength = level;
+    const count = runs.time.length;
     for (let first = 0; first < count; first += RUNS_PER_BLOCK) {
       const end = Math.min(count, first + RUNS_PER_BLOCK);
       insert.run(
@@ -57,12 +53,50 @@ export function insertCandleLevels(db: Db, datasetId: number, candles: CandleCol
         level,
         first,
         end - first,
-        columns.time[first],
-        columns.time[end - 1],
-        ...RUN_COLUMNS.map((c) => asBlob(columns[c].subarray(first, end))),
+        runs.time[first],
+        runs.time[end - 1],
+        ...RUN_COLUMNS.map((c) => asBlob(runs[c].subarray(first, end))),
       );
     }
   }
+}
+
+/**
+ * Runs of `size` consecutive runs (the last may be shorter): open of the first, high max, low
+ * min, close of the last, volume sum, time of the first, end time of the last.
+ */
+function mergeRuns(runs: RunColumns, size: number): RunColumns {
+  const n = runs.time.length;
+  const m = Math.ceil(n / size);
+  const out: RunColumns = {
+    time: new Float64Array(m),
+    end_time: new Float64Array(m),
+    open: new Float64Array(m),
+    high: new Float64Array(m),
+    low: new Float64Array(m),
+    close: new Float64Array(m),
+    volume: new Float64Array(m),
+  };
+  for (let k = 0; k < m; k++) {
+    const first = k * size;
+    const last = Math.min(n, first + size) - 1;
+    let high = -Infinity;
+    let low = Infinity;
+    let volume = 0;
+    for (let i = first; i <= last; i++) {
+      if (runs.high[i] > high) high = runs.high[i];
+      if (runs.low[i] < low) low = runs.low[i];
+      volume += runs.volume[i];
+    }
+    out.time[k] = runs.time[first];
+    out.end_time[k] = runs.end_time[last];
+    out.open[k] = runs.open[first];
+    out.high[k] = high;
+    out.low[k] = low;
+    out.close[k] = runs.close[last];
+    out.volume[k] = volume;
+  }
+  return out;
 }
 
 /** Whether the dataset's candles are answered from levels (it is big enough and they exist). */
@@ -83,7 +117,7 @@ export function loadLevelRuns(db: Db, datasetId: number, level: number, from: nu
     )
     .all(datasetId, level, from, to) as Record<string, unknown>[];
   const slices = blocks.map((row) => {
-    const columns = {} as Record<RunColumn, Float64Array>;
+    const columns = {} as RunColumns;
     for (const c of RUN_COLUMNS) columns[c] = asFloat64(row[c] as Buffer);
     const start = lowerBound(columns.time, from);
     const end = Math.max(start, upperBound(columns.end_time, to));
@@ -100,7 +134,7 @@ export function loadLevelRuns(db: Db, datasetId: number, level: number, from: nu
     close: new Float64Array(n),
     volume: new Float64Array(n),
   };
-  const target: Record<RunColumn, Float64Array> = { ...runs, end_time: runs.endTime };
+  const target: RunColumns = { ...runs, end_time: runs.endTime };
   let at = 0;
   for (const { firstRun, columns, start, end } of slices) {
     for (const c of RUN_COLUMNS) target[c].set(columns[c].subarray(start, end), at);
