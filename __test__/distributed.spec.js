@@ -293,6 +293,9 @@ describe('runWorker and the distributed section: the contract', () => {
           busy: true,
         });
       }
+      // Events reach JS through a threadsafe function: the last refusal's event can arrive after the
+      // coordinator's error does.
+      await waitFor('five refusals', () => events.filter((e) => e.kind === 'refused').length >= 5);
       expect(events.filter((e) => e.kind === 'refused')).toHaveLength(5);
       first.abort();
       expect((await firstRun).code).toBe('CANCELLED');
