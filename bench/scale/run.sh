@@ -6,7 +6,9 @@
 # (windows that follow the view): first paint, predictions shown, pan/zoom frames, and the time
 # from a far pan to the new range's predictions.
 #   bash bench/scale/run.sh                    ROWS=2000000 bash bench/scale/run.sh
-#   SKIP_APP=1 bash bench/scale/run.sh         (import figures only; no build, no browser)
+#   SKIP_APP=1 bash bench/scale/run.sh         (import and SQLite figures only; no build, no browser)
+# Between the halves, bench/scale/sqlite_store.js times the app's SQLite block storage of the same
+# number of candles next to the disk writing and flushing the same bytes.
 # Needs the addon (npm run build:addon), the venv (npm run setup); the app half builds web/ if
 # its build is older than the sources (web/scripts/e2e.mjs).
 set -euo pipefail
@@ -32,6 +34,9 @@ print(f"{'engine importCsv (addon)':<36} {e['seconds']:>8.2f} {re:>12,.0f} {e['p
 print(f"{'pandas read_csv + candle rules':<36} {p['seconds']:>8.2f} {rp:>12,.0f} {p['peakRssMb']:>8.0f}")
 print(f"ratio engine / pandas: {re / rp:.2f}x")
 PY
+
+echo
+node bench/scale/sqlite_store.js "$ROWS"
 
 [ "${SKIP_APP:-0}" = 1 ] && exit 0
 log="$work/app.log"
