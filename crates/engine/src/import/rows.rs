@@ -510,7 +510,7 @@ pub(super) fn read_rows(
             .par_iter()
             .enumerate()
             .map(|(k, piece)| {
-                let mut router = SeriesRouter::new(default_symbol, piece.row_bound);
+                let mut router = SeriesRouter::new(piece.row_bound);
                 let mut piece_rejected = Vec::new();
                 read_piece(piece, skip_header(k), layout, plan, &mut router, &mut piece_rejected)?;
                 Ok((router.series, piece_rejected))
@@ -667,8 +667,9 @@ impl RowSink for Window<'_> {
 }
 
 impl RowSink for SeriesRouter {
+    /// `symbol` is always there: a router serves files with a symbol column.
     fn push(&mut self, symbol: Option<&str>, [t, o, h, l, c, v]: [f64; 6], line: usize) -> Result<()> {
-        let series = self.series_for(symbol);
+        let series = self.series_for(symbol.unwrap_or_default());
         series.candles.push(t, o, h, l, c, v);
         series.lines.push(line);
         Ok(())
@@ -862,48 +863,34 @@ fn describe_bad_time(value: &str, clock: Option<&str>, format: &str) -> String {
     }
 }
 
-/// Finds or creates the series for a row's symbol without allocating for repeated symbols.
+/// A file with a symbol column: finds or creates the series for a row's symbol without allocating
+/// for repeated symbols.
 struct SeriesRouter {
     series: Vec<RawSeries>,
     index: HashMap<String, usize>,
     last: usize,
-    default_symbol: Option<String>,
     row_bound: usize,
 }
 
 impl SeriesRouter {
-    /// `row_bound`: room reserved in the first series (the only one when the file has no symbol
-    /// column), so a large file's columns are not regrown and copied while they fill.
-    fn new(default_symbol: Option<&str>, row_bound: usize) -> Self {
-        SeriesRouter {
-            series: Vec::new(),
-            index: HashMap::new(),
-            last: 0,
-            default_symbol: default_symbol.map(str::to_string),
-            row_bound,
-        }
+    /// `row_bound`: room reserved in the first series created (a file of one symbol fills it
+    /// without regrowing and copying its columns).
+    fn new(row_bound: usize) -> Self {
+        SeriesRouter { series: Vec::new(), index: HashMap::new(), last: 0, row_bound }
     }
 
-    fn create(&mut self, symbol: Option<String>) -> RawSeries {
-        let rows = std::mem::take(&mut self.row_bound);
-        RawSeries { symbol, candles: Candles::with_capacity(rows), lines: Vec::with_capacity(rows) }
-    }
-
-    fn series_for(&mut self, symbol: Option<&str>) -> &mut RawSeries {
-        let Some(symbol) = symbol else {
-            if self.series.is_empty() {
-                let series = self.create(self.default_symbol.clone());
-                self.series.push(series);
-            }
-            return &mut self.series[0];
-        };
+    fn series_for(&mut self, symbol: &str) -> &mut RawSeries {
         let same_as_last = self.series.get(self.last).is_some_and(|s| s.symbol.as_deref() == Some(symbol));
         if !same_as_last {
             self.last = match self.index.get(symbol) {
                 Some(&i) => i,
                 None => {
-                    let series = self.create(Some(symbol.to_string()));
-                    self.series.push(series);
+                    let rows = std::mem::take(&mut self.row_bound);
+                    self.series.push(RawSeries {
+                        symbol: Some(symbol.to_string()),
+                        candles: Candles::with_capacity(rows),
+                        lines: Vec::with_capacity(rows),
+                    });
                     self.index.insert(symbol.to_string(), self.series.len() - 1);
                     self.series.len() - 1
                 }
