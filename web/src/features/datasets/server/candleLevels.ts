@@ -68,15 +68,7 @@ export function insertCandleLevels(db: Db, datasetId: number, candles: CandleCol
 function mergeRuns(runs: RunColumns, size: number): RunColumns {
   const n = runs.time.length;
   const m = Math.ceil(n / size);
-  const out: RunColumns = {
-    time: new Float64Array(m),
-    end_time: new Float64Array(m),
-    open: new Float64Array(m),
-    high: new Float64Array(m),
-    low: new Float64Array(m),
-    close: new Float64Array(m),
-    volume: new Float64Array(m),
-  };
+  const out = emptyRuns(m);
   for (let k = 0; k < m; k++) {
     const first = k * size;
     const last = Math.min(n, first + size) - 1;
@@ -97,6 +89,11 @@ function mergeRuns(runs: RunColumns, size: number): RunColumns {
     out.volume[k] = volume;
   }
   return out;
+}
+
+/** Zeroed columns for n runs. */
+function emptyRuns(n: number): RunColumns {
+  return Object.fromEntries(RUN_COLUMNS.map((c) => [c, new Float64Array(n)])) as RunColumns;
 }
 
 /** Whether the dataset's candles are answered from levels (it is big enough and they exist). */
@@ -124,22 +121,14 @@ export function loadLevelRuns(db: Db, datasetId: number, level: number, from: nu
     return { firstRun: (row.first_run as number) + start, columns, start, end };
   });
   const n = slices.reduce((sum, s) => sum + s.end - s.start, 0);
-  const runs = {
-    time: new Float64Array(n),
-    endTime: new Float64Array(n),
-    firstIndex: new Float64Array(n),
-    open: new Float64Array(n),
-    high: new Float64Array(n),
-    low: new Float64Array(n),
-    close: new Float64Array(n),
-    volume: new Float64Array(n),
-  };
-  const target: RunColumns = { ...runs, end_time: runs.endTime };
+  const runs = emptyRuns(n);
+  const firstIndex = new Float64Array(n);
   let at = 0;
   for (const { firstRun, columns, start, end } of slices) {
-    for (const c of RUN_COLUMNS) target[c].set(columns[c].subarray(start, end), at);
-    for (let k = 0; k < end - start; k++) runs.firstIndex[at + k] = (firstRun + k) * level;
+    for (const c of RUN_COLUMNS) runs[c].set(columns[c].subarray(start, end), at);
+    for (let k = 0; k < end - start; k++) firstIndex[at + k] = (firstRun + k) * level;
     at += end - start;
   }
-  return runs;
+  const { end_time: endTime, ...rest } = runs;
+  return { ...rest, endTime, firstIndex };
 }

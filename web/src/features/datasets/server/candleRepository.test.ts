@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emptyColumns } from '@/server/db/candleBlocks';
 import { openDatabase, type Db } from '@/server/db/database';
 import { defaultProject } from '@/features/projects/server';
 import { aggregateOhlc, bucketSizeFor } from '../lib/downsample';
@@ -18,14 +19,7 @@ const T0 = Date.UTC(2020, 0, 1);
 const MINUTE = 60_000;
 
 function candles(n: number) {
-  const c = {
-    time: new Float64Array(n),
-    open: new Float64Array(n),
-    high: new Float64Array(n),
-    low: new Float64Array(n),
-    close: new Float64Array(n),
-    volume: new Float64Array(n),
-  };
+  const c = emptyColumns(n);
   let price = 100;
   for (let i = 0; i < n; i++) {
     const open = price;
