@@ -8,8 +8,8 @@ const os = require('node:os');
 const net = require('node:net');
 const path = require('node:path');
 const YAML = require('yaml');
-const { engine, rejection } = require('./helpers');
-const { sleep, waitFor, freeBase, startWorker, startWorkers, stopWorkers } = require('./workers');
+const { engine, lastEvent, rejection, sleep, waitFor } = require('./helpers');
+const { freeBase, startWorker, startWorkers, stopWorkers } = require('./workers');
 
 const ROOT = path.join(__dirname, '..');
 const FIXTURE = path.join(__dirname, 'fixtures', 'pipeline-small.yaml');
@@ -63,7 +63,7 @@ describe('three worker processes on loopback', () => {
     const events = [];
     const cfg = config(path.join(tmp, 'dist'), { workers: 3, port_base: base });
     const dist = await engine.train({ config: cfg, rootDir: ROOT }, (p) => events.push({ ...p }));
-    await sleep(50); // progress events can trail the promise by a tick
+    await lastEvent(events, { stage: 'register', fraction: 1 });
 
     // The same stages, in the same order, as one process.
     const stages = events.map((e) => e.stage).filter((s, i, all) => i === 0 || all[i - 1] !== s);
@@ -255,7 +255,7 @@ describe('runWorker and the distributed section: the contract', () => {
       const err = await rejection(engine.train({ config: config(tmp, { workers: [address] }), rootDir: ROOT }));
       expect(err.code).toBe('WORKER_FAILED');
       expect(err.message).toContain('WORKER_TOKEN');
-      expect(events.some((e) => e.kind === 'refused')).toBe(true);
+      await waitFor('the refusal event', () => events.some((e) => e.kind === 'refused'));
     } finally {
       cancel.cancel();
       await running;
@@ -293,8 +293,8 @@ describe('runWorker and the distributed section: the contract', () => {
           busy: true,
         });
       }
-      // Events reach JS through a threadsafe function: the last refusal's event can arrive after the
-      // coordinator's error does.
+      // The worker's events reach JS on their own queue: the last refusal's can come after the
+      // coordinator's error.
       await waitFor('five refusals', () => events.filter((e) => e.kind === 'refused').length >= 5);
       expect(events.filter((e) => e.kind === 'refused')).toHaveLength(5);
       first.abort();

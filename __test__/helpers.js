@@ -60,6 +60,28 @@ function thrown(fn) {
   throw new Error('expected a throw');
 }
 
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Resolves once `probe()` holds, checking every 50 ms; fails after `ms`. */
+async function waitFor(what, probe, ms = 20_000) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (probe()) return;
+    await sleep(50);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * Progress and worker events reach JS through a threadsafe function, a queue of its own: the
+ * call's promise can settle before its last events have run (docs/engine-api.md). Waits for them.
+ */
+const lastEvent = (events, expected) =>
+  waitFor(`the event ${JSON.stringify(expected)}`, () => {
+    const last = events.at(-1);
+    return last !== undefined && Object.entries(expected).every(([k, v]) => last[k] === v);
+  });
+
 /** Typed-array check that works across Jest's VM realms (where instanceof does not). */
 const isFloat64Array = (x) => Object.prototype.toString.call(x) === '[object Float64Array]';
 
@@ -84,11 +106,14 @@ module.exports = {
   className,
   isFloat64Array,
   engine,
+  lastEvent,
   loadSample,
   rows,
   sliceCandles,
   syntheticCandles,
   rejection,
   thrown,
+  sleep,
+  waitFor,
   SAMPLES,
 };

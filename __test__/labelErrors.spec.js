@@ -4,7 +4,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { className, engine, loadSample, rejection, rows } = require('./helpers');
+const { className, engine, lastEvent, loadSample, rejection, rows } = require('./helpers');
 
 const ROOT = path.join(__dirname, '..');
 
@@ -59,7 +59,7 @@ describe('engine.findLabelErrors', () => {
     const timer = setInterval(() => ticks++, 5);
     const report = await engine.findLabelErrors({ config: cfg, rootDir: ROOT }, { folds: 3 }, (p) => events.push(p));
     clearInterval(timer);
-    await new Promise((r) => setTimeout(r, 50));
+    await lastEvent(events, { stage: 'rank', fraction: 1 });
     expect(ticks).toBeGreaterThan(0);
     expect(report.folds).toBe(3);
     expect(report.modelType).toBe('lightgbm');

@@ -3,7 +3,7 @@
  * planted, scaled, into another real series comes back first, as typed-array columns, with the
  * labelling-function report; progress, cancellation and bad input behave like train's.
  */
-const { engine, loadSample, syntheticCandles, rejection } = require('./helpers');
+const { engine, lastEvent, loadSample, rejection, syntheticCandles } = require('./helpers');
 
 const isTyped = (x, name) => Object.prototype.toString.call(x) === `[object ${name}]`;
 const dayMs = (iso) => Date.parse(`${iso}T00:00:00Z`);
@@ -54,9 +54,8 @@ describe('findSimilar', () => {
     expect(result.report).toMatchObject({ label: 'double top', count: 10 });
     expect(result.report.perTarget).toHaveLength(2);
     expect(result.stats).toMatchObject({ candles: ibm.close.length + aapl.close.length, lengths: [[54]] });
-    // The callback runs on the JS thread after the work: every event says 'search', rising to 1.
-    await new Promise((r) => setTimeout(r, 20));
-    expect(progress.length).toBeGreaterThan(0);
+    // Every event says 'search', rising to 1 (the last may run after the promise settles).
+    await lastEvent(progress, { stage: 'search', fraction: 1 });
     expect(progress.every((p) => p.stage === 'search')).toBe(true);
     expect(progress.at(-1).fraction).toBe(1);
   });

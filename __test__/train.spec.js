@@ -8,7 +8,7 @@ const path = require('node:path');
 const crypto = require('node:crypto');
 const { spawn, spawnSync, execFileSync } = require('node:child_process');
 const YAML = require('yaml');
-const { engine, rejection } = require('./helpers');
+const { engine, lastEvent, rejection } = require('./helpers');
 
 const ROOT = path.join(__dirname, '..');
 const FIXTURE = path.join(__dirname, 'fixtures', 'pipeline-small.yaml');
@@ -22,9 +22,6 @@ function smallConfig(dir, change = (c) => c) {
   cfg.dataset.output_dir = path.join(dir, 'dataset');
   return change(cfg) || cfg;
 }
-
-/** Progress events can trail the promise by a tick: let them land. */
-const settle = () => new Promise((r) => setTimeout(r, 50));
 
 const sha256 = (file) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
@@ -48,7 +45,7 @@ describe('engine.train on the real samples', () => {
     registry = path.join(tmp, 'models');
     events = [];
     outcome = await engine.train({ config: smallConfig(tmp), rootDir: ROOT }, (p) => events.push({ ...p }));
-    await settle();
+    await lastEvent(events, { stage: 'register', fraction: 1 });
   }, 120_000);
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 

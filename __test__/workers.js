@@ -7,16 +7,7 @@ const { spawn } = require('node:child_process');
 const ROOT = path.join(__dirname, '..');
 const WORKER = path.join(ROOT, 'scripts', 'worker.js');
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(what, probe, ms = 20_000) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (probe()) return;
-    await sleep(50);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const { waitFor } = require('./helpers');
 
 const portFree = (port) =>
   new Promise((resolve) => {
@@ -75,4 +66,4 @@ async function stopWorkers(workers) {
   );
 }
 
-module.exports = { sleep, waitFor, freeBase, startWorker, startWorkers, stopWorkers };
+module.exports = { freeBase, startWorker, startWorkers, stopWorkers };

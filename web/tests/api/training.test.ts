@@ -13,6 +13,7 @@ import * as plotRoute from '@/app/api/model-plot/route';
 import * as modelsRoute from '@/app/api/models/route';
 import * as infoRoute from '@/app/api/model/info/route';
 import { cancelJob, waitForJob } from '@/features/training/server/trainingJobs';
+import { workRoot } from '@/features/training/server/engineRunInput';
 import { call, sampleBytes, createTempDatabase } from '../support/routeHarness';
 
 const env = createTempDatabase();
@@ -99,6 +100,16 @@ describe('training jobs', () => {
   });
 
   it('start → progress → finish with metrics (human spans, negatives and TA-Lib labels)', async () => {
+    // A folder left by a server that died mid-run (older than this process), and one of a run of
+    // this process (newer): the first run's start removes the first only.
+    const left = path.join(workRoot(), 'candle-train-left');
+    const live = path.join(workRoot(), 'candle-label-errors-live');
+    for (const folder of [left, live]) {
+      fs.mkdirSync(folder, { recursive: true });
+      fs.writeFileSync(path.join(folder, 'ds1.csv'), 'time,open,high,low,close\n');
+    }
+    const hourAgo = new Date(Date.now() - 3600_000);
+    fs.utimesSync(left, hourAgo, hourAgo);
     const res = await start({ preset: 'fast', datasetId });
     expect(res.status).toBe(202);
     expect(res.body.job).toMatchObject({
@@ -116,6 +127,9 @@ describe('training jobs', () => {
     const done = await waitForJob(id);
     expect(done.error).toBeNull();
     expect(done).toMatchObject({ state: 'succeeded', fraction: 1, stage: 'done' });
+    // The run's own work folder is gone with it; the other run's stays.
+    expect(fs.readdirSync(workRoot())).toEqual(['candle-label-errors-live']);
+    fs.rmSync(live, { recursive: true });
     const final = (await getJob(id)).body.job;
     expect(final.outcome.version).toMatch(/^v\d+$/);
     expect(final.outcome.metrics.validationMacroF1).toBeGreaterThan(0);
@@ -138,6 +152,7 @@ describe('training jobs', () => {
     expect(done.error?.code).toBe('CANCELLED');
     cancelledId = id;
     expect((await call(modelsRoute.GET, 'GET', '/api/models')).body.models.length).toBe(before);
+    expect(fs.readdirSync(workRoot())).toEqual([]);
   }, 180_000);
 
   it('promotes a version and serves its plots only from the registry', async () => {

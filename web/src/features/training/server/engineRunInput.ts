@@ -1,8 +1,7 @@
 import 'server-only';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { Db } from '@/server/db/database';
+import { databasePath, type Db } from '@/server/db/database';
 import { ApiError } from '@/server/http/apiError';
 import { webRoot } from '@/server/paths';
 import { listAnnotations } from '@/features/annotations/server';
@@ -42,6 +41,33 @@ export interface EngineRunInput {
 
 export const repoRoot = () => path.resolve(/*turbopackIgnore: true*/ webRoot(), '..');
 
+/**
+ * Where runs' work folders go: `work/` beside the database. Not the system's temp folder: a big
+ * dataset's CSVs take gigabytes, /tmp may be memory, and a folder there outlives a server that died
+ * mid-run with nothing to find it.
+ */
+export function workRoot(): string {
+  return path.join(path.dirname(databasePath()), 'work');
+}
+
+// Work folders last modified before this process started belong to a run whose server died (a run
+// removes its own folder when it ends, whatever the outcome).
+const processStartedAt = Date.now() - process.uptime() * 1000;
+let leftoversSwept = false;
+
+/** Removes the work folders that earlier server processes left behind; once per process. */
+function sweepLeftoverWorkFolders(root: string): void {
+  if (leftoversSwept) return;
+  leftoversSwept = true;
+  for (const entry of fs.readdirSync(root, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    const folder = path.join(/*turbopackIgnore: true*/ root, entry.name);
+    // A run of this process may end (and remove its folder) meanwhile: no entry is no error.
+    const modified = fs.statSync(folder, { throwIfNoEntry: false })?.mtimeMs;
+    if (modified !== undefined && modified < processStartedAt) fs.rmSync(folder, { recursive: true, force: true });
+  }
+}
+
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** A dataset's stored candles as a CSV the engine's importer reads (ISO UTC times). */
@@ -76,7 +102,10 @@ export function prepareEngineRun(db: Db, request: EngineRunRequest, folderPrefix
   const annotations = datasets.flatMap((d) => listAnnotations(db, { datasetId: d.id }));
   const exported = toEngineSpans(annotations, new Map(datasets.map((d) => [d.id, d])), labelNames, talibLabels);
 
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), folderPrefix));
+  const root = workRoot();
+  fs.mkdirSync(root, { recursive: true });
+  sweepLeftoverWorkFolders(root);
+  const workDir = fs.mkdtempSync(path.join(/*turbopackIgnore: true*/ root, folderPrefix));
   const cleanup = () => fs.rmSync(workDir, { recursive: true, force: true });
   try {
     const series = datasets.map((d) => {
