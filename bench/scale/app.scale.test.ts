@@ -44,6 +44,22 @@ afterAll(async () => {
   if (registry) fs.rmSync(registry, { recursive: true, force: true });
 });
 
+// Where a load's time went: the document, then each API request (start → end, ms from navigation
+// start), so a change to first paint can be attributed to the step it moved. A gap between one
+// response and the next request is the page's own work.
+function traceOfLoad(): string[] {
+  const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+  const lines = [
+    `document ${nav.requestStart.toFixed(0)}→${nav.responseEnd.toFixed(0)}, DOMContentLoaded ${nav.domContentLoadedEventEnd.toFixed(0)}`,
+  ];
+  for (const entry of performance.getEntriesByType('resource') as PerformanceResourceTiming[]) {
+    if (entry.initiatorType !== 'fetch') continue;
+    const url = new URL(entry.name);
+    lines.push(`${url.pathname}${url.search} ${entry.startTime.toFixed(0)}→${entry.responseEnd.toFixed(0)}`);
+  }
+  return lines;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))];
 }
@@ -91,6 +107,7 @@ test('10M-row upload, first paint and pan/zoom frames', async () => {
   await page.goto(`${server.url}/?dataset=${dataset.id}`);
   await page.waitForSelector('[data-testid="view-info"]', { timeout: 300_000 });
   const firstPaints: number[] = [];
+  let paintTrace: string[] = [];
   const predictionsShown: number[] = [];
   for (let run = 0; run < 3; run++) {
     await page.goto(`${server.url}/?dataset=${dataset.id}`);
@@ -105,6 +122,7 @@ test('10M-row upload, first paint and pan/zoom frames', async () => {
       { timeout: 300_000, polling: 'raf' },
     );
     firstPaints.push((await painted.jsonValue()) as number);
+    if (run === 2) paintTrace = await page.evaluate(traceOfLoad);
     const shown = await page.waitForFunction(
       () =>
         document.querySelector('[data-testid="prediction-status"]')?.textContent?.includes('predictions shown')
@@ -122,6 +140,17 @@ test('10M-row upload, first paint and pan/zoom frames', async () => {
     const w = window as unknown as { __frames: number[]; __recording: boolean };
     w.__frames = [];
     w.__recording = true;
+    // Tasks over 50 ms, each with the responses that arrived just before it: what a long frame was.
+    const longTasks: string[] = [];
+    (window as unknown as { __longTasks: string[] }).__longTasks = longTasks;
+    new PerformanceObserver((list) => {
+      for (const task of list.getEntries()) {
+        const arrived = (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+          .filter((r) => r.responseEnd <= task.startTime + 1 && r.responseEnd > task.startTime - 300)
+          .map((r) => `${new URL(r.name).pathname} at ${r.responseEnd.toFixed(0)}`);
+        longTasks.push(`${task.startTime.toFixed(0)} ms: ${task.duration.toFixed(0)} ms after [${arrived.join(', ')}]`);
+      }
+    }).observe({ type: 'longtask' });
     const tick = (t: number) => {
       w.__frames.push(t);
       if (w.__recording) requestAnimationFrame(tick);
@@ -149,10 +178,21 @@ test('10M-row upload, first paint and pan/zoom frames', async () => {
     await page.mouse.up();
     await page.waitForTimeout(150);
   }
-  const frames = await page.evaluate(() => {
-    const w = window as unknown as { __frames: number[]; __recording: boolean };
+  const { frames, longTasks, slowFrames } = await page.evaluate(() => {
+    const w = window as unknown as { __frames: number[]; __recording: boolean; __longTasks: string[] };
     w.__recording = false;
-    return w.__frames;
+    // Each frame that missed its 60 Hz slot, with the responses that arrived during it.
+    const responses = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+    const slow: string[] = [];
+    w.__frames.slice(1).forEach((t, i) => {
+      const since = w.__frames[i];
+      if (t - since < 20) return;
+      const arrived = responses
+        .filter((r) => r.responseEnd > since - 17 && r.responseEnd <= t)
+        .map((r) => new URL(r.name).pathname);
+      slow.push(`${since.toFixed(0)} ms: ${(t - since).toFixed(1)} ms, responses [${arrived.join(', ')}]`);
+    });
+    return { frames: w.__frames, longTasks: w.__longTasks, slowFrames: slow };
   });
   const intervals = frames
     .slice(1)
@@ -188,6 +228,7 @@ test('10M-row upload, first paint and pan/zoom frames', async () => {
     uploadRowsPerSecond: dataset.candleCount / uploadSeconds,
     spans: SPANS,
     firstPaintMs: firstPaints,
+    firstPaintTrace: paintTrace,
     predictionsShownMs: predictionsShown,
     panToPredictionsMs: panToPredictions,
     predictionWindow: windowText,
@@ -198,6 +239,8 @@ test('10M-row upload, first paint and pan/zoom frames', async () => {
       p95: percentile(intervals, 0.95),
       max: intervals[intervals.length - 1],
     },
+    longTasks,
+    slowFrames,
   };
   console.log(`SCALE_RESULT ${JSON.stringify(result)}`);
   await context.close();

@@ -56,10 +56,13 @@ print("  server phases (Server-Timing): " + ", ".join(f"{name} {float(ms) / 1000
       + f"; the rest ({r['uploadSeconds'] - sum(float(ms) for _, ms in phases) / 1000:.1f} s) is the client sending, Next's handling and the reply")
 fp = ", ".join(f"{x:.0f}" for x in r["firstPaintMs"])
 print(f"first paint (navigation -> candles drawn), 3 warm loads: {fp} ms (goal <= 1500)")
+print("  the last load's requests (ms from navigation start): " + "; ".join(r["firstPaintTrace"]))
 ps = ", ".join(f"{x:.0f}" for x in r["predictionsShownMs"])
 print(f"navigation -> predictions shown, same loads: {ps} ms")
 pp = ", ".join(f"{x:.0f}" for x in r["panToPredictionsMs"])
 print(f"far pan (Home, End, Home) -> the new range's predictions shown: {pp} ms")
 f = r["frameMs"]
 print(f"pan/zoom frame intervals (predictions on) over {r['frames']} frames: p50 {f['p50']:.1f} ms, p95 {f['p95']:.1f} ms, max {f['max']:.1f} ms (goal <= 16; 16.7 = every 60 Hz frame drawn)")
+print("  frames over 20 ms: " + ("; ".join(r["slowFrames"]) or "none"))
+print("  tasks over 50 ms meanwhile: " + ("; ".join(r["longTasks"]) or "none"))
 PY

@@ -348,4 +348,65 @@ describe('annotating in the browser', () => {
     expect(await info()).toMatch(/candles in view · 2020-01-0\d/);
     await screenshot(page, '11-100k-candles-zoomed-at-start');
   });
+
+  it('lists 3,000 spans: only the rows in view are in the page, all of them reachable by scrolling', async () => {
+    const datasets = (await api<{ datasets: Array<{ id: number; name: string }> }>('/api/datasets')).datasets;
+    const msft = datasets.find((d) => d.name === 'MSFT daily (demo)')!;
+    const { candles } = await api<{ candles: { time: number[] } }>(`/api/datasets/${msft.id}/candles?maxPoints=20000`);
+    const count = 3000;
+    // The labels as they are now (an earlier scenario deleted one).
+    const current = (await api<{ labels: Label[] }>('/api/labels')).labels;
+    const operations = Array.from({ length: count }, (_, i) => ({
+      op: 'create' as const,
+      annotation: {
+        datasetId: msft.id,
+        labelId: current[i % current.length].id,
+        start: candles.time[i],
+        end: candles.time[i + 1],
+        source: 'human',
+      },
+    }));
+    await api('/api/annotations/bulk', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ operations }),
+    });
+    const byStart = (await api<{ annotations: Span[] }>(`/api/annotations?datasetId=${msft.id}`)).annotations.sort(
+      (a, b) => a.start - b.start,
+    );
+    expect(byStart).toHaveLength(count);
+
+    await page.goto(`${server.url}/?dataset=${msft.id}`);
+    await waitForChart(page);
+    const list = page.locator('[data-testid="span-list"]');
+    const rows = page.locator('[data-testid="span-row"]');
+    await expect.poll(() => rows.count()).toBeGreaterThan(0);
+    // A screenful plus the overscan, not 3,000 rows; the scrollbar still spans the whole list.
+    expect(await rows.count()).toBeLessThan(80);
+    expect((await rows.first().boundingBox())!.height).toBeCloseTo(30, 0);
+    expect(await list.evaluate((el) => el.scrollHeight)).toBeGreaterThan(count * 30);
+    expect(await rows.first().getAttribute('data-span-id')).toBe(byStart[0].id);
+
+    await list.evaluate((el) => {
+      el.scrollTop = el.scrollHeight;
+    });
+    await expect.poll(() => rows.last().getAttribute('data-span-id')).toBe(byStart[count - 1].id);
+    expect(await rows.count()).toBeLessThan(80);
+    await screenshot(page, '12-3000-spans-scrolled-to-the-end');
+
+    // A span selected away from the list (`[` from no selection: the last one) is scrolled into view.
+    await list.evaluate((el) => {
+      el.scrollTop = 0;
+    });
+    await expect.poll(() => rows.first().getAttribute('data-span-id')).toBe(byStart[0].id);
+    await page.locator('[data-testid="chart"]').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('[');
+    const selected = page.locator('[data-testid="span-row"][aria-selected="true"]');
+    await expect.poll(() => selected.getAttribute('data-span-id')).toBe(byStart[count - 1].id);
+    const inList = (await list.boundingBox())!;
+    const row = (await selected.boundingBox())!;
+    expect(row.y).toBeGreaterThanOrEqual(inList.y);
+    expect(row.y + row.height).toBeLessThanOrEqual(inList.y + inList.height + 1);
+  });
 });

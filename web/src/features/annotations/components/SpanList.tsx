@@ -1,7 +1,8 @@
 'use client';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { formatTime } from '@/shared/format';
 import type { Label } from '@/features/labels';
+import { rowWindow, scrollTopToReveal } from '../lib/rowWindow';
 import { sortSpans, type SpanSortKey } from '../lib/spanMath';
 import type { Annotation } from '../types';
 
@@ -22,6 +23,11 @@ const COLUMNS: Array<{ key: SpanSortKey; title: string }> = [
   { key: 'source', title: 'Source' },
 ];
 
+/** Every row is this tall (set on the row), so the rows in view follow from the scroll position alone. */
+const SPAN_ROW_HEIGHT = 30;
+/** Rows rendered beyond each edge of the view, so a fast scroll does not show blank space. */
+const OVERSCAN_ROWS = 12;
+
 function duration(a: Annotation): string {
   const ms = a.end - a.start;
   const days = ms / 86_400_000;
@@ -32,7 +38,20 @@ function duration(a: Annotation): string {
   return `${Math.round(ms / 60_000)}m`;
 }
 
-/** The spans of the dataset: sortable, filterable by layer; a click selects and jumps to one. */
+/** Stands in for the rows above or below the rendered ones, so the scrollbar spans the whole list. */
+function SpacerRow({ height }: { height: number }) {
+  return (
+    <tr aria-hidden className="span-spacer" style={{ height }}>
+      <td colSpan={COLUMNS.length} />
+    </tr>
+  );
+}
+
+/**
+ * The spans of the dataset: sortable, filterable by layer; a click selects and jumps to one. Only
+ * the rows near the scroll position are in the DOM, so all of a dataset's spans are listed at the
+ * cost of a screenful; a span selected elsewhere (on the chart) is scrolled into view.
+ */
 export function SpanList({ spans, labels, selectedId, timeframe, onSelect }: Props) {
   const [sort, setSort] = useState<{ key: SpanSortKey; desc: boolean }>({ key: 'start', desc: false });
   const [layer, setLayer] = useState<LayerFilter>('human');
@@ -44,7 +63,35 @@ export function SpanList({ spans, labels, selectedId, timeframe, onSelect }: Pro
     const byLabel = labelFilter === 'all' ? byLayer : byLayer.filter((s) => s.labelId === labelFilter);
     return sortSpans(byLabel, sort.key, sort.desc, (id) => labels.get(id)?.name ?? '');
   }, [spans, layer, labelFilter, sort, labels]);
-  const visible = filtered.slice(0, 2000);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const headRef = useRef<HTMLTableSectionElement>(null);
+  const [viewport, setViewport] = useState({ top: 0, height: 0 });
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    // The observer also reports the first size, so nothing is measured during render.
+    const measure = () => setViewport({ top: el.scrollTop, height: el.clientHeight });
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    el.addEventListener('scroll', measure, { passive: true });
+    return () => {
+      observer.disconnect();
+      el.removeEventListener('scroll', measure);
+    };
+  }, []);
+  const revealed = useRef<string | null>(null);
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (!el || selectedId === null || revealed.current === selectedId) return;
+    const index = filtered.findIndex((s) => s.id === selectedId);
+    if (index < 0) return;
+    revealed.current = selectedId;
+    const header = headRef.current?.offsetHeight ?? 0;
+    const top = scrollTopToReveal(index, el.scrollTop, el.clientHeight, SPAN_ROW_HEIGHT, header);
+    if (top !== null) el.scrollTop = top;
+  }, [selectedId, filtered]);
+  const { first, end } = rowWindow(viewport.top, viewport.height, SPAN_ROW_HEIGHT, filtered.length, OVERSCAN_ROWS);
+  const visible = filtered.slice(first, end);
   const counts = useMemo(
     () => ({
       human: spans.filter((s) => s.source !== 'talib').length,
@@ -83,8 +130,8 @@ export function SpanList({ spans, labels, selectedId, timeframe, onSelect }: Pro
         <span className="grow" />
         <span className="faint">{filtered.length}</span>
       </div>
-      <div className="panel-scroll" data-testid="span-list">
-        {visible.length === 0 ? (
+      <div className="panel-scroll" data-testid="span-list" ref={scrollRef}>
+        {filtered.length === 0 ? (
           <div className="empty-state">
             {layer === 'talib' ? (
               <>
@@ -101,7 +148,7 @@ export function SpanList({ spans, labels, selectedId, timeframe, onSelect }: Pro
           </div>
         ) : (
           <table className="span-table">
-            <thead>
+            <thead ref={headRef}>
               <tr>
                 {COLUMNS.map((c) => (
                   <th
@@ -115,12 +162,14 @@ export function SpanList({ spans, labels, selectedId, timeframe, onSelect }: Pro
               </tr>
             </thead>
             <tbody>
+              {first > 0 ? <SpacerRow height={first * SPAN_ROW_HEIGHT} /> : null}
               {visible.map((s) => {
                 const label = labels.get(s.labelId);
                 return (
                   <tr
                     key={s.id}
                     aria-selected={s.id === selectedId}
+                    style={{ height: SPAN_ROW_HEIGHT }}
                     onClick={() => onSelect(s)}
                     data-testid="span-row"
                     data-span-id={s.id}
@@ -146,14 +195,10 @@ export function SpanList({ spans, labels, selectedId, timeframe, onSelect }: Pro
                   </tr>
                 );
               })}
+              {end < filtered.length ? <SpacerRow height={(filtered.length - end) * SPAN_ROW_HEIGHT} /> : null}
             </tbody>
           </table>
         )}
-        {filtered.length > visible.length ? (
-          <div className="empty-state">
-            Showing the first {visible.length} of {filtered.length}.
-          </div>
-        ) : null}
       </div>
     </>
   );

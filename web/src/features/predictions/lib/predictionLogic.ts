@@ -1,4 +1,5 @@
 import { normalizeLabelName } from '@/features/autolabel';
+import { IntervalIndex } from '@/shared/intervalIndex';
 import type { PredictedSpan } from '@/server/engine';
 
 /** A model span as the UI keeps it (times epoch ms, candle indices into the dataset), with an id for selection. */
@@ -13,8 +14,6 @@ export interface HumanSpanLike {
   kind: 'positive' | 'negative';
 }
 
-const overlapsT = (a: { startTime: number; endTime: number }, b: { start: number; end: number }) =>
-  a.startTime <= b.end && b.start <= a.endTime;
 const sameLabel = (a: string, b: string) => normalizeLabelName(a) === normalizeLabelName(b);
 
 export const predictionId = (p: { startTime: number; endTime: number; label: string }) =>
@@ -29,14 +28,33 @@ export function visiblePredictions(
   preds: readonly PredSpan[],
   opts: { minConfidence: number; labels: ReadonlySet<string> | null; answered?: readonly HumanSpanLike[] },
 ): PredSpan[] {
-  const answered = opts.answered ?? [];
+  const answeredByLabel = indexByLabel(opts.answered ?? []);
   return preds.filter(
     (p) =>
       p.confidence >= opts.minConfidence &&
       (!opts.labels || opts.labels.has(p.label)) &&
-      !answered.some((h) => sameLabel(h.label, p.label) && overlapsT(p, h)),
+      !answeredByLabel.get(normalizeLabelName(p.label))?.anyOverlapping(p.startTime, p.endTime),
   );
 }
+
+/** Stored spans by normalised label, each set indexed for overlap queries. */
+function indexByLabel(spans: readonly HumanSpanLike[]): Map<string, IntervalIndex<HumanSpanLike>> {
+  const groups = new Map<string, HumanSpanLike[]>();
+  for (const h of spans) {
+    const key = normalizeLabelName(h.label);
+    const group = groups.get(key);
+    if (group) group.push(h);
+    else groups.set(key, [h]);
+  }
+  return new Map([...groups].map(([key, group]) => [key, spanIndex(group)]));
+}
+
+const spanIndex = (spans: readonly HumanSpanLike[]) =>
+  new IntervalIndex(
+    spans,
+    (h) => h.start,
+    (h) => h.end,
+  );
 
 export type UncertaintyMetric = 'entropy' | 'margin';
 
@@ -90,8 +108,14 @@ export function findDisagreements(
 ): Disagreement[] {
   const out: Disagreement[] = [];
   const positives = humans.filter((h) => h.kind === 'positive');
+  const predIndex = new IntervalIndex(
+    preds,
+    (p) => p.startTime,
+    (p) => p.endTime,
+  );
+  const humanIndex = spanIndex(humans);
   for (const h of positives) {
-    const over = preds.filter((p) => overlapsT(p, h));
+    const over = predIndex.overlapping(h.start, h.end);
     if (!over.length) {
       out.push({ kind: 'missed-by-model', start: h.start, end: h.end, humanLabel: h.label, spanId: h.id });
       continue;
@@ -112,7 +136,7 @@ export function findDisagreements(
   }
   for (const p of preds) {
     if (p.confidence < confident) continue;
-    if (humans.some((h) => overlapsT(p, h))) continue;
+    if (humanIndex.anyOverlapping(p.startTime, p.endTime)) continue;
     out.push({
       kind: 'unlabelled-confident',
       start: p.startTime,
