@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { webRoot } from '../paths';
 import { migrate } from './migrations';
+import { startWalCheckpointer, type WalCheckpointer } from './walCheckpointer';
 
 /**
  * The one SQLite connection of this server process.
@@ -33,19 +34,21 @@ export function openDatabase(file: string): Db {
 }
 
 // Kept on globalThis so that dev-server module reloads reuse the same connection.
-const holder = globalThis as unknown as { __candleDb?: { file: string; db: Db } };
+const holder = globalThis as unknown as { __candleDb?: { file: string; db: Db; checkpointer: WalCheckpointer } };
 
 export function getDb(): Db {
   const file = databasePath();
   if (holder.__candleDb && holder.__candleDb.file === file && holder.__candleDb.db.open) return holder.__candleDb.db;
-  if (holder.__candleDb?.db.open) holder.__candleDb.db.close();
+  closeDb();
   const db = openDatabase(file);
-  holder.__candleDb = { file, db };
+  // The WAL is copied into the database file by a worker thread, not inside a request's commit.
+  holder.__candleDb = { file, db, checkpointer: startWalCheckpointer(db, file) };
   return db;
 }
 
 /** Closes the process's connection (tests and shutdown). */
 export function closeDb(): void {
+  void holder.__candleDb?.checkpointer?.stop();
   if (holder.__candleDb?.db.open) holder.__candleDb.db.close();
   holder.__candleDb = undefined;
 }
