@@ -196,17 +196,26 @@ export async function readBody(request: Request, maxBytes: number): Promise<Buff
   }
   if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
+  // With a declared length each chunk is copied into one buffer as it arrives and dropped, so the
+  // chunks die young instead of staying alive (as much again as the body) until one final copy;
+  // holding them made a major GC run beside the engine's import of a 573 MB upload.
+  let body = Buffer.allocUnsafe(Number.isFinite(declared) && declared > 0 ? declared : 64 * 1024);
   let total = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
+    if (total + value.byteLength > maxBytes) {
       await reader.cancel().catch(() => undefined);
       throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `The upload is larger than the ${limitMb} MB limit.`);
     }
-    chunks.push(value);
+    if (total + value.byteLength > body.length) {
+      // No (or a wrong) declared length: grow geometrically, never past the limit.
+      const grown = Buffer.allocUnsafe(Math.min(maxBytes, Math.max(2 * body.length, total + value.byteLength)));
+      body.copy(grown, 0, 0, total);
+      body = grown;
+    }
+    body.set(value, total);
+    total += value.byteLength;
   }
-  return Buffer.concat(chunks, total);
+  return total === body.length ? body : body.subarray(0, total);
 }
