@@ -157,11 +157,37 @@ test('10M-row upload, first paint and pan/zoom frames', async () => {
     };
     requestAnimationFrame(tick);
   });
+  // SCALE_TRACE=FILE: a Chromium trace of the pan/zoom phase (timeline, frames, V8 samples) for
+  // bench/scale/slow_frames.py, which lists what ran in each frame over 20 ms.
+  const tracePath = process.env.SCALE_TRACE;
+  if (tracePath)
+    await browser.startTracing(page, {
+      path: tracePath,
+      categories: [
+        'devtools.timeline',
+        'disabled-by-default-devtools.timeline',
+        'disabled-by-default-devtools.timeline.frame',
+        'v8.execute',
+        'v8',
+        'blink.user_timing',
+        'disabled-by-default-v8.cpu_profiler',
+      ],
+    });
   const box = (await page.locator('[data-testid="chart"]').boundingBox())!;
   const cx = box.x + (box.width - 70) / 2;
   const cy = box.y + box.height * 0.35;
   await page.mouse.move(cx, cy);
-  // Zoom out to the whole range (aggregated bars), back in to raw candles, then pan both ways.
+  // Each phase's start, so a slow frame can be attributed to the gesture it came in.
+  const phase = (name: string) =>
+    page.evaluate(
+      (n) => (window as unknown as { __phases: [string, number][] }).__phases.push([n, performance.now()]),
+      name,
+    );
+  await page.evaluate(() => ((window as unknown as { __phases: [string, number][] }).__phases = []));
+  // Zoom out to the whole range (aggregated bars), back in to raw candles, then pan both ways
+  // (a drag with Space held, as users pan), then two drags without Space, which select candles
+  // for a new span (the label picker opens).
+  await phase('zoom');
   for (let i = 0; i < 12; i++) {
     await page.mouse.wheel(0, 400);
     await page.waitForTimeout(60);
@@ -170,17 +196,37 @@ test('10M-row upload, first paint and pan/zoom frames', async () => {
     await page.mouse.wheel(0, -400);
     await page.waitForTimeout(60);
   }
-  for (let i = 0; i < 6; i++) {
-    const dx = (i % 2 === 0 ? 1 : -1) * 300;
+  const drag = async (dx: number) => {
     await page.mouse.move(cx, cy);
     await page.mouse.down();
     await page.mouse.move(cx + dx, cy, { steps: 12 });
     await page.mouse.up();
     await page.waitForTimeout(150);
+  };
+  await phase('pan');
+  const viewInfo = page.locator('[data-testid="view-info"]');
+  const viewBeforePan = await viewInfo.textContent();
+  for (let i = 0; i < 6; i++) {
+    await page.keyboard.down(' ');
+    await drag((i % 2 === 0 ? 1 : -1) * 300);
+    await page.keyboard.up(' ');
+    if (i === 0) expect(await viewInfo.textContent(), 'a drag with Space held pans').not.toBe(viewBeforePan);
+  }
+  await phase('select');
+  for (const dx of [120, -120]) {
+    await drag(dx);
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(150);
   }
   const { frames, longTasks, slowFrames } = await page.evaluate(() => {
-    const w = window as unknown as { __frames: number[]; __recording: boolean; __longTasks: string[] };
+    const w = window as unknown as {
+      __frames: number[];
+      __recording: boolean;
+      __longTasks: string[];
+      __phases: [string, number][];
+    };
     w.__recording = false;
+    const phaseAt = (t: number) => w.__phases.filter(([, start]) => start <= t).pop()?.[0] ?? 'before';
     // Each frame that missed its 60 Hz slot, with the responses that arrived during it.
     const responses = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
     const slow: string[] = [];
@@ -190,10 +236,13 @@ test('10M-row upload, first paint and pan/zoom frames', async () => {
       const arrived = responses
         .filter((r) => r.responseEnd > since - 17 && r.responseEnd <= t)
         .map((r) => new URL(r.name).pathname);
-      slow.push(`${since.toFixed(0)} ms: ${(t - since).toFixed(1)} ms, responses [${arrived.join(', ')}]`);
+      slow.push(
+        `${since.toFixed(0)} ms (${phaseAt(since)}): ${(t - since).toFixed(1)} ms, responses [${arrived.join(', ')}]`,
+      );
     });
     return { frames: w.__frames, longTasks: w.__longTasks, slowFrames: slow };
   });
+  if (tracePath) await browser.stopTracing();
   const intervals = frames
     .slice(1)
     .map((t, i) => t - frames[i])

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../tests/support/seededRandom';
 import { IntervalIndex } from './intervalIndex';
 
 type Span = { start: number; end: number; name: string };
@@ -9,17 +10,6 @@ const index = (spans: Span[]) =>
     (s) => s.end,
   );
 const overlaps = (s: Span, from: number, to: number) => s.start <= to && s.end >= from;
-
-/** A seeded generator (mulberry32), so a failure reproduces. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('IntervalIndex', () => {
   const spans: Span[] = [
@@ -60,7 +50,7 @@ describe('IntervalIndex', () => {
   });
 
   it('answers like comparing with every interval, on random spans of mixed lengths', () => {
-    const next = random(7);
+    const next = seededRandom(7);
     const many: Span[] = Array.from({ length: 400 }, (_, i) => {
       const start = Math.floor(next() * 10_000);
       const length = next() < 0.05 ? Math.floor(next() * 2_000) : Math.floor(next() * 30);

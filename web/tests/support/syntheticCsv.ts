@@ -1,13 +1,8 @@
+import { seededRandom } from './seededRandom';
+
 /** A deterministic random-walk OHLCV CSV with `n` rows of `stepMs` candles. */
 export function syntheticCsv(n: number, stepMs = 60_000, start = Date.UTC(2020, 0, 1)): string {
-  let seed = 42;
-  const rand = () => {
-    // mulberry32
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = seededRandom(42);
   const lines = ['time,open,high,low,close,volume'];
   let close = 100;
   for (let i = 0; i < n; i++) {

@@ -2,6 +2,7 @@
 export * from './components/CandleChart';
 export * from './components/ChartToolbar';
 export * from './components/OhlcvLegend';
+export * from './lib/barRangeIndex';
 export * from './lib/candleFeed';
 export * from './lib/chartBars';
 export * from './lib/chartController';

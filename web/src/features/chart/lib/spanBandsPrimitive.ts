@@ -1,4 +1,5 @@
 import type { IPrimitivePaneRenderer, IPrimitivePaneView, PrimitivePaneViewZOrder } from 'lightweight-charts';
+import { BarRangeIndex } from './barRangeIndex';
 import { barRangeOf, emptyBars, type ChartBars } from './chartBars';
 import { SeriesPrimitiveBase, rgba } from './seriesPrimitive';
 
@@ -46,6 +47,10 @@ const EDGE_GRAB_PX = 6;
 export class SpanBandsPrimitive extends SeriesPrimitiveBase {
   private bars: ChartBars = emptyBars();
   private spans: SpanShape[] = [];
+  /** The spans resolved to bars; rebuilt on the next layout after the bars or the spans change. */
+  private spansOnBars: BarRangeIndex<SpanShape> | null = null;
+  /** Label widths in the label font (measureText per span per frame showed in profiles). */
+  private readonly labelWidths = new Map<string, number>();
   private draft: DraftRange | null = null;
   private selectedId: string | null = null;
   private hoveredId: string | null = null;
@@ -72,11 +77,13 @@ export class SpanBandsPrimitive extends SeriesPrimitiveBase {
   // ---- state ---------------------------------------------------------------------------------
   setBars(bars: ChartBars): void {
     this.bars = bars;
+    this.spansOnBars = null;
     this.update();
   }
 
   setSpans(spans: SpanShape[]): void {
     this.spans = spans;
+    this.spansOnBars = null;
     this.update();
   }
 
@@ -115,32 +122,27 @@ export class SpanBandsPrimitive extends SeriesPrimitiveBase {
     this.paneHeight = chart.paneSize(0).height;
     const spacing = this.barSpacing();
 
-    const place = (start: number, end: number): { x0: number; x1: number; from: number; to: number } | null => {
-      const r = barRangeOf(this.bars, start, end);
-      if (!r || r.to < visible.from - 2 || r.from > visible.to + 2) return null;
-      const c0 = timeScale.logicalToCoordinate(r.from as never);
-      const c1 = timeScale.logicalToCoordinate(r.to as never);
+    const toScreen = (from: number, to: number): { x0: number; x1: number } | null => {
+      const c0 = timeScale.logicalToCoordinate(from as never);
+      const c1 = timeScale.logicalToCoordinate(to as never);
       if (c0 === null || c1 === null) return null;
-      return { x0: c0 - spacing / 2, x1: c1 + spacing / 2, from: r.from, to: r.to };
+      return { x0: c0 - spacing / 2, x1: c1 + spacing / 2 };
     };
 
-    for (const shape of this.spans) {
+    this.spansOnBars ??= new BarRangeIndex(this.bars, this.spans);
+    for (const { item: shape, from, to, high, low } of this.spansOnBars.within(visible.from - 2, visible.to + 2)) {
       if (shape.layer === 'human' ? !this.showHuman : !this.showTalib) continue;
-      const p = place(shape.start, shape.end);
+      const p = toScreen(from, to);
       if (!p) continue;
-      let high = -Infinity;
-      let low = Infinity;
-      for (let i = p.from, last = Math.min(p.to, p.from + 5000); i <= last; i++) {
-        if (this.bars.high[i] > high) high = this.bars.high[i];
-        if (this.bars.low[i] < low) low = this.bars.low[i];
-      }
       const yHigh = series.priceToCoordinate(high) ?? 0;
       const yLow = series.priceToCoordinate(low) ?? this.paneHeight;
       this.placed.push({ shape, x0: p.x0, x1: p.x1, yHigh, yLow });
     }
-    if (this.draft) {
-      const p = place(this.draft.start, this.draft.end);
-      if (p) this.placedDraft = { x0: p.x0, x1: p.x1, color: this.draft.color ?? '#e2e8f0' };
+    const draft = this.draft;
+    const draftBars = draft && barRangeOf(this.bars, draft.start, draft.end);
+    if (draft && draftBars && draftBars.to >= visible.from - 2 && draftBars.from <= visible.to + 2) {
+      const p = toScreen(draftBars.from, draftBars.to);
+      if (p) this.placedDraft = { x0: p.x0, x1: p.x1, color: draft.color ?? '#e2e8f0' };
     }
   }
 
@@ -234,7 +236,11 @@ export class SpanBandsPrimitive extends SeriesPrimitiveBase {
             Math.round(bottom - top),
           );
           const text = shape.label;
-          const textWidth = ctx.measureText(text).width;
+          let textWidth = this.labelWidths.get(text);
+          if (textWidth === undefined) {
+            textWidth = ctx.measureText(text).width;
+            this.labelWidths.set(text, textWidth);
+          }
           if (w >= Math.min(textWidth + 8, 28) || selected) {
             const tx = p.x0 + 1;
             const ty = Math.max(14, top - 2);

@@ -1,5 +1,12 @@
 import type { IPrimitivePaneRenderer, IPrimitivePaneView, PrimitivePaneViewZOrder } from 'lightweight-charts';
-import { barRangeOf, emptyBars, type ChartBars, type ChartOverlay, SeriesPrimitiveBase, rgba } from '@/features/chart';
+import {
+  BarRangeIndex,
+  emptyBars,
+  type ChartBars,
+  type ChartOverlay,
+  SeriesPrimitiveBase,
+  rgba,
+} from '@/features/chart';
 
 type RenderTarget = Parameters<IPrimitivePaneRenderer['draw']>[0];
 
@@ -31,6 +38,8 @@ const LANE = 7;
 export class PredictionBandsPrimitive extends SeriesPrimitiveBase implements ChartOverlay {
   private bars: ChartBars = emptyBars();
   private shapes: PredictionShape[] = [];
+  /** The predictions resolved to bars; rebuilt on the next layout after the bars or the predictions change. */
+  private shapesOnBars: BarRangeIndex<PredictionShape> | null = null;
   private placed: Placed[] = [];
   private hoveredId: string | null = null;
   private selectedId: string | null = null;
@@ -45,10 +54,12 @@ export class PredictionBandsPrimitive extends SeriesPrimitiveBase implements Cha
 
   setBars(bars: ChartBars): void {
     this.bars = bars;
+    this.shapesOnBars = null;
     this.update();
   }
   setPredictions(shapes: PredictionShape[], modelTag: string): void {
     this.shapes = shapes;
+    this.shapesOnBars = null;
     this.modelTag = modelTag;
     this.update();
   }
@@ -77,18 +88,11 @@ export class PredictionBandsPrimitive extends SeriesPrimitiveBase implements Cha
     const a = ts.logicalToCoordinate(0 as never);
     const b = ts.logicalToCoordinate(1 as never);
     const spacing = a !== null && b !== null ? Math.max(1, b - a) : 6;
-    for (const shape of this.shapes) {
-      const r = barRangeOf(this.bars, shape.start, shape.end);
-      if (!r || r.to < visible.from - 2 || r.from > visible.to + 2) continue;
-      const c0 = ts.logicalToCoordinate(r.from as never);
-      const c1 = ts.logicalToCoordinate(r.to as never);
+    this.shapesOnBars ??= new BarRangeIndex(this.bars, this.shapes);
+    for (const { item: shape, from, to, high, low } of this.shapesOnBars.within(visible.from - 2, visible.to + 2)) {
+      const c0 = ts.logicalToCoordinate(from as never);
+      const c1 = ts.logicalToCoordinate(to as never);
       if (c0 === null || c1 === null) continue;
-      let high = -Infinity;
-      let low = Infinity;
-      for (let i = r.from; i <= Math.min(r.to, r.from + 5000); i++) {
-        high = Math.max(high, this.bars.high[i]);
-        low = Math.min(low, this.bars.low[i]);
-      }
       const yh = series.priceToCoordinate(high) ?? 0;
       const yl = series.priceToCoordinate(low) ?? 0;
       this.placed.push({
