@@ -185,7 +185,7 @@ test('10M-row upload, first paint and pan/zoom frames', async () => {
     );
   await page.evaluate(() => ((window as unknown as { __phases: [string, number][] }).__phases = []));
   // Zoom out to the whole range (aggregated bars), back in to raw candles, then pan both ways
-  // (a drag with Space held, as users pan), then two drags without Space, which select candles
+  // (a drag with Space held, as users pan), then four drags without Space, which select candles
   // for a new span (the label picker opens).
   await phase('zoom');
   for (let i = 0; i < 12; i++) {
@@ -213,7 +213,7 @@ test('10M-row upload, first paint and pan/zoom frames', async () => {
     if (i === 0) expect(await viewInfo.textContent(), 'a drag with Space held pans').not.toBe(viewBeforePan);
   }
   await phase('select');
-  for (const dx of [120, -120]) {
+  for (const dx of [120, -120, 160, -160]) {
     await drag(dx);
     await page.keyboard.press('Escape');
     await page.waitForTimeout(150);

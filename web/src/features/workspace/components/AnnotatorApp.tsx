@@ -1,5 +1,5 @@
 'use client';
-import { useCallback, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { memo, useCallback, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { formatCount } from '@/shared/format';
 import { ToastStack, useToasts } from '@/shared/ui/Toasts';
 import {
@@ -41,6 +41,16 @@ import { SidebarTabs, type SidebarTab } from './SidebarTabs';
 import { StatusBar } from './StatusBar';
 import { TopBar, type DialogName } from './TopBar';
 import type { ViewInfoHandle } from './ViewInfo';
+
+// Selecting candles, or a span, re-renders this component (the label picker opens, the chart's
+// draft moves). These children do not depend on the selection; re-rendering them with it was most
+// of the 13–18 ms of React work in the frame a selection ends (bench/scale, SCALE_TRACE). Their
+// props are stable between such renders (callbacks from useCallback, data from the store's snapshot).
+const StableTopBar = memo(TopBar);
+const StableModelPanel = memo(ModelPanel);
+const StableLabelErrorsPanel = memo(LabelErrorsPanel);
+const StableSpanList = memo(SpanList);
+const StableStatusBar = memo(StatusBar);
 
 /**
  * The annotation workspace: top bar, chart (centre), span list and tools (right), status bar.
@@ -114,6 +124,11 @@ export function AnnotatorApp({
   const feed = useCandleFeed({ controller, dataset, store, revealAfterLoad, onOpen: editing.reset });
 
   const shapes = useMemo(() => spanShapes(snap.spans, labelsById), [snap.spans, labelsById]);
+  const undo = useCallback(() => store.undo(), [store]);
+  const redo = useCallback(() => store.redo(), [store]);
+  const { revealSpan } = editing;
+  const revealListedSpan = useCallback((span: { id: string }) => revealSpan(span.id), [revealSpan]);
+
   useChartSync(controller, {
     shapes,
     selectedId: selectedSpan?.id ?? null,
@@ -153,8 +168,8 @@ export function AnnotatorApp({
     home: () => controller?.goToStart(),
     end: () => controller?.goToEnd(),
     fit: () => controller?.fit(),
-    undo: () => store.undo(),
-    redo: () => store.redo(),
+    undo,
+    redo,
     delete: editing.deleteSelected,
     escape: editing.clearSelection,
     note: () => {
@@ -178,7 +193,7 @@ export function AnnotatorApp({
 
   return (
     <div className="app">
-      <TopBar
+      <StableTopBar
         session={session}
         signedIn={!!signedIn}
         annotator={annotator.name}
@@ -186,8 +201,8 @@ export function AnnotatorApp({
         dataset={dataset}
         onChooseDataset={chooseDataset}
         snap={snap}
-        onUndo={() => store.undo()}
-        onRedo={() => store.redo()}
+        onUndo={undo}
+        onRedo={redo}
         onOpen={setDialog}
       />
 
@@ -251,7 +266,7 @@ export function AnnotatorApp({
           counts={{ spans: humanCount, autolabel: talibCount || '', sync: syncOpen || '' }}
         />
         <div className="panel">
-          <ModelPanel
+          <StableModelPanel
             hidden={tab !== 'model'}
             datasetId={dataset?.id ?? null}
             extent={predictionExtent}
@@ -268,7 +283,7 @@ export function AnnotatorApp({
             notify={toast}
             ensureLabel={ensureLabel}
           />
-          <LabelErrorsPanel
+          <StableLabelErrorsPanel
             hidden={tab !== 'label-errors'}
             datasetId={dataset?.id ?? null}
             timeframe={timeframe}
@@ -310,12 +325,12 @@ export function AnnotatorApp({
             />
           ) : null}
           {tab === 'model' || tab === 'label-errors' || tab === 'sync' || tab === 'similar' ? null : tab === 'spans' ? (
-            <SpanList
+            <StableSpanList
               spans={snap.spans}
               labels={labelsById}
               selectedId={editing.selectedId}
               timeframe={timeframe}
-              onSelect={(s) => editing.revealSpan(s.id)}
+              onSelect={revealListedSpan}
             />
           ) : dataset ? (
             <AutoLabelPanel
@@ -353,7 +368,7 @@ export function AnnotatorApp({
         </div>
       </aside>
 
-      <StatusBar
+      <StableStatusBar
         viewInfoRef={viewInfoRef}
         timeframe={timeframe}
         overlapPolicy={project.data?.overlapPolicy}
