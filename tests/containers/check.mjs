@@ -2,8 +2,8 @@
 //   node tests/containers/check.mjs <app url> <mlflow url>
 // health → model info (no model yet) → demo datasets → CSV upload → training (logged to MLflow,
 // stored in PostgreSQL) → model info → prediction → a distributed training over the two workers →
-// app restart keeps the data (volumes).
-import { execFileSync } from 'node:child_process';
+// the WAL checkpoint worker ran → app restart keeps the data (volumes).
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -226,6 +226,19 @@ step(
 );
 const champion = await call('GET', `${app}/api/model/info`);
 expect(champion.status === 200, `model info after the distributed training: ${champion.status}`);
+
+// The WAL is checkpointed by a worker thread with its own connection (web/README.md, *Checkpoints
+// off the request*). That worker loads better-sqlite3 from the server's working directory; in the
+// standalone image only Next's traced modules are there. A worker that runs truncates the WAL to
+// 0 bytes once the app is idle; the fallback (SQLite's automatic checkpoint) never truncates it,
+// and logs why the worker is missing.
+const walBytes = () =>
+  Number(execFileSync('podman', ['exec', containerOf('app'), 'stat', '-c', '%s', '/data/candle.db-wal']).toString());
+await waitFor('the WAL truncated by the checkpoint worker', async () => walBytes() === 0, 30_000);
+const logs = spawnSync('podman', ['logs', containerOf('app')], { encoding: 'utf8' });
+const appLog = `${logs.stdout}${logs.stderr}`; // the server's console.error arrives on stderr
+expect(!appLog.includes('WAL checkpoint worker unavailable'), 'the WAL checkpoint worker did not run in the image');
+step('WAL checkpointed off the request (worker ran, WAL truncated)');
 
 // Volumes: a restarted app container still has the upload and the model.
 const container = containerOf('app');
