@@ -129,8 +129,11 @@ export class SpanBandsPrimitive extends SeriesPrimitiveBase {
       return { x0: c0 - spacing / 2, x1: c1 + spacing / 2 };
     };
 
+    // What is drawn: whatever covers a bar within two of the visible range.
+    const first = visible.from - 2;
+    const last = visible.to + 2;
     this.spansOnBars ??= new BarRangeIndex(this.bars, this.spans);
-    for (const { item: shape, from, to, high, low } of this.spansOnBars.within(visible.from - 2, visible.to + 2)) {
+    for (const { item: shape, from, to, high, low } of this.spansOnBars.within(first, last)) {
       if (shape.layer === 'human' ? !this.showHuman : !this.showTalib) continue;
       const p = toScreen(from, to);
       if (!p) continue;
@@ -140,7 +143,7 @@ export class SpanBandsPrimitive extends SeriesPrimitiveBase {
     }
     const draft = this.draft;
     const draftBars = draft && barRangeOf(this.bars, draft.start, draft.end);
-    if (draft && draftBars && draftBars.to >= visible.from - 2 && draftBars.from <= visible.to + 2) {
+    if (draft && draftBars && draftBars.to >= first && draftBars.from <= last) {
       const p = toScreen(draftBars.from, draftBars.to);
       if (p) this.placedDraft = { x0: p.x0, x1: p.x1, color: draft.color ?? '#e2e8f0' };
     }
