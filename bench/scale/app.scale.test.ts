@@ -213,11 +213,31 @@ test('10M-row upload, first paint and pan/zoom frames', async () => {
     if (i === 0) expect(await viewInfo.textContent(), 'a drag with Space held pans').not.toBe(viewBeforePan);
   }
   await phase('select');
+  // Each selection's pointerup → the first frame that has the label picker: a selection must open
+  // it (else its frames would be cheap for the wrong reason), and promptly.
+  await page.evaluate(() => {
+    const w = window as unknown as { __pickerMs: number[] };
+    w.__pickerMs = [];
+    window.addEventListener(
+      'pointerup',
+      (e) => {
+        const check = (t: number) => {
+          if (document.querySelector('[data-testid="label-picker"]')) w.__pickerMs.push(t - e.timeStamp);
+          else if (t - e.timeStamp < 2000) requestAnimationFrame(check);
+        };
+        requestAnimationFrame(check);
+      },
+      { capture: true },
+    );
+  });
   for (const dx of [120, -120, 160, -160]) {
     await drag(dx);
+    await page.locator('[data-testid="label-picker"]').waitFor({ state: 'visible', timeout: 5_000 });
     await page.keyboard.press('Escape');
     await page.waitForTimeout(150);
   }
+  const selectToPicker = await page.evaluate(() => (window as unknown as { __pickerMs: number[] }).__pickerMs);
+  expect(selectToPicker, 'each selection opened the label picker').toHaveLength(4);
   const { frames, longTasks, slowFrames } = await page.evaluate(() => {
     const w = window as unknown as {
       __frames: number[];
@@ -290,6 +310,7 @@ test('10M-row upload, first paint and pan/zoom frames', async () => {
     },
     longTasks,
     slowFrames,
+    selectToPickerMs: selectToPicker,
   };
   console.log(`SCALE_RESULT ${JSON.stringify(result)}`);
   await context.close();

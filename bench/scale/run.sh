@@ -71,4 +71,6 @@ f = r["frameMs"]
 print(f"pan/zoom frame intervals (predictions on) over {r['frames']} frames: p50 {f['p50']:.1f} ms, p95 {f['p95']:.1f} ms, max {f['max']:.1f} ms (goal <= 16; 16.7 = every 60 Hz frame drawn)")
 print("  frames over 20 ms: " + ("; ".join(r["slowFrames"]) or "none"))
 print("  tasks over 50 ms meanwhile: " + ("; ".join(r["longTasks"]) or "none"))
+sp = ", ".join(f"{x:.0f}" for x in r["selectToPickerMs"])
+print(f"  selection (pointerup) -> first frame with the label picker, 4 drags: {sp} ms")
 PY

@@ -12,7 +12,7 @@ import {
   type VisibleWindow,
 } from '@/features/chart';
 import { DatasetDialog, UploadDialog, useDatasetSelection } from '@/features/datasets';
-import { LabelManager, LabelPicker } from '@/features/labels';
+import { LabelManager } from '@/features/labels';
 import {
   AnnotationStore,
   SpanInspector,
@@ -25,7 +25,6 @@ import { ImportExportDialog } from '@/features/interchange';
 import { projectApi } from '@/features/projects';
 import { ModelPanel } from '@/features/predictions';
 import { LabelErrorsPanel } from '@/features/label-errors';
-import { SimilarPanel } from '@/features/similar';
 import { SyncProblemsPanel, useSyncProblemCount } from '@/features/labelstudio';
 import type { SessionInfo } from '@/features/auth';
 import { useAnnotatorName } from '../hooks/useAnnotatorName';
@@ -36,16 +35,20 @@ import { useWorkspaceData } from '../hooks/useWorkspaceData';
 import { useWorkspaceShortcuts } from '../hooks/useWorkspaceShortcuts';
 import { spanShapes } from '../lib/spans';
 import { SettingsDialog } from './SettingsDialog';
+import { SelectionActions } from './SelectionActions';
 import { ShortcutsHelp } from './ShortcutsHelp';
 import { SidebarTabs, type SidebarTab } from './SidebarTabs';
+import { SimilarToSelection } from './SimilarToSelection';
 import { StatusBar } from './StatusBar';
 import { TopBar, type DialogName } from './TopBar';
 import type { ViewInfoHandle } from './ViewInfo';
 
-// Selecting candles, or a span, re-renders this component (the label picker opens, the chart's
-// draft moves). These children do not depend on the selection; re-rendering them with it was most
-// of the 13–18 ms of React work in the frame a selection ends (bench/scale, SCALE_TRACE). Their
-// props are stable between such renders (callbacks from useCallback, data from the store's snapshot).
+// Selecting a span re-renders this component (the inspector opens, the list marks it); selecting
+// candles does not (the range being labelled is a PendingRange that the picker, the chart's draft
+// and the similar panel subscribe to). These children depend on neither; re-rendering them with a
+// selection was most of the 13–18 ms of React work in the frame a selection ends (bench/scale,
+// SCALE_TRACE). Their props are stable between such renders (callbacks from useCallback, data from
+// the store's snapshot).
 const StableTopBar = memo(TopBar);
 const StableModelPanel = memo(ModelPanel);
 const StableLabelErrorsPanel = memo(LabelErrorsPanel);
@@ -127,6 +130,10 @@ export function AnnotatorApp({
   const undo = useCallback(() => store.undo(), [store]);
   const redo = useCallback(() => store.redo(), [store]);
   const { revealSpan } = editing;
+  const findSimilar = useCallback(() => {
+    setTab('similar');
+    similarSearchRef.current?.();
+  }, []);
   const revealListedSpan = useCallback((span: { id: string }) => revealSpan(span.id), [revealSpan]);
 
   useChartSync(controller, {
@@ -225,30 +232,16 @@ export function AnnotatorApp({
           onTogglePan={togglePan}
           onToggleTalib={toggleTalib}
         />
-        {editing.pending ? (
-          <LabelPicker
-            labels={pickerLabels}
-            range={editing.pending}
-            timeframe={timeframe}
-            anchor={controller?.screenRangeOf(editing.pending.start, editing.pending.end) ?? null}
-            onPick={editing.labelWith}
-            onCancel={editing.reset}
-          />
-        ) : null}
-        {editing.pending || editing.selectedSpan ? (
-          <button
-            type="button"
-            className="btn find-similar"
-            onClick={() => {
-              setTab('similar');
-              similarSearchRef.current?.();
-            }}
-            data-testid="find-similar"
-            title="Search every dataset for this shape"
-          >
-            ⌕ Find similar
-          </button>
-        ) : null}
+        <SelectionActions
+          pending={editing.pending}
+          spanSelected={!!selectedSpan}
+          labels={pickerLabels}
+          timeframe={timeframe}
+          controller={controller}
+          onPick={editing.labelWith}
+          onCancel={editing.reset}
+          onFindSimilar={findSimilar}
+        />
         {feed.loading ? <div className="chart-loading">Loading candles…</div> : null}
         {feed.error ? <div className="chart-loading error-text">{feed.error}</div> : null}
         {!dataset && datasets.data && datasets.data.length === 0 ? (
@@ -296,12 +289,12 @@ export function AnnotatorApp({
             onOpenDataset={chooseDataset}
             notify={toast}
           />
-          <SimilarPanel
+          <SimilarToSelection
+            pending={editing.pending}
+            selectedSpan={selectedSpan}
             hidden={tab !== 'similar'}
             datasetId={dataset?.id ?? null}
             timeframe={timeframe}
-            query={editing.pending ?? (selectedSpan ? { start: selectedSpan.start, end: selectedSpan.end } : null)}
-            queryLabelId={selectedSpan?.labelId ?? null}
             labels={labels}
             store={store}
             searchRef={similarSearchRef}

@@ -3,9 +3,8 @@ import { useCallback, useState } from 'react';
 import type { Annotation, AnnotationStore } from '@/features/annotations';
 import type { ChartController } from '@/features/chart';
 import type { Label } from '@/features/labels';
+import { PendingRange, type CandleRange as Range } from '../lib/pendingRange';
 import { stepSpan } from '../lib/spans';
-
-type Range = { start: number; end: number };
 
 /** Editing an accepted model suggestion makes it a correction. */
 const correctedIfConfirmed = (span: Annotation | undefined) =>
@@ -14,6 +13,8 @@ const correctedIfConfirmed = (span: Annotation | undefined) =>
 /**
  * What is selected on the chart — a range being labelled (`pending`) or a stored span — and the
  * edits that act on it: label, relabel, delete, accept a TA-Lib span, resize, step through spans.
+ * The range being labelled is not React state of the caller: components that show it subscribe
+ * to `pending` (see PendingRange), and the callbacks here read it when they run.
  */
 export function useSpanEditing(input: {
   store: AnnotationStore;
@@ -25,34 +26,42 @@ export function useSpanEditing(input: {
   notify: (kind: 'info', message: string) => void;
 }) {
   const { store, spans, byId, controller, showTalib, notify } = input;
-  const [pending, setPending] = useState<Range | null>(null);
+  const [pending] = useState(() => new PendingRange());
+  const setPending = pending.set;
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const selectedSpan = selectedId ? (byId.get(selectedId) ?? null) : null;
 
   /** Select a stored span (null: none); a range being labelled is dropped. */
-  const selectSpan = useCallback((id: string | null) => {
-    setSelectedId(id);
-    if (id) setPending(null);
-  }, []);
+  const selectSpan = useCallback(
+    (id: string | null) => {
+      setSelectedId(id);
+      if (id) setPending(null);
+    },
+    [setPending],
+  );
   /** Select a range to label; the selected span is dropped. */
-  const selectRange = useCallback((range: Range) => {
-    setPending(range);
-    setSelectedId(null);
-  }, []);
+  const selectRange = useCallback(
+    (range: Range) => {
+      setPending(range);
+      setSelectedId(null);
+    },
+    [setPending],
+  );
   /** Drop the range being labelled, else the selected span. */
   const clearSelection = useCallback(() => {
-    if (pending) setPending(null);
+    if (pending.get()) setPending(null);
     else setSelectedId(null);
-  }, [pending]);
+  }, [pending, setPending]);
   const reset = useCallback(() => {
     setPending(null);
     setSelectedId(null);
-  }, []);
+  }, [setPending]);
 
   const labelWith = useCallback(
     (label: Label) => {
-      if (pending) {
-        const id = store.create({ labelId: label.id, start: pending.start, end: pending.end }, `Label ${label.name}`);
+      const range = pending.get();
+      if (range) {
+        const id = store.create({ labelId: label.id, start: range.start, end: range.end }, `Label ${label.name}`);
         setPending(null);
         setSelectedId(id);
         return;
@@ -68,7 +77,7 @@ export function useSpanEditing(input: {
       }
       notify('info', 'Select candles first: drag across them, or click one and Shift+click another.');
     },
-    [pending, selectedSpan, store, notify],
+    [pending, setPending, selectedSpan, store, notify],
   );
 
   const deleteSelected = useCallback(() => {
@@ -108,7 +117,7 @@ export function useSpanEditing(input: {
       setPending(null);
       controller?.revealRange(span.start, span.end);
     },
-    [controller, store],
+    [controller, store, setPending],
   );
 
   /** `[` / `]`: the previous / next span (TA-Lib ones only while their layer is shown). */
