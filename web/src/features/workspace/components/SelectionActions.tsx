@@ -1,4 +1,5 @@
 'use client';
+import { useDeferredValue } from 'react';
 import type { ChartController } from '@/features/chart';
 import { LabelPicker, type Label } from '@/features/labels';
 import { usePendingRange } from '../hooks/usePendingRange';
@@ -29,7 +30,10 @@ export function SelectionActions({
   onCancel: () => void;
   onFindSimilar: () => void;
 }) {
-  const range = usePendingRange(pending);
+  // The chart draws the selection in the pointerup itself; the picker follows in a render of its
+  // own (a deferred value renders in a later task that the browser can draw a frame before),
+  // so the frame a selection ends in is not also the frame that builds the picker.
+  const range = useDeferredValue(usePendingRange(pending));
   return (
     <>
       {range ? (
