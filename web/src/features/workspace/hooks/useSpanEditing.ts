@@ -27,7 +27,6 @@ export function useSpanEditing(input: {
 }) {
   const { store, spans, byId, controller, showTalib, notify } = input;
   const [pending] = useState(() => new PendingRange());
-  const setPending = pending.set;
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const selectedSpan = selectedId ? (byId.get(selectedId) ?? null) : null;
 
@@ -35,34 +34,34 @@ export function useSpanEditing(input: {
   const selectSpan = useCallback(
     (id: string | null) => {
       setSelectedId(id);
-      if (id) setPending(null);
+      if (id) pending.set(null);
     },
-    [setPending],
+    [pending],
   );
   /** Select a range to label; the selected span is dropped. */
   const selectRange = useCallback(
     (range: Range) => {
-      setPending(range);
+      pending.set(range);
       setSelectedId(null);
     },
-    [setPending],
+    [pending],
   );
   /** Drop the range being labelled, else the selected span. */
   const clearSelection = useCallback(() => {
-    if (pending.get()) setPending(null);
+    if (pending.get()) pending.set(null);
     else setSelectedId(null);
-  }, [pending, setPending]);
+  }, [pending]);
   const reset = useCallback(() => {
-    setPending(null);
+    pending.set(null);
     setSelectedId(null);
-  }, [setPending]);
+  }, [pending]);
 
   const labelWith = useCallback(
     (label: Label) => {
       const range = pending.get();
       if (range) {
         const id = store.create({ labelId: label.id, start: range.start, end: range.end }, `Label ${label.name}`);
-        setPending(null);
+        pending.set(null);
         setSelectedId(id);
         return;
       }
@@ -77,7 +76,7 @@ export function useSpanEditing(input: {
       }
       notify('info', 'Select candles first: drag across them, or click one and Shift+click another.');
     },
-    [pending, setPending, selectedSpan, store, notify],
+    [pending, selectedSpan, store, notify],
   );
 
   const deleteSelected = useCallback(() => {
@@ -114,10 +113,10 @@ export function useSpanEditing(input: {
       const span = store.getSnapshot().byId.get(id);
       if (!span) return;
       setSelectedId(id);
-      setPending(null);
+      pending.set(null);
       controller?.revealRange(span.start, span.end);
     },
-    [controller, store, setPending],
+    [controller, store, pending],
   );
 
   /** `[` / `]`: the previous / next span (TA-Lib ones only while their layer is shown). */
