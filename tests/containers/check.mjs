@@ -203,11 +203,14 @@ expect(
 expect(prediction.json.spans.length > 0, 'predict returned no spans on the training data');
 step(`predict: ${prediction.json.spans.length} spans from ${prediction.json.model.version}`);
 
+// The app's container, from here to the restart at the end (its name does not change).
+const appContainer = containerOf('app');
+
 // A distributed training: the app container coordinates, worker-1 and worker-2 train.
 const distributed = JSON.parse(
   execFileSync(
     'podman',
-    ['exec', containerOf('app'), 'node', 'scripts/train.js', '--config', 'config/stack-distributed.yaml', '--json'],
+    ['exec', appContainer, 'node', 'scripts/train.js', '--config', 'config/stack-distributed.yaml', '--json'],
     { stdio: ['ignore', 'pipe', 'inherit'], timeout: 15 * 60_000 },
   ).toString(),
 );
@@ -233,16 +236,15 @@ expect(champion.status === 200, `model info after the distributed training: ${ch
 // 0 bytes once the app is idle; the fallback (SQLite's automatic checkpoint) never truncates it,
 // and logs why the worker is missing.
 const walBytes = () =>
-  Number(execFileSync('podman', ['exec', containerOf('app'), 'stat', '-c', '%s', '/data/candle.db-wal']).toString());
+  Number(execFileSync('podman', ['exec', appContainer, 'stat', '-c', '%s', '/data/candle.db-wal']).toString());
 await waitFor('the WAL truncated by the checkpoint worker', async () => walBytes() === 0, 30_000);
-const logs = spawnSync('podman', ['logs', containerOf('app')], { encoding: 'utf8' });
+const logs = spawnSync('podman', ['logs', appContainer], { encoding: 'utf8' });
 const appLog = `${logs.stdout}${logs.stderr}`; // the server's console.error arrives on stderr
 expect(!appLog.includes('WAL checkpoint worker unavailable'), 'the WAL checkpoint worker did not run in the image');
 step('WAL checkpointed off the request (worker ran, WAL truncated)');
 
 // Volumes: a restarted app container still has the upload and the model.
-const container = containerOf('app');
-execFileSync('podman', ['restart', container], { stdio: 'ignore' });
+execFileSync('podman', ['restart', appContainer], { stdio: 'ignore' });
 await waitFor('the app after restart', async () => (await call('GET', `${app}/api/health`)).status === 200, 180_000);
 const after = await call('GET', `${app}/api/datasets`);
 expect(
