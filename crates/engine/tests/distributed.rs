@@ -222,8 +222,8 @@ fn stop_a_worker_mid_fit(model: &str) {
     let err = result.unwrap_err();
     println!("{err} (after {:.1} s)", started.elapsed().as_secs_f64());
     assert_eq!(err.code(), "WORKER_FAILED", "{err}");
-    // The coordinator names the first worker that reports a failure: the stopped one, or a peer
-    // whose network to it broke first.
+    // The coordinator names the workers lost (the stopped one), or else the first that reports
+    // a failure (a peer whose network to it broke first).
     assert!(err.to_string().contains("worker "), "{err}");
     let versions = tmp.path().join("models/versions");
     assert!(!versions.exists() || std::fs::read_dir(&versions).unwrap().next().is_none());

@@ -34,8 +34,10 @@ use std::time::{Duration, Instant};
 
 /// The stages workers report, in order (the coordinator adds `register`).
 const WORKER_STAGES: [&str; 7] = ["load", "features", "labels", "dataset", "split", "fit", "evaluate"];
-/// How long a failure report waits for a lost worker to explain it (a worker whose peer died
-/// reports a network error a moment before the coordinator sees the dead connection).
+/// How long a failure report waits for (other) lost workers: a worker whose peer died reports a
+/// network error a moment before the coordinator sees the dead connection, and LightGBM ends a
+/// process whose peer vanished while it was sending to it, so one lost worker can take another
+/// with it, their connections closing here in either order.
 const SETTLE: Duration = Duration::from_millis(1500);
 
 pub(crate) fn coordinate(cfg: &CheckedConfig, spec: &DistributedSpec, p: &Progress<'_>) -> Result<TrainOutcome> {
@@ -194,7 +196,9 @@ impl<'a> Run<'a> {
             let message = match incoming {
                 Incoming::Closed(why) => {
                     self.gone[rank] = true;
-                    return Err(self.lost(rank, &why));
+                    let mut lost = vec![self.lost(rank, &why)];
+                    lost.extend(self.settle());
+                    return Err(EngineError::WorkerFailed(lost.join("; ")));
                 }
                 Incoming::Message(m) => m,
             };
@@ -204,7 +208,12 @@ impl<'a> Run<'a> {
                 ToCoordinator::Failed { code, message } => {
                     self.gone[rank] = true;
                     let err = error_from_wire(&code, &message, &self.who(rank));
-                    return Err(self.settle(err));
+                    if err.code() != "WORKER_FAILED" {
+                        return Err(err);
+                    }
+                    // A network failure: the lost workers, if any, explain it.
+                    let lost = self.settle();
+                    return Err(if lost.is_empty() { err } else { EngineError::WorkerFailed(lost.join("; ")) });
                 }
                 ToCoordinator::Refused { code, message } => {
                     self.gone[rank] = true;
@@ -230,30 +239,31 @@ impl<'a> Run<'a> {
         Ok(got.into_iter().map(|t| t.expect("every worker replied")).collect())
     }
 
-    fn lost(&self, rank: usize, why: &str) -> EngineError {
+    fn lost(&self, rank: usize, why: &str) -> String {
         let stage = WORKER_STAGES.get(self.reached[rank]).copied().unwrap_or("its run");
-        EngineError::WorkerFailed(format!("{} was lost during {stage}: {why}", self.who(rank)))
+        format!("{} was lost during {stage}: {why}", self.who(rank))
     }
 
-    /// A worker's network failure usually means another worker died: wait a moment for its
-    /// connection to close and report that instead.
-    fn settle(&mut self, first: EngineError) -> EngineError {
-        if first.code() != "WORKER_FAILED" {
-            return first;
-        }
+    /// Waits a moment for more connections to close: the workers lost in it, in the order their
+    /// connections closed here (which is not always the order they went, see [`SETTLE`]).
+    fn settle(&mut self) -> Vec<String> {
+        let mut lost = Vec::new();
         let deadline = Instant::now() + SETTLE;
         while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            if self.gone.iter().all(|&g| g) {
+                break;
+            }
             match self.rx.recv_timeout(left) {
                 Ok((rank, Incoming::Closed(why))) if !self.gone[rank] => {
                     self.gone[rank] = true;
-                    return self.lost(rank, &why);
+                    lost.push(self.lost(rank, &why));
                 }
                 Ok((rank, Incoming::Message(ToCoordinator::Failed { .. }))) => self.gone[rank] = true,
                 Ok(_) => {}
                 Err(_) => break,
             }
         }
-        first
+        lost
     }
 
     /// A worker entered a stage; the run enters it once every worker has.
@@ -802,6 +812,108 @@ impl ShardedManifest {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::models::TreeLearner;
+    use std::net::TcpListener;
+    use std::sync::atomic::AtomicBool;
+    use std::sync::mpsc::Sender;
+
+    /// A run of three workers in the fit, whose messages the test sends itself.
+    fn with_fitting_run(f: impl FnOnce(&mut Run<'_>, &Sender<(usize, Incoming<ToCoordinator>)>)) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let spec = DistributedSpec {
+            workers: (0..3).map(|i| super::super::WorkerAddress { host: "10.0.0.9".into(), port: 7400 + i }).collect(),
+            network_ports: vec![7500, 7501, 7502],
+            tree_learner: TreeLearner::Data,
+            top_k: None,
+            coordinator_host: None,
+            tracker_port: 0,
+            connect_timeout: Duration::from_secs(1),
+            heartbeat_timeout: Duration::from_secs(60),
+            network_timeout_min: 1,
+        };
+        let cancel = AtomicBool::new(false);
+        let report = |_: &str, _: f64| {};
+        let p = Progress { report: &report, cancel: &cancel };
+        let (tx, rx) = mpsc::channel();
+        let links = (0..3)
+            .map(|i| Link::new(TcpStream::connect(listener.local_addr().unwrap()).unwrap(), format!("worker {i}")))
+            .collect();
+        let fit = WORKER_STAGES.iter().position(|s| *s == "fit").unwrap();
+        let now = Instant::now();
+        let mut run = Run {
+            spec: &spec,
+            p: &p,
+            run_id: "test".into(),
+            links,
+            rx,
+            identities: Vec::new(),
+            peer_ips: Vec::new(),
+            local_ip: IpAddr::from([127, 0, 0, 1]),
+            last_heard: vec![now; 3],
+            reached: vec![fit; 3],
+            entered: fit,
+            gone: vec![false; 3],
+        };
+        f(&mut run, &tx);
+    }
+
+    fn round_error(run: &mut Run<'_>) -> String {
+        let err = run.gather("a boosting round", |_, _| Some(())).unwrap_err();
+        assert_eq!(err.code(), "WORKER_FAILED", "{err}");
+        err.to_string()
+    }
+
+    fn closed(rank: usize) -> (usize, Incoming<ToCoordinator>) {
+        (rank, Incoming::Closed(format!("worker {rank} closed the connection")))
+    }
+
+    #[test]
+    fn a_worker_lost_with_a_peer_it_took_along_names_both_whichever_closed_first() {
+        // LightGBM aborted worker 0 (its peer vanished mid-send) and its connection closed here
+        // before the killed worker 1's: both are named, in the order they closed.
+        with_fitting_run(|run, tx| {
+            tx.send(closed(0)).unwrap();
+            tx.send((2, Incoming::Message(ToCoordinator::Heartbeat { rss_bytes: 1 }))).unwrap();
+            tx.send(closed(1)).unwrap();
+            let message = round_error(run);
+            assert!(
+                message.contains(
+                    "worker 0 (10.0.0.9:7400) was lost during fit: worker 0 closed the connection; \
+                                  worker 1 (10.0.0.9:7401) was lost during fit: worker 1 closed the connection"
+                ),
+                "{message}"
+            );
+            assert!(!message.contains("worker 2"), "{message}");
+            assert_eq!(run.gone, [true, true, false]);
+        });
+    }
+
+    #[test]
+    fn a_network_failure_gives_way_to_the_lost_worker_that_explains_it() {
+        with_fitting_run(|run, tx| {
+            let network = ToCoordinator::Failed { code: "WORKER_FAILED".into(), message: "socket error".into() };
+            tx.send((0, Incoming::Message(network))).unwrap();
+            tx.send(closed(0)).unwrap(); // after its report: not a loss
+            tx.send(closed(1)).unwrap();
+            let message = round_error(run);
+            assert!(message.contains("worker 1 (10.0.0.9:7401) was lost during fit"), "{message}");
+            assert!(!message.contains("worker 0 (10.0.0.9:7400)"), "{message}");
+        });
+    }
+
+    #[test]
+    fn a_lone_lost_worker_is_named_alone_after_the_settling_moment() {
+        with_fitting_run(|run, tx| {
+            tx.send(closed(2)).unwrap();
+            let started = Instant::now();
+            let message = round_error(run);
+            assert_eq!(
+                message,
+                "worker failed: worker 2 (10.0.0.9:7402) was lost during fit: worker 2 closed the connection"
+            );
+            assert!(started.elapsed() >= SETTLE, "it waited for more closures");
+        });
+    }
 
     #[test]
     fn label_reports_add_up_field_by_field() {
