@@ -67,11 +67,16 @@ function percentile(sorted: number[], p: number): number {
 test('10M-row upload, first paint and pan/zoom frames', async () => {
   const bytes = fs.readFileSync(csv);
   const t0 = performance.now();
-  const uploaded = await server.fetch('/api/datasets?name=scale&fileName=scale.csv&timeframe=1m', {
-    method: 'POST',
-    headers: { 'content-type': 'text/csv' },
-    body: bytes,
-  });
+  const uploaded = await server
+    .fetch('/api/datasets?name=scale&fileName=scale.csv&timeframe=1m', {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv' },
+      body: bytes,
+    })
+    .catch((e: unknown) => {
+      // The connection went (once, EPIPE mid-body): the server's own account says why.
+      throw new Error(`the upload failed: ${String(e)}; the server's last output:\n${server.output().slice(-3000)}`);
+    });
   const uploadSeconds = (performance.now() - t0) / 1000;
   const uploadPhases = uploaded.headers.get('server-timing') ?? '';
   expect(uploaded.status, await uploaded.clone().text()).toBe(201);

@@ -75,16 +75,35 @@ def windows(event, kind=None):
     ]
 
 
-for title, spans in [
-    ("wheel events", windows("EventDispatch", "wheel")),
-    ("pointerup events", windows("EventDispatch", "pointerup")),
-    ("animation frames", windows("FireAnimationFrame")),
+def callers(node_id):
+    """The node and its callers, each function once (a recursive one counts once per sample)."""
+    seen = set()
+    while node_id is not None:
+        seen.add(name(node_id))
+        node_id = nodes[node_id].get("parent")
+    return seen
+
+
+animation_frames = windows("FireAnimationFrame")
+for title, spans, inclusive in [
+    ("wheel events", windows("EventDispatch", "wheel"), False),
+    ("pointerup events", windows("EventDispatch", "pointerup"), False),
+    ("animation frames", animation_frames, False),
+    # The costly frames alone, by time in each function and what it called: which drawing
+    # (candles, spans, axes) the missed refreshes spent their time on.
+    ("animation frames over 8 ms", [(s, e) for s, e in animation_frames if e - s > 8_000], True),
 ]:
-    self_time = collections.Counter()
+    self_time, total_time = collections.Counter(), collections.Counter()
     for start, end in spans:
         for _, node_id in samples[bisect.bisect_left(sample_times, start) : bisect.bisect_right(sample_times, end)]:
             self_time[name(node_id)] += 1
+            if inclusive:
+                total_time.update(callers(node_id))
     total = sum(self_time.values())
     print(f"\n{title}: {len(spans)}, {sum(e - s for s, e in spans) / 1000:.0f} ms, {total} samples; most self time:")
     for function, count in self_time.most_common(12):
         print(f"  {100 * count / max(total, 1):5.1f} %  {function}")
+    if inclusive:
+        print("  most total time (the function and what it called):")
+        for function, count in total_time.most_common(25):
+            print(f"  {100 * count / max(total, 1):5.1f} %  {function}")

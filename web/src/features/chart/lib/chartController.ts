@@ -15,6 +15,7 @@ import {
 } from 'lightweight-charts';
 import { barRangeOf, barReadout, emptyBars, timeRangeOfBars, type BarReadout, type ChartBars } from './chartBars';
 import { SpanBandsPrimitive, type DraftRange, type SpanShape } from './spanBandsPrimitive';
+import { crosshairTimeLabel, tickMarkLabel } from './timeLabels';
 
 export const CHART_COLORS = {
   background: '#0b0e14',
@@ -89,6 +90,8 @@ export class ChartController {
   private externalDraft: DraftRange | null = null;
   private readonly disposers: Array<() => void> = [];
   private readonly overlays: ChartOverlay[] = [];
+  /** Intraday data: the crosshair's time label shows the time of day (set with the bars). */
+  private intraday = false;
 
   constructor(
     private readonly container: HTMLElement,
@@ -123,7 +126,14 @@ export class ChartController {
         },
       },
       rightPriceScale: { borderColor: CHART_COLORS.border, scaleMargins: { top: 0.08, bottom: 0.08 } },
-      timeScale: { borderColor: CHART_COLORS.border, rightOffset: 4, barSpacing: 8, minBarSpacing: 0.02 },
+      timeScale: {
+        borderColor: CHART_COLORS.border,
+        rightOffset: 4,
+        barSpacing: 8,
+        minBarSpacing: 0.02,
+        tickMarkFormatter: tickMarkLabel,
+      },
+      localization: { timeFormatter: (time: Time) => crosshairTimeLabel(time, this.intraday) },
       handleScroll: { mouseWheel: true, pressedMouseMove: false, horzTouchDrag: true, vertTouchDrag: false },
       handleScale: { mouseWheel: true, pinch: true, axisPressedMouseMove: true, axisDoubleClickReset: true },
       kineticScroll: { mouse: false, touch: true },
@@ -215,8 +225,10 @@ export class ChartController {
         color: bars.close[i] >= bars.open[i] ? CHART_COLORS.upVolume : CHART_COLORS.downVolume,
       };
     }
-    if (options.intraday !== undefined)
+    if (options.intraday !== undefined) {
+      this.intraday = options.intraday;
       this.chart.applyOptions({ timeScale: { timeVisible: options.intraday, secondsVisible: false } });
+    }
     this.candles.setData(candleData);
     this.volume.setData(volumeData);
     this.spansPrimitive.setBars(bars);

@@ -43,8 +43,29 @@ export abstract class SeriesPrimitiveBase implements ISeriesPrimitive<Time> {
   }
 }
 
-/** `#rrggbb` with an alpha, as a canvas colour. */
+/** The colours written so far, by `#rrggbb` and alpha (a few labels × a few alphas; bounded). */
+const rgbaStrings = new Map<string, Map<number, string>>();
+const RGBA_CACHE_LIMIT = 4096;
+let rgbaCached = 0;
+
+/** `#rrggbb` with an alpha, as a canvas colour. Cached: the span and prediction layers ask for
+ * two or three per shape per frame, thousands at full zoom-out, and building each string showed
+ * in profiles of zooming. */
 export function rgba(hex: string, alpha: number): string {
-  const n = parseInt(hex.slice(1), 16);
-  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
+  let byAlpha = rgbaStrings.get(hex);
+  if (!byAlpha) rgbaStrings.set(hex, (byAlpha = new Map()));
+  let colour = byAlpha.get(alpha);
+  if (colour === undefined) {
+    if (rgbaCached >= RGBA_CACHE_LIMIT) {
+      rgbaStrings.clear(); // alphas from confidences are many: start again rather than grow
+      rgbaStrings.set(hex, byAlpha);
+      byAlpha.clear();
+      rgbaCached = 0;
+    }
+    const n = parseInt(hex.slice(1), 16);
+    colour = `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
+    byAlpha.set(alpha, colour);
+    rgbaCached++;
+  }
+  return colour;
 }
