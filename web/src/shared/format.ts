@@ -1,12 +1,13 @@
 /** Formatting helpers shared by the UI (times are epoch ms, shown in UTC like the chart). */
 
-const pad = (n: number) => String(n).padStart(2, '0');
+/** Two digits: 5 → "05" (dates and times of day). */
+export const pad2 = (n: number) => String(n).padStart(2, '0');
 
 export function formatTime(ms: number, timeframe?: string | null): string {
   const d = new Date(ms);
-  const date = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+  const date = `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
   const daily = timeframe ? /^\d*[dwM]$/.test(timeframe) : d.getUTCHours() === 0 && d.getUTCMinutes() === 0;
-  return daily ? date : `${date} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+  return daily ? date : `${date} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}`;
 }
 
 /** The UTC day of an epoch-ms time, `YYYY-MM-DD` (list rows, where the time of day is noise). */

@@ -1,4 +1,5 @@
 import { TickMarkType, type Time } from 'lightweight-charts';
+import { pad2 } from '@/shared/format';
 
 // The time axis's labels, as lightweight-charts' defaults write them (crosshair "dd MMM 'yy",
 // then "HH:mm" on intraday data; tick marks by their type), read in UTC like the rest of the
@@ -18,8 +19,6 @@ function shortMonth(month: number): string {
   }
   return monthNames[month];
 }
-
-const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
 
 /** The chart's times are UTC timestamps in seconds; anything else is not this chart's. */
 function utcDate(time: Time): Date | null {
