@@ -1,0 +1,4 @@
+//! cdl3outside: not ported yet; TA-Lib's own recogniser runs instead.
+use crate::Native;
+
+pub(crate) const PATTERN: Option<Native> = None;
