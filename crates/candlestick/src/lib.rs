@@ -7,8 +7,6 @@
 //! TA-Lib's order, with TA-Lib's default candle settings; `tests/oracle.rs` holds every
 //! recogniser's output equal to the `ta-lib` crate's (TA-Lib's official Rust port) on series
 //! made to hit every branch.
-//!
-//! A recogniser that is not ported yet has no entry: callers run TA-Lib's own for it.
 // The recognisers read several columns at candles i, i-1, i-2… as TA-Lib's code does; index
 // loops say that more plainly than zipped iterators.
 #![allow(clippy::needless_range_loop)]
@@ -20,7 +18,7 @@ pub mod settings;
 pub use prepared::{Avg, Prepared};
 pub use settings::{Range, Setting};
 
-/// A ported recogniser.
+/// One recogniser.
 #[derive(Clone, Copy)]
 pub struct Native {
     /// TA-Lib's function name in lower case (`cdlengulfing`).
@@ -43,14 +41,14 @@ impl Native {
     }
 }
 
-/// The ported recogniser of this name (`cdlengulfing`), if it is ported.
+/// The recogniser of this TA-Lib name (`cdlengulfing`).
 pub fn find(name: &str) -> Option<&'static Native> {
-    recognisers::ALL.iter().flatten().find(|p| p.name == name)
+    recognisers::ALL.iter().find(|p| p.name == name)
 }
 
-/// Names of the ported recognisers.
-pub fn ported() -> impl Iterator<Item = &'static str> {
-    recognisers::ALL.iter().flatten().map(|p| p.name)
+/// The 61 recognisers' names, in TA-Lib's alphabetical order.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    recognisers::ALL.iter().map(|p| p.name)
 }
 
 /// TA-Lib's `min` of two prices: `b` unless `a < b` (so a NaN picks `b`, as in TA-Lib).

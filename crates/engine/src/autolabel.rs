@@ -215,8 +215,10 @@ pub fn auto_label(candles: &Candles, options: &AutoLabelOptions) -> Result<AutoL
         }
     }
 
+    // The candles' ranges and running averages, computed once for all the recognisers.
+    let prepared = talib::prepare(&candles.open, &candles.high, &candles.low, &candles.close)?;
     let per_pattern: Vec<Signals> =
-        selected.par_iter().map(|p| pattern_signals(p, candles, min_strength)).collect::<Result<_>>()?;
+        selected.par_iter().map(|p| pattern_signals(p, &prepared, min_strength)).collect::<Result<_>>()?;
 
     let coverage = Coverage::new(&per_pattern, n);
     let report = per_pattern.iter().map(|s| pattern_report(s, &coverage, &options.human_spans, n)).collect();
@@ -225,8 +227,8 @@ pub fn auto_label(candles: &Candles, options: &AutoLabelOptions) -> Result<AutoL
     Ok(AutoLabelResult { spans, report, summary })
 }
 
-fn pattern_signals(p: &'static PatternDef, c: &Candles, min_strength: i32) -> Result<Signals> {
-    let out = talib::cdl(p.name, &c.open, &c.high, &c.low, &c.close)?;
+fn pattern_signals(p: &'static PatternDef, prepared: &talib::Prepared, min_strength: i32) -> Result<Signals> {
+    let out = talib::cdl_prepared(p.name, prepared)?;
     let mut signals = Signals { def: p, end: Vec::new(), direction: Vec::new(), strength: Vec::new() };
     for (end, &v) in out.iter().enumerate() {
         if v != 0 && v.abs() >= min_strength {

@@ -308,6 +308,8 @@ pub fn compute_planned(candles: &Candles, plan: &FeaturePlan) -> Result<FeatureF
     }
     let c = candles;
     let atr = talib::atr(&c.high, &c.low, &c.close, ATR_PERIOD)?;
+    // The candles' ranges and running averages, computed once for all the recognisers.
+    let prepared = talib::prepare(&c.open, &c.high, &c.low, &c.close)?;
 
     // Geometry, indicators and patterns are independent: compute them side by side.
     let (geometry, (indicators, patterns)) = rayon::join(
@@ -318,10 +320,7 @@ pub fn compute_planned(candles: &Candles, plan: &FeaturePlan) -> Result<FeatureF
             rayon::join(
                 || indicator_columns(&plan.indicators, c, &atr),
                 || -> Result<Vec<Vec<f64>>> {
-                    plan.patterns
-                        .par_iter()
-                        .map(|p| talib::cdl_scaled(p, &c.open, &c.high, &c.low, &c.close, 100.0))
-                        .collect()
+                    plan.patterns.par_iter().map(|p| talib::cdl_scaled(p, &prepared, 100.0)).collect()
                 },
             )
         },

@@ -5,6 +5,8 @@
 //! TA-Lib here is the official pure-Rust port (`ta-lib` crate), generated from the same canonical
 //! definitions as the current C library; `docs/talib.md` records why it replaces `ta-lib-sys`
 //! (which bundles the 2007 C 0.4.0 and disagrees with current TA-Lib on candlestick output).
+//! The candlestick recognisers are the `candlestick` crate's: TA-Lib's, bit for bit, run over one
+//! shared preparation of the series instead of each on its own (`docs/talib.md`).
 use crate::error::{EngineError, Result};
 use ta_lib::{Core, MAType, OutRange, RetCode};
 
@@ -25,16 +27,6 @@ fn align_f64(mut out: Vec<f64>, range: OutRange) -> Vec<f64> {
     out.copy_within(0..range.count, range.beg_idx);
     out[..range.beg_idx.min(n)].fill(f64::NAN);
     out
-}
-
-/// A pattern's compact output, placed and converted by `value`, with `zero` elsewhere: one pass
-/// into a new column of `n` values.
-fn place_pattern<T: Copy>(out: &[i32], range: OutRange, n: usize, zero: T, value: impl Fn(i32) -> T) -> Vec<T> {
-    let mut placed = Vec::with_capacity(n);
-    placed.resize(range.beg_idx, zero);
-    placed.extend(out[..range.count].iter().map(|&v| value(v)));
-    placed.resize(n, zero);
-    placed
 }
 
 /// Runs a one-output real indicator over the whole series.
@@ -131,115 +123,48 @@ pub fn stoch(h: &[f64], l: &[f64], c: &[f64], fastk: i32, slowk: i32, slowd: i32
     Ok([align_f64(k, range), align_f64(d, range)])
 }
 
+/// A series prepared once for any number of candlestick recognisers: the candles' ranges and
+/// TA-Lib's running averages of them, shared (the `candlestick` crate).
+pub use candlestick::Prepared;
+
+/// Prepares OHLC columns for [`cdl_prepared`]; they must be of one length.
+pub fn prepare<'a>(o: &'a [f64], h: &'a [f64], l: &'a [f64], c: &'a [f64]) -> Result<Prepared<'a>> {
+    Prepared::new(o, h, l, c).ok_or_else(|| {
+        EngineError::InvalidArgument(format!(
+            "open, high, low and close differ in length ({}, {}, {}, {})",
+            o.len(),
+            h.len(),
+            l.len(),
+            c.len()
+        ))
+    })
+}
+
 /// One TA-Lib candlestick recogniser, by its lowercase function name (`cdlengulfing`).
 /// Returns TA-Lib's raw integer output (0, ±80, ±100, ±200) for every candle.
 pub fn cdl(name: &str, o: &[f64], h: &[f64], l: &[f64], c: &[f64]) -> Result<Vec<i32>> {
-    if c.is_empty() {
-        return Ok(Vec::new());
-    }
-    let (out, range) = cdl_raw(name, o, h, l, c)?;
-    Ok(place_pattern(&out, range, c.len(), 0, |v| v))
+    cdl_prepared(name, &prepare(o, h, l, c)?)
 }
 
-/// [`cdl`] divided by `divisor`, as f64 (the feature columns), placed straight from TA-Lib's
-/// output.
-pub fn cdl_scaled(name: &str, o: &[f64], h: &[f64], l: &[f64], c: &[f64], divisor: f64) -> Result<Vec<f64>> {
-    if c.is_empty() {
-        return Ok(Vec::new());
-    }
-    let (out, range) = cdl_raw(name, o, h, l, c)?;
-    Ok(place_pattern(&out, range, c.len(), 0.0, |v| f64::from(v) / divisor))
+/// [`cdl`] on a prepared series: the `candlestick` crate's recogniser, TA-Lib's output bit for
+/// bit (its `tests/oracle.rs` against the `ta-lib` crate; `tests/talib_parity.rs` here against
+/// Python TA-Lib).
+pub fn cdl_prepared(name: &str, prepared: &Prepared) -> Result<Vec<i32>> {
+    Ok(recogniser(name)?.recognise(prepared))
 }
 
-/// How many candles a pattern needs before its first output (TA-Lib's lookback), found by
-/// running it once on a flat series longer than any pattern's lookback.
+/// [`cdl_prepared`] divided by `divisor`, as f64 (the feature columns).
+pub fn cdl_scaled(name: &str, prepared: &Prepared, divisor: f64) -> Result<Vec<f64>> {
+    Ok(cdl_prepared(name, prepared)?.into_iter().map(|v| f64::from(v) / divisor).collect())
+}
+
+/// How many candles a pattern needs before its first output (TA-Lib's lookback).
 pub fn cdl_lookback(name: &str) -> Result<usize> {
-    const LONG_ENOUGH: usize = 64;
-    let flat = [1.0; LONG_ENOUGH];
-    let (_, range) = cdl_raw(name, &flat, &flat, &flat, &flat)?;
-    Ok(range.beg_idx)
+    Ok(recogniser(name)?.lookback)
 }
 
-fn cdl_raw(name: &str, o: &[f64], h: &[f64], l: &[f64], c: &[f64]) -> Result<(Vec<i32>, OutRange)> {
-    let n = c.len();
-    let mut out = vec![0i32; n];
-    let core = core();
-    let e = n - 1;
-    // Penetration-taking patterns use TA-Lib's documented defaults (REAL_DEFAULT).
-    let p = Core::REAL_DEFAULT;
-    macro_rules! plain {
-        ($($f:ident),* $(,)?) => {
-            match name {
-                $(stringify!($f) => core.$f(0, e, o, h, l, c, &mut out),)*
-                "cdlabandonedbaby" => core.cdlabandonedbaby(0, e, o, h, l, c, p, &mut out),
-                "cdldarkcloudcover" => core.cdldarkcloudcover(0, e, o, h, l, c, p, &mut out),
-                "cdleveningdojistar" => core.cdleveningdojistar(0, e, o, h, l, c, p, &mut out),
-                "cdleveningstar" => core.cdleveningstar(0, e, o, h, l, c, p, &mut out),
-                "cdlmathold" => core.cdlmathold(0, e, o, h, l, c, p, &mut out),
-                "cdlmorningdojistar" => core.cdlmorningdojistar(0, e, o, h, l, c, p, &mut out),
-                "cdlmorningstar" => core.cdlmorningstar(0, e, o, h, l, c, p, &mut out),
-                other => return Err(EngineError::InvalidArgument(format!("unknown TA-Lib pattern '{other}'"))),
-            }
-        };
-    }
-    let result = plain!(
-        cdl2crows,
-        cdl3blackcrows,
-        cdl3inside,
-        cdl3linestrike,
-        cdl3outside,
-        cdl3starsinsouth,
-        cdl3whitesoldiers,
-        cdladvanceblock,
-        cdlbelthold,
-        cdlbreakaway,
-        cdlclosingmarubozu,
-        cdlconcealbabyswall,
-        cdlcounterattack,
-        cdldoji,
-        cdldojistar,
-        cdldragonflydoji,
-        cdlengulfing,
-        cdlgapsidesidewhite,
-        cdlgravestonedoji,
-        cdlhammer,
-        cdlhangingman,
-        cdlharami,
-        cdlharamicross,
-        cdlhighwave,
-        cdlhikkake,
-        cdlhikkakemod,
-        cdlhomingpigeon,
-        cdlidentical3crows,
-        cdlinneck,
-        cdlinvertedhammer,
-        cdlkicking,
-        cdlkickingbylength,
-        cdlladderbottom,
-        cdllongleggeddoji,
-        cdllongline,
-        cdlmarubozu,
-        cdlmatchinglow,
-        cdlonneck,
-        cdlpiercing,
-        cdlrickshawman,
-        cdlrisefall3methods,
-        cdlseparatinglines,
-        cdlshootingstar,
-        cdlshortline,
-        cdlspinningtop,
-        cdlstalledpattern,
-        cdlsticksandwich,
-        cdltakuri,
-        cdltasukigap,
-        cdlthrusting,
-        cdltristar,
-        cdlunique3river,
-        cdlupsidegap2crows,
-        cdlxsidegap3methods,
-    );
-    let range = checked(name, result)?;
-    Ok((out, range))
+fn recogniser(name: &str) -> Result<&'static candlestick::Native> {
+    candlestick::find(name).ok_or_else(|| EngineError::InvalidArgument(format!("unknown TA-Lib pattern '{name}'")))
 }
 
 #[cfg(test)]

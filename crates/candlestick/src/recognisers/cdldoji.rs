@@ -4,7 +4,7 @@ use crate::{Native, Prepared};
 
 const LOOKBACK: usize = BodyDoji.period();
 
-pub(crate) const PATTERN: Option<Native> = Some(Native { name: "cdldoji", lookback: LOOKBACK, run });
+pub(crate) const PATTERN: Native = Native { name: "cdldoji", lookback: LOOKBACK, run };
 
 fn run(p: &Prepared, out: &mut [i32]) {
     let doji = p.avg(BodyDoji, LOOKBACK);

@@ -1,4 +1,21 @@
-//! cdldragonflydoji: not ported yet; TA-Lib's own recogniser runs instead.
-use crate::Native;
+//! CDLDRAGONFLYDOJI: a doji opening and closing at (or very near) the high, with a lower shadow
+//! that is not very short.
+use crate::settings::{max, Setting::*};
+use crate::{Native, Prepared};
 
-pub(crate) const PATTERN: Option<Native> = None;
+const LOOKBACK: usize = max(BodyDoji.period(), ShadowVeryShort.period());
+
+pub(crate) const PATTERN: Native = Native { name: "cdldragonflydoji", lookback: LOOKBACK, run };
+
+fn run(p: &Prepared, out: &mut [i32]) {
+    let doji = p.avg(BodyDoji, LOOKBACK);
+    let shadow_very_short = p.avg(ShadowVeryShort, LOOKBACK);
+    for i in LOOKBACK..p.len() {
+        if p.body[i] <= doji.at(i)
+            && p.upper_shadow[i] < shadow_very_short.at(i)
+            && p.lower_shadow[i] > shadow_very_short.at(i)
+        {
+            out[i] = 100;
+        }
+    }
+}

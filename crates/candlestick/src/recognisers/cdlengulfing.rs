@@ -4,7 +4,7 @@ use crate::{color, Native, Prepared};
 
 const LOOKBACK: usize = 2;
 
-pub(crate) const PATTERN: Option<Native> = Some(Native { name: "cdlengulfing", lookback: LOOKBACK, run });
+pub(crate) const PATTERN: Native = Native { name: "cdlengulfing", lookback: LOOKBACK, run };
 
 fn run(p: &Prepared, out: &mut [i32]) {
     let (o, c) = (p.open, p.close);

@@ -1,4 +1,30 @@
-//! cdleveningdojistar: not ported yet; TA-Lib's own recogniser runs instead.
-use crate::Native;
+//! CDLEVENINGDOJISTAR: a long white candle, a doji gapping up, then a black candle closing well
+//! within the first's real body.
+use crate::settings::{max, Setting::*};
+use crate::{c_max, c_min, color, Native, Prepared};
 
-pub(crate) const PATTERN: Option<Native> = None;
+const LOOKBACK: usize = max(max(BodyDoji.period(), BodyLong.period()), BodyShort.period()) + 2;
+
+/// TA-Lib's default penetration (what `Core::REAL_DEFAULT` becomes).
+const PENETRATION: f64 = 0.3;
+
+pub(crate) const PATTERN: Native = Native { name: "cdleveningdojistar", lookback: LOOKBACK, run };
+
+fn run(p: &Prepared, out: &mut [i32]) {
+    let (o, c) = (p.open, p.close);
+    let body_long = p.avg(BodyLong, LOOKBACK - 2);
+    let body_doji = p.avg(BodyDoji, LOOKBACK - 1);
+    let body_short = p.avg(BodyShort, LOOKBACK);
+    for i in LOOKBACK..p.len() {
+        if color(p, i - 2) == 1
+            && color(p, i) == -1
+            && c_min(o[i - 1], c[i - 1]) > c_max(o[i - 2], c[i - 2])
+            && c[i] < c[i - 2] - p.body[i - 2] * PENETRATION
+            && p.body[i - 2] > body_long.at(i - 2)
+            && p.body[i - 1] <= body_doji.at(i - 1)
+            && p.body[i] > body_short.at(i)
+        {
+            out[i] = -100;
+        }
+    }
+}

@@ -1,4 +1,31 @@
-//! cdleveningstar: not ported yet; TA-Lib's own recogniser runs instead.
-use crate::Native;
+//! CDLEVENINGSTAR: a long white candle, a short candle gapping up, then a black candle closing
+//! well within the first's real body.
+use crate::settings::{max, Setting::*};
+use crate::{c_max, c_min, color, Native, Prepared};
 
-pub(crate) const PATTERN: Option<Native> = None;
+const LOOKBACK: usize = max(BodyShort.period(), BodyLong.period()) + 2;
+
+/// TA-Lib's default penetration (what `Core::REAL_DEFAULT` becomes).
+const PENETRATION: f64 = 0.3;
+
+pub(crate) const PATTERN: Native = Native { name: "cdleveningstar", lookback: LOOKBACK, run };
+
+fn run(p: &Prepared, out: &mut [i32]) {
+    let (o, c) = (p.open, p.close);
+    let body_long = p.avg(BodyLong, LOOKBACK - 2);
+    // TA-Lib's BodyShortPeriodTotal (2nd candle) and BodyShortPeriodTotal2 (3rd candle).
+    let body_short1 = p.avg(BodyShort, LOOKBACK - 1);
+    let body_short0 = p.avg(BodyShort, LOOKBACK);
+    for i in LOOKBACK..p.len() {
+        if color(p, i - 2) == 1
+            && color(p, i) == -1
+            && c_min(o[i - 1], c[i - 1]) > c_max(o[i - 2], c[i - 2])
+            && c[i] < c[i - 2] - p.body[i - 2] * PENETRATION
+            && p.body[i - 2] > body_long.at(i - 2)
+            && p.body[i - 1] <= body_short1.at(i - 1)
+            && p.body[i] > body_short0.at(i)
+        {
+            out[i] = -100;
+        }
+    }
+}

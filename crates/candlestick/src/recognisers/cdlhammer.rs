@@ -6,7 +6,7 @@ use crate::{c_min, Native, Prepared};
 const LOOKBACK: usize =
     max(max(max(BodyShort.period(), ShadowLong.period()), ShadowVeryShort.period()), Near.period()) + 1;
 
-pub(crate) const PATTERN: Option<Native> = Some(Native { name: "cdlhammer", lookback: LOOKBACK, run });
+pub(crate) const PATTERN: Native = Native { name: "cdlhammer", lookback: LOOKBACK, run };
 
 fn run(p: &Prepared, out: &mut [i32]) {
     let body_short = p.avg(BodyShort, LOOKBACK);

@@ -1,4 +1,26 @@
-//! cdlinneck: not ported yet; TA-Lib's own recogniser runs instead.
-use crate::Native;
+//! CDLINNECK: a long black candle, then a white candle opening below its low and closing at or
+//! just above its close.
+use crate::settings::{max, Setting::*};
+use crate::{color, Native, Prepared};
 
-pub(crate) const PATTERN: Option<Native> = None;
+const LOOKBACK: usize = max(Equal.period(), BodyLong.period()) + 1;
+
+pub(crate) const PATTERN: Native = Native { name: "cdlinneck", lookback: LOOKBACK, run };
+
+fn run(p: &Prepared, out: &mut [i32]) {
+    let (o, c) = (p.open, p.close);
+    // Both of TA-Lib's totals are of the prior candle: they start one candle earlier.
+    let equal = p.avg(Equal, LOOKBACK - 1);
+    let body_long = p.avg(BodyLong, LOOKBACK - 1);
+    for i in LOOKBACK..p.len() {
+        if color(p, i - 1) == -1
+            && p.body[i - 1] > body_long.at(i - 1)
+            && color(p, i) == 1
+            && o[i] < p.low[i - 1]
+            && c[i] <= c[i - 1] + equal.at(i - 1)
+            && c[i] >= c[i - 1]
+        {
+            out[i] = -100;
+        }
+    }
+}

@@ -1,4 +1,27 @@
-//! cdlthrusting: not ported yet; TA-Lib's own recogniser runs instead.
-use crate::Native;
+//! CDLTHRUSTING: a long black candle, then a white candle opening below its low and closing into
+//! its body, but not above the body's midpoint.
+use crate::settings::{max, Setting::*};
+use crate::{color, Native, Prepared};
 
-pub(crate) const PATTERN: Option<Native> = None;
+const LOOKBACK: usize = max(Equal.period(), BodyLong.period()) + 1;
+
+pub(crate) const PATTERN: Native = Native { name: "cdlthrusting", lookback: LOOKBACK, run };
+
+fn run(p: &Prepared, out: &mut [i32]) {
+    let (o, c) = (p.open, p.close);
+    // Both of TA-Lib's totals are of the prior candle: they start one candle earlier.
+    let equal = p.avg(Equal, LOOKBACK - 1);
+    let body_long = p.avg(BodyLong, LOOKBACK - 1);
+    for i in LOOKBACK..p.len() {
+        if color(p, i - 1) == -1
+            && p.body[i - 1] > body_long.at(i - 1)
+            && color(p, i) == 1
+            && o[i] < p.low[i - 1]
+            && c[i] > c[i - 1] + equal.at(i - 1)
+            // The midpoint as TA-Lib's port computes it: one fused multiply-add.
+            && c[i] <= p.body[i - 1].mul_add(0.5, c[i - 1])
+        {
+            out[i] = -100;
+        }
+    }
+}

@@ -63,8 +63,8 @@ pub(crate) mod cdlxsidegap3methods;
 
 use crate::Native;
 
-/// Every ported recogniser's entry, in TA-Lib's alphabetical order (`None`: not ported).
-pub(crate) const ALL: [Option<Native>; 61] = [
+/// Every recogniser, in TA-Lib's alphabetical order.
+pub(crate) const ALL: [Native; 61] = [
     cdl2crows::PATTERN,
     cdl3blackcrows::PATTERN,
     cdl3inside::PATTERN,
