@@ -1,21 +1,27 @@
 //! CDLBELTHOLD: a long real body opening at (or very near) its extreme: a white one with no or a
 //! very short lower shadow (+100), a black one with no or a very short upper shadow (-100).
 use crate::settings::{max, Setting::*};
-use crate::{color, Native, Prepared};
+use crate::{Native, Prepared};
 
 const LOOKBACK: usize = max(BodyLong.period(), ShadowVeryShort.period());
 
 pub(crate) const PATTERN: Native = Native { name: "cdlbelthold", lookback: LOOKBACK, run };
 
 fn run(p: &Prepared, out: &mut [i32]) {
+    let n = p.len();
     let body_long = p.avg(BodyLong, LOOKBACK);
     let shadow_very_short = p.avg(ShadowVeryShort, LOOKBACK);
-    for i in LOOKBACK..p.len() {
-        let now = color(p, i);
-        // Every test evaluated (`&`, `|`): a branch per test mispredicts on real candles.
-        let hit = (p.body[i] > body_long.at(i))
-            & ((now == 1) & (p.lower_shadow[i] < shadow_very_short.at(i))
-                | (now == -1) & (p.upper_shadow[i] < shadow_very_short.at(i)));
+    let (body, lower, upper, o, c, out) =
+        (&p.body[..n], &p.lower_shadow[..n], &p.upper_shadow[..n], &p.open[..n], &p.close[..n], &mut out[..n]);
+    body_long.check(n);
+    shadow_very_short.check(n);
+    // Every test is evaluated (`&`, `|`, no `&&`, `||`) and the output stored whatever it is: a
+    // branch per test would mispredict on real candles. The slices and checks above let the
+    // compiler drop the bounds checks.
+    for i in LOOKBACK..n {
+        let now = if c[i] >= o[i] { 1 } else { -1 };
+        let hit = (body[i] > body_long.at(i))
+            & ((now == 1) & (lower[i] < shadow_very_short.at(i)) | (now == -1) & (upper[i] < shadow_very_short.at(i)));
         out[i] = if hit { now * 100 } else { 0 };
     }
 }
