@@ -42,4 +42,5 @@ fn main() {
         theirs += b;
     }
     println!("{:<22} {ours:7.1} ms  ta-lib {theirs:7.1} ms  {:5.2}x", "all", theirs / ours);
+    println!("shared averages computed: {} (one column of {n} values each)", prepared.averages_computed());
 }

@@ -16,7 +16,8 @@ mod recognisers;
 pub mod settings;
 
 pub use prepared::{Avg, Prepared};
-pub use settings::{Range, Setting};
+pub use settings::{RangeType, Setting};
+use std::ops::Range;
 
 /// One recogniser.
 #[derive(Clone, Copy)]
@@ -25,19 +26,38 @@ pub struct Native {
     pub name: &'static str,
     /// TA-Lib's lookback: the first candle that gets an output.
     pub lookback: usize,
-    /// Writes the output of candles `lookback..` into a zeroed slice as long as the series
-    /// (TA-Lib's values: 0, ±80, ±100, ±200). Runs only on series longer than `lookback`.
-    run: fn(&Prepared, &mut [i32]),
+    /// Writes TA-Lib's output (0, ±80, ±100, ±200) for every candle of the range that is at or
+    /// past the lookback, into a slice as long as the series. Called for ranges that end past
+    /// the lookback only.
+    run: fn(&Prepared, &mut [i32], Range<usize>),
+    /// Whether the output at a candle depends on state carried from earlier candles (the
+    /// hikkakes: a pattern waits up to three candles for its confirmation). Such a recogniser
+    /// runs over ranges that start at the first candle only.
+    pub carries_state: bool,
 }
 
 impl Native {
     /// TA-Lib's output for every candle of the series (0 before the lookback).
     pub fn recognise(&self, prepared: &Prepared) -> Vec<i32> {
         let mut out = vec![0; prepared.len()];
-        if prepared.len() > self.lookback {
-            (self.run)(prepared, &mut out);
-        }
+        self.recognise_range(prepared, &mut out, 0..prepared.len());
         out
+    }
+
+    /// TA-Lib's output for the candles of `candles` (0 before the lookback), written at their
+    /// indices into `out`, a slice as long as the series; the rest of `out` is left as it is.
+    /// Running the recognisers over blocks of candles that fit the CPU's cache, instead of each
+    /// over the whole series, reads each input from memory once instead of once per recogniser.
+    /// Panics if the range ends past the series, or if the recogniser carries state and the
+    /// range does not start at the first candle.
+    pub fn recognise_range(&self, prepared: &Prepared, out: &mut [i32], candles: Range<usize>) {
+        assert!(candles.end <= prepared.len() && out.len() == prepared.len(), "candles out of the series");
+        assert!(!self.carries_state || candles.start == 0, "{} runs from the first candle", self.name);
+        // `run` writes every candle from the lookback on (tests/oracle.rs checks it).
+        out[candles.start..candles.end.min(self.lookback).max(candles.start)].fill(0);
+        if candles.end > self.lookback {
+            (self.run)(prepared, out, candles);
+        }
     }
 }
 
@@ -68,15 +88,5 @@ pub(crate) fn c_max(a: f64, b: f64) -> f64 {
         a
     } else {
         b
-    }
-}
-
-/// TA_CANDLECOLOR: 1 for a white candle (close ≥ open), -1 for a black one.
-#[inline(always)]
-pub(crate) fn color(p: &Prepared, i: usize) -> i32 {
-    if p.close[i] >= p.open[i] {
-        1
-    } else {
-        -1
     }
 }

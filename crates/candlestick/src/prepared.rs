@@ -7,7 +7,7 @@
 //! same candle. [`Prepared::avg`] keys the shared totals by (range, period, first candle): each
 //! sequence is computed once, with exactly TA-Lib's operations in TA-Lib's order, and every
 //! recogniser that asks for it reads the same bits it would have computed itself.
-use crate::settings::{Range, Setting};
+use crate::settings::{RangeType, Setting};
 use std::sync::OnceLock;
 
 /// The highest first candle a shared average may start at (above every recogniser's lookback).
@@ -93,12 +93,17 @@ impl<'a> Prepared<'a> {
         self.close.is_empty()
     }
 
+    /// How many shared averages the recognisers run so far have asked for (each one column).
+    pub fn averages_computed(&self) -> usize {
+        self.means.iter().filter(|m| m.get().is_some()).count()
+    }
+
     /// TA_CANDLERANGE of every candle.
-    pub fn range(&self, range: Range) -> &[f64] {
+    pub fn range(&self, range: RangeType) -> &[f64] {
         match range {
-            Range::RealBody => &self.body,
-            Range::HighLow => &self.high_low,
-            Range::Shadows => &self.shadows,
+            RangeType::RealBody => &self.body,
+            RangeType::HighLow => &self.high_low,
+            RangeType::Shadows => &self.shadows,
         }
     }
 
@@ -108,19 +113,19 @@ impl<'a> Prepared<'a> {
     /// `j >= start` (for `period == 0`, at any candle).
     pub fn avg(&self, setting: Setting, start: usize) -> Avg<'_> {
         let (range, period, factor) = setting.spec();
-        let scale = if range == Range::Shadows { 0.5 } else { 1.0 };
+        let scale = if range == RangeType::Shadows { 0.5 } else { 1.0 };
         let values = if period == 0 { self.range(range) } else { self.means(range, period, start) };
         Avg { values, factor, scale }
     }
 
     /// `total / period` for candles `start..`, the total kept as TA-Lib keeps it from `start` on
     /// (NaN before `start`).
-    fn means(&self, range: Range, period: usize, start: usize) -> &[f64] {
+    fn means(&self, range: RangeType, period: usize, start: usize) -> &[f64] {
         let slot = match (range, period) {
-            (Range::RealBody, 10) => 0,
-            (Range::HighLow, 10) => 1,
-            (Range::Shadows, 10) => 2,
-            (Range::HighLow, 5) => 3,
+            (RangeType::RealBody, 10) => 0,
+            (RangeType::HighLow, 10) => 1,
+            (RangeType::Shadows, 10) => 2,
+            (RangeType::HighLow, 5) => 3,
             other => unreachable!("no default setting averages {other:?}"),
         };
         assert!(start >= period && start < MAX_START, "average of {period} candles cannot start at candle {start}");

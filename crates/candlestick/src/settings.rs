@@ -2,7 +2,7 @@
 
 /// What a candle is measured by (TA-Lib's `TA_RangeType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Range {
+pub enum RangeType {
     /// `|close - open|`
     RealBody,
     /// `high - low`
@@ -30,23 +30,23 @@ pub enum Setting {
 impl Setting {
     /// TA-Lib's default range type, averaging period and factor for this setting
     /// (`TA_CandleDefaultSettings`).
-    pub const fn spec(self) -> (Range, usize, f64) {
+    pub const fn spec(self) -> (RangeType, usize, f64) {
         match self {
-            Setting::BodyLong => (Range::RealBody, 10, 1.0),
-            Setting::BodyVeryLong => (Range::RealBody, 10, 3.0),
-            Setting::BodyShort => (Range::RealBody, 10, 1.0),
-            Setting::BodyDoji => (Range::HighLow, 10, 0.1),
-            Setting::ShadowLong => (Range::RealBody, 0, 1.0),
-            Setting::ShadowVeryLong => (Range::RealBody, 0, 2.0),
-            Setting::ShadowShort => (Range::Shadows, 10, 1.0),
-            Setting::ShadowVeryShort => (Range::HighLow, 10, 0.1),
-            Setting::Near => (Range::HighLow, 5, 0.2),
-            Setting::Far => (Range::HighLow, 5, 0.6),
-            Setting::Equal => (Range::HighLow, 5, 0.05),
+            Setting::BodyLong => (RangeType::RealBody, 10, 1.0),
+            Setting::BodyVeryLong => (RangeType::RealBody, 10, 3.0),
+            Setting::BodyShort => (RangeType::RealBody, 10, 1.0),
+            Setting::BodyDoji => (RangeType::HighLow, 10, 0.1),
+            Setting::ShadowLong => (RangeType::RealBody, 0, 1.0),
+            Setting::ShadowVeryLong => (RangeType::RealBody, 0, 2.0),
+            Setting::ShadowShort => (RangeType::Shadows, 10, 1.0),
+            Setting::ShadowVeryShort => (RangeType::HighLow, 10, 0.1),
+            Setting::Near => (RangeType::HighLow, 5, 0.2),
+            Setting::Far => (RangeType::HighLow, 5, 0.6),
+            Setting::Equal => (RangeType::HighLow, 5, 0.05),
         }
     }
 
-    pub const fn range(self) -> Range {
+    pub const fn range(self) -> RangeType {
         self.spec().0
     }
 

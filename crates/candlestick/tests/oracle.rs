@@ -92,6 +92,35 @@ fn compare(name: &str, native: &candlestick::Native, what: &str, s: &Series) -> 
     want
 }
 
+/// Run over blocks of candles (as `engine::talib::cdl_columns` runs it), the recogniser writes the
+/// same output as over the whole series, and nothing outside each block; one that carries state
+/// runs over `0..end` and gives the whole series' output up to `end`.
+fn in_blocks(name: &str, native: &candlestick::Native, s: &Series, want: &[i32]) {
+    let prepared = Prepared::new(&s.0, &s.1, &s.2, &s.3).unwrap();
+    let n = want.len();
+    const UNTOUCHED: i32 = 12345;
+    if native.carries_state {
+        for end in [0, 1, native.lookback, native.lookback + 1, n / 3, n] {
+            let mut out = vec![UNTOUCHED; n];
+            native.recognise_range(&prepared, &mut out, 0..end);
+            assert_eq!(&out[..end], &want[..end], "{name} over candles 0..{end}");
+            assert!(out[end..].iter().all(|&v| v == UNTOUCHED), "{name} wrote past candle {end}");
+        }
+        return;
+    }
+    for block in [1, 7, 64, 4096] {
+        let mut out = vec![UNTOUCHED; n];
+        for start in (0..n).step_by(block) {
+            let end = (start + block).min(n);
+            native.recognise_range(&prepared, &mut out, start..end);
+            if end < n {
+                assert_eq!(out[end], UNTOUCHED, "{name} in blocks of {block}: wrote past candle {end}");
+            }
+        }
+        assert_same(name, &format!("archetypes in blocks of {block}"), s, want, &out);
+    }
+}
+
 /// Candles kept before each harvested mark: the pattern, its averages' periods and more.
 const WINDOW: usize = 40;
 
@@ -121,6 +150,9 @@ fn check(name: &str) -> usize {
             }
         }
         marked += hits;
+        if what == "archetypes" {
+            in_blocks(name, native, &s, &want);
+        }
         // Every short length around the lookback, from the start of the series.
         for n in 1..=native.lookback + 3 {
             let short: Series = (s.0[..n].to_vec(), s.1[..n].to_vec(), s.2[..n].to_vec(), s.3[..n].to_vec());

@@ -319,9 +319,7 @@ pub fn compute_planned(candles: &Candles, plan: &FeaturePlan) -> Result<FeatureF
         || {
             rayon::join(
                 || indicator_columns(&plan.indicators, c, &atr),
-                || -> Result<Vec<Vec<f64>>> {
-                    plan.patterns.par_iter().map(|p| talib::cdl_scaled(p, &prepared, 100.0)).collect()
-                },
+                || talib::cdl_columns(&plan.patterns, &prepared, 100.0),
             )
         },
     );

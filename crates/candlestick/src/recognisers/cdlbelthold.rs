@@ -2,12 +2,13 @@
 //! very short lower shadow (+100), a black one with no or a very short upper shadow (-100).
 use crate::settings::{max, Setting::*};
 use crate::{Native, Prepared};
+use std::ops::Range;
 
 const LOOKBACK: usize = max(BodyLong.period(), ShadowVeryShort.period());
 
-pub(crate) const PATTERN: Native = Native { name: "cdlbelthold", lookback: LOOKBACK, run };
+pub(crate) const PATTERN: Native = Native { name: "cdlbelthold", lookback: LOOKBACK, run, carries_state: false };
 
-fn run(p: &Prepared, out: &mut [i32]) {
+fn run(p: &Prepared, out: &mut [i32], candles: Range<usize>) {
     let n = p.len();
     let body_long = p.avg(BodyLong, LOOKBACK);
     let shadow_very_short = p.avg(ShadowVeryShort, LOOKBACK);
@@ -18,7 +19,7 @@ fn run(p: &Prepared, out: &mut [i32]) {
     // Every test is evaluated (`&`, `|`, no `&&`, `||`) and the output stored whatever it is: a
     // branch per test would mispredict on real candles. The slices and checks above let the
     // compiler drop the bounds checks.
-    for i in LOOKBACK..n {
+    for i in candles.start.max(LOOKBACK)..candles.end.min(n) {
         let now = if c[i] >= o[i] { 1 } else { -1 };
         let hit = (body[i] > body_long.at(i))
             & ((now == 1) & (lower[i] < shadow_very_short.at(i)) | (now == -1) & (upper[i] < shadow_very_short.at(i)));

@@ -2,20 +2,22 @@
 //! that is not very short.
 use crate::settings::{max, Setting::*};
 use crate::{Native, Prepared};
+use std::ops::Range;
 
 const LOOKBACK: usize = max(BodyDoji.period(), ShadowVeryShort.period());
 
-pub(crate) const PATTERN: Native = Native { name: "cdldragonflydoji", lookback: LOOKBACK, run };
+pub(crate) const PATTERN: Native = Native { name: "cdldragonflydoji", lookback: LOOKBACK, run, carries_state: false };
 
-fn run(p: &Prepared, out: &mut [i32]) {
+fn run(p: &Prepared, out: &mut [i32], candles: Range<usize>) {
+    let n = p.len();
     let doji = p.avg(BodyDoji, LOOKBACK);
     let shadow_very_short = p.avg(ShadowVeryShort, LOOKBACK);
-    for i in LOOKBACK..p.len() {
-        if p.body[i] <= doji.at(i)
-            && p.upper_shadow[i] < shadow_very_short.at(i)
-            && p.lower_shadow[i] > shadow_very_short.at(i)
-        {
-            out[i] = 100;
-        }
+    let (body, lower, upper, out) = (&p.body[..n], &p.lower_shadow[..n], &p.upper_shadow[..n], &mut out[..n]);
+    doji.check(n);
+    shadow_very_short.check(n);
+    // Branchless: see cdlbelthold.rs.
+    for i in candles.start.max(LOOKBACK)..candles.end.min(n) {
+        let hit = (body[i] <= doji.at(i)) & (upper[i] < shadow_very_short.at(i)) & (lower[i] > shadow_very_short.at(i));
+        out[i] = if hit { 100 } else { 0 };
     }
 }

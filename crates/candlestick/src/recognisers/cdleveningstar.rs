@@ -1,31 +1,37 @@
 //! CDLEVENINGSTAR: a long white candle, a short candle gapping up, then a black candle closing
 //! well within the first's real body.
 use crate::settings::{max, Setting::*};
-use crate::{c_max, c_min, color, Native, Prepared};
+use crate::{c_max, c_min, Native, Prepared};
+use std::ops::Range;
 
 const LOOKBACK: usize = max(BodyShort.period(), BodyLong.period()) + 2;
 
 /// TA-Lib's default penetration (what `Core::REAL_DEFAULT` becomes).
 const PENETRATION: f64 = 0.3;
 
-pub(crate) const PATTERN: Native = Native { name: "cdleveningstar", lookback: LOOKBACK, run };
+pub(crate) const PATTERN: Native = Native { name: "cdleveningstar", lookback: LOOKBACK, run, carries_state: false };
 
-fn run(p: &Prepared, out: &mut [i32]) {
-    let (o, c) = (p.open, p.close);
+fn run(p: &Prepared, out: &mut [i32], candles: Range<usize>) {
+    let n = p.len();
     let body_long = p.avg(BodyLong, LOOKBACK - 2);
     // TA-Lib's BodyShortPeriodTotal (2nd candle) and BodyShortPeriodTotal2 (3rd candle).
     let body_short1 = p.avg(BodyShort, LOOKBACK - 1);
     let body_short0 = p.avg(BodyShort, LOOKBACK);
-    for i in LOOKBACK..p.len() {
-        if color(p, i - 2) == 1
-            && color(p, i) == -1
-            && c_min(o[i - 1], c[i - 1]) > c_max(o[i - 2], c[i - 2])
-            && c[i] < c[i - 2] - p.body[i - 2] * PENETRATION
-            && p.body[i - 2] > body_long.at(i - 2)
-            && p.body[i - 1] <= body_short1.at(i - 1)
-            && p.body[i] > body_short0.at(i)
-        {
-            out[i] = -100;
-        }
+    let (body, o, c, out) = (&p.body[..n], &p.open[..n], &p.close[..n], &mut out[..n]);
+    body_long.check(n);
+    body_short1.check(n);
+    body_short0.check(n);
+    // TA_CANDLECOLOR == 1 (white) is `close >= open`; black is its negation.
+    let white = |k: usize| c[k] >= o[k];
+    // Branchless: see cdlbelthold.rs.
+    for i in candles.start.max(LOOKBACK)..candles.end.min(n) {
+        let hit = white(i - 2)
+            & !white(i)
+            & (c_min(o[i - 1], c[i - 1]) > c_max(o[i - 2], c[i - 2]))
+            & (c[i] < c[i - 2] - body[i - 2] * PENETRATION)
+            & (body[i - 2] > body_long.at(i - 2))
+            & (body[i - 1] <= body_short1.at(i - 1))
+            & (body[i] > body_short0.at(i));
+        out[i] = if hit { -100 } else { 0 };
     }
 }

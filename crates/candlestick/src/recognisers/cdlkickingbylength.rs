@@ -1,31 +1,46 @@
 //! CDLKICKINGBYLENGTH: a marubozu, then an opposite-coloured marubozu gapping away from it; signed
 //! by the colour of the one with the longer body.
 use crate::settings::{max, Setting::*};
-use crate::{color, Native, Prepared};
+use crate::{Native, Prepared};
+use std::ops::Range;
 
 const LOOKBACK: usize = max(ShadowVeryShort.period(), BodyLong.period()) + 1;
 
-pub(crate) const PATTERN: Native = Native { name: "cdlkickingbylength", lookback: LOOKBACK, run };
+pub(crate) const PATTERN: Native = Native { name: "cdlkickingbylength", lookback: LOOKBACK, run, carries_state: false };
 
-fn run(p: &Prepared, out: &mut [i32]) {
-    let (h, l) = (p.high, p.low);
+fn run(p: &Prepared, out: &mut [i32], candles: Range<usize>) {
+    let n = p.len();
     // TA-Lib's totals [1] (prior candle) and [0] (current candle).
     let body_long_prior = p.avg(BodyLong, LOOKBACK - 1);
     let body_long = p.avg(BodyLong, LOOKBACK);
     let shadow_very_short_prior = p.avg(ShadowVeryShort, LOOKBACK - 1);
     let shadow_very_short = p.avg(ShadowVeryShort, LOOKBACK);
-    for i in LOOKBACK..p.len() {
-        let before = color(p, i - 1);
-        if before == -color(p, i)
-            && p.body[i - 1] > body_long_prior.at(i - 1)
-            && p.upper_shadow[i - 1] < shadow_very_short_prior.at(i - 1)
-            && p.lower_shadow[i - 1] < shadow_very_short_prior.at(i - 1)
-            && p.body[i] > body_long.at(i)
-            && p.upper_shadow[i] < shadow_very_short.at(i)
-            && p.lower_shadow[i] < shadow_very_short.at(i)
-            && (before == -1 && l[i] > h[i - 1] || before == 1 && h[i] < l[i - 1])
-        {
-            out[i] = color(p, if p.body[i] > p.body[i - 1] { i } else { i - 1 }) * 100;
-        }
+    let (o, h, l, c, out) = (&p.open[..n], &p.high[..n], &p.low[..n], &p.close[..n], &mut out[..n]);
+    body_long_prior.check(n);
+    body_long.check(n);
+    shadow_very_short_prior.check(n);
+    shadow_very_short.check(n);
+    // A candle's real body and shadows, computed here exactly as `Prepared::new` computes them (the
+    // same bits): the loop is bound by memory, and this reads three columns fewer.
+    let shape = |k: usize| {
+        let (top, bottom) = if c[k] >= o[k] { (c[k], o[k]) } else { (o[k], c[k]) };
+        ((c[k] - o[k]).abs(), h[k] - top, bottom - l[k])
+    };
+    // Branchless: see cdlbelthold.rs.
+    for i in candles.start.max(LOOKBACK)..candles.end.min(n) {
+        let ((body_prior, upper_prior, lower_prior), (body, upper, lower)) = (shape(i - 1), shape(i));
+        let (white_prior, white) = (c[i - 1] >= o[i - 1], c[i] >= o[i]);
+        let hit = (white_prior != white)
+            & (body_prior > body_long_prior.at(i - 1))
+            & (upper_prior < shadow_very_short_prior.at(i - 1))
+            & (lower_prior < shadow_very_short_prior.at(i - 1))
+            & (body > body_long.at(i))
+            & (upper < shadow_very_short.at(i))
+            & (lower < shadow_very_short.at(i))
+            & ((!white_prior & (l[i] > h[i - 1])) | (white_prior & (h[i] < l[i - 1])));
+        // On a hit the two colours are opposite: the prior candle's is `-now`.
+        let now = if white { 1 } else { -1 };
+        let longer = if body > body_prior { now } else { -now };
+        out[i] = if hit { longer * 100 } else { 0 };
     }
 }

@@ -1,16 +1,22 @@
 //! CDLSPINNINGTOP: a small real body with both shadows longer than the body; ±100 by its colour.
 use crate::settings::Setting::BodyShort;
-use crate::{color, Native, Prepared};
+use crate::{Native, Prepared};
+use std::ops::Range;
 
 const LOOKBACK: usize = BodyShort.period();
 
-pub(crate) const PATTERN: Native = Native { name: "cdlspinningtop", lookback: LOOKBACK, run };
+pub(crate) const PATTERN: Native = Native { name: "cdlspinningtop", lookback: LOOKBACK, run, carries_state: false };
 
-fn run(p: &Prepared, out: &mut [i32]) {
+fn run(p: &Prepared, out: &mut [i32], candles: Range<usize>) {
+    let n = p.len();
     let body_short = p.avg(BodyShort, LOOKBACK);
-    for i in LOOKBACK..p.len() {
-        if p.upper_shadow[i] > p.body[i] && p.lower_shadow[i] > p.body[i] && p.body[i] < body_short.at(i) {
-            out[i] = color(p, i) * 100;
-        }
+    let (body, upper, lower, o, c, out) =
+        (&p.body[..n], &p.upper_shadow[..n], &p.lower_shadow[..n], &p.open[..n], &p.close[..n], &mut out[..n]);
+    body_short.check(n);
+    // Branchless: see cdlbelthold.rs.
+    for i in candles.start.max(LOOKBACK)..candles.end.min(n) {
+        let now = if c[i] >= o[i] { 1 } else { -1 };
+        let hit = (upper[i] > body[i]) & (lower[i] > body[i]) & (body[i] < body_short.at(i));
+        out[i] = if hit { now * 100 } else { 0 };
     }
 }
