@@ -16,27 +16,21 @@ fn run(p: &Prepared, out: &mut [i32], candles: Range<usize>) {
     let shadow_very_short_prior = p.avg(ShadowVeryShort, LOOKBACK - 1);
     let shadow_very_short = p.avg(ShadowVeryShort, LOOKBACK);
     let (o, h, l, c, out) = (&p.open[..n], &p.high[..n], &p.low[..n], &p.close[..n], &mut out[..n]);
+    let (body, upper, lower) = (&p.body[..n], &p.upper_shadow[..n], &p.lower_shadow[..n]);
     body_long_prior.check(n);
     body_long.check(n);
     shadow_very_short_prior.check(n);
     shadow_very_short.check(n);
-    // A candle's real body and shadows, computed here exactly as `Prepared::new` computes them (the
-    // same bits): the loop is bound by memory, and this reads three columns fewer.
-    let shape = |k: usize| {
-        let (top, bottom) = if c[k] >= o[k] { (c[k], o[k]) } else { (o[k], c[k]) };
-        ((c[k] - o[k]).abs(), h[k] - top, bottom - l[k])
-    };
     // Branchless: see cdlbelthold.rs.
     for i in candles.start.max(LOOKBACK)..candles.end.min(n) {
-        let ((body_prior, upper_prior, lower_prior), (body, upper, lower)) = (shape(i - 1), shape(i));
         let (white_prior, white) = (c[i - 1] >= o[i - 1], c[i] >= o[i]);
         let hit = (white_prior != white)
-            & (body_prior > body_long_prior.at(i - 1))
-            & (upper_prior < shadow_very_short_prior.at(i - 1))
-            & (lower_prior < shadow_very_short_prior.at(i - 1))
-            & (body > body_long.at(i))
-            & (upper < shadow_very_short.at(i))
-            & (lower < shadow_very_short.at(i))
+            & (body[i - 1] > body_long_prior.at(i - 1))
+            & (upper[i - 1] < shadow_very_short_prior.at(i - 1))
+            & (lower[i - 1] < shadow_very_short_prior.at(i - 1))
+            & (body[i] > body_long.at(i))
+            & (upper[i] < shadow_very_short.at(i))
+            & (lower[i] < shadow_very_short.at(i))
             & ((!white_prior & (l[i] > h[i - 1])) | (white_prior & (h[i] < l[i - 1])));
         let now = if white { 1 } else { -1 };
         out[i] = if hit { now * 100 } else { 0 };
