@@ -1,36 +1,14 @@
 //! CDLEVENINGDOJISTAR: a long white candle, a doji gapping up, then a black candle closing well
 //! within the first's real body.
+use super::cdleveningstar::evening_star;
 use crate::settings::{max, Setting::*};
-use crate::{c_max, c_min, Native, Prepared};
+use crate::{Native, Prepared};
 use std::ops::Range;
 
 const LOOKBACK: usize = max(max(BodyDoji.period(), BodyLong.period()), BodyShort.period()) + 2;
 
-/// TA-Lib's default penetration (what `Core::REAL_DEFAULT` becomes).
-const PENETRATION: f64 = 0.3;
-
 pub(crate) const PATTERN: Native = Native { name: "cdleveningdojistar", lookback: LOOKBACK, run, carries_state: false };
 
 fn run(p: &Prepared, out: &mut [i32], candles: Range<usize>) {
-    let n = p.len();
-    let body_long = p.avg(BodyLong, LOOKBACK - 2);
-    let body_doji = p.avg(BodyDoji, LOOKBACK - 1);
-    let body_short = p.avg(BodyShort, LOOKBACK);
-    let (body, o, c, out) = (&p.body[..n], &p.open[..n], &p.close[..n], &mut out[..n]);
-    body_long.check(n);
-    body_doji.check(n);
-    body_short.check(n);
-    // TA_CANDLECOLOR == 1 (white) is `close >= open`; black is its negation.
-    let white = |k: usize| c[k] >= o[k];
-    // Branchless: see cdlbelthold.rs.
-    for i in candles.start.max(LOOKBACK)..candles.end.min(n) {
-        let hit = white(i - 2)
-            & !white(i)
-            & (c_min(o[i - 1], c[i - 1]) > c_max(o[i - 2], c[i - 2]))
-            & (c[i] < c[i - 2] - body[i - 2] * PENETRATION)
-            & (body[i - 2] > body_long.at(i - 2))
-            & (body[i - 1] <= body_doji.at(i - 1))
-            & (body[i] > body_short.at(i));
-        out[i] = if hit { -100 } else { 0 };
-    }
+    evening_star(p, out, candles, BodyDoji, LOOKBACK);
 }

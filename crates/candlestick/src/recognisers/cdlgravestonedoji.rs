@@ -1,23 +1,11 @@
 //! CDLGRAVESTONEDOJI: a doji opening and closing at (or very near) the low, with an upper shadow
 //! that is not very short.
-use crate::settings::{max, Setting::*};
+use super::cdldragonflydoji::{one_shadow_doji, LOOKBACK};
 use crate::{Native, Prepared};
 use std::ops::Range;
-
-const LOOKBACK: usize = max(BodyDoji.period(), ShadowVeryShort.period());
 
 pub(crate) const PATTERN: Native = Native { name: "cdlgravestonedoji", lookback: LOOKBACK, run, carries_state: false };
 
 fn run(p: &Prepared, out: &mut [i32], candles: Range<usize>) {
-    let n = p.len();
-    let doji = p.avg(BodyDoji, LOOKBACK);
-    let shadow_very_short = p.avg(ShadowVeryShort, LOOKBACK);
-    let (body, lower, upper, out) = (&p.body[..n], &p.lower_shadow[..n], &p.upper_shadow[..n], &mut out[..n]);
-    doji.check(n);
-    shadow_very_short.check(n);
-    // Branchless: see cdlbelthold.rs.
-    for i in candles.start.max(LOOKBACK)..candles.end.min(n) {
-        let hit = (body[i] <= doji.at(i)) & (lower[i] < shadow_very_short.at(i)) & (upper[i] > shadow_very_short.at(i));
-        out[i] = if hit { 100 } else { 0 };
-    }
+    one_shadow_doji(p, out, candles, &p.lower_shadow, &p.upper_shadow);
 }

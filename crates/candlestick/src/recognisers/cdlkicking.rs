@@ -4,11 +4,18 @@ use crate::settings::{max, Setting::*};
 use crate::{Native, Prepared};
 use std::ops::Range;
 
-const LOOKBACK: usize = max(ShadowVeryShort.period(), BodyLong.period()) + 1;
+pub(super) const LOOKBACK: usize = max(ShadowVeryShort.period(), BodyLong.period()) + 1;
 
 pub(crate) const PATTERN: Native = Native { name: "cdlkicking", lookback: LOOKBACK, run, carries_state: false };
 
 fn run(p: &Prepared, out: &mut [i32], candles: Range<usize>) {
+    kicking(p, out, candles, false);
+}
+
+/// CDLKICKING, and with `by_length` CDLKICKINGBYLENGTH: the same candles, signed by the colour of
+/// the one with the longer body.
+#[inline(always)]
+pub(super) fn kicking(p: &Prepared, out: &mut [i32], candles: Range<usize>, by_length: bool) {
     let n = p.len();
     // TA-Lib's totals [1] (prior candle) and [0] (current candle).
     let body_long_prior = p.avg(BodyLong, LOOKBACK - 1);
@@ -33,6 +40,9 @@ fn run(p: &Prepared, out: &mut [i32], candles: Range<usize>) {
             & (lower[i] < shadow_very_short.at(i))
             & ((!white_prior & (l[i] > h[i - 1])) | (white_prior & (h[i] < l[i - 1])));
         let now = if white { 1 } else { -1 };
-        out[i] = if hit { now * 100 } else { 0 };
+        // On a hit the two colours are opposite: the prior candle's is `-now`.
+        let longer = if body[i] > body[i - 1] { now } else { -now };
+        let sign = if by_length { longer } else { now };
+        out[i] = if hit { sign * 100 } else { 0 };
     }
 }

@@ -1,38 +1,14 @@
 //! CDLMORNINGDOJISTAR: a long black candle, a doji gapping down, then a white candle closing well
 //! into the first body.
+use super::cdlmorningstar::morning_star;
 use crate::settings::{max, Setting::*};
-use crate::{c_max, c_min, Native, Prepared};
+use crate::{Native, Prepared};
 use std::ops::Range;
 
 const LOOKBACK: usize = max(max(BodyDoji.period(), BodyLong.period()), BodyShort.period()) + 2;
 
-/// TA-Lib's default penetration (what `Core::REAL_DEFAULT` becomes).
-const PENETRATION: f64 = 3e-1;
-
 pub(crate) const PATTERN: Native = Native { name: "cdlmorningdojistar", lookback: LOOKBACK, run, carries_state: false };
 
 fn run(p: &Prepared, out: &mut [i32], candles: Range<usize>) {
-    let n = p.len();
-    let (o, c, body, out) = (&p.open[..n], &p.close[..n], &p.body[..n], &mut out[..n]);
-    let body_long = p.avg(BodyLong, LOOKBACK - 2);
-    let body_doji = p.avg(BodyDoji, LOOKBACK - 1);
-    let body_short = p.avg(BodyShort, LOOKBACK);
-    body_long.check(n);
-    body_doji.check(n);
-    body_short.check(n);
-    // TA-Lib's colour: white when close >= open.
-    let white = |j: usize| c[j] >= o[j];
-    // Branchless (see cdlbelthold.rs), except the fused multiply-add, a library call, tested last.
-    for i in candles.start.max(LOOKBACK)..candles.end.min(n) {
-        let cheap = !white(i - 2)
-            & white(i)
-            // TA_REALBODYGAPDOWN(i-1, i-2)
-            & (c_max(o[i - 1], c[i - 1]) < c_min(o[i - 2], c[i - 2]))
-            & (body[i - 2] > body_long.at(i - 2))
-            & (body[i - 1] <= body_doji.at(i - 1))
-            & (body[i] > body_short.at(i));
-        // the ta-lib crate computes close + body × penetration as one fused multiply-add
-        let hit = cheap && c[i] > body[i - 2].mul_add(PENETRATION, c[i - 2]);
-        out[i] = if hit { 100 } else { 0 };
-    }
+    morning_star(p, out, candles, BodyDoji, LOOKBACK);
 }
