@@ -43,14 +43,15 @@ pub struct Avg<'p> {
 }
 
 impl Avg<'_> {
-    /// `factor × (total / period, or the candle's own range when period is 0) × (½ for Shadows)`,
-    /// in TA-Lib's order of operations.
-    /// Asserts the average covers `n` candles, so reads below `n` need no bounds checks.
+    /// Asserts the average covers `n` candles: after it, the compiler drops the bounds checks of
+    /// reads below `n` in the loop that follows.
     #[inline(always)]
     pub fn check(&self, n: usize) {
         assert!(self.values.len() >= n);
     }
 
+    /// `factor × (total / period, or the candle's own range when period is 0) × (½ for Shadows)`,
+    /// in TA-Lib's order of operations.
     #[inline(always)]
     pub fn at(&self, candle: usize) -> f64 {
         self.factor * self.values[candle] * self.scale

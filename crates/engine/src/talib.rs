@@ -169,8 +169,7 @@ pub fn cdl_columns(names: &[&str], prepared: &Prepared, divisor: f64) -> Result<
     let natives: Vec<&candlestick::Native> = names.iter().map(|name| recogniser(name)).collect::<Result<_>>()?;
     let n = prepared.len();
     let mut columns: Vec<Vec<f64>> = natives.iter().map(|_| vec![0.0; n]).collect();
-    // Most outputs are 0, and the columns start as zeros: writing only the marks leaves most of
-    // their pages untouched (never faulted in, until something reads them).
+    // Most outputs are 0 and the columns start as zeros: only the marks are written.
     let scaled = |out: &[i32], column: &mut [f64]| {
         for (value, &v) in column.iter_mut().zip(out) {
             if v != 0 {
@@ -240,6 +239,25 @@ mod tests {
         assert!(sma(&[1.0, 2.0], 5).unwrap().iter().all(|v| v.is_nan()));
         assert!(sma(&[], 5).unwrap().is_empty());
         assert_eq!(cdl("cdlengulfing", &[1.0], &[2.0], &[0.5], &[1.5]).unwrap(), vec![0]);
+    }
+
+    #[test]
+    fn pattern_columns_in_blocks_are_each_recogniser_over_the_whole_series() {
+        // Several blocks and a part-block; the hikkakes (whole series) among them.
+        for n in [0, 5, BLOCK, 3 * BLOCK + 123] {
+            let c = crate::Candles::random_walk(n, 7);
+            let prepared = prepare(&c.open, &c.high, &c.low, &c.close).unwrap();
+            let names: Vec<&str> = candlestick::names().collect();
+            let columns = cdl_columns(&names, &prepared, 100.0).unwrap();
+            for (name, column) in names.iter().zip(&columns) {
+                let whole: Vec<f64> = cdl(name, &c.open, &c.high, &c.low, &c.close)
+                    .unwrap()
+                    .iter()
+                    .map(|&v| f64::from(v) / 100.0)
+                    .collect();
+                assert_eq!(column, &whole, "{name} at {n} candles");
+            }
+        }
     }
 
     #[test]
