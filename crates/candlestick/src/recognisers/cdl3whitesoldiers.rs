@@ -1,7 +1,7 @@
 //! CDL3WHITESOLDIERS: three rising white candles with very short upper shadows, each opening
 //! within or near the prior real body and not far shorter than it.
 use crate::settings::{max, Setting::*};
-use crate::{Native, Prepared};
+use crate::{Avg, Native, Prepared};
 use std::ops::Range;
 
 const LOOKBACK: usize = max(max(ShadowVeryShort.period(), BodyShort.period()), max(Far.period(), Near.period())) + 2;
@@ -38,15 +38,22 @@ fn run(p: &Prepared, out: &mut [i32], candles: Range<usize>) {
             & (upper[i - 1] < very_short1.at(i - 1))
             & white(i)
             & (upper[i] < very_short0.at(i))
-            & (c[i] > c[i - 1])
-            & (c[i - 1] > c[i - 2])
-            & (o[i - 1] > o[i - 2])
-            & (o[i - 1] <= c[i - 2] + near2.at(i - 2))
-            & (o[i] > o[i - 1])
-            & (o[i] <= c[i - 1] + near1.at(i - 1))
+            & advancing(o, c, near2, near1, i)
             & (body[i - 1] > body[i - 2] - far2.at(i - 2))
             & (body[i] > body[i - 1] - far1.at(i - 1))
             & (body[i] > body_short.at(i));
         out[i] = if hit { 100 } else { 0 };
     }
+}
+
+/// Closes rising over candles i-2, i-1, i, and each candle opening above the prior open and
+/// within (or near) the prior body: what three white soldiers and advance block share.
+#[inline(always)]
+pub(super) fn advancing(o: &[f64], c: &[f64], near2: Avg, near1: Avg, i: usize) -> bool {
+    (c[i] > c[i - 1])
+        & (c[i - 1] > c[i - 2])
+        & (o[i - 1] > o[i - 2])
+        & (o[i - 1] <= c[i - 2] + near2.at(i - 2))
+        & (o[i] > o[i - 1])
+        & (o[i] <= c[i - 1] + near1.at(i - 1))
 }

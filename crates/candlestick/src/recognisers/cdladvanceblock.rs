@@ -1,5 +1,6 @@
 //! CDLADVANCEBLOCK: three rising white candles whose advance weakens: shrinking real bodies or
 //! growing upper shadows.
+use super::cdl3whitesoldiers::advancing;
 use crate::settings::{max, Setting::*};
 use crate::{Native, Prepared};
 use std::ops::Range;
@@ -39,12 +40,7 @@ fn run(p: &Prepared, out: &mut [i32], candles: Range<usize>) {
         let rising = white(i - 2)
             & white(i - 1)
             & white(i)
-            & (c[i] > c[i - 1])
-            & (c[i - 1] > c[i - 2])
-            & (o[i - 1] > o[i - 2])
-            & (o[i - 1] <= c[i - 2] + near2.at(i - 2))
-            & (o[i] > o[i - 1])
-            & (o[i] <= c[i - 1] + near1.at(i - 1))
+            & advancing(o, c, near2, near1, i)
             & (body[i - 2] > body_long.at(i - 2))
             & (upper[i - 2] < shadow_short2.at(i - 2));
         // 2nd far smaller than 1st and 3rd not longer than 2nd
