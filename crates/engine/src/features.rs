@@ -308,8 +308,6 @@ pub fn compute_planned(candles: &Candles, plan: &FeaturePlan) -> Result<FeatureF
     }
     let c = candles;
     let atr = talib::atr(&c.high, &c.low, &c.close, ATR_PERIOD)?;
-    // The candles' ranges and running averages, computed once for all the recognisers.
-    let prepared = talib::prepare(&c.open, &c.high, &c.low, &c.close)?;
 
     // Geometry, indicators and patterns are independent: compute them side by side.
     let (geometry, (indicators, patterns)) = rayon::join(
@@ -319,7 +317,15 @@ pub fn compute_planned(candles: &Candles, plan: &FeaturePlan) -> Result<FeatureF
         || {
             rayon::join(
                 || indicator_columns(&plan.indicators, c, &atr),
-                || talib::cdl_columns(&plan.patterns, &prepared, 100.0),
+                || -> Result<Vec<Vec<f64>>> {
+                    if plan.patterns.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    // The candles' ranges and running averages, computed once for all the
+                    // recognisers (beside the other groups, and only when patterns are asked for).
+                    let prepared = talib::prepare(&c.open, &c.high, &c.low, &c.close)?;
+                    talib::cdl_columns(&plan.patterns, &prepared, 100.0)
+                },
             )
         },
     );
