@@ -1,5 +1,6 @@
 // Closed-loop HTTP load: `concurrency` clients, keep-alive, `total` requests all told.
 //   node load.js URL BODY_FILE CONCURRENCY TOTAL [CANDLES_PER_REQUEST] [CONTENT_TYPE] [SERVER_PID]
+// BODY_FILE `-`: GETs without a body (a server's fixed cost per request).
 // With SERVER_PID, also the server's CPU time per request (user + system of all its threads,
 // from /proc), so figures from a loaded machine still show the work each request costs.
 // $BENCH_AUTHORIZATION, when set, is sent as the Authorization header (an API token).
@@ -8,7 +9,8 @@ const http = require('node:http');
 
 const [url, bodyFile, concurrencyArg, totalArg, candlesArg, contentTypeArg, serverPidArg] = process.argv.slice(2);
 const contentType = contentTypeArg || 'application/json';
-const body = fs.readFileSync(bodyFile);
+const method = bodyFile === '-' ? 'GET' : 'POST';
+const body = method === 'GET' ? Buffer.alloc(0) : fs.readFileSync(bodyFile);
 const concurrency = Number(concurrencyArg);
 const total = Number(totalArg);
 const candlesPerRequest = Number(candlesArg || 500);
@@ -23,11 +25,10 @@ function once() {
         host: target.hostname,
         port: target.port,
         path: target.pathname + target.search,
-        method: 'POST',
+        method,
         agent,
         headers: {
-          'content-type': contentType,
-          'content-length': body.length,
+          ...(method === 'POST' ? { 'content-type': contentType, 'content-length': body.length } : {}),
           ...(process.env.BENCH_AUTHORIZATION ? { authorization: process.env.BENCH_AUTHORIZATION } : {}),
         },
       },

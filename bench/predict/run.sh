@@ -12,7 +12,9 @@
 # Each side: p50/p99 with 1 keep-alive client, p50 and throughput with 8, and the server's CPU
 # time per request (user + system, all its threads: the machine is shared, CPU time shows the
 # work). Runs alternate between the sides, REPEATS times; the table shows the median run of each
-# (by p50) and the spread of p50 over the runs. Both sides must return the same spans.
+# (by p50) and the spread of p50 over the runs. Both sides must return the same spans. The
+# "floor" rows are each server's cheapest request (no engine, no model), 1 client: what HTTP and
+# the framework cost before any prediction work.
 # The product's requests carry an API token (the guard checks it on every request, as in a
 # deployment); AUTH=off serves in the single-user mode instead (no credentials to check).
 # CPU_PROFILE=DIR: instead of the comparison, profile the product's server over REQUESTS JSON
@@ -132,6 +134,14 @@ for name in $MODELS; do
   reference_pid=$!
   ref="http://127.0.0.1:$ref_port/predict"
   wait_for "http://127.0.0.1:$ref_port/docs" "$reference_pid" "$work/reference.log"
+  if [ "$name" = "${MODELS%% *}" ]; then
+    # The floor under every request: each server's cheapest route (the product's runs the
+    # sign-in guard and answers a small JSON), 1 client, measured like the predictions.
+    for _ in $(seq 1 "$REPEATS"); do
+      measure "any|floor: product GET /api/auth/session" "$base/api/auth/session" - application/json 1 "$next_pid"
+      measure "any|floor: reference GET /health" "http://127.0.0.1:$ref_port/health" - application/json 1 "$reference_pid"
+    done
+  fi
   printf '%s: same spans on the benchmark request? ' "$name"
   node bench/predict/compare.js "$base/api/predict?model=$version" "$work/predict.f64" application/octet-stream \
     "$ref" "$work/reference.json" || echo "  (the two sides DISAGREE: see above)"

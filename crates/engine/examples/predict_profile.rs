@@ -11,7 +11,6 @@
 use engine::dataset::feature_rows;
 use engine::features::compute_features;
 use engine::inference::{ModelServer, PredictOptions};
-use engine::models::FeatureMatrix;
 use std::time::Instant;
 
 /// The model section of `bench/predict/setup.js`'s config, per type.
@@ -64,12 +63,12 @@ registry: {{ root: {out}/models, name: bench-patterns }}
     let trained = Instant::now();
     let outcome = engine::train::run(&cfg, &|_, _| {}, &std::sync::atomic::AtomicBool::new(false)).unwrap();
     let train_seconds = trained.elapsed().as_secs_f64();
-    let ibm = engine::import::import_csv_file(&root.join("data/samples/ibm_daily.csv"), &Default::default())
+    let ibm_all = engine::import::import_csv_file(&root.join("data/samples/ibm_daily.csv"), &Default::default())
         .unwrap()
         .series
         .remove(0)
-        .candles
-        .slice(1000, 1500);
+        .candles;
+    let ibm = ibm_all.slice(1000, 1500);
 
     let server = ModelServer::open(&dir.path().join("models")).unwrap();
     let loaded = server.get(&outcome.version).unwrap();
@@ -123,13 +122,14 @@ registry: {{ root: {out}/models, name: bench-patterns }}
     time("engine tree scorer (predict_proba)", &mut || {
         std::hint::black_box(model.predict_proba(&x).unwrap());
     });
-    // A batch (10 requests' rows at once): where splitting over threads starts to pay.
-    let big = FeatureMatrix::new(x.values.repeat(10), x.window, x.features_per_step).unwrap();
-    time("engine tree scorer, 10x rows", &mut || {
+    // A batch: the rows of all 3,270 held-out IBM candles at once (the 500 above among them).
+    let frame = compute_features(&ibm_all, &card.feature_config).unwrap();
+    let (big, _) = feature_rows(&frame, &card.rows.every_candle()).unwrap();
+    time(&format!("engine tree scorer, {} rows", big.n_rows), &mut || {
         std::hint::black_box(model.predict_proba(&big).unwrap());
     });
     let one_thread = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
-    time("engine tree scorer, 10x rows, 1 thread", &mut || {
+    time(&format!("engine tree scorer, {} rows, 1 thread", big.n_rows), &mut || {
         one_thread.install(|| std::hint::black_box(model.predict_proba(&big).unwrap()));
     });
     time("features + rows", &mut || {

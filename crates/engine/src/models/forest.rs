@@ -14,7 +14,14 @@
 //! one left standing (the QuickScorer idea). A block of rows is copied feature-major and each
 //! split is tested for all of its rows in one branch-free pass (AVX-512 or AVX2 when the CPU has
 //! it). Larger trees are walked. Big batches are split over rayon's threads.
+//!
+//! On AVX2 without AVX-512, a model whose thresholds and trees fit bytes is scored by `binned`
+//! instead: feature values become bins, and each split is a byte compare for 32 rows (1.5-1.9x
+//! faster on the benchmark models). The mask kernels remain for the models that do not fit, and
+//! for AVX-512, where their masked ANDs were measured and the bins were not.
 use rayon::prelude::*;
+
+mod binned;
 
 /// LightGBM's `kZeroThreshold` is the *float* literal `1e-35f`, widened to double.
 const ZERO_THRESHOLD: f64 = 1e-35_f32 as f64;
@@ -225,6 +232,8 @@ pub(super) struct Forest<L> {
     /// Some threshold lies in [-kZeroThreshold, kZeroThreshold), where LightGBM's flushing of
     /// tiny inputs to 0 changes a decision: only then do rows need that flush.
     flush_tiny_inputs: bool,
+    /// The same trees for the byte kernel, when every tree and feature fits it.
+    binned: Option<binned::Binned>,
 }
 
 impl<L: Leaf> Forest<L> {
@@ -248,23 +257,28 @@ impl<L: Leaf> Forest<L> {
             average_over: spec.average_output.then_some(rounds),
             spec,
             flush_tiny_inputs: false,
+            binned: None,
         };
+        let mut preorder = Vec::with_capacity(trees.len());
         for (i, tree) in trees.iter().enumerate() {
-            let tree = forest.add_tree(tree).map_err(|m| format!("tree {i}: {m}"))?;
+            let (tree, splits) = forest.add_tree(tree).map_err(|m| format!("tree {i}: {m}"))?;
             forest.trees.push(tree);
+            preorder.push(splits);
         }
+        forest.binned = binned::Binned::new(&preorder, forest.spec.n_features);
         if forest.masked.len().max(forest.walked.len()).max(forest.leaves.len()) > i32::MAX as usize {
             return Err("the model is too large".into());
         }
         Ok(forest)
     }
 
-    /// Compiles one tree. Each split and leaf must be reached exactly once from split 0: a
-    /// cycle or a shared subtree would make a walk loop forever or count a leaf twice.
-    fn add_tree(&mut self, t: &TreeText) -> Result<Tree<L>, String> {
+    /// Compiles one tree, and returns its splits in pre-order for the byte kernel. Each split and
+    /// leaf must be reached exactly once from split 0: a cycle or a shared subtree would make a
+    /// walk loop forever or count a leaf twice.
+    fn add_tree(&mut self, t: &TreeText) -> Result<(Tree<L>, Vec<binned::SplitText>), String> {
         let n_leaves = t.leaf_value.len();
         if n_leaves == 1 {
-            return Ok(Tree::Constant(L::from_f64(t.leaf_value[0])));
+            return Ok((Tree::Constant(L::from_f64(t.leaf_value[0])), Vec::new()));
         }
         let inner = n_leaves - 1;
         // Depth first, left before right: leaves come out left to right, and each split's left
@@ -312,6 +326,7 @@ impl<L: Leaf> Forest<L> {
         }
         let masked = n_leaves <= 64;
         let base = if masked { self.masked.len() } else { self.walked.len() };
+        let mut preorder = Vec::with_capacity(inner);
         for (slot, &n) in order.iter().enumerate() {
             let missing_type = (t.decision_type[n] >> 2) & 3;
             let default_left = t.decision_type[n] & 2 != 0;
@@ -346,6 +361,15 @@ impl<L: Leaf> Forest<L> {
                 u64::from(global(l) as u32) | (u64::from(global(r) as u32) << 32)
             };
             let split = Split { threshold: f32_at_or_below(threshold), meta, mask };
+            preorder.push(binned::SplitText {
+                feature: t.split_feature[n],
+                threshold: split.threshold,
+                nan_left,
+                zero_missing: missing_type == 1,
+                left: children[slot].0,
+                right: children[slot].1,
+                left_size: mid_leaf[slot] - first_leaf[slot],
+            });
             if masked {
                 self.masked.push(split);
             } else {
@@ -360,11 +384,12 @@ impl<L: Leaf> Forest<L> {
         }
         let leaves = leaf_base as u32;
         let (first, end) = (base as u32, (base + inner) as u32);
-        Ok(match n_leaves {
+        let tree = match n_leaves {
             ..=32 => Tree::Narrow { first, end, leaves },
             33..=64 => Tree::Wide { first, end, leaves },
             _ => Tree::Walked { root: first, leaves },
-        })
+        };
+        Ok((tree, preorder))
     }
 
     pub(super) fn n_features(&self) -> usize {
@@ -384,7 +409,13 @@ impl<L: Leaf> Forest<L> {
         let n_rows = values.len() / width;
         let k = self.spec.n_classes;
         let mut out = vec![0.0f64; n_rows * k];
-        let (rows_per, outs_per) = (BLOCK * width, BLOCK * k);
+        // The byte kernel when the model fits it, else the mask kernel this CPU runs best.
+        let kernel = match (kernel, &self.binned) {
+            (Kernel::Binned, None) => Kernel::masks(),
+            (kernel, _) => kernel,
+        };
+        let block = if kernel == Kernel::Binned { binned::ROWS } else { BLOCK };
+        let (rows_per, outs_per) = (block * width, block * k);
         if n_rows * self.trees.len() >= PARALLEL_MIN_WORK && rayon::current_num_threads() > 1 {
             values
                 .par_chunks(rows_per)
@@ -398,10 +429,20 @@ impl<L: Leaf> Forest<L> {
         out
     }
 
-    /// Scores up to `BLOCK` rows into `out` (`rows x n_classes`).
+    /// Scores up to `BLOCK` rows (`binned::ROWS` for the byte kernel) into `out`
+    /// (`rows x n_classes`).
     fn score_block(&self, rows: &[f32], out: &mut [f64], kernel: Kernel) {
         match kernel {
             Kernel::Portable => self.score_block_with(rows, out, masks_portable, masks_portable),
+            Kernel::Binned => {
+                let binned = self.binned.as_ref().expect("the byte kernel is only chosen for a model that fits it");
+                #[cfg(target_arch = "x86_64")]
+                if std::is_x86_feature_detected!("avx2") {
+                    // SAFETY: the CPU has AVX2.
+                    return unsafe { self.score_binned_avx2(binned, rows, out) };
+                }
+                self.score_binned(binned, rows, out)
+            }
             // SAFETY: `Avx2` is only chosen when the CPU has AVX2.
             #[cfg(target_arch = "x86_64")]
             Kernel::Avx2 => unsafe { self.score_block_avx2(rows, out) },
@@ -409,6 +450,43 @@ impl<L: Leaf> Forest<L> {
             #[cfg(target_arch = "x86_64")]
             Kernel::Avx512 => unsafe { self.score_block_avx512(rows, out) },
         }
+    }
+
+    /// The byte kernel compiled for AVX2: its byte loops become 32-lane instructions (and the
+    /// bins' counts one `popcnt`, which every AVX2 CPU has).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,popcnt")]
+    fn score_binned_avx2(&self, binned: &binned::Binned, rows: &[f32], out: &mut [f64]) {
+        self.score_binned(binned, rows, out)
+    }
+
+    /// Scores up to `binned::ROWS` rows with the byte kernel: each tree's leaf per row, its value
+    /// added in model order as in `score_block_with`.
+    #[inline(always)]
+    fn score_binned(&self, binned: &binned::Binned, rows: &[f32], out: &mut [f64]) {
+        const ROWS: usize = binned::ROWS;
+        let (width, k) = (self.spec.n_features, self.spec.n_classes);
+        let n = rows.len() / width;
+        let mut scratch = binned.scratch();
+        binned.bin_rows(rows, width, self.flush_tiny_inputs, ZERO_THRESHOLD as f32, &mut scratch.bins);
+        let mut sums = vec![L::default(); k * ROWS];
+        for (c, base) in self.spec.base_score.iter().enumerate() {
+            sums[c * ROWS..][..ROWS].fill(*base);
+        }
+        for (i, (tree, &class)) in self.trees.iter().zip(&self.spec.tree_class).enumerate() {
+            let sums = &mut sums[class as usize * ROWS..][..n];
+            match *tree {
+                Tree::Constant(v) => sums.iter_mut().for_each(|s| *s = *s + v),
+                Tree::Narrow { leaves, .. } | Tree::Wide { leaves, .. } | Tree::Walked { leaves, .. } => {
+                    let leaf = binned.descend(i, &mut scratch).expect("a tree with splits");
+                    let values = &self.leaves[leaves as usize..];
+                    for (s, &l) in sums.iter_mut().zip(leaf.iter()) {
+                        *s = *s + values[l as usize];
+                    }
+                }
+            }
+        }
+        self.finish_block(&sums, ROWS, out);
     }
 
     /// All of the block's work compiled for AVX2, so the kernels inline into it.
@@ -480,10 +558,15 @@ impl<L: Leaf> Forest<L> {
                 }
             }
         }
-        let mut scores = vec![L::default(); k];
-        for (b, out) in out.chunks_exact_mut(k).enumerate() {
+        self.finish_block(&sums, BLOCK, out);
+    }
+
+    /// Each row's probabilities from its class-major sums (`k` runs of `block`).
+    fn finish_block(&self, sums: &[L], block: usize, out: &mut [f64]) {
+        let mut scores = vec![L::default(); self.spec.n_classes];
+        for (b, out) in out.chunks_exact_mut(self.spec.n_classes).enumerate() {
             for (c, s) in scores.iter_mut().enumerate() {
-                *s = sums[c * BLOCK + b];
+                *s = sums[c * block + b];
             }
             L::finish(&mut scores, self.spec.objective, self.average_over, out);
         }
@@ -534,7 +617,7 @@ fn feature_values<'a>(split: &Split, columns: &'a [f32]) -> &'a [f32; BLOCK] {
     columns[f * BLOCK..][..BLOCK].try_into().expect("BLOCK values")
 }
 
-/// Which code computes a masked tree's leaf masks: the same result either way.
+/// Which code finds each row's leaf: the same result either way.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Kernel {
     /// Plain Rust; the compiler vectorises it for the baseline target (SSE2 on x86-64).
@@ -546,44 +629,72 @@ enum Kernel {
     /// AVX-512F: 16 lanes per compare, and the compare's lane mask applied in one masked AND.
     #[cfg(target_arch = "x86_64")]
     Avx512,
+    /// Bins and byte masks (`binned.rs`), compiled for AVX2 when the CPU has it; for a model
+    /// that does not fit in bytes, the best mask kernel instead.
+    Binned,
 }
 
 impl Kernel {
+    /// What scores a model. `CANDLE_SCORER=binned|avx512|avx2|portable` picks one (benchmarks,
+    /// diagnosis; a kernel the CPU lacks falls back as below). The byte kernel is the default
+    /// where it was measured faster: on AVX2 without AVX-512 (README, *Benchmarks*). With
+    /// AVX-512 the mask kernel's masked ANDs are kept: the byte kernel is not measured there.
     fn detect() -> Self {
+        static DETECTED: std::sync::OnceLock<Kernel> = std::sync::OnceLock::new();
+        *DETECTED.get_or_init(|| {
+            let wanted = std::env::var("CANDLE_SCORER").unwrap_or_default();
+            match wanted.as_str() {
+                "binned" => Kernel::Binned,
+                "portable" => Kernel::Portable,
+                "avx2" | "avx512" => Kernel::masks_up_to(&wanted),
+                _ if Kernel::masks() == Kernel::Portable || has_avx512() => Kernel::masks(),
+                _ => Kernel::Binned,
+            }
+        })
+    }
+
+    /// The fastest mask kernel this CPU runs.
+    fn masks() -> Self {
+        Kernel::masks_up_to("avx512")
+    }
+
+    /// The fastest mask kernel this CPU runs, at most `widest` ("avx512" or "avx2").
+    fn masks_up_to(widest: &str) -> Self {
         #[cfg(target_arch = "x86_64")]
         {
-            static DETECTED: std::sync::OnceLock<Kernel> = std::sync::OnceLock::new();
-            *DETECTED.get_or_init(|| {
-                // CANDLE_SCORER=avx2|portable picks a slower kernel (benchmarks, diagnosis).
-                let wanted = std::env::var("CANDLE_SCORER").unwrap_or_default();
-                if wanted != "avx2" && wanted != "portable" && std::is_x86_feature_detected!("avx512f") {
-                    Kernel::Avx512
-                } else if wanted != "portable" && std::is_x86_feature_detected!("avx2") {
-                    Kernel::Avx2
-                } else {
-                    Kernel::Portable
-                }
-            })
+            if widest == "avx512" && has_avx512() {
+                return Kernel::Avx512;
+            }
+            if std::is_x86_feature_detected!("avx2") {
+                return Kernel::Avx2;
+            }
         }
-        #[cfg(not(target_arch = "x86_64"))]
+        let _ = widest;
         Kernel::Portable
     }
 
     /// Every kernel this CPU can run (for tests that hold them to the portable one).
     #[cfg(test)]
     fn available() -> Vec<Kernel> {
-        let mut kernels = vec![Kernel::Portable];
+        let mut kernels = vec![Kernel::Portable, Kernel::Binned];
         #[cfg(target_arch = "x86_64")]
         {
             if std::is_x86_feature_detected!("avx2") {
                 kernels.push(Kernel::Avx2);
             }
-            if std::is_x86_feature_detected!("avx512f") {
+            if has_avx512() {
                 kernels.push(Kernel::Avx512);
             }
         }
         kernels
     }
+}
+
+fn has_avx512() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    return std::is_x86_feature_detected!("avx512f");
+    #[cfg(not(target_arch = "x86_64"))]
+    false
 }
 
 /// Each row's leaf mask: all leaves, less the left subtree of every split that sends it right.
@@ -854,12 +965,32 @@ mod tests {
     /// A random tree grown like LightGBM's (split `i` turns a leaf into a node with the leaf on
     /// the left and new leaf `i + 1` on the right), with every missing type.
     fn random_tree(state: &mut u64, n_leaves: usize) -> TreeText {
-        let mut next = |n: usize| {
-            *state ^= *state << 13;
-            *state ^= *state >> 7;
-            *state ^= *state << 17;
-            (*state % n as u64) as usize
-        };
+        random_tree_of(
+            state,
+            n_leaves,
+            3,
+            &[0.1, -0.3, 0.0, ZERO_THRESHOLD, -ZERO_THRESHOLD, 2.5],
+            &[0, 2, 4, 6, 8, 10],
+        )
+    }
+
+    fn next_random(state: &mut u64, n: usize) -> usize {
+        *state ^= *state << 13;
+        *state ^= *state >> 7;
+        *state ^= *state << 17;
+        (*state % n as u64) as usize
+    }
+
+    /// `random_tree` over `n_features` features, its thresholds and decision types drawn from
+    /// those given.
+    fn random_tree_of(
+        state: &mut u64,
+        n_leaves: usize,
+        n_features: usize,
+        thresholds: &[f64],
+        decision_types: &[u8],
+    ) -> TreeText {
+        let mut next = |n: usize| next_random(state, n);
         let mut t = TreeText {
             leaf_value: (0..n_leaves).map(|_| next(1000) as f64 / 100.0 - 5.0).collect(),
             ..Default::default()
@@ -876,9 +1007,9 @@ mod tests {
             t.right_child.push(!(i as i32 + 1));
             parent_of_leaf[leaf] = Some((i, true));
             parent_of_leaf.push(Some((i, false)));
-            t.split_feature.push(next(3) as u32);
-            t.threshold.push([0.1, -0.3, 0.0, ZERO_THRESHOLD, -ZERO_THRESHOLD, 2.5][next(6)]);
-            t.decision_type.push([0, 2, 4, 6, 8, 10][next(6)]);
+            t.split_feature.push(next(n_features) as u32);
+            t.threshold.push(thresholds[next(thresholds.len())]);
+            t.decision_type.push(decision_types[next(decision_types.len())]);
         }
         t
     }
@@ -898,6 +1029,98 @@ mod tests {
         for kernel in Kernel::available() {
             let other = forest.predict_with(&rows, kernel);
             assert!(portable.iter().zip(&other).all(|(a, b)| a.to_bits() == b.to_bits()), "{kernel:?}");
+        }
+    }
+
+    /// Every kernel gives the portable one's scores, bit for bit, on `rows` (row-major).
+    fn assert_kernels_agree<L: Leaf>(forest: &Forest<L>, rows: &[f32]) {
+        let portable = forest.predict_with(rows, Kernel::Portable);
+        for kernel in Kernel::available() {
+            let other = forest.predict_with(rows, kernel);
+            let same = portable.iter().zip(&other).all(|(a, b)| a.to_bits() == b.to_bits());
+            assert!(same && portable.len() == other.len(), "{kernel:?}");
+        }
+    }
+
+    /// Thresholds as a trained model has them: many per feature, and the awkward ones.
+    fn many_thresholds(state: &mut u64, n: usize) -> Vec<f64> {
+        let mut t: Vec<f64> = (0..n).map(|_| next_random(state, 20_000) as f64 / 1000.0 - 10.0 + 1e-4).collect();
+        t.extend([0.0, -0.0, 1e-36, -1e-36, 0.1, f64::INFINITY, f64::NEG_INFINITY, 1e300]);
+        t
+    }
+
+    /// Rows that land on, just beside and between the thresholds, and NaN, infinities, zeros and
+    /// tiny values (LightGBM reads those as 0.0).
+    fn rows_around(state: &mut u64, thresholds: &[f64], n_values: usize) -> Vec<f32> {
+        (0..n_values)
+            .map(|_| {
+                let t = f32_at_or_below(thresholds[next_random(state, thresholds.len())]);
+                match next_random(state, 8) {
+                    0 => t,
+                    1 => t.next_up(),
+                    2 => t.next_down(),
+                    3 => [f32::NAN, 0.0, -0.0, 1e-36, -1e-36, f32::INFINITY, f32::NEG_INFINITY][next_random(state, 7)],
+                    _ => next_random(state, 24_000) as f32 / 1000.0 - 12.0,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn binned_kernel_gives_the_portable_scores_on_models_that_fit_it() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let thresholds = many_thresholds(&mut state, 200);
+        // LightGBM's missing types None and NaN, both default directions; every tree size up
+        // to 256 leaves, and a one-leaf tree.
+        let sizes = [2, 31, 33, 63, 64, 65, 100, 256, 1, 7, 17];
+        let trees: Vec<TreeText> =
+            sizes.iter().map(|&n| random_tree_of(&mut state, n, 4, &thresholds, &[0, 2, 8, 10])).collect();
+        let forest = Forest::new(&trees, lightgbm_spec(trees.len(), 3, 4)).unwrap();
+        assert!(forest.binned.is_some(), "the model fits the byte kernel");
+        assert!(forest.flush_tiny_inputs, "a threshold in the zero band: rows are flushed first");
+        // Block edges: 1 row, a partial block, whole blocks and more.
+        for n_rows in [1, 5, 127, 128, 129, 300, 1000] {
+            assert_kernels_agree(&forest, &rows_around(&mut state, &thresholds, 4 * n_rows));
+        }
+        // XGBoost's float sums and intercepts.
+        let spec = ForestSpec {
+            n_classes: 3,
+            n_features: 4,
+            tree_class: (0..trees.len()).map(|i| (i % 3) as u32).collect(),
+            base_score: vec![0.5f32; 3],
+            average_output: false,
+            objective: Objective::SoftmaxF32,
+            lightgbm_zero_flush: false,
+        };
+        let xgboost = Forest::<f32>::new(&trees, spec).unwrap();
+        assert!(xgboost.binned.is_some());
+        assert_kernels_agree(&xgboost, &rows_around(&mut state, &thresholds, 4 * 700));
+    }
+
+    #[test]
+    fn models_that_do_not_fit_bytes_are_scored_by_the_mask_kernels() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let few = [0.5, -1.5, 2.0];
+        let fits = |trees: &[TreeText]| Forest::new(trees, lightgbm_spec(trees.len(), 2, 2)).unwrap();
+        let base = || random_tree_of(&mut 7u64.clone(), 20, 2, &few, &[0, 2, 8, 10]);
+        assert!(fits(&[base(), base()]).binned.is_some());
+        // 255 distinct thresholds on one feature: more than a byte's bins leave for numbers.
+        let many: Vec<f64> = (0..255).map(|i| i as f64 * 0.25).collect();
+        let overfull = TreeText {
+            threshold: many.clone(),
+            split_feature: vec![0; 255],
+            ..random_tree_of(&mut state, 256, 1, &many, &[0])
+        };
+        // LightGBM's Zero missing type; a tree of 257 leaves; a NaN threshold.
+        let zero_missing = random_tree_of(&mut state, 20, 2, &few, &[4]);
+        let deep = random_tree_of(&mut state, 257, 2, &few, &[0]);
+        let mut nan = random_tree_of(&mut state, 5, 2, &few, &[0]);
+        nan.threshold[2] = f64::NAN;
+        for odd in [overfull, zero_missing, deep, nan] {
+            let forest = fits(&[base(), odd]);
+            assert!(forest.binned.is_none());
+            let rows = rows_around(&mut state, &many, 2 * 300);
+            assert_kernels_agree(&forest, &rows);
         }
     }
 

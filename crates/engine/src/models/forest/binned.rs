@@ -1,0 +1,242 @@
+//! Scoring by bins: a block of rows goes down each tree together, one byte per row.
+//!
+//! The mask kernels of `forest.rs` compare 8 f32 rows per AVX2 instruction and then update a
+//! 32- or 64-bit leaf mask per row for every split: for trees of 60 leaves that update is most of
+//! the work. Here each feature value is first replaced by its *bin*: the number of the model's
+//! thresholds on that feature that lie below it. `x <= t_k` (the k-th threshold, ascending) is
+//! then `bin <= k` exactly, so a split is a byte compare: 32 rows per AVX2 instruction. Rows go
+//! down a tree as byte masks (which rows reach each split, in pre-order), and each row's leaf
+//! number, counted left to right, is the sum of the left subtree sizes of the splits that sent it
+//! right: one more byte add per split. Nothing branches on the data.
+//!
+//! LightGBM's thresholds come from at most 255 bins per feature (XGBoost's `hist` method: 256),
+//! so a feature's thresholds fit a byte's bins. A model that does not fit (a feature with more
+//! than `MAX_THRESHOLDS` thresholds, a tree of more than 256 leaves, LightGBM's Zero missing
+//! type, a NaN threshold) is scored by the mask kernels instead.
+
+/// Rows scored together: 4 AVX2 vectors of bytes.
+pub(super) const ROWS: usize = 128;
+/// A feature's thresholds: bins 0..=254 for numbers, 255 for NaN.
+const MAX_THRESHOLDS: usize = 254;
+const NAN_BIN: u8 = 255;
+
+/// One byte per row of the block.
+type Lanes = [u8; ROWS];
+
+/// A split as `Forest::add_tree` compiles it: `left`/`right` are pre-order slots of the same
+/// tree, or `!leaf` for a leaf.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct SplitText {
+    pub feature: u32,
+    /// Already rounded down to f32 (`x <= threshold` decides as LightGBM's double does).
+    pub threshold: f32,
+    pub nan_left: bool,
+    pub zero_missing: bool,
+    pub left: i32,
+    pub right: i32,
+    /// Leaves in the left subtree.
+    pub left_size: usize,
+}
+
+/// A compiled split. A row goes left when `bin.wrapping_add(nan_shift) < limit`:
+/// `limit = k + 1 + nan_shift` for the split's threshold index `k`, and `nan_shift = 1` turns
+/// NaN's bin (255) into 0, which goes left, for splits that send NaN left.
+#[derive(Clone, Copy, Debug)]
+struct Node {
+    /// `feature * ROWS`: where the feature's bins start in a block.
+    bins_at: u32,
+    limit: u8,
+    nan_shift: u8,
+    left_size: u8,
+    /// Reach slots the rows going each way are written to (`DISCARD` for a leaf).
+    left_to: u16,
+    right_to: u16,
+}
+
+/// A model's trees in bins, when every tree fits.
+#[derive(Debug)]
+pub(super) struct Binned {
+    n_features: usize,
+    /// The features some split tests, with their thresholds.
+    used: Vec<(usize, Thresholds)>,
+    nodes: Vec<Node>,
+    /// Per model tree, its nodes (`first..end`; empty for a one-leaf tree).
+    trees: Vec<(u32, u32)>,
+    /// Reach slots a block needs: the most splits of a tree, plus the discard slot.
+    slots: usize,
+}
+
+impl Binned {
+    /// `None` when some tree or feature does not fit in bytes.
+    pub(super) fn new(trees: &[Vec<SplitText>], n_features: usize) -> Option<Self> {
+        let mut thresholds = vec![Vec::new(); n_features];
+        for split in trees.iter().flatten() {
+            if split.zero_missing || split.threshold.is_nan() || split.left_size > 255 {
+                return None;
+            }
+            thresholds[split.feature as usize].push(split.threshold);
+        }
+        for t in &mut thresholds {
+            t.sort_by(f32::total_cmp);
+            // -0.0 and 0.0 are one threshold: `x <= -0.0` and `x <= 0.0` decide alike.
+            t.dedup_by(|a, b| a == b);
+            if t.len() > MAX_THRESHOLDS {
+                return None;
+            }
+        }
+        let most_splits = trees.iter().map(Vec::len).max().unwrap_or(0);
+        if most_splits > 255 {
+            return None; // more than 256 leaves: a leaf number would not fit a byte
+        }
+        let discard = most_splits as u16;
+        let reach_slot = |child: i32| if child >= 0 { child as u16 } else { discard };
+        let mut nodes = Vec::new();
+        let mut spans = Vec::with_capacity(trees.len());
+        for tree in trees {
+            let first = nodes.len() as u32;
+            for s in tree {
+                let k = thresholds[s.feature as usize].partition_point(|&t| t < s.threshold);
+                let nan_shift = u8::from(s.nan_left);
+                nodes.push(Node {
+                    bins_at: s.feature * ROWS as u32,
+                    limit: (k + 1) as u8 + nan_shift,
+                    nan_shift,
+                    left_size: s.left_size as u8,
+                    left_to: reach_slot(s.left),
+                    right_to: reach_slot(s.right),
+                });
+            }
+            spans.push((first, nodes.len() as u32));
+        }
+        let used = (0..n_features)
+            .filter(|&f| !thresholds[f].is_empty())
+            .map(|f| (f, Thresholds::new(&thresholds[f])))
+            .collect();
+        Some(Binned { n_features, used, nodes, trees: spans, slots: most_splits + 1 })
+    }
+
+    /// A block's scratch: its bins (feature-major, `n_features * ROWS`), the reach slots and
+    /// the leaf numbers.
+    pub(super) fn scratch(&self) -> Scratch {
+        Scratch { bins: vec![0; self.n_features * ROWS], reach: vec![[0; ROWS]; self.slots], leaf: [0; ROWS] }
+    }
+
+    /// Bins of up to `ROWS` row-major rows of `width` values, stored `^ 0x80` (see `Node`).
+    /// `flush_tiny`: LightGBM's dense row reader reads |x| <= kZeroThreshold as 0.0 (see
+    /// `Forest::flush_tiny_inputs`).
+    #[inline(always)]
+    pub(super) fn bin_rows(&self, rows: &[f32], width: usize, flush_tiny: bool, tiny: f32, bins: &mut [u8]) {
+        for (f, thresholds) in &self.used {
+            let bins = &mut bins[f * ROWS..][..ROWS];
+            for (bin, row) in bins.iter_mut().zip(rows.chunks_exact(width)) {
+                let mut x = row[*f];
+                if flush_tiny && x.abs() <= tiny {
+                    x = 0.0;
+                }
+                *bin = thresholds.bin(x) ^ 0x80;
+            }
+        }
+    }
+
+    /// Sends the block's rows down tree `tree`; afterwards `scratch.leaf[b]` is the leaf (left to
+    /// right) row `b` reached. `None` for a one-leaf tree.
+    #[inline(always)]
+    pub(super) fn descend<'s>(&self, tree: usize, scratch: &'s mut Scratch) -> Option<&'s Lanes> {
+        let (first, end) = self.trees[tree];
+        if first == end {
+            return None;
+        }
+        let Scratch { bins, reach, leaf } = scratch;
+        reach[0] = [u8::MAX; ROWS];
+        *leaf = [0; ROWS];
+        // No test of whether a split is reached at all: skipping the subtrees no row of the
+        // block reaches was measured slower (the branch mispredicts).
+        for (slot, node) in self.nodes[first as usize..end as usize].iter().enumerate() {
+            let here = reach[slot];
+            let bins: &Lanes = bins[node.bins_at as usize..][..ROWS].try_into().expect("ROWS bins");
+            let (mut left, mut right) = ([0u8; ROWS], [0u8; ROWS]);
+            // Bins and limit are stored `^ 0x80`, so the unsigned `<` is a signed one (one
+            // instruction); adding the shift commutes with flipping the top bit.
+            let (shift, limit) = (node.nan_shift as i8, (node.limit ^ 0x80) as i8);
+            for b in 0..ROWS {
+                let goes_left = 0u8.wrapping_sub(u8::from((bins[b] as i8).wrapping_add(shift) < limit));
+                left[b] = here[b] & goes_left;
+                right[b] = here[b] & !goes_left;
+                leaf[b] = leaf[b].wrapping_add(right[b] & node.left_size);
+            }
+            reach[node.left_to as usize] = left;
+            reach[node.right_to as usize] = right;
+        }
+        Some(leaf)
+    }
+}
+
+/// A feature's thresholds, for counting those below a value: in groups of 16 (the last padded
+/// with +inf), with each group's largest in `maxes` (padded with +inf to 16). Two compares of 16
+/// lanes each, instead of a binary search's chain of dependent loads.
+#[derive(Debug)]
+struct Thresholds {
+    maxes: [f32; 16],
+    groups: Vec<[f32; 16]>,
+}
+
+impl Thresholds {
+    /// `sorted`: distinct, ascending, at most `MAX_THRESHOLDS`.
+    fn new(sorted: &[f32]) -> Self {
+        let groups: Vec<[f32; 16]> = sorted
+            .chunks(16)
+            .map(|c| {
+                let mut g = [f32::INFINITY; 16];
+                g[..c.len()].copy_from_slice(c);
+                g
+            })
+            .collect();
+        let mut maxes = [f32::INFINITY; 16];
+        for (m, g) in maxes.iter_mut().zip(&groups) {
+            *m = g[15];
+        }
+        Thresholds { maxes, groups }
+    }
+
+    /// The number of thresholds below `x` (+inf pads are below nothing); NaN's own bin.
+    #[inline(always)]
+    fn bin(&self, x: f32) -> u8 {
+        let below = |t: &[f32; 16]| t.iter().map(|&t| u32::from(t < x)).sum::<u32>();
+        // Groups wholly below x; above every threshold that is all of them, and the last one
+        // read again counts its 16.
+        let whole = (below(&self.maxes) as usize).min(self.groups.len() - 1);
+        let bin = 16 * whole + below(&self.groups[whole]) as usize;
+        if x.is_nan() {
+            NAN_BIN
+        } else {
+            bin as u8
+        }
+    }
+}
+
+/// Per-block working memory of [`Binned`].
+pub(super) struct Scratch {
+    pub bins: Vec<u8>,
+    reach: Vec<Lanes>,
+    leaf: Lanes,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bin_counts_the_thresholds_below_the_value() {
+        for m in [1, 2, 15, 16, 17, 31, 32, 33, 100, 239, 240, 241, 253, 254] {
+            let sorted: Vec<f32> = (0..m).map(|i| i as f32 * 0.5 - 3.0).collect();
+            let thresholds = Thresholds::new(&sorted);
+            let mut values: Vec<f32> = sorted.iter().flat_map(|&t| [t, t.next_up(), t.next_down()]).collect();
+            values.extend([f32::INFINITY, f32::NEG_INFINITY, f32::MAX, -f32::MAX, 0.0, -0.0, 1e9]);
+            for x in values {
+                let expected = sorted.partition_point(|&t| t < x);
+                assert_eq!(thresholds.bin(x) as usize, expected, "{m} thresholds, x = {x}");
+            }
+            assert_eq!(thresholds.bin(f32::NAN), NAN_BIN);
+        }
+    }
+}
