@@ -40,7 +40,9 @@ const BLOCK: usize = 64;
 /// Below this many row-tree pairs (≈0.7 ms on one thread) a batch is scored on the calling
 /// thread. Measured through the addon on 2 cores with a 90k-pair request: splitting it saved
 /// 0.1 ms of 0.77 ms with one caller but cost 7% of throughput with 8 (whose calls already keep
-/// both cores busy).
+/// both cores busy). Re-measured with the byte kernel over HTTP (`bench/predict`, LightGBM, 451k
+/// pairs per request): scoring each request on one thread (a 1M-pair limit) raised p50 with one
+/// client from 3.5 to 5.1 ms and did not raise throughput with 8 (353 against 392 req/s).
 const PARALLEL_MIN_WORK: usize = 256 * 1024;
 
 /// One split. `threshold` is LightGBM's double threshold rounded *down* to f32, which decides

@@ -69,6 +69,9 @@ pub(super) struct Binned {
 impl Binned {
     /// `None` when some tree or feature does not fit in bytes.
     pub(super) fn new(trees: &[Vec<SplitText>], n_features: usize) -> Option<Self> {
+        if n_features.checked_mul(ROWS).is_none_or(|n| n > u32::MAX as usize) {
+            return None; // `Node::bins_at` would not fit
+        }
         let mut thresholds = vec![Vec::new(); n_features];
         for split in trees.iter().flatten() {
             if split.zero_missing || split.threshold.is_nan() || split.left_size > 255 {
