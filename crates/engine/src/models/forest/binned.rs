@@ -48,7 +48,7 @@ struct Node {
     limit: u8,
     nan_shift: u8,
     left_size: u8,
-    /// Reach slots the rows going each way are written to (`DISCARD` for a leaf).
+    /// Reach slots the rows going each way are written to (a leaf: the discard slot, the last).
     left_to: u16,
     right_to: u16,
 }
@@ -158,8 +158,8 @@ impl Binned {
             let here = reach[slot];
             let bins: &Lanes = bins[node.bins_at as usize..][..ROWS].try_into().expect("ROWS bins");
             let (mut left, mut right) = ([0u8; ROWS], [0u8; ROWS]);
-            // Bins and limit are stored `^ 0x80`, so the unsigned `<` is a signed one (one
-            // instruction); adding the shift commutes with flipping the top bit.
+            // Bins are stored `^ 0x80` and the limit is flipped alike, so the unsigned `<` is a
+            // signed one (one instruction); adding the shift commutes with flipping the top bit.
             let (shift, limit) = (node.nan_shift as i8, (node.limit ^ 0x80) as i8);
             for b in 0..ROWS {
                 let goes_left = 0u8.wrapping_sub(u8::from((bins[b] as i8).wrapping_add(shift) < limit));
