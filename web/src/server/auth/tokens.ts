@@ -1,5 +1,5 @@
 import 'server-only';
-import type { Db } from '@/server/db/database';
+import { preparedOnce, type Db } from '@/server/db/database';
 import { ApiError, notFound } from '@/server/http/apiError';
 import type { Role } from './roles';
 import { newSecret, secretHash } from './secrets';
@@ -105,6 +105,10 @@ export interface TokenUser {
   role: Role;
 }
 
+const FIND_TOKEN_USER = `SELECT t.id, t.user_id, t.last_used_at, u.username, u.role FROM api_tokens t
+  JOIN users u ON u.id = t.user_id
+  WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?) AND u.disabled = 0`;
+
 /**
  * The user a token acts for, if it is live (not revoked or expired) and its user is enabled.
  * `last_used_at` is written at most once a minute per token, not on every request.
@@ -112,13 +116,7 @@ export interface TokenUser {
 export function findTokenUser(db: Db, token: string): TokenUser | undefined {
   if (!token.startsWith(TOKEN_PREFIX)) return undefined;
   const now = Date.now();
-  const row = db
-    .prepare(
-      `SELECT t.id, t.user_id, t.last_used_at, u.username, u.role FROM api_tokens t JOIN users u ON u.id = t.user_id
-        WHERE t.token_hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?)
-          AND u.disabled = 0`,
-    )
-    .get(secretHash(token), now) as
+  const row = preparedOnce(db, FIND_TOKEN_USER).get(secretHash(token), now) as
     { id: number; user_id: number; last_used_at: number | null; username: string; role: Role } | undefined;
   if (!row) return undefined;
   if (row.last_used_at === null || now - row.last_used_at > 60_000)
