@@ -50,8 +50,8 @@ const preparedByDb = new WeakMap<Db, Map<string, Database.Statement>>();
 
 /**
  * `db.prepare(sql)`, compiled once per connection and reused: for the statements every request
- * runs (the guard's credential lookups), where compiling the SQL each time was ≈ 0.08 ms of a
- * request's ≈ 1.2 ms CPU (bench/predict's floor, profiled). Only for fixed SQL text run with
+ * runs (the guard's credential lookups), where compiling the SQL each time took ≈ 0.08 ms
+ * per request (a CPU profile of bench/predict's floor). Only for fixed SQL text run with
  * `get`/`run`/`all`: a cached statement is shared, so it must not be left in `pluck`/`raw` mode or
  * held open by `iterate`.
  */
