@@ -603,7 +603,6 @@ fn cleared_halves(mask: u64) -> u8 {
     u8::from(!mask as u32 != 0) | (u8::from(!mask >> 32 != 0) << 1)
 }
 
-/// Adds to each row's sum the leaf its mask leaves standing first.
 /// Adds each row's leaf value: `values[leaf[b]]` to `sums[b]`, for the rows there are.
 #[inline(always)]
 fn add_leaf_values<L: Leaf, V: std::ops::Index<usize, Output = L> + ?Sized>(
@@ -616,6 +615,7 @@ fn add_leaf_values<L: Leaf, V: std::ops::Index<usize, Output = L> + ?Sized>(
     }
 }
 
+/// Adds to each row's sum the leaf its mask leaves standing first.
 fn add_leaves<M: Mask, L: Leaf>(sums: &mut [L], masks: &[M; BLOCK], leaves: &[L]) {
     for (s, mask) in sums.iter_mut().zip(masks) {
         *s = *s + leaves[mask.first_leaf()];

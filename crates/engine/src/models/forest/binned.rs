@@ -164,9 +164,9 @@ impl Binned {
         // so they stay in registers (`carried`) and are never stored. Only the rows going right
         // are stored, in the right child's slot, read back when the walk gets there. Storing
         // both was 3–7% slower (1 thread, 3,221 rows).
-        let mut carried = [u8::MAX; ROWS]; // the root is reached by every row
-                                           // No test of whether a split is reached at all: skipping the subtrees no row of the
-                                           // block reaches was measured slower (the branch mispredicts).
+        // No test of whether a split is reached at all: skipping the subtrees no row of the
+        // block reaches was measured slower (the branch mispredicts).
+        let mut carried = [u8::MAX; ROWS]; // the root: every row
         for (slot, node) in self.nodes[first as usize..end as usize].iter().enumerate() {
             // A select by the node, not a branch: which splits are left children follows no
             // pattern a predictor could learn from tree to tree. A left child's own slot holds
