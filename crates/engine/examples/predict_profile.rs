@@ -7,7 +7,8 @@
 //! XGBoost's `XGBoosterPredict`) and of the engine's tree scorer on the same feature rows, of the
 //! feature rows themselves, of `LoadedModel::predict` (features + scoring + span decoding), of
 //! `ModelServer::predict` (that + resolving the version in the registry, as every addon call
-//! does), and of loading the model.
+//! does), and of loading the model. The scorer, the feature rows and `LoadedModel::predict` are
+//! timed on one thread too, and then again on all (the machine may have changed in between).
 use engine::dataset::feature_rows;
 use engine::features::compute_features;
 use engine::inference::{ModelServer, PredictOptions};
@@ -118,7 +119,8 @@ registry: {{ root: {out}/models, name: bench-patterns }}
             std::hint::black_box(booster.predict(&dmat).unwrap());
         });
     }
-    // A request's rows are below the scorer's threshold for splitting over threads.
+    // A request's 451 rows x 1,000 trees are above the scorer's threshold for splitting over
+    // threads (`PARALLEL_MIN_WORK`); the "1 thread" lines below show what the split gains.
     time("engine tree scorer (predict_proba)", &mut || {
         std::hint::black_box(model.predict_proba(&x).unwrap());
     });
@@ -137,6 +139,28 @@ registry: {{ root: {out}/models, name: bench-patterns }}
         std::hint::black_box(feature_rows(&frame, &card.rows.every_candle()).unwrap());
     });
     time("LoadedModel::predict (all of it)", &mut || {
+        std::hint::black_box(loaded.predict(&ibm, &PredictOptions::default()).unwrap());
+    });
+    time("engine tree scorer, 1 thread", &mut || {
+        one_thread.install(|| std::hint::black_box(model.predict_proba(&x).unwrap()));
+    });
+    time("features + rows, 1 thread", &mut || {
+        one_thread.install(|| {
+            let frame = compute_features(&ibm, &card.feature_config).unwrap();
+            std::hint::black_box(feature_rows(&frame, &card.rows.every_candle()).unwrap());
+        });
+    });
+    time("LoadedModel::predict, 1 thread", &mut || {
+        one_thread.install(|| std::hint::black_box(loaded.predict(&ibm, &PredictOptions::default()).unwrap()));
+    });
+    time("engine tree scorer (again)", &mut || {
+        std::hint::black_box(model.predict_proba(&x).unwrap());
+    });
+    time("features + rows (again)", &mut || {
+        let frame = compute_features(&ibm, &card.feature_config).unwrap();
+        std::hint::black_box(feature_rows(&frame, &card.rows.every_candle()).unwrap());
+    });
+    time("LoadedModel::predict (again)", &mut || {
         std::hint::black_box(loaded.predict(&ibm, &PredictOptions::default()).unwrap());
     });
     time("ModelServer::predict (+ registry resolve)", &mut || {

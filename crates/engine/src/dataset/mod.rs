@@ -192,6 +192,9 @@ pub fn feature_rows(frame: &FeatureFrame, spec: &RowSpec) -> Result<(FeatureMatr
     Ok((rows_for_targets(frame, spec, &targets)?, targets))
 }
 
+/// Rows built together by [`rows_for_targets`].
+const ROW_TILE: usize = 8;
+
 /// The feature rows of the given target candles only (inference builds its rows a block at a
 /// time this way, so the matrix never holds a whole long series).
 pub fn rows_for_targets(frame: &FeatureFrame, spec: &RowSpec, targets: &[usize]) -> Result<FeatureMatrix> {
@@ -200,13 +203,24 @@ pub fn rows_for_targets(frame: &FeatureFrame, spec: &RowSpec, targets: &[usize])
         return Err(EngineError::InvalidConfig("features: the feature set is empty".into()));
     }
     let columns: Vec<&[f64]> = frame.columns().collect();
-    let mut values = Vec::with_capacity(targets.len() * f * spec.window);
-    for &t in targets {
-        let (first, last) = spec.input_candles(t);
-        for c in first..=last {
-            for col in &columns {
-                let v = col[c];
-                values.push(if v.is_finite() { v as f32 } else { f32::NAN });
+    let width = f * spec.window;
+    let mut values = vec![0.0f32; targets.len() * width];
+    // A few rows at a time, column by column: each column gives the tile's rows their values
+    // from one cache line, into a tile (`ROW_TILE * width` f32) that stays in L1. Row by row (a
+    // value of every column per row, pushed) took 0.10–0.11 ms against 0.065 ms for a 500-candle
+    // request's 451 rows of 139 features, measured side by side in one process.
+    for (tile, rows) in targets.chunks(ROW_TILE).zip(values.chunks_mut(ROW_TILE * width)) {
+        let mut firsts = [0usize; ROW_TILE];
+        for (first, &t) in firsts.iter_mut().zip(tile) {
+            *first = spec.input_candles(t).0;
+        }
+        let firsts = &firsts[..tile.len()];
+        for step in 0..spec.window {
+            for (j, col) in columns.iter().enumerate() {
+                for (row, &first) in rows.chunks_exact_mut(width).zip(firsts) {
+                    let v = col[first + step];
+                    row[step * f + j] = if v.is_finite() { v as f32 } else { f32::NAN };
+                }
             }
         }
     }
@@ -407,6 +421,49 @@ mod tests {
         // first target t: t + 1 - 3 + 1 >= 2 => t >= 3; last: t + 1 <= 9 => t <= 8
         assert_eq!(targets, (3..=8).collect::<Vec<_>>());
         assert_eq!(m.row(0), &[2.0, -2.0, 3.0, -3.0, 4.0, -4.0]);
+    }
+
+    #[test]
+    fn each_row_holds_its_window_of_every_column_in_order() {
+        // More rows than a tile and a part-tile, several columns, missing values of every kind,
+        // windows of 1 and 3, strides of 1 and 2: each row is its window's candles in time order,
+        // each candle's columns in frame order, non-finite values NaN.
+        let (n, width) = (45, 5);
+        let columns: Vec<Vec<f64>> = (0..width)
+            .map(|j| {
+                (0..n)
+                    .map(|i| match (i * 7 + j) % 11 {
+                        0 => f64::NAN,
+                        1 => f64::INFINITY,
+                        2 => f64::NEG_INFINITY,
+                        _ => (i * 100 + j) as f64,
+                    })
+                    .collect()
+            })
+            .collect();
+        let names = (0..width).map(|j| format!("c{j}")).collect();
+        let f = FeatureFrame::from_columns(names, columns.clone(), 2).unwrap();
+        for (window, stride, lookahead) in [(1, 1, 0), (3, 1, 1), (3, 2, 0), (4, 3, 2)] {
+            let spec = RowSpec {
+                encoding: if window == 1 { Encoding::Bio } else { Encoding::Windowed },
+                window,
+                stride,
+                lookahead,
+                window_label: WindowLabel::End,
+                context: 0,
+            };
+            let (m, targets) = feature_rows(&f, &spec).unwrap();
+            assert!(targets.len() > ROW_TILE, "{window}/{stride}: more rows than a tile");
+            for (r, &t) in targets.iter().enumerate() {
+                let (first, last) = spec.input_candles(t);
+                let expected: Vec<u32> = (first..=last)
+                    .flat_map(|c| columns.iter().map(move |col| col[c]))
+                    .map(|v| if v.is_finite() { v as f32 } else { f32::NAN }.to_bits())
+                    .collect();
+                let got: Vec<u32> = m.row(r).iter().map(|v| v.to_bits()).collect();
+                assert_eq!(got, expected, "window {window}, stride {stride}, row {r} (candle {t})");
+            }
+        }
     }
 
     #[test]
