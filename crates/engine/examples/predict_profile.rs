@@ -119,11 +119,6 @@ registry: {{ root: {out}/models, name: bench-patterns }}
             std::hint::black_box(booster.predict(&dmat).unwrap());
         });
     }
-    // A request's 451 rows x 1,000 trees are above the scorer's threshold for splitting over
-    // threads (`PARALLEL_MIN_WORK`); the "1 thread" lines below show what the split gains.
-    time("engine tree scorer (predict_proba)", &mut || {
-        std::hint::black_box(model.predict_proba(&x).unwrap());
-    });
     // A batch: the rows of all 3,270 held-out IBM candles at once (the 500 above among them).
     let frame = compute_features(&ibm_all, &card.feature_config).unwrap();
     let (big, _) = feature_rows(&frame, &card.rows.every_candle()).unwrap();
@@ -134,35 +129,29 @@ registry: {{ root: {out}/models, name: bench-patterns }}
     time(&format!("engine tree scorer, {} rows, 1 thread", big.n_rows), &mut || {
         one_thread.install(|| std::hint::black_box(model.predict_proba(&big).unwrap()));
     });
-    time("features + rows", &mut || {
-        let frame = compute_features(&ibm, &card.feature_config).unwrap();
-        std::hint::black_box(feature_rows(&frame, &card.rows.every_candle()).unwrap());
-    });
-    time("LoadedModel::predict (all of it)", &mut || {
-        std::hint::black_box(loaded.predict(&ibm, &PredictOptions::default()).unwrap());
-    });
-    time("engine tree scorer, 1 thread", &mut || {
-        one_thread.install(|| std::hint::black_box(model.predict_proba(&x).unwrap()));
-    });
-    time("features + rows, 1 thread", &mut || {
-        one_thread.install(|| {
+    // The request's parts on all threads, on one, and on all again (the machine may have changed
+    // in between): what splitting them over threads gains. A request's 451 rows x 1,000 trees are
+    // above the scorer's threshold for splitting (`PARALLEL_MIN_WORK`).
+    let request_parts: [(&str, &(dyn Fn() + Sync)); 3] = [
+        ("engine tree scorer (predict_proba)", &|| {
+            std::hint::black_box(model.predict_proba(&x).unwrap());
+        }),
+        ("features + rows", &|| {
             let frame = compute_features(&ibm, &card.feature_config).unwrap();
             std::hint::black_box(feature_rows(&frame, &card.rows.every_candle()).unwrap());
-        });
-    });
-    time("LoadedModel::predict, 1 thread", &mut || {
-        one_thread.install(|| std::hint::black_box(loaded.predict(&ibm, &PredictOptions::default()).unwrap()));
-    });
-    time("engine tree scorer (again)", &mut || {
-        std::hint::black_box(model.predict_proba(&x).unwrap());
-    });
-    time("features + rows (again)", &mut || {
-        let frame = compute_features(&ibm, &card.feature_config).unwrap();
-        std::hint::black_box(feature_rows(&frame, &card.rows.every_candle()).unwrap());
-    });
-    time("LoadedModel::predict (again)", &mut || {
-        std::hint::black_box(loaded.predict(&ibm, &PredictOptions::default()).unwrap());
-    });
+        }),
+        ("LoadedModel::predict (all of it)", &|| {
+            std::hint::black_box(loaded.predict(&ibm, &PredictOptions::default()).unwrap());
+        }),
+    ];
+    for (pass, pool) in [("", None), (", 1 thread", Some(&one_thread)), (" (again)", None)] {
+        for (name, part) in request_parts {
+            time(&format!("{name}{pass}"), &mut || match pool {
+                Some(pool) => pool.install(part),
+                None => part(),
+            });
+        }
+    }
     time("ModelServer::predict (+ registry resolve)", &mut || {
         let options = PredictOptions { model: Some(outcome.version.clone()), ..Default::default() };
         std::hint::black_box(server.predict(&ibm, &options).unwrap());
