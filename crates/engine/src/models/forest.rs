@@ -18,7 +18,7 @@
 //! On AVX2 without AVX-512, a model whose thresholds and trees fit bytes is scored by `binned`
 //! instead: feature values become bins, and each split is a byte compare for 32 rows (1.5-1.9x
 //! faster on the benchmark models). The mask kernels remain for the models that do not fit, and
-//! for AVX-512, where their masked ANDs were measured and the bins were not.
+//! for AVX-512, where neither won on the one machine measured (README, *Benchmarks*).
 use rayon::prelude::*;
 
 mod binned;
@@ -656,7 +656,8 @@ impl Kernel {
     /// What scores a model. `CANDLE_SCORER=binned|avx512|avx2|portable` picks one (benchmarks,
     /// diagnosis; a kernel the CPU lacks falls back as below). The byte kernel is the default
     /// where it was measured faster: on AVX2 without AVX-512 (README, *Benchmarks*). With
-    /// AVX-512 the mask kernel's masked ANDs are kept: the byte kernel is not measured there.
+    /// AVX-512 the mask kernel's masked ANDs are kept: on the one AVX-512 machine measured, each
+    /// kernel was the faster in one of its two states.
     fn detect() -> Self {
         static DETECTED: std::sync::OnceLock<Kernel> = std::sync::OnceLock::new();
         *DETECTED.get_or_init(|| {
