@@ -752,6 +752,23 @@ export declare class CancelToken {
   get cancelled(): boolean
 }
 
+export declare class CsvUpload {
+  /**
+   * `new CsvUpload(expectedBytes?)`: reserves room for the bytes a request declared (address
+   * space: pages are touched as chunks arrive).
+   */
+  constructor(expectedBytes?: number | undefined | null)
+  /** Appends a chunk of the file (a Buffer or any Uint8Array), copying it. */
+  append(chunk: Uint8Array): void
+  /**
+   * Drops the bytes now, rather than when the object is collected (V8 does not see their size):
+   * for an upload that will not be imported. The upload is then spent.
+   */
+  release(): void
+  /** The bytes appended so far (0 once imported or released). */
+  get byteLength(): number
+}
+
 /** TA-Lib candlestick patterns as labelled spans (columns), with the labelling-function report. */
 export declare function autoLabel(candles: Candles, options?: AutoLabelOptions): Promise<AutoLabelResult>
 
@@ -799,8 +816,11 @@ export declare function findLabelErrors(config: TrainConfig, options?: LabelErro
  */
 export declare function findSimilar(examples: SimilarExample[], targets: Candles[], options?: SimilarOptions, onProgress?: (progress: TrainProgress) => void, cancel?: AbortSignal | CancelToken): Promise<SimilarResult>
 
-/** Parses a CSV file's bytes into validated series (see docs/import.md). */
-export declare function importCsv(bytes: Buffer, options?: ImportOptions): Promise<ImportResult>
+/**
+ * Parses a CSV file's bytes into validated series (see docs/import.md): a Buffer (copied first,
+ * so JS may reuse it at once) or a `CsvUpload` (its bytes are taken, without a copy).
+ */
+export declare function importCsv(bytes: Buffer | Uint8Array | CsvUpload, options?: ImportOptions): Promise<ImportResult>
 
 /** Reads and parses a CSV file (see docs/import.md). */
 export declare function importCsvFile(path: string, options?: ImportOptions): Promise<ImportResult>

@@ -836,6 +836,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.CancelToken = nativeBinding.CancelToken
+module.exports.CsvUpload = nativeBinding.CsvUpload
 module.exports.autoLabel = nativeBinding.autoLabel
 module.exports.computeFeatures = nativeBinding.computeFeatures
 module.exports.engineVersion = nativeBinding.engineVersion

@@ -96,3 +96,50 @@ describe('importCsvFile / importCsv', () => {
     expect(missing.message).toMatch(/names the columns .*close='Close'/);
   });
 });
+
+describe('CsvUpload: a file assembled in the engine, imported without a copy', () => {
+  const file = fs.readFileSync(path.join(SAMPLES, 'msft_daily.csv'));
+
+  test('chunks appended in order import exactly as the whole Buffer does', async () => {
+    const upload = new engine.CsvUpload(file.length);
+    for (let at = 0; at < file.length; at += 4096) upload.append(file.subarray(at, at + 4096));
+    expect(upload.byteLength).toBe(file.length);
+    const fromUpload = await engine.importCsv(upload, { symbol: 'MSFT' });
+    const fromBuffer = await engine.importCsv(file, { symbol: 'MSFT' });
+    expect(fromUpload).toEqual(fromBuffer);
+    expect(fromUpload.series[0].candles.time.length).toBe(3270);
+    // The import took the bytes: the upload is spent.
+    expect(upload.byteLength).toBe(0);
+  });
+
+  test('an upload serves one import; appending after it, or after release, is an error', async () => {
+    const upload = new engine.CsvUpload();
+    upload.append(new Uint8Array(file.subarray(0, 2000)));
+    await expect(engine.importCsv(upload, { onInvalidRow: 'skip' })).resolves.toHaveProperty('series');
+    await expect(rejection(engine.importCsv(upload))).resolves.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringContaining('already imported or released'),
+    });
+    expect(() => upload.append(file.subarray(0, 10))).toThrow(/already imported or released/);
+    const released = new engine.CsvUpload(file.length);
+    released.append(file);
+    released.release();
+    expect(released.byteLength).toBe(0);
+    await expect(rejection(engine.importCsv(released))).resolves.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
+  test('bad arguments are INVALID_ARGUMENT, and an empty upload is IMPORT_FAILED', async () => {
+    for (const bad of [-1, 1.5, Number.NaN, Infinity]) {
+      expect(() => new engine.CsvUpload(bad)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    }
+    expect(() => engine.CsvUpload(10)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    const upload = new engine.CsvUpload();
+    for (const bad of ['text', 12, null, [1, 2], new Float64Array(2)]) {
+      expect(() => upload.append(bad)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    }
+    await expect(rejection(engine.importCsv(upload))).resolves.toMatchObject({
+      code: 'IMPORT_FAILED',
+      message: expect.stringContaining('empty (0 bytes)'),
+    });
+  });
+});

@@ -5,6 +5,7 @@
 //! `INVALID_CONFIG` naming the key), bounded depth and size — and then deserialized strictly
 //! by the core (unknown keys and wrong value types are `INVALID_CONFIG`).
 use crate::js_types::JsCandles;
+use crate::upload::CsvUpload;
 use crate::CancelToken;
 use engine::{Candles, EngineError, Result};
 use napi::bindgen_prelude::*;
@@ -159,24 +160,38 @@ pub fn optional_string(value: Option<Unknown<'_>>, name: &str) -> Result<Option<
 }
 
 /// A Buffer (or any Uint8Array) of bytes, still owned by JS: the task copies it on its worker
-/// thread (`JsBytes::to_vec`), so a large upload is not copied on the JS main thread.
+/// thread (`JsBytes::into_vec`), so a large upload is not copied on the JS main thread; or a
+/// `CsvUpload`'s bytes, already the engine's.
 pub enum JsBytes {
     Buffer(Buffer),
     Array(Uint8Array),
+    Owned(Vec<u8>),
 }
 
 impl JsBytes {
-    /// A copy of the bytes. The caller's buffer is not read again afterwards, so a JS write to it
+    /// The bytes: a copy of a JS buffer, which is not read again afterwards, so a JS write to it
     /// while the task runs cannot change the text half-way through the import.
-    pub fn to_vec(&self) -> Vec<u8> {
+    pub fn into_vec(self) -> Vec<u8> {
         match self {
             JsBytes::Buffer(b) => b.to_vec(),
             JsBytes::Array(a) => a.to_vec(),
+            JsBytes::Owned(v) => v,
         }
     }
 }
 
 pub fn bytes(value: Option<Unknown<'_>>, name: &str) -> Result<JsBytes> {
+    if let Some(v) = &value {
+        // SAFETY: the value and its env come from the current call.
+        if let Ok(mut upload) = unsafe { ClassInstance::<CsvUpload>::from_napi_value(v.value().env, v.raw()) } {
+            return upload.take().map(JsBytes::Owned).ok_or_else(|| {
+                invalid_argument(
+                    name,
+                    "this CsvUpload was already imported or released; create a new one for each file",
+                )
+            });
+        }
+    }
     match value {
         Some(v) if v.is_buffer().unwrap_or(false) => Ok(JsBytes::Buffer(convert::<Buffer>(v, name, "a Buffer")?)),
         Some(v) if v.is_typedarray().unwrap_or(false) => {
@@ -184,7 +199,7 @@ pub fn bytes(value: Option<Unknown<'_>>, name: &str) -> Result<JsBytes> {
         }
         other => Err(invalid_argument(
             name,
-            format!("expected a Buffer, got {}", other.as_ref().map_or("nothing", type_name)),
+            format!("expected a Buffer or CsvUpload, got {}", other.as_ref().map_or("nothing", type_name)),
         )),
     }
 }

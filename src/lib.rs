@@ -2,6 +2,7 @@
 //! All logic lives in `crates/engine`.
 #![deny(clippy::all)]
 
+mod allocator;
 mod args;
 /// `runWorker` (public so its napi exports count as used in test builds).
 pub mod distributed;
@@ -11,6 +12,7 @@ mod shutdown;
 /// `findSimilar` (public so its napi exports count as used in test builds).
 pub mod similar;
 mod tasks;
+mod upload;
 
 use engine::inference::{self, PredictOptions};
 use engine::{autolabel, features, import, label_errors, patterns, registry, train, Candles, EngineError};
@@ -36,6 +38,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// Runs when the addon is loaded into a JS environment (the main thread or a worker).
 #[napi(module_exports)]
 pub fn init(_exports: Object, env: Env) -> napi::Result<()> {
+    allocator::configure();
     shutdown::install(&env)
 }
 
@@ -160,8 +163,12 @@ pub fn auto_label(
     )
 }
 
-/// Parses a CSV file's bytes into validated series (see docs/import.md).
-#[napi(ts_args_type = "bytes: Buffer, options?: ImportOptions", ts_return_type = "Promise<ImportResult>")]
+/// Parses a CSV file's bytes into validated series (see docs/import.md): a Buffer (copied first,
+/// so JS may reuse it at once) or a `CsvUpload` (its bytes are taken, without a copy).
+#[napi(
+    ts_args_type = "bytes: Buffer | Uint8Array | CsvUpload, options?: ImportOptions",
+    ts_return_type = "Promise<ImportResult>"
+)]
 pub fn import_csv(
     bytes: Option<Unknown>,
     options: Option<Unknown>,
@@ -170,7 +177,7 @@ pub fn import_csv(
     EngineTask::new(
         move || {
             let (bytes, options) = input?;
-            import::import_csv(&bytes.to_vec(), &parse_options("import options", options)?)
+            import::import_csv(&bytes.into_vec(), &parse_options("import options", options)?)
         },
         |_, r| JsImportResult::from_core(r),
     )

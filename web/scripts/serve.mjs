@@ -40,6 +40,9 @@ for (let i = 0; i < args.length; i++) {
 // The server reads the interface it listens on from here: the single-user mode is only granted
 // on loopback, and the interface's own address joins the Host allow-list.
 env.CANDLE_BIND_HOST = host;
+// The engine addon's allocator (mimalloc) reads this when the addon loads: arenas committed as
+// used, not eagerly with transparent huge pages, whose faults stall on compaction (docs/decisions.md).
+env.MIMALLOC_ARENA_EAGER_COMMIT ??= '0';
 
 const shown = host.includes(':') ? `[${host}]` : host;
 console.log(`Candle Annotator: http://${shown === '127.0.0.1' ? 'localhost' : shown}:${port}`);

@@ -4,6 +4,7 @@ import 'server-only';
  * Everything else in the web app goes through the typed functions below. Node.js runtime only;
  * next.config.ts lists the package in serverExternalPackages so it is required, never bundled.
  */
+import './engineAllocator';
 import * as addon from '@candle-annotator/engine';
 
 // The addon's own typings (index.d.ts, written in dts-header.d.ts) are the contract: re-exported,
@@ -182,7 +183,14 @@ function compact<T extends object>(options: T | undefined): T | undefined {
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as T;
 }
 
-export function importCsv(bytes: Buffer, options?: ImportOptions): Promise<ImportResult> {
+/**
+ * A CSV upload assembled in the engine's memory chunk by chunk, which `importCsv` takes without
+ * copying it (a Buffer is copied first). Release one that will not be imported.
+ */
+export const CsvUpload = addon.CsvUpload;
+export type CsvUpload = addon.CsvUpload;
+
+export function importCsv(bytes: Buffer | CsvUpload, options?: ImportOptions): Promise<ImportResult> {
   return addon.importCsv(bytes, compact(options));
 }
 

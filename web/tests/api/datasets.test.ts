@@ -19,6 +19,38 @@ async function upload(bytes: BodyInit | Uint8Array, query = '', headers: Record<
   });
 }
 
+/** Runs `work` with CANDLE_MAX_UPLOAD_BYTES set to `mb` megabytes (maxUploadBytes reads it per request). */
+async function withUploadLimit<T>(mb: number, work: () => Promise<T>): Promise<T> {
+  const saved = process.env.CANDLE_MAX_UPLOAD_BYTES;
+  process.env.CANDLE_MAX_UPLOAD_BYTES = String(mb * 1024 * 1024);
+  try {
+    return await work();
+  } finally {
+    if (saved === undefined) delete process.env.CANDLE_MAX_UPLOAD_BYTES;
+    else process.env.CANDLE_MAX_UPLOAD_BYTES = saved;
+  }
+}
+
+/** A body whose bytes come when `release` is called; `pulled` says whether anything read it yet. */
+function heldBody(bytes: Uint8Array) {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const state = { pulled: false };
+  // highWaterMark 0: the stream pulls only when the route reads it, not to fill a queue at once.
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        state.pulled = true;
+        await released;
+        controller.enqueue(bytes);
+        controller.close();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return { stream, release, state };
+}
+
 describe('POST /api/datasets (upload)', () => {
   let aaplId: number;
 
@@ -87,17 +119,26 @@ describe('POST /api/datasets (upload)', () => {
       });
     }
 
-    it('a 100 MB file (declared size): 413 before reading it', async () => {
+    it('the limit is 1 GiB unless CANDLE_MAX_UPLOAD_BYTES says otherwise, and the listing gives it', async () => {
+      const list = await call(datasetsRoute.GET, 'GET', '/api/datasets');
+      expect(list.body.uploadLimitBytes).toBe(1024 * 1024 * 1024);
+      const fifty = await withUploadLimit(50, () => call(datasetsRoute.GET, 'GET', '/api/datasets'));
+      expect(fifty.body.uploadLimitBytes).toBe(50 * 1024 * 1024);
+    });
+
+    it('a 100 MB file (declared size) over a 50 MB limit: 413 before reading it', async () => {
       const before = countDatasets();
       const big = new Uint8Array(100 * 1024 * 1024).fill(0x61);
-      const res = await upload(big, 'name=big', { 'content-length': String(big.byteLength) });
+      const res = await withUploadLimit(50, () =>
+        upload(big, 'name=big', { 'content-length': String(big.byteLength) }),
+      );
       expect(res.status).toBe(413);
       expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');
       expect(res.body.error.message).toMatch(/100\.0 MB.*limit is 50 MB/);
       expect(countDatasets()).toBe(before);
     });
 
-    it('a 100 MB file streamed without a length: 413 once the limit is passed', async () => {
+    it('a 100 MB file streamed without a length over a 50 MB limit: 413 once the limit is passed', async () => {
       const before = countDatasets();
       const chunk = new Uint8Array(1024 * 1024).fill(0x61);
       let sent = 0;
@@ -110,11 +151,34 @@ describe('POST /api/datasets (upload)', () => {
           }
         },
       });
-      const res = await upload(stream, 'name=big');
+      const res = await withUploadLimit(50, () => upload(stream, 'name=big'));
       expect(res.status).toBe(413);
       expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');
       expect(sent).toBeLessThan(100); // stopped reading early
       expect(countDatasets()).toBe(before);
+    });
+
+    it('large uploads take turns: an upload is not read while a preview runs', async () => {
+      // Streamed without a Content-Length: large, as far as the gate can tell.
+      const first = heldBody(sampleBytes('msft_daily.csv'));
+      const second = heldBody(new TextEncoder().encode('a,b,c\n1,2,3\n'));
+      const previewDone = call(previewRoute.POST, 'POST', '/api/datasets/preview?onInvalidRow=skip', {
+        raw: first.stream,
+        headers: { 'content-type': 'text/csv' },
+      });
+      for (let waited = 0; !first.state.pulled && waited < 10_000; waited += 10) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const uploadDone = upload(second.stream, 'name=turn');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const pulled = [first.state.pulled, second.state.pulled];
+      first.release(); // before the checks: a failed check must not leave the gate held
+      second.release();
+      expect(pulled).toEqual([true, false]);
+      expect((await previewDone).status).toBe(200);
+      const refused = await uploadDone; // read once the preview was done: no OHLCV columns
+      expect(refused.status).toBe(400);
+      expect(second.state.pulled).toBe(true);
     });
 
     it('an invalid option is a 400 naming it', async () => {
@@ -324,5 +388,95 @@ describe('POST /api/datasets: the reading of a file (date order, decimal mark)',
     expect(res.body.error.message).toMatch(/ambiguous.*dayFirst: true.*dayFirst: false/);
     const chosen = await preview(`Date,Open,High,Low,Close\n${months}\n`, 'dayFirst=true');
     expect(chosen.body.preview.series[0].timeframe).toBe('1M');
+  });
+});
+
+describe('POST /api/datasets?staged=: the preview’s parse, stored without sending the file again', () => {
+  const csvHeaders = { 'content-type': 'text/csv' };
+  const preview = (body: Uint8Array | string, query = '', as?: string) =>
+    call(previewRoute.POST, 'POST', `/api/datasets/preview?${query}`, {
+      raw: body,
+      headers: csvHeaders,
+      ...(as ? { as } : {}),
+    });
+  const importStaged = (id: string, query = '', as?: string) =>
+    call(datasetsRoute.POST, 'POST', `/api/datasets?staged=${id}&${query}`, {
+      raw: '',
+      headers: csvHeaders,
+      ...(as ? { as } : {}),
+    });
+  const candlesOf = async (id: number) =>
+    (
+      await call(candlesRoute.GET, 'GET', `/api/datasets/${id}/candles?maxPoints=200000`, {
+        params: { id: String(id) },
+      })
+    ).body;
+  const gone = (res: { status: number; body: { error: { code: string } } }) => {
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('STAGED_UPLOAD_GONE');
+  };
+
+  it('stores exactly what an upload of the same file stores, with no body and only a store phase', async () => {
+    const msft = sampleBytes('msft_daily.csv');
+    const p = await preview(msft, 'fileName=msft_daily.csv');
+    expect(p.status).toBe(200);
+    expect(p.headers.get('server-timing')).toMatch(/^read;dur=[\d.]+, import;dur=[\d.]+$/);
+    const stagedId = p.body.preview.stagedId as string;
+    expect(stagedId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    // The dialog's Import: the symbol the user typed, the timeframe the preview inferred.
+    const query = 'fileName=msft_daily.csv&symbol=MSFT&timeframe=1d&onInvalidRow=skip';
+    const staged = await importStaged(stagedId, `${query}&name=staged-msft`);
+    expect(staged.status).toBe(201);
+    expect(staged.headers.get('server-timing')).toMatch(/^store;dur=[\d.]+$/);
+    const sent = await upload(msft, `${query}&name=sent-msft`);
+    expect(sent.status).toBe(201);
+    const [a, b] = [staged.body.datasets[0], sent.body.datasets[0]];
+    const same = (d: typeof a) => ({ ...d, id: 0, name: '', createdAt: 0, updatedAt: 0 });
+    expect(same(a)).toEqual(same(b));
+    expect(a).toMatchObject({ symbol: 'MSFT', timeframe: '1d', candleCount: 3270, sourceFile: 'msft_daily.csv' });
+    expect({ ...(await candlesOf(a.id)), datasetId: 0 }).toEqual({ ...(await candlesOf(b.id)), datasetId: 0 });
+    // Used once.
+    gone(await importStaged(stagedId, query));
+  });
+
+  it('serves only the user who previewed it, and only the newest preview', async () => {
+    const goog = sampleBytes('goog_daily.csv');
+    const before = countDatasets();
+    const first = (await preview(goog, '', 'erin')).body.preview.stagedId;
+    const second = (await preview(goog, '', 'erin')).body.preview.stagedId;
+    gone(await importStaged(second, '', 'frank'));
+    gone(await importStaged(first, '', 'erin'));
+    gone(await importStaged('00000000-0000-4000-8000-000000000000', '', 'erin'));
+    expect(countDatasets()).toBe(before);
+    expect((await importStaged(second, 'name=erin-goog', 'erin')).status).toBe(201);
+  });
+
+  it('leaves to the engine what the parse cannot answer: 409, and nothing is stored', async () => {
+    const before = countDatasets();
+    const days = Array.from({ length: 6 }, (_, i) => `2024-01-0${i + 1}`);
+    const withBadRow = `time,open,high,low,close\n${days.map((d, i) => (i === 3 ? `${d},10,9,11,10` : `${d},10,11,9,10.5`)).join('\n')}\n`;
+    const id = async (query = '') => (await preview(withBadRow, query)).body.preview.stagedId as string;
+    gone(await importStaged(await id(), 'onInvalidRow=fail')); // the engine names the rows
+    gone(await importStaged(await id(), 'onInvalidRow=skip&dayFirst=true')); // read otherwise
+    gone(await importStaged(await id(), 'onInvalidRow=skip&timeframe=4h')); // a timeframe nothing checked
+    gone(await importStaged(await id('timeframe=1w'), 'onInvalidRow=skip')); // the inferred one was overridden
+    expect(countDatasets()).toBe(before);
+    const kept = await importStaged(await id('timeframe=1w'), 'onInvalidRow=skip&timeframe=1w&name=weekly');
+    expect(kept.status).toBe(201);
+    expect(kept.body).toMatchObject({ rejectedCount: 1, datasets: [{ timeframe: '1w', candleCount: 5 }] });
+  });
+
+  it('a file with a symbol column keeps its symbols; one without takes the import’s', async () => {
+    const rows = ['symbol,time,open,high,low,close'];
+    for (const sym of ['AAA', 'BBB']) for (let i = 1; i <= 5; i++) rows.push(`${sym},2024-01-0${i},10,11,9,10.5`);
+    const multi = (await preview(`${rows.join('\n')}\n`, 'symbol=IGNORED')).body.preview.stagedId;
+    const stored = await importStaged(multi, 'symbol=ALSO-IGNORED&onInvalidRow=skip&name=pair');
+    expect(stored.body.datasets.map((d: { name: string; symbol: string }) => [d.name, d.symbol])).toEqual([
+      ['pair AAA', 'AAA'],
+      ['pair BBB', 'BBB'],
+    ]);
+    const single = (await preview(sampleBytes('ibm_daily.csv'), 'symbol=OLD')).body.preview.stagedId;
+    const renamed = await importStaged(single, 'symbol=IBM&name=ibm-staged');
+    expect(renamed.body.datasets[0].symbol).toBe('IBM');
   });
 });

@@ -243,7 +243,17 @@ describe('annotating in the browser', () => {
       const d = new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10);
       rows.push(i === 7 ? `${d},10,9,11,10,100` : `${d},${10 + i},${11 + i},${9 + i},${10.5 + i},${1000 + i}`);
     }
+    // The dialog's requests: a preview sends the file, the Import names the preview's parse.
+    const sent: string[] = [];
+    const record = (r: { method(): string; url(): string }) => {
+      const url = new URL(r.url());
+      if (r.method() === 'POST' && url.pathname.startsWith('/api/datasets'))
+        sent.push(`${url.pathname} staged=${url.searchParams.has('staged')}`);
+    };
+    page.on('request', record);
     await page.locator('[data-testid="open-upload"]').click();
+    // The server's limit, as the dialog learned it (1 GiB by default).
+    await expect.poll(() => page.locator('[data-testid="upload-dialog"]').innerText()).toMatch(/Max 1\.0 GB\./);
     await page
       .locator('[data-testid="upload-input"]')
       .setInputFiles({ name: 'eurusd_daily.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n') + '\n') });
@@ -262,6 +272,8 @@ describe('annotating in the browser', () => {
     ).datasets;
     const uploaded = datasets.find((d) => d.name === 'eurusd_daily')!;
     expect(uploaded).toMatchObject({ candleCount: 29, importReport: { rejectedCount: 1 } });
+    page.off('request', record);
+    expect(sent).toEqual(['/api/datasets/preview staged=false', '/api/datasets staged=true']);
     await expect.poll(() => page.locator('[data-testid="dataset-picker"]').inputValue()).toBe(String(uploaded.id));
     await waitForChart(page);
   });

@@ -1,4 +1,4 @@
-import { apiRequest } from '@/shared/apiClient';
+import { ApiRequestError, apiRequest } from '@/shared/apiClient';
 import type { CandleQueryResult, Dataset, ImportPreview, RejectedRow } from './types';
 
 /** How to read the file, where detection should not decide (see docs/import.md). */
@@ -30,21 +30,37 @@ function uploadQuery(file: File, o: UploadOptions): string {
 
 export const datasetsApi = {
   list: () => apiRequest<{ datasets: Dataset[] }>('/api/datasets').then((r) => r.datasets),
+  /** The most bytes an upload may have (the server's CANDLE_MAX_UPLOAD_BYTES). */
+  uploadLimit: () => apiRequest<{ uploadLimitBytes: number }>('/api/datasets').then((r) => r.uploadLimitBytes),
   preview: (file: File, o: UploadOptions = {}) =>
     apiRequest<{ preview: ImportPreview }>(`/api/datasets/preview?${uploadQuery(file, o)}`, {
       method: 'POST',
       body: file,
       headers: { 'Content-Type': 'text/csv' },
     }).then((r) => r.preview),
-  upload: (file: File, o: UploadOptions) =>
-    apiRequest<{ datasets: Dataset[]; rejectedCount: number; rejected: RejectedRow[] }>(
-      `/api/datasets?${uploadQuery(file, o)}`,
-      {
+  /**
+   * Imports `file`. With the `stagedId` of its preview (read with the same options) the server
+   * stores that parse and the file is not sent again; when the server no longer has it (409
+   * STAGED_UPLOAD_GONE: expired, restarted, other options) the file is sent after all.
+   */
+  upload: async (file: File, o: UploadOptions, stagedId?: string) => {
+    type Uploaded = { datasets: Dataset[]; rejectedCount: number; rejected: RejectedRow[] };
+    const send = (staged: string | undefined) => {
+      const query = uploadQuery(file, o);
+      return apiRequest<Uploaded>(`/api/datasets?${query}${staged ? `&staged=${encodeURIComponent(staged)}` : ''}`, {
         method: 'POST',
-        body: file,
+        body: staged ? '' : file,
         headers: { 'Content-Type': 'text/csv' },
-      },
-    ),
+      });
+    };
+    if (!stagedId) return send(undefined);
+    try {
+      return await send(stagedId);
+    } catch (e) {
+      if (e instanceof ApiRequestError && e.code === 'STAGED_UPLOAD_GONE') return send(undefined);
+      throw e;
+    }
+  },
   update: (id: number, patch: { name?: string; symbol?: string | null; timeframe?: string | null }) =>
     apiRequest<{ dataset: Dataset }>(`/api/datasets/${id}`, { method: 'PATCH', body: JSON.stringify(patch) }).then(
       (r) => r.dataset,

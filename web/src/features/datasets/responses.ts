@@ -122,6 +122,12 @@ export const importPreviewSchema = z
     rejectedCount: z.int(),
     rejected: z.array(rejectedRowSchema),
     detected: importDetectedSchema,
+    stagedId: z
+      .uuid()
+      .optional()
+      .describe(
+        'The parse is kept for 10 minutes for its user: an upload with `staged` set to this id stores it without the file being sent again. Absent when it is not kept (over the memory cap).',
+      ),
   })
   .meta({
     id: 'ImportPreview',
@@ -136,7 +142,11 @@ export const uploadResultSchema = z
   })
   .meta({ id: 'UploadResult' });
 
-export const datasetListResponse = z.object({ datasets: z.array(datasetSchema) });
+export const datasetListResponse = z.object({
+  datasets: z.array(datasetSchema),
+  /** The most bytes an upload (or its preview) may have: `CANDLE_MAX_UPLOAD_BYTES`, 1 GiB by default. */
+  uploadLimitBytes: z.number().int().positive(),
+});
 
 export const datasetResponse = z.object({ dataset: datasetSchema });
 

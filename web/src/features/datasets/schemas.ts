@@ -29,7 +29,12 @@ export const uploadQuerySchema = z.object({
     .enum([',', '.', ' ', "'", 'none'])
     .optional()
     .transform((v) => (v === 'none' ? '' : v)),
+  /** A preview's `stagedId`: store the file that preview parsed instead of reading a body. */
+  staged: z.uuid().optional(),
 });
+
+/** Query of `POST /api/datasets/preview`: the upload's, less `staged` (a preview reads its body). */
+export const previewQuerySchema = uploadQuerySchema.omit({ staged: true });
 
 export const datasetPatchSchema = z
   .object({
@@ -54,4 +59,5 @@ export const candleQuerySchema = z
   });
 
 export type UploadQuery = z.infer<typeof uploadQuerySchema>;
+export type PreviewQuery = z.infer<typeof previewQuerySchema>;
 export type DatasetPatch = z.infer<typeof datasetPatchSchema>;

@@ -62,4 +62,6 @@ export interface ImportPreview {
   rejectedCount: number;
   rejected: RejectedRow[];
   detected: ImportDetected;
+  /** The id an Import may name (`staged`) instead of sending the file again; absent when not kept. */
+  stagedId?: string;
 }

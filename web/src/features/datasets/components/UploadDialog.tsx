@@ -1,5 +1,5 @@
 'use client';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ApiRequestError } from '@/shared/apiClient';
 import { formatCount, formatTime } from '@/shared/format';
 import { Dialog } from '@/shared/ui/Dialog';
@@ -13,12 +13,11 @@ interface Props {
   onImported: (datasets: Dataset[], skipped: number) => void;
 }
 
-const MAX_MB = 50;
-
 function formatBytes(n: number): string {
   if (n < 1024) return `${n} bytes`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1048576).toFixed(1)} MB`;
+  if (n < 1024 * 1024 * 1024) return `${(n / 1048576).toFixed(1)} MB`;
+  return `${(n / 1073741824).toFixed(1)} GB`;
 }
 
 /**
@@ -42,7 +41,21 @@ export function UploadDialog({ onClose, onImported }: Props) {
   const [error, setError] = useState<{ code: string; message: string } | null>(null);
   const [busy, setBusy] = useState<'preview' | 'import' | null>(null);
   const [over, setOver] = useState(false);
+  // The server's limit (CANDLE_MAX_UPLOAD_BYTES): a file over it is refused here, before it is
+  // sent. Until it is known the server's own check (413) is the only one.
+  const [limit, setLimit] = useState<number | null>(null);
   const input = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    let live = true;
+    datasetsApi
+      .uploadLimit()
+      .then((bytes) => live && setLimit(bytes))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, []);
 
   const choose = async (f: File | undefined) => {
     if (!f) return;
@@ -55,10 +68,10 @@ export function UploadDialog({ onClose, onImported }: Props) {
   const readFile = async (f: File, how: ReadingOptions) => {
     setPreview(null);
     setError(null);
-    if (f.size > MAX_MB * 1024 * 1024) {
+    if (limit !== null && f.size > limit) {
       setError({
         code: 'PAYLOAD_TOO_LARGE',
-        message: `The file is ${(f.size / 1048576).toFixed(1)} MB; the limit is ${MAX_MB} MB.`,
+        message: `The file is ${formatBytes(f.size)}; the limit is ${formatBytes(limit)}.`,
       });
       return;
     }
@@ -91,13 +104,18 @@ export function UploadDialog({ onClose, onImported }: Props) {
     setBusy('import');
     setError(null);
     try {
-      const result = await datasetsApi.upload(file, {
-        name: name || undefined,
-        symbol: symbol || undefined,
-        timeframe: timeframe || undefined,
-        onInvalidRow: skipInvalid ? 'skip' : 'fail',
-        ...reading,
-      });
+      // The preview's parse, when the server still has it: the file is not sent again.
+      const result = await datasetsApi.upload(
+        file,
+        {
+          name: name || undefined,
+          symbol: symbol || undefined,
+          timeframe: timeframe || undefined,
+          onInvalidRow: skipInvalid ? 'skip' : 'fail',
+          ...reading,
+        },
+        preview?.stagedId,
+      );
       onImported(result.datasets, result.rejectedCount);
     } catch (e) {
       setError(
@@ -160,7 +178,7 @@ export function UploadDialog({ onClose, onImported }: Props) {
         <div className="faint">
           {file
             ? formatBytes(file.size)
-            : `OHLCV with a time column; common exports (Yahoo, ISO dates, epoch, newest-first) are recognised. Max ${MAX_MB} MB.`}
+            : `OHLCV with a time column; common exports (Yahoo, ISO dates, epoch, newest-first) are recognised.${limit === null ? '' : ` Max ${formatBytes(limit)}.`}`}
         </div>
         <input
           ref={input}

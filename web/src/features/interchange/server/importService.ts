@@ -16,6 +16,12 @@ import type { ImportQuery } from '../schemas';
 
 import type { SpanImportReport } from '../types';
 
+/**
+ * The most bytes a span file may have. Spans are parsed as one string in JS (JSON.parse or the CSV
+ * reader), so this stays far below the CSV upload limit; 50 MB holds a few hundred thousand spans.
+ */
+export const SPAN_FILE_MAX_BYTES = 50 * 1024 * 1024;
+
 function timestamp(value: string | number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value === 'number') return Number.isFinite(value) ? value : fallback;

@@ -2,8 +2,13 @@ import { getDb } from '@/server/db/database';
 import { annotatorOf } from '@/server/http/annotator';
 import { SPAN_FILE_TYPES } from '@/server/auth/requestPolicy';
 import { readBody, readQuery, route, reply } from '@/server/http/handler';
-import { importSpans, importQuerySchema, spanImportReportSchema } from '@/features/interchange/server';
-import { maxUploadBytes, checkUploadBytes } from '@/features/datasets';
+import {
+  importSpans,
+  importQuerySchema,
+  spanImportReportSchema,
+  SPAN_FILE_MAX_BYTES,
+} from '@/features/interchange/server';
+import { checkUploadBytes } from '@/features/datasets';
 import { badRequest } from '@/server/http/apiError';
 
 export const runtime = 'nodejs';
@@ -15,7 +20,7 @@ export const dynamic = 'force-dynamic';
  */
 export const POST = route({ access: 'annotator', accepts: SPAN_FILE_TYPES }, async (request, _context, principal) => {
   const query = readQuery(request, importQuerySchema);
-  const bytes = await readBody(request, maxUploadBytes());
+  const bytes = await readBody(request, SPAN_FILE_MAX_BYTES);
   const problem = checkUploadBytes(bytes);
   if (problem) throw badRequest(problem.code, problem.message);
   return reply(
