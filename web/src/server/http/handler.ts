@@ -191,8 +191,9 @@ export async function readBody(request: Request, maxBytes: number): Promise<Buff
   let total = 0;
   await readBodyChunks(request, maxBytes, (chunk, declared) => {
     if (total + chunk.byteLength > body.length) {
-      // No (or a wrong) declared length: grow geometrically, never past the limit.
-      const wanted = total === 0 && declared !== null && declared >= chunk.byteLength ? declared : 2 * body.length;
+      // The declared length at the first chunk; past it (none, or a wrong one), doubling. Never
+      // past the limit (readBodyChunks refuses a body over it before handing on the chunk).
+      const wanted = total === 0 ? (declared ?? 0) : 2 * body.length;
       const grown = Buffer.allocUnsafe(Math.min(maxBytes, Math.max(wanted, 64 * 1024, total + chunk.byteLength)));
       body.copy(grown, 0, 0, total);
       body = grown;
@@ -201,6 +202,14 @@ export async function readBody(request: Request, maxBytes: number): Promise<Buff
     total += chunk.byteLength;
   });
   return total === body.length ? body : body.subarray(0, total);
+}
+
+/** The declared Content-Length of a request, or null when it has none (chunked) or not a length. */
+export function declaredLength(request: Request): number | null {
+  const raw = request.headers.get('content-length');
+  if (raw === null) return null;
+  const n = Number(raw);
+  return Number.isFinite(n) && n >= 0 ? n : null;
 }
 
 /**
@@ -214,8 +223,7 @@ export async function readBodyChunks(
   maxBytes: number,
   take: (chunk: Uint8Array, declared: number | null) => void,
 ): Promise<number> {
-  const header = request.headers.get('content-length');
-  const declared = header === null || !Number.isFinite(Number(header)) ? null : Number(header);
+  const declared = declaredLength(request);
   const limitMb = (maxBytes / (1024 * 1024)).toFixed(0);
   if (declared !== null && declared > maxBytes) {
     await request.body?.cancel().catch(() => undefined);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readBody } from './handler';
+import { declaredLength, readBody } from './handler';
 import { ApiError } from './apiError';
 
 /** A POST whose body arrives in the given chunks, with or without a Content-Length. */
@@ -50,5 +50,16 @@ describe('readBody', () => {
   it('reads an empty body', async () => {
     expect((await readBody(upload([], 0), 1_000)).length).toBe(0);
     expect((await readBody(upload([]), 1_000)).length).toBe(0);
+  });
+});
+
+describe('declaredLength', () => {
+  const request = (headers: Record<string, string>) =>
+    new Request('http://localhost/api/datasets', { method: 'POST', headers });
+
+  it('reads Content-Length, and null when it is absent or not a length', () => {
+    expect(declaredLength(request({ 'content-length': '1234' }))).toBe(1234);
+    expect(declaredLength(request({}))).toBeNull();
+    expect(declaredLength(request({ 'content-length': 'lots' }))).toBeNull();
   });
 });

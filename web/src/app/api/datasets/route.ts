@@ -1,6 +1,6 @@
 import { getDb } from '@/server/db/database';
 import { CSV_UPLOAD_TYPES } from '@/server/auth/requestPolicy';
-import { readQuery, route, reply } from '@/server/http/handler';
+import { declaredLength, readQuery, route, reply } from '@/server/http/handler';
 import { ServerTiming } from '@/server/http/serverTiming';
 import { resolveProject, projectIdQuery } from '@/features/projects/server';
 import {
@@ -11,7 +11,6 @@ import {
   importStaged,
   stagedOwner,
   uploadGate,
-  declaredLength,
   uploadQuerySchema,
   datasetListResponse,
   uploadResultSchema,

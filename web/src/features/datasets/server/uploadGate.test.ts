@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '@/server/http/apiError';
-import { declaredLength, LARGE_UPLOAD_BYTES, UploadGate } from './uploadGate';
+import { LARGE_UPLOAD_BYTES, UploadGate } from './uploadGate';
 
 const LARGE = LARGE_UPLOAD_BYTES + 1;
 
@@ -80,16 +80,5 @@ describe('UploadGate', () => {
     await expect(failing).rejects.toThrow('bad file');
     expect(await after).toBe('next');
     expect(gate.load).toEqual({ running: 0, waiting: 0 });
-  });
-});
-
-describe('declaredLength', () => {
-  const request = (headers: Record<string, string>) =>
-    new Request('http://localhost/api/datasets', { method: 'POST', headers });
-
-  it('reads Content-Length, and null when it is absent or not a length', () => {
-    expect(declaredLength(request({ 'content-length': '1234' }))).toBe(1234);
-    expect(declaredLength(request({}))).toBeNull();
-    expect(declaredLength(request({ 'content-length': 'lots' }))).toBeNull();
   });
 });

@@ -62,14 +62,6 @@ export class UploadGate {
   }
 }
 
-/** The declared Content-Length of a request, or null when it has none (chunked). */
-export function declaredLength(request: Request): number | null {
-  const raw = request.headers.get('content-length');
-  if (raw === null) return null;
-  const n = Number(raw);
-  return Number.isFinite(n) && n >= 0 ? n : null;
-}
-
 // On globalThis: Next may evaluate this module once per route bundle, and the preview and the
 // import routes must share one gate.
 const holder = globalThis as unknown as { __candleUploadGate?: UploadGate };

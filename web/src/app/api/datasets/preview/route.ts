@@ -1,5 +1,5 @@
 import { CSV_UPLOAD_TYPES } from '@/server/auth/requestPolicy';
-import { readQuery, route, reply } from '@/server/http/handler';
+import { declaredLength, readQuery, route, reply } from '@/server/http/handler';
 import { ServerTiming } from '@/server/http/serverTiming';
 import {
   previewUpload,
@@ -8,7 +8,6 @@ import {
   datasetPreviewResponse,
   stagedOwner,
   uploadGate,
-  declaredLength,
 } from '@/features/datasets/server';
 import { maxUploadBytes } from '@/features/datasets';
 
