@@ -159,6 +159,22 @@ pub fn optional_string(value: Option<Unknown<'_>>, name: &str) -> Result<Option<
     string(value, name).map(Some)
 }
 
+/// A class constructor's guard: called without `new`, napi would wrap the module's exports object
+/// and hand that back; this makes it `INVALID_ARGUMENT` naming the class instead.
+pub fn require_new<T>(env: &Env, this: &This, class: &str) -> napi::Result<()>
+where
+    for<'a> &'a T: ValidateNapiValue,
+{
+    // SAFETY: `this` and `env` are the current call's.
+    if unsafe { <&T as ValidateNapiValue>::validate(env.raw(), this.raw()) }.is_ok() {
+        return Ok(());
+    }
+    Err(crate::error::to_js_error(
+        env,
+        EngineError::InvalidArgument(format!("{class} is a class: create one with `new {class}()`")),
+    ))
+}
+
 /// A Buffer (or any Uint8Array) of bytes, still owned by JS: the task copies it on its worker
 /// thread (`JsBytes::into_vec`), so a large upload is not copied on the JS main thread; or a
 /// `CsvUpload`'s bytes, already the engine's.

@@ -211,14 +211,7 @@ impl CancelToken {
     /// otherwise wrap the module's exports object and hand that back).
     #[napi(constructor)]
     pub fn new(env: Env, this: This) -> napi::Result<Self> {
-        // SAFETY: `this` and `env` are the current call's.
-        let constructed = unsafe { <&CancelToken as ValidateNapiValue>::validate(env.raw(), this.raw()) }.is_ok();
-        if !constructed {
-            return Err(error::to_js_error(
-                &env,
-                EngineError::InvalidArgument("CancelToken is a class: create one with `new CancelToken()`".into()),
-            ));
-        }
+        args::require_new::<CancelToken>(&env, &this, "CancelToken")?;
         Ok(CancelToken { flag: Arc::new(AtomicBool::new(false)) })
     }
 

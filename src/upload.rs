@@ -25,11 +25,8 @@ impl CsvUpload {
     /// space: pages are touched as chunks arrive).
     #[napi(constructor)]
     pub fn new(env: Env, this: This, expected_bytes: Option<f64>) -> napi::Result<Self> {
+        crate::args::require_new::<CsvUpload>(&env, &this, "CsvUpload")?;
         let invalid = |message: String| error::to_js_error(&env, EngineError::InvalidArgument(message));
-        // SAFETY: `this` and `env` are the current call's.
-        if unsafe { <&CsvUpload as ValidateNapiValue>::validate(env.raw(), this.raw()) }.is_err() {
-            return Err(invalid("CsvUpload is a class: create one with `new CsvUpload()`".into()));
-        }
         let reserve = match expected_bytes {
             None => 0,
             Some(n) if n.is_finite() && n >= 0.0 && n.fract() == 0.0 => n.min(MAX_RESERVED_BYTES) as usize,
@@ -59,8 +56,7 @@ impl CsvUpload {
     /// for an upload that will not be imported. The upload is then spent.
     #[napi]
     pub fn release(&mut self) {
-        self.taken = true;
-        self.bytes = Vec::new();
+        self.take();
     }
 
     /// The bytes appended so far (0 once imported or released).
