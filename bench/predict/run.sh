@@ -19,9 +19,9 @@
 # The product's requests carry an API token (the guard checks it on every request, as in a
 # deployment); AUTH=off serves in the single-user mode instead (no credentials to check).
 # CPU_PROFILE=DIR: instead of the comparison, profile the product's server over REQUESTS JSON
-# requests per model from 1 client, after as many unprofiled ones (bench/lib/profile-on-signal.js),
-# and print where its CPU time went per request (bench/lib/cpuprofile-summary.js); the profiles
-# stay in DIR.
+# requests (CPU_PROFILE_BODY=binary: binary ones) per model from 1 client, after as many
+# unprofiled ones (bench/lib/profile-on-signal.js), and print where its CPU time went per request
+# (bench/lib/cpuprofile-summary.js); the profiles stay in DIR.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/env.sh
@@ -110,14 +110,24 @@ measure() {
 
 : >"$work/runs.jsonl"
 if [ -n "$CPU_PROFILE" ]; then
+  # The request form profiled: CPU_PROFILE_BODY=json (default) or binary.
+  profiled() { # MODEL → URL BODY CONTENT_TYPE
+    if [ "${CPU_PROFILE_BODY:-json}" = binary ]; then
+      echo "$base/api/predict?model=$(model "$1" version) $work/predict.f64 application/octet-stream"
+    else
+      echo "$base/api/predict $work/predict-$1.json application/json"
+    fi
+  }
   for name in $MODELS; do # warm-up: JIT, caches, the model loaded
-    node bench/predict/load.js "$base/api/predict" "$work/predict-$name.json" 1 "$REQUESTS" 500 application/json "$next_pid" >/dev/null
+    read -r url body type <<<"$(profiled "$name")"
+    node bench/predict/load.js "$url" "$body" 1 "$REQUESTS" 500 "$type" "$next_pid" >/dev/null
   done
   kill -USR2 "$next_pid"
   sleep 1
   requests=0
   for name in $MODELS; do
-    measure "$name|product, JSON" "$base/api/predict" "$work/predict-$name.json" application/json 1 "$next_pid"
+    read -r url body type <<<"$(profiled "$name")"
+    measure "$name|product, ${CPU_PROFILE_BODY:-json}" "$url" "$body" "$type" 1 "$next_pid"
     requests=$((requests + REQUESTS + 20)) # load.js warms up with 20 first
   done
   kill -USR2 "$next_pid"

@@ -15,10 +15,11 @@
 //! split is tested for all of its rows in one branch-free pass (AVX-512 or AVX2 when the CPU has
 //! it). Larger trees are walked. Big batches are split over rayon's threads.
 //!
-//! On AVX2 without AVX-512, a model whose thresholds and trees fit bytes is scored by `binned`
-//! instead: feature values become bins, and each split is a byte compare for 32 rows (1.5-1.9x
-//! faster on the benchmark models). The mask kernels remain for the models that do not fit, and
-//! for AVX-512, where neither won on the one machine measured (README, *Benchmarks*).
+//! A model whose thresholds and trees fit bytes is scored by `binned` instead: feature values
+//! become bins, and each split is a byte compare, 32 rows per AVX2 instruction (1.5-1.9x faster
+//! than the AVX2 masks on the benchmark models) or, with AVX-512BW, 64 rows per compare into a
+//! mask register, the rows reaching a split kept as bits (1.4-1.6x faster than the AVX-512
+//! masks). The mask kernels remain for the models that do not fit (README, *Benchmarks*).
 use rayon::prelude::*;
 
 mod binned;
@@ -414,9 +415,11 @@ impl<L: Leaf> Forest<L> {
         // The byte kernel when the model fits it, else the mask kernel this CPU runs best.
         let kernel = match (kernel, &self.binned) {
             (Kernel::Binned, None) => Kernel::masks(),
+            #[cfg(target_arch = "x86_64")]
+            (Kernel::BinnedAvx512, None) => Kernel::masks(),
             (kernel, _) => kernel,
         };
-        let block = if kernel == Kernel::Binned { binned::ROWS } else { BLOCK };
+        let block = if kernel.is_binned() { binned::ROWS } else { BLOCK };
         let (rows_per, outs_per) = (block * width, block * k);
         if n_rows * self.trees.len() >= PARALLEL_MIN_WORK && rayon::current_num_threads() > 1 {
             values
@@ -443,8 +446,14 @@ impl<L: Leaf> Forest<L> {
                     // SAFETY: the CPU has AVX2.
                     return unsafe { self.score_binned_avx2(binned, rows, out) };
                 }
-                self.score_binned(binned, rows, out)
+                self.score_binned::<false>(binned, rows, out)
             }
+            // SAFETY: `BinnedAvx512` is only chosen when the CPU has AVX-512F and AVX-512BW.
+            #[cfg(target_arch = "x86_64")]
+            Kernel::BinnedAvx512 => unsafe {
+                let binned = self.binned.as_ref().expect("the byte kernel is only chosen for a model that fits it");
+                self.score_binned_avx512(binned, rows, out)
+            },
             // SAFETY: `Avx2` is only chosen when the CPU has AVX2.
             #[cfg(target_arch = "x86_64")]
             Kernel::Avx2 => unsafe { self.score_block_avx2(rows, out) },
@@ -459,17 +468,36 @@ impl<L: Leaf> Forest<L> {
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,popcnt")]
     fn score_binned_avx2(&self, binned: &binned::Binned, rows: &[f32], out: &mut [f64]) {
-        self.score_binned(binned, rows, out)
+        self.score_binned::<false>(binned, rows, out)
+    }
+
+    /// The byte kernel with AVX-512BW: each split's rows as mask bits (`Binned::descend_avx512`),
+    /// the bins counted with mask-register popcounts (`Binned::bin_rows_avx512`).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,avx512bw,avx2,popcnt")]
+    fn score_binned_avx512(&self, binned: &binned::Binned, rows: &[f32], out: &mut [f64]) {
+        self.score_binned::<true>(binned, rows, out)
     }
 
     /// Scores up to `binned::ROWS` rows with the byte kernel: each tree's leaf per row, its value
-    /// added in model order as in `score_block_with`.
+    /// added in model order as in `score_block_with`. `MASK_REGISTERS`: bins and descent by the
+    /// AVX-512BW code (the caller has checked the CPU).
     #[inline(always)]
-    fn score_binned(&self, binned: &binned::Binned, rows: &[f32], out: &mut [f64]) {
+    fn score_binned<const MASK_REGISTERS: bool>(&self, binned: &binned::Binned, rows: &[f32], out: &mut [f64]) {
         const ROWS: usize = binned::ROWS;
         let (width, k) = (self.spec.n_features, self.spec.n_classes);
         let n = rows.len() / width;
         let mut scratch = binned.scratch();
+        #[cfg(target_arch = "x86_64")]
+        if MASK_REGISTERS {
+            // SAFETY: `score_binned_avx512` checked AVX-512F; every AVX-512 CPU has POPCNT.
+            unsafe {
+                binned.bin_rows_avx512(rows, width, self.flush_tiny_inputs, ZERO_THRESHOLD as f32, &mut scratch.bins)
+            }
+        } else {
+            binned.bin_rows(rows, width, self.flush_tiny_inputs, ZERO_THRESHOLD as f32, &mut scratch.bins);
+        }
+        #[cfg(not(target_arch = "x86_64"))]
         binned.bin_rows(rows, width, self.flush_tiny_inputs, ZERO_THRESHOLD as f32, &mut scratch.bins);
         let mut sums = vec![L::default(); k * ROWS];
         for (c, base) in self.spec.base_score.iter().enumerate() {
@@ -480,7 +508,16 @@ impl<L: Leaf> Forest<L> {
             match *tree {
                 Tree::Constant(v) => sums.iter_mut().for_each(|s| *s = *s + v),
                 Tree::Narrow { leaves, .. } | Tree::Wide { leaves, .. } | Tree::Walked { leaves, .. } => {
-                    let leaf = binned.descend(i, &mut scratch).expect("a tree with splits");
+                    #[cfg(target_arch = "x86_64")]
+                    let leaf = if MASK_REGISTERS {
+                        // SAFETY: `score_binned_avx512` checked AVX-512F and AVX-512BW.
+                        unsafe { binned.descend_avx512(i, &mut scratch) }
+                    } else {
+                        binned.descend(i, &mut scratch)
+                    };
+                    #[cfg(not(target_arch = "x86_64"))]
+                    let leaf = binned.descend(i, &mut scratch);
+                    let leaf = leaf.expect("a tree with splits");
                     let values = &self.leaves[leaves as usize..];
                     // A leaf number is a byte: with 256 values in view the lookup needs no bounds
                     // check (all but a model's last trees). 3–5% of the scorer's time (LightGBM,
@@ -650,26 +687,42 @@ enum Kernel {
     /// Bins and byte masks (`binned.rs`), compiled for AVX2 when the CPU has it; for a model
     /// that does not fit in bytes, the best mask kernel instead.
     Binned,
+    /// Bins with AVX-512BW: each split's rows as bits in mask registers; for a model that does
+    /// not fit in bytes, the best mask kernel instead.
+    #[cfg(target_arch = "x86_64")]
+    BinnedAvx512,
 }
 
 impl Kernel {
-    /// What scores a model. `CANDLE_SCORER=binned|avx512|avx2|portable` picks one (benchmarks,
-    /// diagnosis; a kernel the CPU lacks falls back as below). The byte kernel is the default
-    /// where it was measured faster: on AVX2 without AVX-512 (README, *Benchmarks*). With
-    /// AVX-512 the mask kernel's masked ANDs are kept: on the one AVX-512 machine measured, each
-    /// kernel was the faster in one of its two states.
+    /// What scores a model. `CANDLE_SCORER=binned-avx512|binned|avx512|avx2|portable` picks one
+    /// (benchmarks, diagnosis; `binned` is the AVX2 build; a kernel the CPU lacks falls back as
+    /// below). The byte kernel is the default wherever it was measured faster (README,
+    /// *Benchmarks*): its AVX-512BW build with AVX-512BW, its AVX2 build with AVX2 alone. On a CPU
+    /// with AVX-512F but not BW (Xeon Phi) the AVX-512 masks stay.
     fn detect() -> Self {
         static DETECTED: std::sync::OnceLock<Kernel> = std::sync::OnceLock::new();
         *DETECTED.get_or_init(|| {
             let wanted = std::env::var("CANDLE_SCORER").unwrap_or_default();
             match wanted.as_str() {
                 "binned" => Kernel::Binned,
+                #[cfg(target_arch = "x86_64")]
+                "binned-avx512" if has_avx512bw() => Kernel::BinnedAvx512,
                 "portable" => Kernel::Portable,
                 "avx2" | "avx512" => Kernel::masks_up_to(&wanted),
+                #[cfg(target_arch = "x86_64")]
+                _ if has_avx512bw() => Kernel::BinnedAvx512,
                 _ if Kernel::masks() == Kernel::Portable || has_avx512() => Kernel::masks(),
                 _ => Kernel::Binned,
             }
         })
+    }
+
+    fn is_binned(self) -> bool {
+        #[cfg(target_arch = "x86_64")]
+        if self == Kernel::BinnedAvx512 {
+            return true;
+        }
+        self == Kernel::Binned
     }
 
     /// The fastest mask kernel this CPU runs.
@@ -704,9 +757,17 @@ impl Kernel {
             if has_avx512() {
                 kernels.push(Kernel::Avx512);
             }
+            if has_avx512bw() {
+                kernels.push(Kernel::BinnedAvx512);
+            }
         }
         kernels
     }
+}
+
+#[cfg(target_arch = "x86_64")]
+fn has_avx512bw() -> bool {
+    std::is_x86_feature_detected!("avx512f") && std::is_x86_feature_detected!("avx512bw")
 }
 
 fn has_avx512() -> bool {
