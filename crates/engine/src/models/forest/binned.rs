@@ -311,16 +311,7 @@ impl Thresholds {
     /// The number of thresholds below `x` (+inf pads are below nothing); NaN's own bin.
     #[inline(always)]
     fn bin(&self, x: f32) -> u8 {
-        let below = |t: &[f32; 16]| t.iter().map(|&t| u32::from(t < x)).sum::<u32>();
-        // Groups wholly below x; above every threshold that is all of them, and the last one
-        // read again counts its 16.
-        let whole = (below(&self.maxes) as usize).min(self.groups.len() - 1);
-        let bin = 16 * whole + below(&self.groups[whole]) as usize;
-        if x.is_nan() {
-            NAN_BIN
-        } else {
-            bin as u8
-        }
+        self.bin_counting(x, |t| t.iter().map(|&t| u32::from(t < x)).sum())
     }
 
     /// [`Thresholds::bin`] with AVX-512F: each 16-lane compare gives a mask register, counted by
@@ -335,9 +326,17 @@ impl Thresholds {
     unsafe fn bin_avx512(&self, x: f32) -> u8 {
         use std::arch::x86_64::*;
         let xs = _mm512_set1_ps(x);
-        // SAFETY: 16 f32 each, unaligned loads; `whole` is a group's index.
-        let below =
-            |t: &[f32; 16]| _mm512_cmp_ps_mask::<_CMP_LT_OQ>(unsafe { _mm512_loadu_ps(t.as_ptr()) }, xs).count_ones();
+        // SAFETY: 16 f32, unaligned loads.
+        self.bin_counting(x, |t| {
+            _mm512_cmp_ps_mask::<_CMP_LT_OQ>(unsafe { _mm512_loadu_ps(t.as_ptr()) }, xs).count_ones()
+        })
+    }
+
+    /// `x`'s bin, `below(group)` counting a group's thresholds below `x`.
+    #[inline(always)]
+    fn bin_counting(&self, x: f32, below: impl Fn(&[f32; 16]) -> u32) -> u8 {
+        // Groups wholly below x; above every threshold that is all of them, and the last one
+        // read again counts its 16.
         let whole = (below(&self.maxes) as usize).min(self.groups.len() - 1);
         let bin = 16 * whole + below(&self.groups[whole]) as usize;
         if x.is_nan() {
