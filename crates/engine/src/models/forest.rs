@@ -414,9 +414,7 @@ impl<L: Leaf> Forest<L> {
         let mut out = vec![0.0f64; n_rows * k];
         // The byte kernel when the model fits it, else the mask kernel this CPU runs best.
         let kernel = match (kernel, &self.binned) {
-            (Kernel::Binned, None) => Kernel::masks(),
-            #[cfg(target_arch = "x86_64")]
-            (Kernel::BinnedAvx512, None) => Kernel::masks(),
+            (kernel, None) if kernel.is_binned() => Kernel::masks(),
             (kernel, _) => kernel,
         };
         let block = if kernel.is_binned() { binned::ROWS } else { BLOCK };
