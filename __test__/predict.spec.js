@@ -185,6 +185,47 @@ describe('predict / modelInfo / predictBatch', () => {
     for (const p of many) expect(p).toEqual(expected);
   });
 
+  test('worker threads: each loads the addon, and one ended with predictions in flight takes nothing down', () => {
+    // In a process of its own: a crash would otherwise end Jest's. The first worker to load the
+    // addon is its allocator's first thread (the process's main thread loads it only at the
+    // end); mimalloc v3.3 segfaulted the next thread's first allocation once that worker had
+    // exited (docs/decisions.md).
+    const script = `
+      const { Worker } = require('node:worker_threads');
+      const candles = ${JSON.stringify(Object.fromEntries(Object.entries(sliceCandles(candles, 1000, 1500)).map(([k, v]) => [k, Array.from(v)])))};
+      const options = { registry: ${JSON.stringify(registry)} };
+      const worker = \`
+        const engine = require(${JSON.stringify(ROOT)});
+        const { parentPort, workerData } = require('node:worker_threads');
+        const columns = Object.fromEntries(Object.entries(workerData.candles).map(([k, v]) => [k, Float64Array.from(v)]));
+        for (let i = 0; i < 32; i++) engine.predict(columns, workerData.options).catch(() => {});
+        parentPort.postMessage('predicting');
+      \`;
+      (async () => {
+        for (let round = 0; round < 4; round++) {
+          const w = new Worker(worker, { eval: true, workerData: { candles, options } });
+          await new Promise((resolve) => w.once('message', resolve));
+          await w.terminate();
+        }
+        // Loaded here only now: the workers were the addon's first threads.
+        const engine = require(${JSON.stringify(ROOT)});
+        const columns = Object.fromEntries(Object.entries(candles).map(([k, v]) => [k, Float64Array.from(v)]));
+        const p = await engine.predict(columns, options);
+        console.log(JSON.stringify({ spans: p.spans.start.length }));
+      })();
+    `;
+    const run = require('node:child_process').spawnSync(process.execPath, ['-e', script], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect({ status: run.status, signal: run.signal, stderr: run.stderr }).toEqual({
+      status: 0,
+      signal: null,
+      stderr: '',
+    });
+    expect(JSON.parse(run.stdout).spans).toBeGreaterThan(0);
+  });
+
   test('moving champion changes what predict serves, with no restart', async () => {
     const c = sliceCandles(candles, 1500, 2000);
     const second = await engine.train({ config: smallConfig(registry, 'xgboost'), rootDir: ROOT });

@@ -7,8 +7,9 @@ extern "C" {
     fn mi_option_set(option: c_int, value: c_long);
 }
 
-/// `mi_option_arena_eager_commit` in mimalloc v3's `mi_option_e` (libmimalloc-sys 0.1.49's
-/// `c_src/mimalloc/v3/include/mimalloc.h`; Cargo.lock pins that version).
+/// `mi_option_arena_eager_commit` in mimalloc v2's `mi_option_e` (libmimalloc-sys 0.1.49's
+/// `c_src/mimalloc/v2/include/mimalloc.h`, the `v2` feature; Cargo.lock pins that version; v3
+/// numbers it the same; docs/decisions.md says why v2).
 const MI_OPTION_ARENA_EAGER_COMMIT: c_int = 4;
 
 /// Arenas are committed as they are used, not eagerly. Eagerly committed arenas are advised for

@@ -331,12 +331,10 @@ fn predict_one(candles: &Candles, options: Option<serde_json::Value>) -> engine:
 
 /// Spans the model finds in the candles, with confidences (and per-candle output on request).
 #[napi(ts_args_type = "candles: Candles, options?: PredictOptions", ts_return_type = "Promise<Prediction>")]
-pub fn predict(
-    candles: Option<Unknown>,
-    options: Option<Unknown>,
-) -> AsyncTask<EngineTask<inference::Prediction, JsPrediction>> {
+pub fn predict(env: Env, candles: Option<Unknown>, options: Option<Unknown>) -> napi::Result<Object<'static>> {
     let input = args::candles(candles, "candles").and_then(|c| Ok((c, args::options(options, "options")?)));
-    EngineTask::new(
+    tasks::spawn_pooled(
+        &env,
         move || {
             let (candles, options) = input?;
             predict_one(&candles, options)
@@ -391,11 +389,10 @@ fn batch_requests(requests: Option<Unknown>) -> engine::Result<Vec<BatchRequest>
     ts_args_type = "requests: PredictRequest[]",
     ts_return_type = "Promise<Array<Prediction | { error: { code: string; message: string } }>>"
 )]
-pub fn predict_batch(
-    requests: Option<Unknown>,
-) -> AsyncTask<EngineTask<Vec<engine::Result<inference::Prediction>>, js_types::BatchResults>> {
+pub fn predict_batch(env: Env, requests: Option<Unknown>) -> napi::Result<Object<'static>> {
     let requests = batch_requests(requests);
-    EngineTask::new(
+    tasks::spawn_pooled(
+        &env,
         move || {
             use rayon::prelude::*;
             Ok(requests?

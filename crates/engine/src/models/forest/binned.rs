@@ -14,8 +14,28 @@
 //! than `MAX_THRESHOLDS` thresholds, a tree of more than 256 leaves, LightGBM's Zero missing
 //! type, a NaN threshold) is scored by the mask kernels instead.
 
-/// Rows scored together: 4 AVX2 vectors of bytes.
-pub(super) const ROWS: usize = 128;
+/// The most rows scored together (a block's storage): 8 AVX2 vectors of bytes, 4 AVX-512 ones.
+pub(super) const ROWS: usize = 256;
+/// The rows of a smaller block: the AVX2 build's, and the AVX-512BW kernel's for fewer rows than
+/// would give every thread a block of `ROWS`.
+pub(super) const FEW_ROWS: usize = 128;
+/// A block's rows as 64-bit masks.
+const WORDS: usize = ROWS / 64;
+
+/// Rows per block of the AVX-512BW kernel for `n` rows split over `threads` threads. The walk's
+/// fixed work per split (reading the split, its broadcasts, the loop) is shared by every row of
+/// a block, so a block of `ROWS` scores its rows in 5/3 the time of a block of `FEW_ROWS`, not
+/// twice (LightGBM and XGBoost, in-process A/B on the benchmark's models): the larger blocks, unless
+/// the smaller ones, spread over the threads, finish sooner (a 500-candle request's 451 rows on
+/// 2 threads: two blocks of 256; 200 rows: two of 128, one per thread).
+pub(super) fn block_rows(n: usize, threads: usize) -> usize {
+    let rounds = |rows: usize| n.div_ceil(rows).div_ceil(threads.max(1));
+    if 5 * rounds(ROWS) <= 3 * rounds(FEW_ROWS) {
+        ROWS
+    } else {
+        FEW_ROWS
+    }
+}
 /// A feature's thresholds: bins 0..=254 for numbers, 255 for NaN.
 const MAX_THRESHOLDS: usize = 254;
 const NAN_BIN: u8 = 255;
@@ -127,13 +147,19 @@ impl Binned {
         Some(Binned { n_features, used, nodes, trees: spans, slots: most_splits + 1 })
     }
 
+    /// The leaves of tree `tree`.
+    pub(super) fn leaves(&self, tree: usize) -> usize {
+        let (first, end) = self.trees[tree];
+        (end - first) as usize + 1
+    }
+
     /// A block's scratch: its bins (feature-major, `n_features * ROWS`), the reach slots and
     /// the leaf numbers.
     pub(super) fn scratch(&self) -> Scratch {
         Scratch {
             bins: vec![0; self.n_features * ROWS],
             reach: vec![[0; ROWS]; self.slots],
-            reach_bits: vec![[0; 2]; self.slots],
+            reach_bits: vec![[0; WORDS]; self.slots],
             leaf: [0; ROWS],
         }
     }
@@ -168,34 +194,35 @@ impl Binned {
         }
     }
 
-    /// Sends the block's rows down tree `tree`; afterwards `scratch.leaf[b]` is the leaf (left to
-    /// right) row `b` reached. `None` for a one-leaf tree.
+    /// Sends the block's first `N` rows (`ROWS` or `FEW_ROWS`) down tree `tree`; afterwards
+    /// `scratch.leaf[b]` is the leaf (left to right) row `b` reached. `None` for a one-leaf tree.
     #[inline(always)]
-    pub(super) fn descend<'s>(&self, tree: usize, scratch: &'s mut Scratch) -> Option<&'s Lanes> {
+    pub(super) fn descend<'s, const N: usize>(&self, tree: usize, scratch: &'s mut Scratch) -> Option<&'s Lanes> {
+        const { assert!(N <= ROWS && N.is_multiple_of(64)) };
         let (first, end) = self.trees[tree];
         if first == end {
             return None;
         }
         let Scratch { bins, reach, leaf, .. } = scratch;
-        *leaf = [0; ROWS];
+        leaf[..N].fill(0);
         // The rows going left from a split: in pre-order its left child, if a split, comes next,
         // so they stay in registers (`carried`) and are never stored. Only the rows going right
         // are stored, in the right child's slot, read back when the walk gets there. Storing
         // both was 3–7% slower (1 thread, 3,221 rows).
         // No test of whether a split is reached at all: skipping the subtrees no row of the
         // block reaches was measured slower (the branch mispredicts).
-        let mut carried = [u8::MAX; ROWS]; // the root: every row
+        let mut carried = [u8::MAX; N]; // the root: every row
         for (slot, node) in self.nodes[first as usize..end as usize].iter().enumerate() {
             // A select by the node, not a branch: which splits are left children follows no
             // pattern a predictor could learn from tree to tree. A left child's own slot holds
             // stale rows, masked off.
-            let stored = &reach[slot];
-            let bins: &Lanes = bins[node.bins_at as usize..][..ROWS].try_into().expect("ROWS bins");
-            let (mut left, mut right) = ([0u8; ROWS], [0u8; ROWS]);
+            let stored: &[u8; N] = reach[slot][..N].try_into().expect("N rows");
+            let bins: &[u8; N] = bins[node.bins_at as usize..][..N].try_into().expect("N bins");
+            let (mut left, mut right) = ([0u8; N], [0u8; N]);
             // Bins are stored `^ 0x80` and the limit is flipped here alike, so the unsigned `<`
             // is a signed one (one instruction); adding the shift commutes with flipping the top bit.
             let (shift, limit) = (node.nan_shift as i8, (node.limit ^ 0x80) as i8);
-            for b in 0..ROWS {
+            for b in 0..N {
                 let here = (carried[b] & node.from_left) | (stored[b] & !node.from_left);
                 let goes_left = 0u8.wrapping_sub(u8::from((bins[b] as i8).wrapping_add(shift) < limit));
                 left[b] = here & goes_left;
@@ -203,7 +230,7 @@ impl Binned {
                 leaf[b] = leaf[b].wrapping_add(right[b] & node.left_size);
             }
             carried = left;
-            reach[node.right_to as usize] = right;
+            reach[node.right_to as usize][..N].copy_from_slice(&right);
         }
         Some(leaf)
     }
@@ -212,53 +239,51 @@ impl Binned {
 #[cfg(target_arch = "x86_64")]
 impl Binned {
     /// [`Binned::descend`] with AVX-512BW: a split's byte compare covers 64 rows and gives a
-    /// 64-bit mask register, so which rows reach a split, go left or go right are two u64 words
-    /// per block rather than 128-byte masks, and a row's leaf number grows by one masked byte
-    /// add per 64 rows.
+    /// 64-bit mask register, so which rows reach a split, go left or go right are one u64 word
+    /// per 64 rows rather than byte masks, and a row's leaf number grows by one masked byte add
+    /// per 64 rows. `N`: `ROWS` or `FEW_ROWS` (see `block_rows`).
     ///
     /// # Safety
     /// The CPU must have AVX-512F and AVX-512BW.
     #[target_feature(enable = "avx512f,avx512bw")]
-    pub(super) unsafe fn descend_avx512<'s>(&self, tree: usize, scratch: &'s mut Scratch) -> Option<&'s Lanes> {
+    pub(super) unsafe fn descend_avx512<'s, const N: usize>(
+        &self,
+        tree: usize,
+        scratch: &'s mut Scratch,
+    ) -> Option<&'s Lanes> {
         use std::arch::x86_64::*;
+        const { assert!(N <= ROWS && N.is_multiple_of(64)) };
         let (first, end) = self.trees[tree];
         if first == end {
             return None;
         }
         let Scratch { bins, reach_bits, leaf, .. } = scratch;
-        let (mut leaf_lo, mut leaf_hi) = (_mm512_setzero_si512(), _mm512_setzero_si512());
+        let mut leaves = [_mm512_setzero_si512(); WORDS];
         // As in `descend`: the rows going left stay in registers, those going right are stored
         // in the right child's slot.
-        let mut carried = [u64::MAX; 2];
+        let mut carried = [u64::MAX; WORDS];
         for (slot, node) in self.nodes[first as usize..end as usize].iter().enumerate() {
             let from_left = node.from_left as i8 as i64 as u64; // all ones or zero
             let stored = reach_bits[slot];
-            let here = [
-                (carried[0] & from_left) | (stored[0] & !from_left),
-                (carried[1] & from_left) | (stored[1] & !from_left),
-            ];
             let lanes: &Lanes = bins[node.bins_at as usize..][..ROWS].try_into().expect("ROWS bins");
             let shift = _mm512_set1_epi8(node.nan_shift as i8);
             let limit = _mm512_set1_epi8((node.limit ^ 0x80) as i8);
-            // SAFETY: `lanes` is 128 bytes; unaligned loads.
-            let (lo, hi) = unsafe {
-                (_mm512_loadu_si512(lanes.as_ptr().cast()), _mm512_loadu_si512(lanes.as_ptr().add(64).cast()))
-            };
-            let goes_left = [
-                _mm512_cmplt_epi8_mask(_mm512_add_epi8(lo, shift), limit),
-                _mm512_cmplt_epi8_mask(_mm512_add_epi8(hi, shift), limit),
-            ];
-            let right = [here[0] & !goes_left[0], here[1] & !goes_left[1]];
             let size = _mm512_set1_epi8(node.left_size as i8);
-            leaf_lo = _mm512_mask_add_epi8(leaf_lo, right[0], leaf_lo, size);
-            leaf_hi = _mm512_mask_add_epi8(leaf_hi, right[1], leaf_hi, size);
-            carried = [here[0] & goes_left[0], here[1] & goes_left[1]];
+            let mut right = [0u64; WORDS];
+            for w in 0..N / 64 {
+                let here = (carried[w] & from_left) | (stored[w] & !from_left);
+                // SAFETY: `lanes` is ROWS bytes; an unaligned load of 64 at 64 w.
+                let bytes = unsafe { _mm512_loadu_si512(lanes.as_ptr().add(64 * w).cast()) };
+                let goes_left = _mm512_cmplt_epi8_mask(_mm512_add_epi8(bytes, shift), limit);
+                right[w] = here & !goes_left;
+                leaves[w] = _mm512_mask_add_epi8(leaves[w], right[w], leaves[w], size);
+                carried[w] = here & goes_left;
+            }
             reach_bits[node.right_to as usize] = right;
         }
-        // SAFETY: `leaf` is 128 bytes.
-        unsafe {
-            _mm512_storeu_si512(leaf.as_mut_ptr().cast(), leaf_lo);
-            _mm512_storeu_si512(leaf.as_mut_ptr().add(64).cast(), leaf_hi);
+        for (w, l) in leaves.iter().enumerate().take(N / 64) {
+            // SAFETY: `leaf` is ROWS bytes.
+            unsafe { _mm512_storeu_si512(leaf.as_mut_ptr().add(64 * w).cast(), *l) };
         }
         Some(leaf)
     }
@@ -352,7 +377,7 @@ pub(super) struct Scratch {
     pub bins: Vec<u8>,
     reach: Vec<Lanes>,
     /// `reach` as bits, two words per slot (`descend_avx512`).
-    reach_bits: Vec<[u64; 2]>,
+    reach_bits: Vec<[u64; WORDS]>,
     leaf: Lanes,
 }
 
@@ -373,6 +398,19 @@ mod tests {
             }
             assert_eq!(thresholds.bin(f32::NAN), NAN_BIN);
         }
+    }
+
+    #[test]
+    fn blocks_are_large_unless_small_ones_spread_over_the_threads_finish_sooner() {
+        // A 500-candle request's 451 rows on 2 threads: one block of 256 each.
+        assert_eq!(block_rows(451, 2), ROWS);
+        // 200 rows on 2 threads: a block of 128 each, not one thread with all of them.
+        assert_eq!(block_rows(200, 2), FEW_ROWS);
+        assert_eq!(block_rows(100, 1), FEW_ROWS);
+        // 300 rows on 1 thread: three blocks of 128 (3 x 3/5) beat two of 256 (2 x 1).
+        assert_eq!(block_rows(300, 1), FEW_ROWS);
+        assert_eq!(block_rows(3221, 1), ROWS);
+        assert_eq!(block_rows(3221, 8), ROWS);
     }
 
     fn split(left: i32, right: i32, left_size: usize) -> SplitText {
