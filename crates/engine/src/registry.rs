@@ -354,12 +354,18 @@ impl Registry {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => return Err(EngineError::io_path("list", &dir, e)),
         };
+        // Every prediction resolves its version here: each entry's type comes from the listing
+        // itself, not a `stat` per version (a symlink is followed, as `is_dir` does).
         let mut names: Vec<(u32, String)> = entries
             .filter_map(|e| e.ok())
-            .filter(|e| e.path().is_dir())
             .filter_map(|e| {
                 let name = e.file_name().to_string_lossy().into_owned();
-                version_number(&name).map(|n| (n, name))
+                let n = version_number(&name)?;
+                let folder = match e.file_type() {
+                    Ok(kind) if !kind.is_symlink() => kind.is_dir(),
+                    _ => e.path().is_dir(),
+                };
+                folder.then_some((n, name))
             })
             .collect();
         names.sort();

@@ -161,6 +161,23 @@ fn champion_moves_only_on_improvement_and_promote_overrides() {
 }
 
 #[test]
+fn versions_are_folders_and_a_symlink_to_one_counts() {
+    // The listing takes each entry's type from the directory (no stat per version): a plain
+    // file named like a version is not one, and a symlink is followed as before.
+    let dir = tempfile::tempdir().unwrap();
+    let reg = Registry::open(dir.path()).unwrap();
+    publish(&reg, fit(ModelKind::Lightgbm).as_ref(), 0.5);
+    let versions = dir.path().join("versions");
+    std::fs::write(versions.join("v0009"), b"not a folder").unwrap();
+    assert_eq!(reg.resolve("latest").unwrap().version, "v0001");
+    assert_eq!(reg.resolve("v0009").unwrap_err().code(), "MODEL_NOT_FOUND");
+    std::os::unix::fs::symlink(versions.join("v0001"), versions.join("v0002")).unwrap();
+    assert_eq!(reg.resolve("latest").unwrap().version, "v0002");
+    let listed: Vec<String> = reg.list().unwrap().into_iter().map(|v| v.version).collect();
+    assert_eq!(listed, ["v0001", "v0002"]);
+}
+
+#[test]
 fn half_written_versions_are_invisible() {
     let dir = tempfile::tempdir().unwrap();
     let reg = Registry::open(dir.path()).unwrap();
