@@ -977,6 +977,7 @@ mod avx2 {
 mod avx512 {
     //! `masks_portable` in AVX-512F intrinsics: 16 rows per compare; the compare's lane mask
     //! selects the rows whose leaf mask is ANDed with the split's (a masked AND, no blend).
+    //! And the byte kernel's leaf sums with a tree's leaf values in registers.
     use super::binned::ROWS;
     use super::{feature_values, zero_missing_right, Split, BLOCK, NAN_LEFT, ZERO_MISSING};
     use std::arch::x86_64::*;

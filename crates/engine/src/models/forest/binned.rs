@@ -147,7 +147,7 @@ impl Binned {
         Some(Binned { n_features, used, nodes, trees: spans, slots: most_splits + 1 })
     }
 
-    /// The leaves of tree `tree`.
+    /// How many leaves tree `tree` has.
     pub(super) fn leaves(&self, tree: usize) -> usize {
         let (first, end) = self.trees[tree];
         (end - first) as usize + 1
@@ -376,7 +376,7 @@ impl Thresholds {
 pub(super) struct Scratch {
     pub bins: Vec<u8>,
     reach: Vec<Lanes>,
-    /// `reach` as bits, two words per slot (`descend_avx512`).
+    /// `reach` as bits, a word per 64 rows of a slot (`descend_avx512`).
     reach_bits: Vec<[u64; WORDS]>,
     leaf: Lanes,
 }
