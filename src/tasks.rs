@@ -82,8 +82,8 @@ pub fn spawn_run<T: Send + 'static, J: ToNapiValue + 'static>(
 /// promise of its result, converted by `to_js` on the JS thread. For short parallel calls (a
 /// prediction): an `AsyncTask` first wakes a libuv thread, which hands each parallel part to the
 /// pool and sleeps until it is done; here the work starts on a pool thread, and its parallel
-/// parts stay there. A 500-candle prediction from Node: p50 0.76–0.79 ms → 0.65–0.66 ms,
-/// p90 1.15–1.21 ms → 0.69–0.70 ms (calls 1 ms apart; README, *Benchmarks*).
+/// parts stay there. A 500-candle prediction from Node: p50 0.76–0.79 ms → 0.65–0.68 ms
+/// (calls 1 ms apart; README, *Benchmarks*).
 pub fn spawn_pooled<T: Send + 'static, J: ToNapiValue + 'static>(
     env: &Env,
     work: impl FnOnce() -> engine::Result<T> + Send + 'static,
