@@ -4,7 +4,6 @@
 //! rules — an object (never an array), finite numbers only (NaN and ±Infinity are
 //! `INVALID_CONFIG` naming the key), bounded depth and size — and then deserialized strictly
 //! by the core (unknown keys and wrong value types are `INVALID_CONFIG`).
-use crate::js_types::JsCandles;
 use crate::upload::CsvUpload;
 use crate::CancelToken;
 use engine::{Candles, EngineError, Result};
@@ -80,18 +79,30 @@ pub fn object<'a>(value: Option<Unknown<'a>>, name: &str, expected: &str) -> Res
     }
 }
 
-/// OHLCV columns: an object of six `Float64Array`s (extra keys are ignored).
+/// OHLCV columns: an object of six `Float64Array`s (extra keys are ignored), copied out of JS
+/// memory so work can continue off the JS thread. Each column is read once, as a borrowed view:
+/// the copy is made before this call returns, so nothing needs a reference keeping the array
+/// alive (napi's `Float64Array` makes one, and this ran for every prediction).
 pub fn candles(value: Option<Unknown<'_>>, name: &str) -> Result<Candles> {
     let object = object(value, name, "candles { time, open, high, low, close, volume } as Float64Array columns")?;
-    for column in ["time", "open", "high", "low", "close", "volume"] {
+    let column = |column: &str| -> Result<Vec<f64>> {
         let field = format!("{name}.{column}");
-        let Some(v) = object.get::<Unknown<'_>>(column).map_err(|e| invalid_argument(&field, e.reason))? else {
-            return Err(invalid_argument(&field, "is missing (expected a Float64Array)"));
-        };
-        float64_array(Some(v), &field)?;
-    }
-    let js: JsCandles = convert(object.to_unknown(), name, "Float64Array columns")?;
-    Ok(js.to_core())
+        match object.get::<Unknown<'_>>(column).map_err(|e| invalid_argument(&field, e.reason))? {
+            Some(v) if v.is_typedarray().unwrap_or(false) => {
+                Ok(convert::<Float64ArraySlice<'_>>(v, &field, "a Float64Array")?.to_vec())
+            }
+            None => Err(invalid_argument(&field, "is missing (expected a Float64Array)")),
+            Some(other) => Err(invalid_argument(&field, format!("expected a Float64Array, got {}", type_name(&other)))),
+        }
+    };
+    Ok(Candles {
+        time: column("time")?,
+        open: column("open")?,
+        high: column("high")?,
+        low: column("low")?,
+        close: column("close")?,
+        volume: column("volume")?,
+    })
 }
 
 /// A `Float64Array`.

@@ -391,6 +391,13 @@ impl Registry {
         Ok(self.version_names()?.into_iter().filter_map(|(_, name)| self.read_version(&name, &aliases).ok()).collect())
     }
 
+    /// The files [`Registry::resolve`] reads to resolve a name to `info`'s version: `aliases.json`,
+    /// the versions folder (its listing) and the version's card. While none of them changes, the
+    /// name resolves the same (`ModelServer` reuses a resolution on that condition).
+    pub fn resolution_inputs(&self, info: &VersionInfo) -> [PathBuf; 3] {
+        [self.root.join(ALIASES_FILE), self.versions_dir(), info.dir.join(MODEL_CARD_FILE)]
+    }
+
     /// `champion`, `latest`, or a version (`v0003`, `v3`, `3`). `NoModel` when nothing is
     /// published yet, `ModelNotFound` for an unknown version or alias, `CorruptModel` for a
     /// version whose `model.json` is unreadable, or for `champion` when `aliases.json` is damaged

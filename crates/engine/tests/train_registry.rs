@@ -435,6 +435,54 @@ fn a_damaged_champion_falls_back_to_the_newest_intact_version() {
     }
 }
 
+/// A server that trusts file stamps at once keeps every name it resolves: each change to the
+/// registry must then be noticed through the stamps of its files alone.
+#[test]
+fn a_kept_resolution_notices_every_change_to_the_registry() {
+    let dir = tempfile::tempdir().unwrap();
+    let reg = four_versions(dir.path());
+    let server = ModelServer::open(dir.path()).unwrap().with_settle_time(std::time::Duration::ZERO);
+    let version = |name: &str| server.get(name).map(|m| m.info.version.clone());
+    for (name, expected) in [("champion", "v0003"), ("latest", "v0004"), ("v1", "v0001"), ("2", "v0002")] {
+        assert!(!server.reuses_resolution(name), "{name}");
+        assert_eq!(version(name).unwrap(), expected);
+        assert!(server.reuses_resolution(name), "{name}");
+        assert_eq!(version(name).unwrap(), expected);
+    }
+    // Past the file system's timestamp tick before each change, as the settle time ensures when
+    // serving: a change within the tick of the read could leave the stamps as they were.
+    let tick = || std::thread::sleep(std::time::Duration::from_millis(20));
+    tick();
+    registry::promote(dir.path(), "v1").unwrap(); // aliases.json replaced, as by another process
+    assert!(!server.reuses_resolution("champion"));
+    assert_eq!(version("champion").unwrap(), "v0001");
+    tick();
+    publish(&reg, fit(ModelKind::Lightgbm).as_ref(), 0.1);
+    assert_eq!(version("latest").unwrap(), "v0005");
+    tick();
+    std::fs::remove_dir_all(dir.path().join("versions/v0002")).unwrap();
+    assert_eq!(server.get("2").err().unwrap().code(), "MODEL_NOT_FOUND");
+    tick();
+    edit_card(dir.path(), "v0001", |c| c["format"] = serde_json::json!(7));
+    assert_eq!(server.get("v1").err().unwrap().code(), "CORRUPT_MODEL");
+    edit_card(dir.path(), "v0001", |c| c["format"] = serde_json::json!(1));
+    assert_eq!(version("v1").unwrap(), "v0001");
+
+    // Every kind of damage to a kept champion is noticed on the next call, which falls back.
+    for (what, damage) in damage_kinds() {
+        let dir = tempfile::tempdir().unwrap();
+        let _reg = four_versions(dir.path());
+        let server = ModelServer::open(dir.path()).unwrap().with_settle_time(std::time::Duration::ZERO);
+        assert_eq!(server.serve("champion").unwrap().model.info.version, "v0003", "{what}");
+        assert!(server.reuses_resolution("champion"), "{what}");
+        tick();
+        damage(&dir.path().join("versions/v0003"));
+        let served = server.serve("champion").unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(served.model.info.version, "v0004", "{what}");
+        assert_eq!(served.fallback.map(|f| f.unavailable_version), Some(Some("v0003".into())), "{what}");
+    }
+}
+
 /// Rewrites a published version's card (the hash still matching its model file).
 fn edit_card(dir: &std::path::Path, version: &str, edit: impl FnOnce(&mut serde_json::Value)) {
     let path = dir.join("versions").join(version).join("model.json");

@@ -60,13 +60,16 @@ pub(super) struct SplitText {
 
 /// A compiled split. A row goes left when `bin.wrapping_add(nan_shift) < limit`:
 /// `limit = k + 1 + nan_shift` for the split's threshold index `k`, and `nan_shift = 1` turns
-/// NaN's bin (255) into 0, which goes left, for splits that send NaN left.
+/// NaN's bin (255) into 0, which goes left, for splits that send NaN left. The block keeps each
+/// feature's bins twice, as they are and shifted by one (`Binned::bin_rows`), so a split reads
+/// the copy its shift names and the walk compares the bytes as loaded: one instruction that
+/// takes its operand from memory, where an add first was two more per 64 rows.
 #[derive(Clone, Copy, Debug)]
 struct Node {
-    /// `feature * ROWS`: where the feature's bins start in a block.
+    /// Where the split's bins start in a block: `(feature + nan_shift * n_features) * ROWS`.
     bins_at: u32,
+    /// `limit ^ 0x80`, as the bins are stored (see `Binned::bin_rows`).
     limit: u8,
-    nan_shift: u8,
     left_size: u8,
     /// The reach slot the rows going right are written to (a leaf: the discard slot, the last).
     right_to: u16,
@@ -91,7 +94,7 @@ pub(super) struct Binned {
 impl Binned {
     /// `None` when some tree or feature does not fit in bytes.
     pub(super) fn new(trees: &[Vec<SplitText>], n_features: usize) -> Option<Self> {
-        if n_features.checked_mul(ROWS).is_none_or(|n| n > u32::MAX as usize) {
+        if n_features.checked_mul(2 * ROWS).is_none_or(|n| n > u32::MAX as usize) {
             return None; // `Node::bins_at` would not fit
         }
         let mut thresholds = vec![Vec::new(); n_features];
@@ -130,9 +133,8 @@ impl Binned {
                 let k = thresholds[s.feature as usize].partition_point(|&t| t < s.threshold);
                 let nan_shift = u8::from(s.nan_left);
                 nodes.push(Node {
-                    bins_at: s.feature * ROWS as u32,
-                    limit: (k + 1) as u8 + nan_shift,
-                    nan_shift,
+                    bins_at: (s.feature + u32::from(nan_shift) * n_features as u32) * ROWS as u32,
+                    limit: ((k + 1) as u8 + nan_shift) ^ 0x80,
                     left_size: s.left_size as u8,
                     right_to: reach_slot(s.right),
                     from_left,
@@ -153,18 +155,20 @@ impl Binned {
         (end - first) as usize + 1
     }
 
-    /// A block's scratch: its bins (feature-major, `n_features * ROWS`), the reach slots and
-    /// the leaf numbers.
+    /// A block's scratch: its bins (feature-major, `n_features * ROWS`, then the same shifted by
+    /// one), the reach slots and the leaf numbers.
     pub(super) fn scratch(&self) -> Scratch {
         Scratch {
-            bins: vec![0; self.n_features * ROWS],
+            bins: vec![0; 2 * self.n_features * ROWS],
             reach: vec![[0; ROWS]; self.slots],
             reach_bits: vec![[0; WORDS]; self.slots],
             leaf: [0; ROWS],
         }
     }
 
-    /// Bins of up to `ROWS` row-major rows of `width` values, stored `^ 0x80` (see `Node`).
+    /// Bins of up to `ROWS` row-major rows of `width` values, stored `^ 0x80` so that the walk's
+    /// unsigned `<` is a signed one (one instruction), and again plus one (wrapping) for the splits
+    /// that send NaN left (see `Node`; adding one commutes with flipping the top bit).
     /// `flush_tiny`: LightGBM's dense row reader reads |x| <= kZeroThreshold as 0.0 (see
     /// `Forest::flush_tiny_inputs`).
     #[inline(always)]
@@ -182,6 +186,7 @@ impl Binned {
         bins: &mut [u8],
         bin_of: impl Fn(&Thresholds, f32) -> u8,
     ) {
+        let (bins, shifted) = bins.split_at_mut(self.n_features * ROWS);
         for (f, thresholds) in &self.used {
             let bins = &mut bins[f * ROWS..][..ROWS];
             for (bin, row) in bins.iter_mut().zip(rows.chunks_exact(width)) {
@@ -190,6 +195,9 @@ impl Binned {
                     x = 0.0;
                 }
                 *bin = bin_of(thresholds, x) ^ 0x80;
+            }
+            for (s, b) in shifted[f * ROWS..][..ROWS].iter_mut().zip(bins.iter()) {
+                *s = b.wrapping_add(1);
             }
         }
     }
@@ -219,12 +227,11 @@ impl Binned {
             let stored: &[u8; N] = reach[slot][..N].try_into().expect("N rows");
             let bins: &[u8; N] = bins[node.bins_at as usize..][..N].try_into().expect("N bins");
             let (mut left, mut right) = ([0u8; N], [0u8; N]);
-            // Bins are stored `^ 0x80` and the limit is flipped here alike, so the unsigned `<`
-            // is a signed one (one instruction); adding the shift commutes with flipping the top bit.
-            let (shift, limit) = (node.nan_shift as i8, (node.limit ^ 0x80) as i8);
+            // Bins and limit are stored `^ 0x80`: the unsigned `<` as a signed one.
+            let limit = node.limit as i8;
             for b in 0..N {
                 let here = (carried[b] & node.from_left) | (stored[b] & !node.from_left);
-                let goes_left = 0u8.wrapping_sub(u8::from((bins[b] as i8).wrapping_add(shift) < limit));
+                let goes_left = 0u8.wrapping_sub(u8::from((bins[b] as i8) < limit));
                 left[b] = here & goes_left;
                 right[b] = here & !goes_left;
                 leaf[b] = leaf[b].wrapping_add(right[b] & node.left_size);
@@ -266,15 +273,14 @@ impl Binned {
             let from_left = node.from_left as i8 as i64 as u64; // all ones or zero
             let stored = reach_bits[slot];
             let lanes: &Lanes = bins[node.bins_at as usize..][..ROWS].try_into().expect("ROWS bins");
-            let shift = _mm512_set1_epi8(node.nan_shift as i8);
-            let limit = _mm512_set1_epi8((node.limit ^ 0x80) as i8);
+            let limit = _mm512_set1_epi8(node.limit as i8);
             let size = _mm512_set1_epi8(node.left_size as i8);
             let mut right = [0u64; WORDS];
             for w in 0..N / 64 {
                 let here = (carried[w] & from_left) | (stored[w] & !from_left);
                 // SAFETY: `lanes` is ROWS bytes; an unaligned load of 64 at 64 w.
                 let bytes = unsafe { _mm512_loadu_si512(lanes.as_ptr().add(64 * w).cast()) };
-                let goes_left = _mm512_cmplt_epi8_mask(_mm512_add_epi8(bytes, shift), limit);
+                let goes_left = _mm512_cmplt_epi8_mask(bytes, limit);
                 right[w] = here & !goes_left;
                 leaves[w] = _mm512_mask_add_epi8(leaves[w], right[w], leaves[w], size);
                 carried[w] = here & goes_left;
