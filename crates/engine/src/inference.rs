@@ -17,7 +17,7 @@
 //! noticed on the next call (its files' size and modification time are checked each time).
 use crate::candles::Candles;
 use crate::columns::{check_indexable, SpanColumns};
-use crate::dataset::rows_with_context;
+use crate::dataset::{columns_for_targets, rows_with_context};
 use crate::error::{EngineError, Result};
 use crate::evaluation::decode;
 use crate::features::compute_features;
@@ -501,8 +501,15 @@ impl LoadedModel {
         let n_classes = card.class_names.len();
         let mut values = Vec::with_capacity(targets.len() * n_classes);
         for block in targets.chunks(PREDICT_BLOCK_ROWS) {
-            let rows = rows_with_context(Some(candles), &frame, &spec, block)?;
-            values.extend_from_slice(&self.model.predict_proba(&rows)?.values);
+            // Straight from the frame's columns where the model reads them so (0.03–0.05 ms of a
+            // 500-candle request went into building its rows), else as rows.
+            let by_columns = columns_for_targets(&frame, &spec, block)
+                .and_then(|columns| self.model.predict_proba_columns(&columns));
+            let probabilities = match by_columns {
+                Some(p) => p?,
+                None => self.model.predict_proba(&rows_with_context(Some(candles), &frame, &spec, block)?)?,
+            };
+            values.extend_from_slice(&probabilities.values);
         }
         drop(frame);
         let probabilities = Probabilities::new(values, n_classes)?;

@@ -218,13 +218,28 @@ pub fn rows_for_targets(frame: &FeatureFrame, spec: &RowSpec, targets: &[usize])
         for step in 0..spec.window {
             for (j, col) in columns.iter().enumerate() {
                 for (row, &first) in rows.chunks_exact_mut(width).zip(firsts) {
-                    let v = col[first + step];
-                    row[step * f + j] = if v.is_finite() { v as f32 } else { f32::NAN };
+                    row[step * f + j] = crate::models::row_value(col[first + step]);
                 }
             }
         }
     }
     Ok(FeatureMatrix { values, n_rows: targets.len(), window: spec.window, features_per_step: f, context: None })
+}
+
+/// The rows of `targets` as columns, views into the frame (for
+/// `FittedModel::predict_proba_columns`): value `step * f + j` of every row is feature `j` at
+/// `step`, read from one slice. Only for consecutive targets without price context (as inference
+/// asks for every candle); `None` otherwise.
+pub fn columns_for_targets<'a>(frame: &'a FeatureFrame, spec: &RowSpec, targets: &[usize]) -> Option<Vec<&'a [f64]>> {
+    let (&first, &last) = (targets.first()?, targets.last()?);
+    if spec.context > 0 || last - first + 1 != targets.len() || targets.windows(2).any(|w| w[1] != w[0] + 1) {
+        return None;
+    }
+    let start = spec.input_candles(first).0;
+    let columns: Vec<&[f64]> = frame.columns().collect();
+    (0..spec.window)
+        .flat_map(|step| columns.iter().map(move |col| col.get(start + step..start + step + targets.len())))
+        .collect()
 }
 
 /// One series' feature rows, cut from its frame (which may then be dropped: training holds the
@@ -463,7 +478,24 @@ mod tests {
                 let got: Vec<u32> = m.row(r).iter().map(|v| v.to_bits()).collect();
                 assert_eq!(got, expected, "window {window}, stride {stride}, row {r} (candle {t})");
             }
+            // The same rows as columns, when the rows are consecutive candles.
+            let cut = columns_for_targets(&f, &spec, &targets);
+            assert_eq!(cut.is_some(), stride == 1, "window {window}, stride {stride}");
+            for (r, row) in cut.iter().flat_map(|cut| (0..targets.len()).map(move |r| (r, cut))) {
+                let got: Vec<u32> = row.iter().map(|column| crate::models::row_value(column[r]).to_bits()).collect();
+                let expected: Vec<u32> = m.row(r).iter().map(|v| v.to_bits()).collect();
+                assert_eq!(got, expected, "window {window}, columns, row {r}");
+            }
         }
+        let spec = RowSpec {
+            encoding: Encoding::Bio,
+            window: 1,
+            stride: 1,
+            lookahead: 0,
+            window_label: WindowLabel::End,
+            context: 4,
+        };
+        assert!(columns_for_targets(&f, &spec, &[5, 6, 7]).is_none(), "price context: rows only");
     }
 
     #[test]

@@ -451,16 +451,7 @@ impl<L: Leaf> Forest<L> {
             (kernel, None) if kernel.is_binned() => Kernel::masks(),
             (kernel, _) => kernel,
         };
-        let parallel = n_rows * self.trees.len() >= PARALLEL_MIN_WORK && rayon::current_num_threads() > 1;
-        let threads = if parallel { rayon::current_num_threads() } else { 1 };
-        let block = match kernel {
-            #[cfg(target_arch = "x86_64")]
-            Kernel::BinnedAvx512 => binned::block_rows(n_rows, threads),
-            // The byte masks of the AVX2 build: blocks of 256 rows were slower on 2 threads
-            // (451 rows: 0.93–0.95 ms against 0.72–0.73 ms, LightGBM, in-process A/B).
-            Kernel::Binned => binned::FEW_ROWS,
-            _ => BLOCK,
-        };
+        let (parallel, block) = self.layout(n_rows, kernel);
         let (rows_per, outs_per) = (block * width, block * k);
         if parallel {
             values
@@ -475,26 +466,75 @@ impl<L: Leaf> Forest<L> {
         out
     }
 
+    /// Whether `n_rows` rows are scored on every thread, and the rows per block of `kernel`.
+    fn layout(&self, n_rows: usize, kernel: Kernel) -> (bool, usize) {
+        let parallel = n_rows * self.trees.len() >= PARALLEL_MIN_WORK && rayon::current_num_threads() > 1;
+        let threads = if parallel { rayon::current_num_threads() } else { 1 };
+        let block = match kernel {
+            #[cfg(target_arch = "x86_64")]
+            Kernel::BinnedAvx512 => binned::block_rows(n_rows, threads),
+            // The byte masks of the AVX2 build: blocks of 256 rows were slower on 2 threads
+            // (451 rows: 0.93–0.95 ms against 0.72–0.73 ms, LightGBM, in-process A/B).
+            Kernel::Binned => binned::FEW_ROWS,
+            _ => BLOCK,
+        };
+        (parallel, block)
+    }
+
+    /// [`Forest::predict`] of rows given as columns (`columns[i][r]` is value `i` of row `r`, as
+    /// `row_value` makes rows), without the row matrix: the byte kernel bins each block's rows
+    /// from the columns. `None` when a mask kernel scores this model, for those read rows.
+    pub(super) fn predict_columns(&self, columns: &[&[f64]]) -> Option<Vec<f64>> {
+        self.predict_columns_with(columns, Kernel::detect())
+    }
+
+    /// `FittedModel::predict_proba_columns` for the models this forest scores (LightGBM's and
+    /// XGBoost's): their rows normalised as their `predict_proba` normalises them.
+    pub(super) fn proba_columns(
+        &self,
+        columns: &[&[f64]],
+        n_classes: usize,
+    ) -> Option<crate::error::Result<super::Probabilities>> {
+        if columns.len() != self.n_features() {
+            return Some(Err(crate::error::EngineError::InvalidArgument(format!(
+                "rows have {} features, the model was trained on {}",
+                columns.len(),
+                self.n_features()
+            ))));
+        }
+        let mut values = self.predict_columns(columns)?;
+        super::normalise_rows(&mut values, n_classes);
+        Some(super::Probabilities::new(values, n_classes))
+    }
+
+    fn predict_columns_with(&self, columns: &[&[f64]], kernel: Kernel) -> Option<Vec<f64>> {
+        let binned = self.binned.as_ref().filter(|_| kernel.is_binned())?;
+        assert_eq!(columns.len(), self.spec.n_features, "a column per feature");
+        let n_rows = columns.first().map_or(0, |c| c.len());
+        assert!(columns.iter().all(|c| c.len() == n_rows), "columns of one length");
+        let k = self.spec.n_classes;
+        let mut out = vec![0.0f64; n_rows * k];
+        let (parallel, block) = self.layout(n_rows, kernel);
+        let score = |(b, out): (usize, &mut [f64])| {
+            let rows = binned::BlockRows::Columns { columns, start: b * block, len: out.len() / k };
+            self.score_binned_block(binned, rows, out, kernel, block);
+        };
+        if parallel {
+            out.par_chunks_mut(block * k).enumerate().for_each(score);
+        } else {
+            out.chunks_mut(block * k).enumerate().for_each(score);
+        }
+        Some(out)
+    }
+
     /// Scores up to `BLOCK` rows (`block` for the byte kernels: `binned::FEW_ROWS`, or
     /// `binned::ROWS` for the AVX-512BW one) into `out` (`rows x n_classes`).
     fn score_block(&self, rows: &[f32], out: &mut [f64], kernel: Kernel, block: usize) {
         match kernel {
             Kernel::Portable => self.score_block_with(rows, out, masks_portable, masks_portable),
-            Kernel::Binned => {
-                let binned = self.binned.as_ref().expect("the byte kernel is only chosen for a model that fits it");
-                #[cfg(target_arch = "x86_64")]
-                if std::is_x86_feature_detected!("avx2") {
-                    // SAFETY: the CPU has AVX2.
-                    return unsafe { self.score_binned_avx2(binned, rows, out) };
-                }
-                self.score_binned::<false, { binned::FEW_ROWS }>(binned, rows, out)
-            }
-            // SAFETY: `BinnedAvx512` is only chosen when the CPU has AVX-512F and AVX-512BW.
             #[cfg(target_arch = "x86_64")]
-            Kernel::BinnedAvx512 => unsafe {
-                let binned = self.binned.as_ref().expect("the byte kernel is only chosen for a model that fits it");
-                self.score_binned_avx512(binned, rows, out, block)
-            },
+            Kernel::BinnedAvx512 => self.score_rows_binned(rows, out, kernel, block),
+            Kernel::Binned => self.score_rows_binned(rows, out, kernel, block),
             // SAFETY: `Avx2` is only chosen when the CPU has AVX2.
             #[cfg(target_arch = "x86_64")]
             Kernel::Avx2 => unsafe { self.score_block_avx2(rows, out) },
@@ -504,11 +544,40 @@ impl<L: Leaf> Forest<L> {
         }
     }
 
+    fn score_rows_binned(&self, rows: &[f32], out: &mut [f64], kernel: Kernel, block: usize) {
+        let binned = self.binned.as_ref().expect("the byte kernel is only chosen for a model that fits it");
+        let rows = binned::BlockRows::RowMajor { values: rows, width: self.spec.n_features };
+        self.score_binned_block(binned, rows, out, kernel, block)
+    }
+
+    /// A block by the byte kernel `kernel` (`Binned` or `BinnedAvx512`), in its build for this CPU.
+    fn score_binned_block(
+        &self,
+        binned: &binned::Binned,
+        rows: binned::BlockRows<'_>,
+        out: &mut [f64],
+        kernel: Kernel,
+        block: usize,
+    ) {
+        // SAFETY: `BinnedAvx512` is only chosen when the CPU has AVX-512F and AVX-512BW.
+        #[cfg(target_arch = "x86_64")]
+        if kernel == Kernel::BinnedAvx512 {
+            return unsafe { self.score_binned_avx512(binned, rows, out, block) };
+        }
+        let _ = (kernel, block);
+        #[cfg(target_arch = "x86_64")]
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2.
+            return unsafe { self.score_binned_avx2(binned, rows, out) };
+        }
+        self.score_binned::<false, { binned::FEW_ROWS }>(binned, rows, out)
+    }
+
     /// The byte kernel compiled for AVX2: its byte loops become 32-lane instructions (and the
     /// bins' counts one `popcnt`, which every AVX2 CPU has).
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,popcnt")]
-    fn score_binned_avx2(&self, binned: &binned::Binned, rows: &[f32], out: &mut [f64]) {
+    fn score_binned_avx2(&self, binned: &binned::Binned, rows: binned::BlockRows<'_>, out: &mut [f64]) {
         self.score_binned::<false, { binned::FEW_ROWS }>(binned, rows, out)
     }
 
@@ -516,7 +585,7 @@ impl<L: Leaf> Forest<L> {
     /// the bins counted with mask-register popcounts (`Binned::bin_rows_avx512`).
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx512f,avx512bw,avx2,popcnt")]
-    fn score_binned_avx512(&self, binned: &binned::Binned, rows: &[f32], out: &mut [f64], block: usize) {
+    fn score_binned_avx512(&self, binned: &binned::Binned, rows: binned::BlockRows<'_>, out: &mut [f64], block: usize) {
         match block {
             binned::ROWS => self.score_binned::<true, { binned::ROWS }>(binned, rows, out),
             _ => self.score_binned::<true, { binned::FEW_ROWS }>(binned, rows, out),
@@ -531,24 +600,22 @@ impl<L: Leaf> Forest<L> {
     fn score_binned<const MASK_REGISTERS: bool, const N: usize>(
         &self,
         binned: &binned::Binned,
-        rows: &[f32],
+        rows: binned::BlockRows<'_>,
         out: &mut [f64],
     ) {
         const ROWS: usize = binned::ROWS;
-        let (width, k) = (self.spec.n_features, self.spec.n_classes);
-        let n = rows.len() / width;
+        let k = self.spec.n_classes;
+        let n = rows.len();
         let mut scratch = binned.scratch();
         #[cfg(target_arch = "x86_64")]
         if MASK_REGISTERS {
             // SAFETY: `score_binned_avx512` checked AVX-512F; every AVX-512 CPU has POPCNT.
-            unsafe {
-                binned.bin_rows_avx512(rows, width, self.flush_tiny_inputs, ZERO_THRESHOLD as f32, &mut scratch.bins)
-            }
+            unsafe { binned.bin_rows_avx512(rows, self.flush_tiny_inputs, ZERO_THRESHOLD as f32, &mut scratch.bins) }
         } else {
-            binned.bin_rows(rows, width, self.flush_tiny_inputs, ZERO_THRESHOLD as f32, &mut scratch.bins);
+            binned.bin_rows(rows, self.flush_tiny_inputs, ZERO_THRESHOLD as f32, &mut scratch.bins);
         }
         #[cfg(not(target_arch = "x86_64"))]
-        binned.bin_rows(rows, width, self.flush_tiny_inputs, ZERO_THRESHOLD as f32, &mut scratch.bins);
+        binned.bin_rows(rows, self.flush_tiny_inputs, ZERO_THRESHOLD as f32, &mut scratch.bins);
         let mut sums = vec![L::default(); k * ROWS];
         for (c, base) in self.spec.base_score.iter().enumerate() {
             sums[c * ROWS..][..ROWS].fill(*base);
@@ -1268,12 +1335,32 @@ mod tests {
     }
 
     /// Every kernel gives the portable one's scores, bit for bit, on `rows` (row-major).
+    /// Every kernel gives the portable kernel's scores to the bit, and so do the byte kernels
+    /// reading the same rows as columns.
     fn assert_kernels_agree<L: Leaf>(forest: &Forest<L>, rows: &[f32]) {
         let portable = forest.predict_with(rows, Kernel::Portable);
+        let width = forest.n_features();
+        // As a feature frame would hold them: anything not finite (NaN in a row) and finite
+        // values past f32's range (infinite in a row) as well.
+        let frame_value = |x: f32| match x {
+            x if x.is_nan() => f64::NEG_INFINITY,
+            f32::INFINITY => 1e300,
+            f32::NEG_INFINITY => -1e300,
+            x => f64::from(x),
+        };
+        let columns: Vec<Vec<f64>> =
+            (0..width).map(|i| rows.chunks_exact(width).map(|row| frame_value(row[i])).collect()).collect();
+        let columns: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
         for kernel in Kernel::available() {
             let other = forest.predict_with(rows, kernel);
             let same = portable.iter().zip(&other).all(|(a, b)| a.to_bits() == b.to_bits());
             assert!(same && portable.len() == other.len(), "{kernel:?}");
+            let by_columns = forest.predict_columns_with(&columns, kernel);
+            assert_eq!(by_columns.is_some(), kernel.is_binned() && forest.binned.is_some(), "{kernel:?}");
+            if let Some(other) = by_columns {
+                let same = portable.iter().zip(&other).all(|(a, b)| a.to_bits() == b.to_bits());
+                assert!(same && portable.len() == other.len(), "{kernel:?}, rows as columns");
+            }
         }
     }
 

@@ -637,6 +637,10 @@ impl FittedModel for LightGbmModel {
         Probabilities::new(values, n_classes)
     }
 
+    fn predict_proba_columns(&self, columns: &[&[f64]]) -> Option<Result<Probabilities>> {
+        self.forest.proba_columns(columns, self.n_classes)
+    }
+
     fn to_bytes(&self) -> Result<Vec<u8>> {
         Ok(self.text.clone().into_bytes())
     }

@@ -64,6 +64,16 @@ impl std::fmt::Display for ModelKind {
     }
 }
 
+/// A feature frame's value as a row holds it: `f32`, and NaN (missing) for anything not finite.
+#[inline(always)]
+pub fn row_value(v: f64) -> f32 {
+    if v.is_finite() {
+        v as f32
+    } else {
+        f32::NAN
+    }
+}
+
 /// Dense row-major feature rows. Each row is a window of `window` candles, oldest first, each
 /// candle contributing `features_per_step` values: `row = [step0 features.., step1 features.., ..]`.
 #[derive(Debug, Clone, PartialEq)]
@@ -346,6 +356,13 @@ pub trait FittedModel: Send + Sync {
     fn n_features(&self) -> usize;
     /// Class probabilities for each row of `x`.
     fn predict_proba(&self, x: &FeatureMatrix) -> Result<Probabilities>;
+    /// Class probabilities for rows given as columns: `columns[i][r]` is value `i` of row `r`,
+    /// as [`row_value`] makes it (`dataset::columns_for_targets` cuts them from a feature frame).
+    /// Scoring them without first building the rows saves the copy; `None` when this model only
+    /// reads rows (then build a [`FeatureMatrix`] and call `predict_proba`).
+    fn predict_proba_columns(&self, _columns: &[&[f64]]) -> Option<Result<Probabilities>> {
+        None
+    }
     /// The library's own model format (LightGBM text, XGBoost JSON), loadable from Python too.
     fn to_bytes(&self) -> Result<Vec<u8>>;
 

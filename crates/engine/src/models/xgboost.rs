@@ -441,6 +441,10 @@ impl FittedModel for XgBoostModel {
         Probabilities::new(values, self.n_classes)
     }
 
+    fn predict_proba_columns(&self, columns: &[&[f64]]) -> Option<Result<Probabilities>> {
+        self.forest.proba_columns(columns, self.n_classes)
+    }
+
     fn to_bytes(&self) -> Result<Vec<u8>> {
         Ok(self.json.clone())
     }

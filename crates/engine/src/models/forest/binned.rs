@@ -36,6 +36,24 @@ pub(super) fn block_rows(n: usize, threads: usize) -> usize {
         FEW_ROWS
     }
 }
+/// A block's rows as the scorer reads them: row-major `f32` (a `FeatureMatrix`'s values, `width`
+/// per row), or columns of a feature frame, whose rows `start..start + len` the block holds
+/// (converted as `row_value` converts them into rows).
+#[derive(Clone, Copy)]
+pub(super) enum BlockRows<'a> {
+    RowMajor { values: &'a [f32], width: usize },
+    Columns { columns: &'a [&'a [f64]], start: usize, len: usize },
+}
+
+impl BlockRows<'_> {
+    pub(super) fn len(&self) -> usize {
+        match *self {
+            BlockRows::RowMajor { values, width } => values.len() / width,
+            BlockRows::Columns { len, .. } => len,
+        }
+    }
+}
+
 /// A feature's thresholds: bins 0..=254 for numbers, 255 for NaN.
 const MAX_THRESHOLDS: usize = 254;
 const NAN_BIN: u8 = 255;
@@ -166,21 +184,20 @@ impl Binned {
         }
     }
 
-    /// Bins of up to `ROWS` row-major rows of `width` values, stored `^ 0x80` so that the walk's
+    /// Bins of a block of up to `ROWS` rows, stored `^ 0x80` so that the walk's
     /// unsigned `<` is a signed one (one instruction), and again plus one (wrapping) for the splits
     /// that send NaN left (see `Node`; adding one commutes with flipping the top bit).
     /// `flush_tiny`: LightGBM's dense row reader reads |x| <= kZeroThreshold as 0.0 (see
     /// `Forest::flush_tiny_inputs`).
     #[inline(always)]
-    pub(super) fn bin_rows(&self, rows: &[f32], width: usize, flush_tiny: bool, tiny: f32, bins: &mut [u8]) {
-        self.bin_rows_by(rows, width, flush_tiny, tiny, bins, Thresholds::bin)
+    pub(super) fn bin_rows(&self, rows: BlockRows<'_>, flush_tiny: bool, tiny: f32, bins: &mut [u8]) {
+        self.bin_rows_by(rows, flush_tiny, tiny, bins, Thresholds::bin)
     }
 
     #[inline(always)]
     fn bin_rows_by(
         &self,
-        rows: &[f32],
-        width: usize,
+        rows: BlockRows<'_>,
         flush_tiny: bool,
         tiny: f32,
         bins: &mut [u8],
@@ -189,12 +206,24 @@ impl Binned {
         let (bins, shifted) = bins.split_at_mut(self.n_features * ROWS);
         for (f, thresholds) in &self.used {
             let bins = &mut bins[f * ROWS..][..ROWS];
-            for (bin, row) in bins.iter_mut().zip(rows.chunks_exact(width)) {
-                let mut x = row[*f];
+            let bin = |mut x: f32| {
                 if flush_tiny && x.abs() <= tiny {
                     x = 0.0;
                 }
-                *bin = bin_of(thresholds, x) ^ 0x80;
+                bin_of(thresholds, x) ^ 0x80
+            };
+            match rows {
+                BlockRows::RowMajor { values, width } => {
+                    for (b, row) in bins.iter_mut().zip(values.chunks_exact(width)) {
+                        *b = bin(row[*f]);
+                    }
+                }
+                // A column's rows are contiguous: no stride of a row's width between them.
+                BlockRows::Columns { columns, start, len } => {
+                    for (b, &v) in bins.iter_mut().zip(&columns[*f][start..start + len]) {
+                        *b = bin(super::super::row_value(v));
+                    }
+                }
             }
             for (s, b) in shifted[f * ROWS..][..ROWS].iter_mut().zip(bins.iter()) {
                 *s = b.wrapping_add(1);
@@ -299,16 +328,9 @@ impl Binned {
     /// # Safety
     /// The CPU must have AVX-512F and POPCNT.
     #[target_feature(enable = "avx512f,popcnt")]
-    pub(super) unsafe fn bin_rows_avx512(
-        &self,
-        rows: &[f32],
-        width: usize,
-        flush_tiny: bool,
-        tiny: f32,
-        bins: &mut [u8],
-    ) {
+    pub(super) unsafe fn bin_rows_avx512(&self, rows: BlockRows<'_>, flush_tiny: bool, tiny: f32, bins: &mut [u8]) {
         // SAFETY: this function's caller vouches for the CPU.
-        self.bin_rows_by(rows, width, flush_tiny, tiny, bins, |t, x| unsafe { t.bin_avx512(x) })
+        self.bin_rows_by(rows, flush_tiny, tiny, bins, |t, x| unsafe { t.bin_avx512(x) })
     }
 }
 
