@@ -486,16 +486,9 @@ mod tests {
                 let expected: Vec<u32> = m.row(r).iter().map(|v| v.to_bits()).collect();
                 assert_eq!(got, expected, "window {window}, columns, row {r}");
             }
+            let with_context = RowSpec { context: 4, ..spec };
+            assert!(columns_for_targets(&f, &with_context, &targets).is_none(), "price context: rows only");
         }
-        let spec = RowSpec {
-            encoding: Encoding::Bio,
-            window: 1,
-            stride: 1,
-            lookahead: 0,
-            window_label: WindowLabel::End,
-            context: 4,
-        };
-        assert!(columns_for_targets(&f, &spec, &[5, 6, 7]).is_none(), "price context: rows only");
     }
 
     #[test]
