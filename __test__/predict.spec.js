@@ -129,6 +129,14 @@ describe('predict / modelInfo / predictBatch', () => {
     expect(
       (await rejection(engine.predict(sliceCandles(candles, 0, 300), { registry, labels: ['bullflag'] }))).code,
     ).toBe('INVALID_ARGUMENT');
+    // A column of another typed array: the message names the column and what it got.
+    const wrongKind = { ...sliceCandles(candles, 0, 300), volume: new Int32Array(300) };
+    const kind = await rejection(engine.predict(wrongKind, { registry }));
+    expect(kind.code).toBe('INVALID_ARGUMENT');
+    expect(kind.message).toContain('candles.volume: expected a Float64Array');
+    expect(kind.message).toContain('Int32Array');
+    const missing = { ...sliceCandles(candles, 0, 300), high: undefined };
+    expect((await rejection(engine.predict(missing, { registry }))).message).toContain('candles.high: is missing');
   });
 
   test('predictBatch: one result per request, errors per item', async () => {

@@ -88,9 +88,11 @@ pub fn candles(value: Option<Unknown<'_>>, name: &str) -> Result<Candles> {
     let column = |column: &str| -> Result<Vec<f64>> {
         let field = format!("{name}.{column}");
         match object.get::<Unknown<'_>>(column).map_err(|e| invalid_argument(&field, e.reason))? {
-            Some(v) if v.is_typedarray().unwrap_or(false) => {
-                Ok(convert::<Float64ArraySlice<'_>>(v, &field, "a Float64Array")?.to_vec())
-            }
+            Some(v) if v.is_typedarray().unwrap_or(false) => match convert::<Float64ArraySlice<'_>>(v, &field, "") {
+                Ok(view) => Ok(view.to_vec()),
+                // Another kind of typed array: napi's `Float64Array` converter names its kind.
+                Err(_) => convert::<Float64Array>(v, &field, "a Float64Array").map(|a| a.to_vec()),
+            },
             None => Err(invalid_argument(&field, "is missing (expected a Float64Array)")),
             Some(other) => Err(invalid_argument(&field, format!("expected a Float64Array, got {}", type_name(&other)))),
         }

@@ -564,7 +564,8 @@ impl<L: Leaf> Forest<L> {
         if kernel == Kernel::BinnedAvx512 {
             return unsafe { self.score_binned_avx512(binned, rows, out, block) };
         }
-        let _ = (kernel, block);
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = (kernel, block); // one build of the byte kernel here
         #[cfg(target_arch = "x86_64")]
         if std::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU has AVX2.
@@ -1334,9 +1335,8 @@ mod tests {
         assert_kernels_agree(&forest, &rows);
     }
 
-    /// Every kernel gives the portable one's scores, bit for bit, on `rows` (row-major).
-    /// Every kernel gives the portable kernel's scores to the bit, and so do the byte kernels
-    /// reading the same rows as columns.
+    /// Every kernel gives the portable one's scores, bit for bit, on `rows` (row-major), and so
+    /// do the byte kernels reading the same rows as columns.
     fn assert_kernels_agree<L: Leaf>(forest: &Forest<L>, rows: &[f32]) {
         let portable = forest.predict_with(rows, Kernel::Portable);
         let width = forest.n_features();
