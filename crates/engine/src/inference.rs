@@ -305,12 +305,8 @@ impl ModelServer {
         // Stamped after reading: a change made meanwhile is younger than the settle time, and
         // such a resolution is not kept.
         let model = self.load(info)?;
+        let stamps = [FileStamp::of(&aliases), FileStamp::of(&versions), FileStamp::of(&card), model.stamp];
         let files = [aliases, versions, card, model_file];
-        let mut stamps = [None; 4];
-        for (stamp, file) in stamps.iter_mut().zip(&files) {
-            *stamp = FileStamp::of(file);
-        }
-        stamps[3] = model.stamp;
         let cutoff = SystemTime::now().checked_sub(self.settle_time);
         if cutoff.is_some_and(|cutoff| stamps.iter().all(|s| s.is_some_and(|s| s.settled_before(cutoff)))) {
             let mut kept = self.resolutions();
@@ -356,7 +352,8 @@ impl ModelServer {
     }
 
     /// `info`'s model from the cache while its card and model file are unchanged, else loaded
-    /// (hash-checked). A version that failed to load is not read again until its model file or card changes.
+    /// (hash-checked). A version that failed to load is not read again until its model file or
+    /// card changes.
     fn load(&self, info: VersionInfo) -> Result<Arc<LoadedModel>> {
         let stamp = FileStamp::of(&info.model_path());
         if let Some(found) = self.cache().get(&info.version) {
