@@ -231,8 +231,8 @@ pub fn rows_for_targets(frame: &FeatureFrame, spec: &RowSpec, targets: &[usize])
 /// `step`, read from one slice. Only for consecutive targets without price context (as inference
 /// asks for every candle); `None` otherwise.
 pub fn columns_for_targets<'a>(frame: &'a FeatureFrame, spec: &RowSpec, targets: &[usize]) -> Option<Vec<&'a [f64]>> {
-    let (&first, &last) = (targets.first()?, targets.last()?);
-    if spec.context > 0 || last - first + 1 != targets.len() || targets.windows(2).any(|w| w[1] != w[0] + 1) {
+    let &first = targets.first()?;
+    if spec.context > 0 || targets.windows(2).any(|w| w[1] != w[0] + 1) {
         return None;
     }
     let start = spec.input_candles(first).0;
@@ -488,6 +488,8 @@ mod tests {
             }
             let with_context = RowSpec { context: 4, ..spec };
             assert!(columns_for_targets(&f, &with_context, &targets).is_none(), "price context: rows only");
+            let descending: Vec<usize> = targets.iter().rev().copied().collect();
+            assert!(columns_for_targets(&f, &spec, &descending).is_none(), "descending targets: rows only");
         }
     }
 
