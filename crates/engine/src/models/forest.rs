@@ -583,7 +583,7 @@ impl<L: Leaf> Forest<L> {
     }
 
     /// The byte kernel with AVX-512BW: each split's rows as mask bits (`Binned::descend_avx512`),
-    /// the bins counted with mask-register popcounts (`Binned::bin_rows_avx512`).
+    /// the bins by 16-lane compares (`Binned::bin_rows_avx512`).
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx512f,avx512bw,avx2,popcnt")]
     fn score_binned_avx512(&self, binned: &binned::Binned, rows: binned::BlockRows<'_>, out: &mut [f64], block: usize) {

@@ -204,30 +204,15 @@ impl Binned {
         bin_of: impl Fn(&Thresholds, f32) -> u8,
     ) {
         let (bins, shifted) = bins.split_at_mut(self.n_features * ROWS);
+        let mut values = [0.0f32; ROWS];
+        let values = &mut values[..rows.len()];
         for (f, thresholds) in &self.used {
             let bins = &mut bins[f * ROWS..][..ROWS];
-            let bin = |mut x: f32| {
-                if flush_tiny && x.abs() <= tiny {
-                    x = 0.0;
-                }
-                bin_of(thresholds, x) ^ 0x80
-            };
-            match rows {
-                BlockRows::RowMajor { values, width } => {
-                    for (b, row) in bins.iter_mut().zip(values.chunks_exact(width)) {
-                        *b = bin(row[*f]);
-                    }
-                }
-                // A column's rows are contiguous: no stride of a row's width between them.
-                BlockRows::Columns { columns, start, len } => {
-                    for (b, &v) in bins.iter_mut().zip(&columns[*f][start..start + len]) {
-                        *b = bin(super::super::row_value(v));
-                    }
-                }
+            feature_values(rows, *f, flush_tiny, tiny, values);
+            for (b, &x) in bins.iter_mut().zip(values.iter()) {
+                *b = bin_of(thresholds, x) ^ 0x80;
             }
-            for (s, b) in shifted[f * ROWS..][..ROWS].iter_mut().zip(bins.iter()) {
-                *s = b.wrapping_add(1);
-            }
+            shift_bins(bins, &mut shifted[f * ROWS..][..ROWS]);
         }
     }
 
@@ -323,14 +308,78 @@ impl Binned {
         Some(leaf)
     }
 
-    /// [`Binned::bin_rows`] with AVX-512F ([`Thresholds::bin_avx512`]).
+    /// [`Binned::bin_rows`] with AVX-512F. A feature with few thresholds (a recogniser's
+    /// column has 2 to 4) is binned 16 rows at a time ([`Thresholds::count_below_avx512`]),
+    /// others a value at a time ([`Thresholds::bin_avx512`]). The values are read into a buffer
+    /// first, in a loop of their own (a column's `f64`s converted there, not each before its
+    /// search). Both together, the scorer of a 500-candle prediction from columns, 2 threads,
+    /// in-process A/B: LightGBM 0.31–0.33 → 0.27–0.30 ms, XGBoost 0.16–0.19 → 0.13–0.14 ms.
     ///
     /// # Safety
     /// The CPU must have AVX-512F and POPCNT.
     #[target_feature(enable = "avx512f,popcnt")]
     pub(super) unsafe fn bin_rows_avx512(&self, rows: BlockRows<'_>, flush_tiny: bool, tiny: f32, bins: &mut [u8]) {
-        // SAFETY: this function's caller vouches for the CPU.
-        self.bin_rows_by(rows, flush_tiny, tiny, bins, |t, x| unsafe { t.bin_avx512(x) })
+        use std::arch::x86_64::*;
+        let (bins, shifted) = bins.split_at_mut(self.n_features * ROWS);
+        // Past the block's rows: zeros, binned and never read.
+        let mut values = [0.0f32; ROWS];
+        let n = rows.len();
+        for (f, thresholds) in &self.used {
+            let bins = &mut bins[f * ROWS..][..ROWS];
+            feature_values(rows, *f, flush_tiny, tiny, &mut values[..n]);
+            if thresholds.len <= LINEAR_THRESHOLDS {
+                for at in (0..n.div_ceil(16) * 16).step_by(16) {
+                    // SAFETY: 16 values and 16 bins from `at` (`at + 16 <= ROWS`); the CPU has
+                    // AVX-512F (this function's caller).
+                    unsafe {
+                        let counts = thresholds.count_below_avx512(_mm512_loadu_ps(values.as_ptr().add(at)));
+                        let stored = _mm_xor_si128(_mm512_cvtepi32_epi8(counts), _mm_set1_epi8(0x80u8 as i8));
+                        _mm_storeu_si128(bins.as_mut_ptr().add(at).cast(), stored);
+                    }
+                }
+            } else {
+                for (b, &x) in bins.iter_mut().zip(&values[..n]) {
+                    // SAFETY: as above.
+                    *b = unsafe { thresholds.bin_avx512(x) } ^ 0x80;
+                }
+            }
+            shift_bins(bins, &mut shifted[f * ROWS..][..ROWS]);
+        }
+    }
+}
+
+/// The most thresholds [`Thresholds::count_below_avx512`] compares one by one with 16 values
+/// (a compare and an add per threshold for 16 values). Past a few dozen, a value at a time is as
+/// fast; 32 and 64 measured alike on the benchmark's models, whose features have at most 4 or
+/// more than 64.
+#[cfg(target_arch = "x86_64")]
+const LINEAR_THRESHOLDS: usize = 32;
+
+/// Feature `f` of a block's rows, as the scorer reads it: `flush_tiny`, LightGBM's reading of
+/// |x| <= `tiny` as 0.0.
+#[inline(always)]
+fn feature_values(rows: BlockRows<'_>, f: usize, flush_tiny: bool, tiny: f32, out: &mut [f32]) {
+    let flush = |x: f32| if flush_tiny && x.abs() <= tiny { 0.0 } else { x };
+    match rows {
+        BlockRows::RowMajor { values, width } => {
+            for (o, row) in out.iter_mut().zip(values.chunks_exact(width)) {
+                *o = flush(row[f]);
+            }
+        }
+        // A column's rows are contiguous: no stride of a row's width between them.
+        BlockRows::Columns { columns, start, len } => {
+            for (o, &v) in out.iter_mut().zip(&columns[f][start..start + len]) {
+                *o = flush(super::super::row_value(v));
+            }
+        }
+    }
+}
+
+/// A feature's bins plus one (wrapping), for the splits that send NaN left (see `Node`).
+#[inline(always)]
+fn shift_bins(bins: &[u8], shifted: &mut [u8]) {
+    for (s, b) in shifted.iter_mut().zip(bins) {
+        *s = b.wrapping_add(1);
     }
 }
 
@@ -341,6 +390,9 @@ impl Binned {
 struct Thresholds {
     maxes: [f32; 16],
     groups: Vec<[f32; 16]>,
+    /// The thresholds (not counting the pads).
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    len: usize,
 }
 
 impl Thresholds {
@@ -358,13 +410,32 @@ impl Thresholds {
         for (m, g) in maxes.iter_mut().zip(&groups) {
             *m = g[15];
         }
-        Thresholds { maxes, groups }
+        Thresholds { maxes, groups, len: sorted.len() }
     }
 
     /// The number of thresholds below `x` (+inf pads are below nothing); NaN's own bin.
     #[inline(always)]
     fn bin(&self, x: f32) -> u8 {
         self.bin_counting(x, |t| t.iter().map(|&t| u32::from(t < x)).sum())
+    }
+
+    /// [`Thresholds::bin`] of 16 values, as 32-bit lanes: each threshold compared with all 16.
+    /// For a feature of up to `LINEAR_THRESHOLDS` thresholds.
+    ///
+    /// # Safety
+    /// The CPU must have AVX-512F.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f")]
+    #[inline]
+    unsafe fn count_below_avx512(&self, x: std::arch::x86_64::__m512) -> std::arch::x86_64::__m512i {
+        use std::arch::x86_64::*;
+        let mut count = _mm512_setzero_si512();
+        for &t in &self.groups.as_flattened()[..self.len] {
+            let below = _mm512_cmp_ps_mask::<_CMP_LT_OQ>(_mm512_set1_ps(t), x);
+            count = _mm512_mask_sub_epi32(count, below, count, _mm512_set1_epi32(-1));
+        }
+        let nan = _mm512_cmp_ps_mask::<_CMP_UNORD_Q>(x, x);
+        _mm512_mask_mov_epi32(count, nan, _mm512_set1_epi32(i32::from(NAN_BIN)))
     }
 
     /// [`Thresholds::bin`] with AVX-512F: each 16-lane compare gives a mask register, counted by
@@ -420,11 +491,43 @@ mod tests {
             let thresholds = Thresholds::new(&sorted);
             let mut values: Vec<f32> = sorted.iter().flat_map(|&t| [t, t.next_up(), t.next_down()]).collect();
             values.extend([f32::INFINITY, f32::NEG_INFINITY, f32::MAX, -f32::MAX, 0.0, -0.0, 1e9]);
-            for x in values {
+            for &x in &values {
                 let expected = sorted.partition_point(|&t| t < x);
                 assert_eq!(thresholds.bin(x) as usize, expected, "{m} thresholds, x = {x}");
             }
             assert_eq!(thresholds.bin(f32::NAN), NAN_BIN);
+            values.push(f32::NAN);
+            #[cfg(target_arch = "x86_64")]
+            if std::is_x86_feature_detected!("avx512f") && std::is_x86_feature_detected!("popcnt") {
+                // SAFETY: the CPU has AVX-512F and POPCNT.
+                unsafe { assert_avx512_bins_agree(&thresholds, &values) };
+            }
+        }
+    }
+
+    /// The AVX-512 binnings give `Thresholds::bin`'s bins: a value at a time, and 16 at a time
+    /// (whatever the count of thresholds: `bin_rows_avx512` uses it up to `LINEAR_THRESHOLDS`).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,popcnt")]
+    fn assert_avx512_bins_agree(thresholds: &Thresholds, values: &[f32]) {
+        use std::arch::x86_64::*;
+        let m = thresholds.len;
+        for chunk in values.chunks(16) {
+            let mut lanes = [f32::NAN; 16];
+            lanes[..chunk.len()].copy_from_slice(chunk);
+            let mut counts = [0u32; 16];
+            // SAFETY: 16 lanes each way; the CPU has AVX-512F (the caller).
+            unsafe {
+                let x = _mm512_loadu_ps(lanes.as_ptr());
+                _mm512_storeu_si512(counts.as_mut_ptr().cast(), thresholds.count_below_avx512(x));
+            }
+            for (&x, &count) in lanes.iter().zip(&counts) {
+                let expected = thresholds.bin(x);
+                assert_eq!(count, u32::from(expected), "{m} thresholds, 16 at a time, x = {x}");
+                // SAFETY: the CPU has AVX-512F and POPCNT (the caller).
+                let one = unsafe { thresholds.bin_avx512(x) };
+                assert_eq!(one, expected, "{m} thresholds, one at a time, x = {x}");
+            }
         }
     }
 
