@@ -191,9 +191,17 @@ impl Binned {
     /// `Forest::flush_tiny_inputs`).
     #[inline(always)]
     pub(super) fn bin_rows(&self, rows: BlockRows<'_>, flush_tiny: bool, tiny: f32, bins: &mut [u8]) {
-        self.bin_rows_by(rows, flush_tiny, tiny, bins, Thresholds::bin)
+        self.bin_rows_by(rows, flush_tiny, tiny, bins, |thresholds, values, n, bins| {
+            for (b, &x) in bins.iter_mut().zip(&values[..n]) {
+                *b = thresholds.bin(x) ^ 0x80;
+            }
+        })
     }
 
+    /// Each used feature's values read into a buffer, in a loop of their own (a column's `f64`s
+    /// converted there, not each just before its search), then binned by `bin_feature`: from the
+    /// feature's thresholds and the buffer, whose first `n` values are the block's rows (the
+    /// rest zeros), into the feature's bins (`^ 0x80`).
     #[inline(always)]
     fn bin_rows_by(
         &self,
@@ -201,18 +209,18 @@ impl Binned {
         flush_tiny: bool,
         tiny: f32,
         bins: &mut [u8],
-        bin_of: impl Fn(&Thresholds, f32) -> u8,
+        bin_feature: impl Fn(&Thresholds, &[f32; ROWS], usize, &mut [u8; ROWS]),
     ) {
         let (bins, shifted) = bins.split_at_mut(self.n_features * ROWS);
         let mut values = [0.0f32; ROWS];
-        let values = &mut values[..rows.len()];
+        let n = rows.len();
         for (f, thresholds) in &self.used {
-            let bins = &mut bins[f * ROWS..][..ROWS];
-            feature_values(rows, *f, flush_tiny, tiny, values);
-            for (b, &x) in bins.iter_mut().zip(values.iter()) {
-                *b = bin_of(thresholds, x) ^ 0x80;
+            let bins: &mut [u8; ROWS] = (&mut bins[f * ROWS..][..ROWS]).try_into().expect("ROWS bins");
+            feature_values(rows, *f, flush_tiny, tiny, &mut values[..n]);
+            bin_feature(thresholds, &values, n, bins);
+            for (s, b) in shifted[f * ROWS..][..ROWS].iter_mut().zip(bins.iter()) {
+                *s = b.wrapping_add(1);
             }
-            shift_bins(bins, &mut shifted[f * ROWS..][..ROWS]);
         }
     }
 
@@ -310,41 +318,33 @@ impl Binned {
 
     /// [`Binned::bin_rows`] with AVX-512F. A feature with few thresholds (a recogniser's
     /// column has 2 to 4) is binned 16 rows at a time ([`Thresholds::count_below_avx512`]),
-    /// others a value at a time ([`Thresholds::bin_avx512`]). The values are read into a buffer
-    /// first, in a loop of their own (a column's `f64`s converted there, not each before its
-    /// search). Both together, the scorer of a 500-candle prediction from columns, 2 threads,
-    /// in-process A/B: LightGBM 0.31–0.33 → 0.27–0.30 ms, XGBoost 0.16–0.19 → 0.13–0.14 ms.
+    /// others a value at a time ([`Thresholds::bin_avx512`]). With the values' own loop
+    /// (`bin_rows_by`), the scorer of a 500-candle prediction from columns, 2 threads, in-process
+    /// A/B: LightGBM 0.31–0.33 → 0.27–0.30 ms, XGBoost 0.16–0.19 → 0.13–0.14 ms.
     ///
     /// # Safety
     /// The CPU must have AVX-512F and POPCNT.
     #[target_feature(enable = "avx512f,popcnt")]
     pub(super) unsafe fn bin_rows_avx512(&self, rows: BlockRows<'_>, flush_tiny: bool, tiny: f32, bins: &mut [u8]) {
         use std::arch::x86_64::*;
-        let (bins, shifted) = bins.split_at_mut(self.n_features * ROWS);
-        // Past the block's rows: zeros, binned and never read.
-        let mut values = [0.0f32; ROWS];
-        let n = rows.len();
-        for (f, thresholds) in &self.used {
-            let bins = &mut bins[f * ROWS..][..ROWS];
-            feature_values(rows, *f, flush_tiny, tiny, &mut values[..n]);
-            if thresholds.len <= LINEAR_THRESHOLDS {
-                for at in (0..n.div_ceil(16) * 16).step_by(16) {
-                    // SAFETY: 16 values and 16 bins from `at` (`at + 16 <= ROWS`); the CPU has
-                    // AVX-512F (this function's caller).
-                    unsafe {
-                        let counts = thresholds.count_below_avx512(_mm512_loadu_ps(values.as_ptr().add(at)));
-                        let stored = _mm_xor_si128(_mm512_cvtepi32_epi8(counts), _mm_set1_epi8(0x80u8 as i8));
-                        _mm_storeu_si128(bins.as_mut_ptr().add(at).cast(), stored);
-                    }
-                }
-            } else {
+        self.bin_rows_by(rows, flush_tiny, tiny, bins, |thresholds, values, n, bins| {
+            if thresholds.len > LINEAR_THRESHOLDS {
                 for (b, &x) in bins.iter_mut().zip(&values[..n]) {
-                    // SAFETY: as above.
+                    // SAFETY: this function's caller vouches for the CPU.
                     *b = unsafe { thresholds.bin_avx512(x) } ^ 0x80;
                 }
+                return;
             }
-            shift_bins(bins, &mut shifted[f * ROWS..][..ROWS]);
-        }
+            // 16 values at a time, past the block's rows into the buffer's zeros.
+            for at in (0..n.div_ceil(16) * 16).step_by(16) {
+                // SAFETY: 16 values and 16 bins from `at` (`at + 16 <= ROWS`); the CPU as above.
+                unsafe {
+                    let counts = thresholds.count_below_avx512(_mm512_loadu_ps(values.as_ptr().add(at)));
+                    let stored = _mm_xor_si128(_mm512_cvtepi32_epi8(counts), _mm_set1_epi8(0x80u8 as i8));
+                    _mm_storeu_si128(bins.as_mut_ptr().add(at).cast(), stored);
+                }
+            }
+        })
     }
 }
 
@@ -372,14 +372,6 @@ fn feature_values(rows: BlockRows<'_>, f: usize, flush_tiny: bool, tiny: f32, ou
                 *o = flush(super::super::row_value(v));
             }
         }
-    }
-}
-
-/// A feature's bins plus one (wrapping), for the splits that send NaN left (see `Node`).
-#[inline(always)]
-fn shift_bins(bins: &[u8], shifted: &mut [u8]) {
-    for (s, b) in shifted.iter_mut().zip(bins) {
-        *s = b.wrapping_add(1);
     }
 }
 
