@@ -228,6 +228,12 @@ pub(super) enum Objective {
     SoftmaxF32,
 }
 
+/// Scores as probabilities: each row of `n_classes` normalised (`normalise_rows`).
+fn normalised(mut values: Vec<f64>, n_classes: usize) -> crate::error::Result<super::Probabilities> {
+    super::normalise_rows(&mut values, n_classes);
+    super::Probabilities::new(values, n_classes)
+}
+
 /// The largest f32 that is <= `t` (NaN stays NaN).
 fn f32_at_or_below(t: f64) -> f32 {
     let r = t as f32;
@@ -488,23 +494,43 @@ impl<L: Leaf> Forest<L> {
         self.predict_columns_with(columns, Kernel::detect())
     }
 
-    /// `FittedModel::predict_proba_columns` for the models this forest scores (LightGBM's and
-    /// XGBoost's): their rows normalised as their `predict_proba` normalises them.
+    /// `FittedModel::predict_proba` for the models this forest scores (LightGBM's and
+    /// XGBoost's): the scores of `x`'s rows (XGBoost's float probabilities widened), each row
+    /// normalised as every model's rows are (`normalise_rows`).
+    pub(super) fn proba_rows(
+        &self,
+        x: &super::FeatureMatrix,
+        n_classes: usize,
+    ) -> crate::error::Result<super::Probabilities> {
+        if x.n_rows == 0 {
+            return super::Probabilities::new(Vec::new(), n_classes);
+        }
+        self.check_width(x.n_cols())?;
+        normalised(self.predict(&x.values), n_classes)
+    }
+
+    /// `FittedModel::predict_proba_columns` for the same models: [`Forest::proba_rows`] of rows
+    /// given as columns (`None` where a mask kernel scores the model).
     pub(super) fn proba_columns(
         &self,
         columns: &[&[f64]],
         n_classes: usize,
     ) -> Option<crate::error::Result<super::Probabilities>> {
-        if columns.len() != self.n_features() {
-            return Some(Err(crate::error::EngineError::InvalidArgument(format!(
-                "rows have {} features, the model was trained on {}",
-                columns.len(),
-                self.n_features()
-            ))));
+        if let Err(e) = self.check_width(columns.len()) {
+            return Some(Err(e));
         }
-        let mut values = self.predict_columns(columns)?;
-        super::normalise_rows(&mut values, n_classes);
-        Some(super::Probabilities::new(values, n_classes))
+        Some(normalised(self.predict_columns(columns)?, n_classes))
+    }
+
+    /// An error unless rows of `width` values are this model's rows.
+    fn check_width(&self, width: usize) -> crate::error::Result<()> {
+        let expected = self.n_features();
+        if width == expected {
+            return Ok(());
+        }
+        Err(crate::error::EngineError::InvalidArgument(format!(
+            "rows have {width} features, the model was trained on {expected}"
+        )))
     }
 
     fn predict_columns_with(&self, columns: &[&[f64]], kernel: Kernel) -> Option<Vec<f64>> {

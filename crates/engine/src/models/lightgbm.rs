@@ -5,8 +5,8 @@
 //! `cancel`. Prediction does not use LightGBM: the saved model text is compiled into
 //! [`forest::Forest`], which reproduces LightGBM's scores exactly and faster.
 use super::{
-    normalise_rows, BoostedTreeParams, CollectiveSpec, DatasetView, Fitted, FittedModel, ForestParams, ModelKind,
-    Probabilities, RoundStep, Rounds,
+    BoostedTreeParams, CollectiveSpec, DatasetView, Fitted, FittedModel, ForestParams, ModelKind, Probabilities,
+    RoundStep, Rounds,
 };
 use crate::error::{EngineError, Result};
 use lightgbm3_sys as sys;
@@ -621,20 +621,7 @@ impl FittedModel for LightGbmModel {
     }
 
     fn predict_proba(&self, x: &super::FeatureMatrix) -> Result<Probabilities> {
-        let n_classes = self.n_classes;
-        if x.n_rows == 0 {
-            return Probabilities::new(Vec::new(), n_classes);
-        }
-        let expected = self.forest.n_features();
-        if x.n_cols() != expected {
-            return Err(EngineError::InvalidArgument(format!(
-                "rows have {} features, the model was trained on {expected}",
-                x.n_cols()
-            )));
-        }
-        let mut values = self.forest.predict(&x.values);
-        normalise_rows(&mut values, n_classes);
-        Probabilities::new(values, n_classes)
+        self.forest.proba_rows(x, self.n_classes)
     }
 
     fn predict_proba_columns(&self, columns: &[&[f64]]) -> Option<Result<Probabilities>> {

@@ -5,8 +5,8 @@
 //! (`tests/xgboost_parity.rs`) at a fraction of its cost per call.
 use super::forest::{Forest, ForestSpec, Objective, TreeText};
 use super::{
-    normalise_rows, BoostedTreeParams, DatasetView, FitControl, Fitted, FittedModel, ModelKind, Probabilities,
-    RoundDriver, RoundStep, Rounds,
+    BoostedTreeParams, DatasetView, FitControl, Fitted, FittedModel, ModelKind, Probabilities, RoundDriver, RoundStep,
+    Rounds,
 };
 use crate::error::{EngineError, Result};
 use serde::Deserialize;
@@ -425,20 +425,7 @@ impl FittedModel for XgBoostModel {
     }
 
     fn predict_proba(&self, x: &super::FeatureMatrix) -> Result<Probabilities> {
-        if x.n_rows == 0 {
-            return Probabilities::new(Vec::new(), self.n_classes);
-        }
-        let expected = self.forest.n_features();
-        if x.n_cols() != expected {
-            return Err(EngineError::InvalidArgument(format!(
-                "rows have {} features, the model was trained on {expected}",
-                x.n_cols()
-            )));
-        }
-        // XGBoost's float probabilities, widened, normalised as every model's rows are.
-        let mut values = self.forest.predict(&x.values);
-        normalise_rows(&mut values, self.n_classes);
-        Probabilities::new(values, self.n_classes)
+        self.forest.proba_rows(x, self.n_classes)
     }
 
     fn predict_proba_columns(&self, columns: &[&[f64]]) -> Option<Result<Probabilities>> {
