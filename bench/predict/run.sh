@@ -62,7 +62,9 @@ wait_for() { # URL PID LOG
 }
 
 mkdir -p "$work/models" "$work/data"
-echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'); AVX-512: $(grep -q avx512f /proc/cpuinfo && echo yes || echo no); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+# The CPU's family, model and clock too: the 2-core hosts this ran on differed 2-3x in speed (README).
+cpu_id=$(awk -F': *' '/^cpu family/ && !f {f=$2} /^model\t/ && !m {m=$2} /^cpu MHz/ && !h {h=$2} END {printf "family %s model %s, %.0f MHz", f, m, h}' /proc/cpuinfo)
+echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p') ($cpu_id); AVX-512: $(grep -q avx512f /proc/cpuinfo && echo yes || echo no); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "training the benchmark models (5 classes, 200 rounds, 139 features) ..."
 node bench/predict/setup.js "$work/models" "$work"
 node -e '
