@@ -193,7 +193,7 @@ impl Binned {
     pub(super) fn bin_rows(&self, rows: BlockRows<'_>, flush_tiny: bool, tiny: f32, bins: &mut [u8]) {
         self.bin_rows_by(rows, flush_tiny, tiny, bins, |thresholds, values, n, bins| {
             for (b, &x) in bins.iter_mut().zip(&values[..n]) {
-                *b = thresholds.bin(x) ^ 0x80;
+                *b = thresholds.bin(x);
             }
         })
     }
@@ -201,7 +201,8 @@ impl Binned {
     /// Each used feature's values read into a buffer, in a loop of their own (a column's `f64`s
     /// converted there, not each just before its search), then binned by `bin_feature`: from the
     /// feature's thresholds and the buffer, whose first `n` values are the block's rows (the
-    /// rest zeros), into the feature's bins (`^ 0x80`).
+    /// rest zeros), into the feature's bins (each the count of thresholds below, flipped to
+    /// `^ 0x80` here for all binnings).
     #[inline(always)]
     fn bin_rows_by(
         &self,
@@ -218,7 +219,8 @@ impl Binned {
             let bins: &mut [u8; ROWS] = (&mut bins[f * ROWS..][..ROWS]).try_into().expect("ROWS bins");
             feature_values(rows, *f, flush_tiny, tiny, &mut values[..n]);
             bin_feature(thresholds, &values, n, bins);
-            for (s, b) in shifted[f * ROWS..][..ROWS].iter_mut().zip(bins.iter()) {
+            for (s, b) in shifted[f * ROWS..][..ROWS].iter_mut().zip(bins.iter_mut()) {
+                *b ^= 0x80;
                 *s = b.wrapping_add(1);
             }
         }
@@ -331,7 +333,7 @@ impl Binned {
             if thresholds.len > LINEAR_THRESHOLDS {
                 for (b, &x) in bins.iter_mut().zip(&values[..n]) {
                     // SAFETY: this function's caller vouches for the CPU.
-                    *b = unsafe { thresholds.bin_avx512(x) } ^ 0x80;
+                    *b = unsafe { thresholds.bin_avx512(x) };
                 }
                 return;
             }
@@ -340,8 +342,7 @@ impl Binned {
                 // SAFETY: 16 values and 16 bins from `at` (`at + 16 <= ROWS`); the CPU as above.
                 unsafe {
                     let counts = thresholds.count_below_avx512(_mm512_loadu_ps(values.as_ptr().add(at)));
-                    let stored = _mm_xor_si128(_mm512_cvtepi32_epi8(counts), _mm_set1_epi8(0x80u8 as i8));
-                    _mm_storeu_si128(bins.as_mut_ptr().add(at).cast(), stored);
+                    _mm_storeu_si128(bins.as_mut_ptr().add(at).cast(), _mm512_cvtepi32_epi8(counts));
                 }
             }
         })
