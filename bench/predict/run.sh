@@ -102,6 +102,11 @@ if [ "$AUTH" != off ]; then
   BENCH_AUTHORIZATION="Bearer $token"
 fi
 echo "product: next start on $base (pid $next_pid, auth: $AUTH)"
+# The clients say Accept-Encoding: gzip, deflate (load.js); whether the product compresses is shown.
+encoding=$(curl -fs -o /dev/null -D - -H 'accept-encoding: gzip, deflate' -H 'content-type: application/octet-stream' \
+  ${BENCH_AUTHORIZATION:+-H "authorization: $BENCH_AUTHORIZATION"} --data-binary "@$work/predict.f64" \
+  "$base/api/predict?model=$(model "${MODELS%% *}" version)" | tr -d '\r' | sed -n 's/^content-encoding: *//Ip')
+echo "product's predict answer to a client accepting gzip: Content-Encoding ${encoding:-none (uncompressed)}"
 
 # One measured run: NAME URL BODY CONTENT_TYPE CLIENTS PID → a JSON line appended to $work/runs.jsonl
 measure() {

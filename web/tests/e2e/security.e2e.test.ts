@@ -38,13 +38,21 @@ afterAll(async () => {
   else process.env.CANDLE_MODELS_DIR = previousModelsDir;
 });
 
-/** A raw HTTP request with any Host header (fetch would not send a forged one). */
-function rawGet(port: number, pathName: string, host: string): Promise<{ status: number; body: string }> {
+/**
+ * A raw HTTP request with any Host header (fetch would not send a forged one) and the answer as
+ * sent (fetch would decompress it).
+ */
+function rawGet(
+  port: number,
+  pathName: string,
+  host: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: pathName, headers: { host } }, (res) => {
+    const req = http.get({ host: '127.0.0.1', port, path: pathName, headers: { ...headers, host } }, (res) => {
       let body = '';
       res.on('data', (d) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
     });
     req.on('error', reject);
   });
@@ -80,6 +88,21 @@ describe('headers', () => {
       expect(res.headers.get('content-security-policy'), p).toBe("default-src 'none'; frame-ancestors 'none'");
       expect(res.headers.get('x-frame-options'), p).toBe('DENY');
     }
+  });
+
+  it('answers go out uncompressed, even to a client that accepts gzip (the TLS proxy compresses)', async () => {
+    const host = `127.0.0.1:${server.port}`;
+    const gzip = { 'accept-encoding': 'gzip, deflate' };
+    const scripts = [...(await rawGet(server.port, '/login', host)).body.matchAll(/<script\b[^>]*\bsrc="([^"]+)"/g)];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const p of ['/login', '/api/openapi', ...scripts.map((m) => m[1])]) {
+      const res = await rawGet(server.port, p, host, gzip);
+      expect(res.status, p).toBe(200);
+      expect(res.headers['content-encoding'], p).toBeUndefined();
+    }
+    // Well over the 1 KB from which a compressing server gzips an answer.
+    expect((await rawGet(server.port, '/login', host, gzip)).body.length).toBeGreaterThan(4096);
+    expect((await rawGet(server.port, '/api/openapi', host, gzip)).body.length).toBeGreaterThan(4096);
   });
 
   it('Host allow-list: a DNS-rebinding host name gets 421 on pages and the API; loopback names work', async () => {
