@@ -21,8 +21,8 @@ const nextConfig: NextConfig = {
   turbopack: { root: path.resolve(import.meta.dirname, '..') },
   outputFileTracingRoot: path.resolve(import.meta.dirname, '..'),
   poweredByHeader: false,
-  // Responses go out uncompressed: gzip in the server cost more than it saves on the links the
-  // app is served over (loopback, a LAN; farther only behind the TLS proxy, which compresses).
+  // Answers go out uncompressed: gzip on the server's JS thread costs more time than it saves on
+  // the links the app is served over (loopback, a LAN; farther, a TLS proxy that compresses).
   // The chart's 155 KB candles query took 10.2–11.4 ms gzipped against 3.8–4.5 ms (docs/decisions.md).
   compress: false,
   // Dev server reachable as 127.0.0.1 as well as localhost (browser tests, other tabs).
