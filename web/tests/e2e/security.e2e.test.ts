@@ -95,14 +95,16 @@ describe('headers', () => {
     const gzip = { 'accept-encoding': 'gzip, deflate' };
     const scripts = [...(await rawGet(server.port, '/login', host)).body.matchAll(/<script\b[^>]*\bsrc="([^"]+)"/g)];
     expect(scripts.length).toBeGreaterThan(0);
+    const sizes = new Map<string, number>();
     for (const p of ['/login', '/api/openapi', ...scripts.map((m) => m[1])]) {
       const res = await rawGet(server.port, p, host, gzip);
       expect(res.status, p).toBe(200);
       expect(res.headers['content-encoding'], p).toBeUndefined();
+      sizes.set(p, res.body.length);
     }
     // Well over the 1 KB from which a compressing server gzips an answer.
-    expect((await rawGet(server.port, '/login', host, gzip)).body.length).toBeGreaterThan(4096);
-    expect((await rawGet(server.port, '/api/openapi', host, gzip)).body.length).toBeGreaterThan(4096);
+    expect(sizes.get('/login')).toBeGreaterThan(4096);
+    expect(sizes.get('/api/openapi')).toBeGreaterThan(4096);
   });
 
   it('Host allow-list: a DNS-rebinding host name gets 421 on pages and the API; loopback names work', async () => {
