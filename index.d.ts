@@ -335,6 +335,25 @@ plots: Array<string>, gitCommit: string | null, configHash: string, dataHash: st
 fallback?: ModelFallback, };
 
 /**
+ * `modelRequirements`: what a caller must know before it reads candles for a prediction, without
+ * the rest of [`ModelInfo`] (its `metrics.json`, plot listing and names): reading and converting
+ * those cost ≈ 1 ms per call, as much as the prediction itself.
+ */
+export type ModelRequirements = { 
+/**
+ * The version that serves the name (as [`ModelServer::predict`] would resolve it now).
+ */
+version: string, 
+/**
+ * Candles a request needs for the first prediction: feature warm-up, window and look-ahead.
+ */
+minCandles: number, 
+/**
+ * Present when the requested alias could not be served and this (another) version answers.
+ */
+fallback?: ModelFallback, };
+
+/**
  * Headline metrics of a version. `*PatternF1` (per-pattern macro-F1 at each pattern's last
  * candle, background excluded), `*BalancedAccuracy` (per candle) and `*SpanF1` (IoU >= 0.5) are
  * the figures to compare; `*MacroF1` is the row classifier's macro-F1 over its classes
@@ -913,6 +932,13 @@ export declare function modelConfigKeys(): Record<ModelKind, string[]>
 
 /** Metadata, labels, feature names and per-class validation/test metrics of a version or alias. */
 export declare function modelInfo(versionOrAlias?: string, registry?: string): Promise<ModelInfo>
+
+/**
+ * The version a name serves and the candles a prediction with it needs (`minCandles`), with the
+ * fallback `predict` would take: what a caller needs before reading candles, without the
+ * metrics and names `modelInfo` reads and converts.
+ */
+export declare function modelRequirements(versionOrAlias?: string, registry?: string): Promise<ModelRequirements>
 
 /**
  * Epoch milliseconds of a formatted date, read as UTC unless it names a zone (ISO 8601 and its

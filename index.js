@@ -848,6 +848,7 @@ module.exports.listModels = nativeBinding.listModels
 module.exports.listPatterns = nativeBinding.listPatterns
 module.exports.modelConfigKeys = nativeBinding.modelConfigKeys
 module.exports.modelInfo = nativeBinding.modelInfo
+module.exports.modelRequirements = nativeBinding.modelRequirements
 module.exports.parseDateUtc = nativeBinding.parseDateUtc
 module.exports.predict = nativeBinding.predict
 module.exports.predictBatch = nativeBinding.predictBatch

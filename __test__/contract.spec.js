@@ -65,6 +65,7 @@ const EXPORTS = {
   predict: { args: [candles, { registry }], kinds: ['candles', 'options'] },
   predictBatch: { args: [[{ candles, options: { registry } }]], kinds: ['requests'] },
   modelInfo: { args: ['champion', registry], kinds: ['optional string', 'optional string'] },
+  modelRequirements: { args: ['champion', registry], kinds: ['optional string', 'optional string'] },
   listModels: { args: [registry], kinds: ['optional string'] },
   promote: { args: ['v0001', registry], kinds: ['string', 'optional string'] },
 };

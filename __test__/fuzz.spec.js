@@ -35,6 +35,7 @@ const EXPORTS = [
   'predict',
   'predictBatch',
   'modelInfo',
+  'modelRequirements',
   'listModels',
   'promote',
   'parseDateUtc',

@@ -112,6 +112,24 @@ describe('predict / modelInfo / predictBatch', () => {
     expect(unknown.code).toBe('MODEL_NOT_FOUND');
   });
 
+  test('modelRequirements: the version a name serves and the candles its predictions need', async () => {
+    const info = await engine.modelInfo('champion', registry);
+    expect(await engine.modelRequirements('champion', registry)).toEqual({
+      version: info.version,
+      minCandles: info.minCandles,
+    });
+    expect(await engine.modelRequirements(undefined, registry)).toEqual(
+      await engine.modelRequirements('champion', registry),
+    );
+    // Exactly the candles predict needs: one fewer is refused, that many answer.
+    const enough = sliceCandles(candles, 0, info.minCandles);
+    expect((await rejection(engine.predict(sliceCandles(candles, 0, info.minCandles - 1), { registry }))).code).toBe(
+      'TOO_FEW_CANDLES',
+    );
+    expect((await engine.predict(enough, { registry })).model.version).toBe(info.version);
+    expect((await rejection(engine.modelRequirements('v0999', registry))).code).toBe('MODEL_NOT_FOUND');
+  });
+
   test('too few candles says how many are needed; bad input is coded', async () => {
     const info = await engine.modelInfo(undefined, registry);
     const err = await rejection(engine.predict(sliceCandles(candles, 0, 30), { registry }));
@@ -285,6 +303,9 @@ describe('predict / modelInfo / predictBatch', () => {
     });
     expect(p.fallback.reason).not.toContain(copy);
     expect((await engine.modelInfo('champion', copy)).fallback.servedVersion).toBe(older);
+    const needs = await engine.modelRequirements('champion', copy);
+    expect(needs.version).toBe(older);
+    expect(needs.fallback).toEqual(p.fallback);
     // An intact champion carries no fallback field at all.
     expect('fallback' in (await engine.predict(c, { registry }))).toBe(false);
     expect((await rejection(engine.predict(c, { registry: copy, model: newest }))).code).toBe('CORRUPT_MODEL');

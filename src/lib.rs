@@ -409,22 +409,43 @@ pub fn predict_batch(env: Env, requests: Option<Unknown>) -> napi::Result<Object
     )
 }
 
+/// A question about the version a name serves (`modelInfo`, `modelRequirements`): the arguments
+/// read on the JS thread, the question asked of the registry's model server on a worker.
+fn ask_model_server<T: serde::Serialize + Send + 'static>(
+    version_or_alias: Option<Unknown>,
+    registry: Option<Unknown>,
+    ask: fn(&inference::ModelServer, &str) -> engine::Result<T>,
+) -> AsyncTask<EngineTask<T, Json>> {
+    let input = args::optional_string(version_or_alias, "versionOrAlias")
+        .and_then(|v| Ok((v, args::optional_string(registry, "registry")?)));
+    EngineTask::new(
+        move || {
+            let (version_or_alias, registry) = input?;
+            let server = inference::server_for(&registry_root(registry))?;
+            ask(&server, version_or_alias.as_deref().unwrap_or("champion"))
+        },
+        |_, answer| to_plain(&answer),
+    )
+}
+
 /// Metadata, labels, feature names and per-class validation/test metrics of a version or alias.
 #[napi(ts_args_type = "versionOrAlias?: string, registry?: string", ts_return_type = "Promise<ModelInfo>")]
 pub fn model_info(
     version_or_alias: Option<Unknown>,
     registry: Option<Unknown>,
 ) -> AsyncTask<EngineTask<inference::ModelInfo, Json>> {
-    let input = args::optional_string(version_or_alias, "versionOrAlias")
-        .and_then(|v| Ok((v, args::optional_string(registry, "registry")?)));
-    EngineTask::new(
-        move || {
-            let (version_or_alias, registry) = input?;
-            let root = registry_root(registry);
-            inference::server_for(&root)?.info(version_or_alias.as_deref().unwrap_or("champion"))
-        },
-        |_, info| to_plain(&info),
-    )
+    ask_model_server(version_or_alias, registry, inference::ModelServer::info)
+}
+
+/// The version a name serves and the candles a prediction with it needs (`minCandles`), with the
+/// fallback `predict` would take: what a caller needs before reading candles, without the
+/// metrics and names `modelInfo` reads and converts.
+#[napi(ts_args_type = "versionOrAlias?: string, registry?: string", ts_return_type = "Promise<ModelRequirements>")]
+pub fn model_requirements(
+    version_or_alias: Option<Unknown>,
+    registry: Option<Unknown>,
+) -> AsyncTask<EngineTask<inference::ModelRequirements, Json>> {
+    ask_model_server(version_or_alias, registry, inference::ModelServer::requirements)
 }
 
 /// Every registered version, newest last, with aliases and summary metrics.

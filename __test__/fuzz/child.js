@@ -174,6 +174,7 @@ const ARGS = {
     ]),
   ],
   modelInfo: () => [pick([undefined, ...STRINGS, value(0)]), registry()],
+  modelRequirements: () => [pick([undefined, ...STRINGS, value(0)]), registry()],
   listModels: () => [registry()],
   promote: () => [pick(['v0001', '1', 'champion', value(0)]), registry()],
   parseDateUtc: () => [pick([...STRINGS, '2024-01-02T10:30:00+02:00', '1/4/1999', value(1)])],

@@ -5,7 +5,8 @@
 // from /proc), so figures from a loaded machine still show the work each request costs.
 // $BENCH_AUTHORIZATION, when set, is sent as the Authorization header (an API token).
 // Every request says `Accept-Encoding: gzip, deflate`, as Python's requests does (browsers send
-// more): a server that compresses its answers pays for it here as it does for its users.
+// more): a server that compresses its answers pays for it here as it does for its users. The
+// result's `contentEncodings` says how the answers came (`none`: uncompressed).
 const fs = require('node:fs');
 const http = require('node:http');
 
@@ -18,6 +19,9 @@ const total = Number(totalArg);
 const candlesPerRequest = Number(candlesArg || 500);
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 const target = new URL(url);
+
+/** The Content-Encoding of the answers (`none` when uncompressed): what the clients were sent. */
+const contentEncodings = new Set();
 
 function once() {
   return new Promise((resolve, reject) => {
@@ -36,6 +40,7 @@ function once() {
         },
       },
       (res) => {
+        contentEncodings.add(res.headers['content-encoding'] ?? 'none');
         const chunks = [];
         res.on('data', (c) => chunks.push(c));
         res.on('end', () => {
@@ -84,6 +89,7 @@ async function main() {
       p50: pct(50),
       p99: pct(99),
       serverCpuMsPerRequest: cpu0 === null ? null : ((cpu1 - cpu0) * 1000) / latencies.length,
+      contentEncodings: [...contentEncodings],
     }),
   );
   agent.destroy();

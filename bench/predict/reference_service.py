@@ -3,7 +3,7 @@ built one — FastAPI + pydantic validation, TA-Lib features (the definitions of
 scripts/talib_parity.py, which the parity test holds equal to the engine's), and the registry
 version's OWN model file scored by Python's LightGBM or XGBoost — served by one uvicorn worker.
 
-  python bench/predict/reference_service.py VERSION_DIR FIRST_TARGET PORT
+  python bench/predict/reference_service.py VERSION_DIR FIRST_TARGET PORT [DATASET_JSON]
 
 VERSION_DIR is a registry version (its model.json names the model file, classes, features and
 row layout); FIRST_TARGET is the first candle that gets a prediction (feature warm-up + window −
@@ -11,6 +11,9 @@ look-ahead, from the engine's modelInfo). POST /predict takes what the product's
 takes in its JSON form, `{"candles": {time, open, high, low, close, volume}}`, and answers
 `{"spans": [...], "candleCount": n}` with the spans decoded exactly as the engine decodes them
 (crates/engine/src/evaluation/spans.rs), so the benchmark can check that both sides agree.
+With DATASET_JSON (candle columns, held in memory as the dataset's store), POST /predict_range
+takes what the product's dataset-range form takes, `{"from": ms, "to": ms}`, and scores the range
+with the same context around it as the product does.
 """
 import json
 import math
@@ -40,6 +43,16 @@ class Columns(BaseModel):
 
 class PredictBody(BaseModel):
     candles: Columns
+
+
+class RangeBody(BaseModel):
+    """A time range of the dataset the service holds (epoch ms, both ends included)."""
+    start: float = Field(alias="from")
+    end: float = Field(alias="to")
+
+
+# Candles read around a range besides the model's own needs: the product's EDGE_CONTEXT_CANDLES.
+EDGE_CONTEXT = 256
 
 
 def load_model(version_dir):
@@ -108,7 +121,7 @@ def decode_spans(probabilities, class_names, encoding, min_len=1):
     return spans
 
 
-def make_app(version_dir, first_target):
+def make_app(version_dir, first_target, dataset=None):
     card, predict = load_model(version_dir)
     names = card["featureNames"]
     rows_spec = card["rows"]
@@ -123,15 +136,9 @@ def make_app(version_dir, first_target):
         # The fixed cost of a request here, for the benchmark's "floor" row.
         return {"ok": True}
 
-    @app.post("/predict")
-    def predict_route(body: PredictBody):
-        c = body.candles
-        cols = [np.array([math.nan if x is None else x for x in col], dtype=np.float64)
-                for col in (c.time, c.open, c.high, c.low, c.close, c.volume)]
-        n = len(cols[0])
-        if any(len(col) != n for col in cols):
-            raise HTTPException(400, "columns differ in length")
-        t, o, h, l, cl, v = cols
+    def spans_of(t, o, h, l, cl, v):
+        """The spans over candles given as float64 columns (indices into them)."""
+        n = len(t)
         if n < first_target + lookahead + 1:
             raise HTTPException(400, f"needs at least {first_target + lookahead + 1} candles")
         feats = feature_reference(o, h, l, cl, v, raw_reference(o, h, l, cl, v), lags)
@@ -147,12 +154,59 @@ def make_app(version_dir, first_target):
         for s in spans:
             s["start"], s["end"] = int(targets[s["start"]]), int(targets[s["end"]])
             s["startTime"], s["endTime"] = t[s["start"]], t[s["end"]]
-        return {"spans": spans, "candleCount": n}
+        return spans
+
+    @app.post("/predict")
+    def predict_route(body: PredictBody):
+        c = body.candles
+        cols = [np.array([math.nan if x is None else x for x in col], dtype=np.float64)
+                for col in (c.time, c.open, c.high, c.low, c.close, c.volume)]
+        n = len(cols[0])
+        if any(len(col) != n for col in cols):
+            raise HTTPException(400, "columns differ in length")
+        return {"spans": spans_of(*cols), "candleCount": n}
+
+    if dataset is not None:
+        @app.post("/predict_range")
+        def predict_range_route(body: RangeBody):
+            # The product's dataset-range form (web/src/features/predictions/server/predictService.ts):
+            # the range's candles with the model's warm-up + EDGE_CONTEXT candles before them and
+            # EDGE_CONTEXT after, scored together; spans reaching into the context clipped at the
+            # range's edges, indices from the range's first candle.
+            t = dataset[0]
+            first = int(np.searchsorted(t, body.start, side="left"))
+            end = int(np.searchsorted(t, body.end, side="right"))
+            count = max(0, end - first)
+            if count == 0:
+                return {"spans": [], "candleCount": 0}
+            lo = max(0, first - (first_target + lookahead + 1 + EDGE_CONTEXT))
+            hi = min(len(t), end + EDGE_CONTEXT)
+            before = first - lo
+            spans = []
+            for s in spans_of(*(col[lo:hi] for col in dataset)):
+                if s["end"] < before or s["start"] >= before + count:
+                    continue
+                start, stop = s["start"] - before, s["end"] - before
+                if start < 0:
+                    s["startTime"] = t[first]
+                if stop > count - 1:
+                    s["endTime"] = t[end - 1]
+                s["start"], s["end"] = max(0, start), min(count - 1, stop)
+                spans.append(s)
+            return {"spans": spans, "candleCount": count}
 
     return app
 
 
+def load_dataset(path):
+    """Candle columns (bench/predict/setup.js's ibm.json) as float64 arrays, held in memory."""
+    with open(path) as f:
+        columns = json.load(f)
+    return [np.array(columns[k], dtype=np.float64) for k in ("time", "open", "high", "low", "close", "volume")]
+
+
 if __name__ == "__main__":
     version_dir, first_target, port = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    uvicorn.run(make_app(version_dir, first_target), host="127.0.0.1", port=port, workers=1,
+    dataset = load_dataset(sys.argv[4]) if len(sys.argv) > 4 else None
+    uvicorn.run(make_app(version_dir, first_target, dataset), host="127.0.0.1", port=port, workers=1,
                 log_level="warning", access_log=False)

@@ -41,16 +41,21 @@ for (const g of groups.values()) {
   );
 }
 console.log('\nratios (reference ÷ product for time, product ÷ reference for throughput):');
+// Each product form against the reference's request for the same work.
+const PAIRS = [
+  ['product, binary', 'reference (FastAPI)'],
+  ['product, JSON', 'reference (FastAPI)'],
+  ['product, dataset range', 'reference, dataset range'],
+];
 for (const model of new Set([...groups.values()].map((g) => g.name.split('|')[0]))) {
-  const ref1 = results.get(`${model}|reference (FastAPI)|1`);
-  const ref8 = results.get(`${model}|reference (FastAPI)|8`);
-  if (!ref1 || !ref8) continue;
-  for (const side of ['product, binary', 'product, JSON']) {
+  for (const [side, reference] of PAIRS) {
+    const ref1 = results.get(`${model}|${reference}|1`);
+    const ref8 = results.get(`${model}|${reference}|8`);
     const p1 = results.get(`${model}|${side}|1`);
     const p8 = results.get(`${model}|${side}|8`);
-    if (!p1 || !p8) continue;
+    if (!ref1 || !ref8 || !p1 || !p8) continue;
     console.log(
-      `  ${model.padEnd(9)} ${side.padEnd(16)} p50 1 client ${f(ref1.p50 / p1.p50)}x, p50 8 clients ${f(ref8.p50 / p8.p50)}x, ` +
+      `  ${model.padEnd(9)} ${side.padEnd(22)} p50 1 client ${f(ref1.p50 / p1.p50)}x, p50 8 clients ${f(ref8.p50 / p8.p50)}x, ` +
         `throughput 8 clients ${f(p8.rps / ref8.rps)}x, CPU per request ${f(ref1.serverCpuMsPerRequest / p1.serverCpuMsPerRequest)}x`,
     );
   }

@@ -5,10 +5,13 @@
 # - Models of the size users train (bench/predict/setup.js): the 139 standard features, 5 classes,
 #   200 rounds; LightGBM with up to 63 leaves per tree and XGBoost with depth 6.
 # - Product: the BUILT web app (`next start`, the shipped path) with a temp registry holding both
-#   models; POST /api/predict with 500 held-out IBM candles, as JSON columns and as the binary
-#   Float64 columns (application/octet-stream).
+#   models; POST /api/predict with 500 held-out IBM candles, as JSON columns, as the binary
+#   Float64 columns (application/octet-stream), and as the chart asks: a time range of the IBM
+#   dataset uploaded to it (`{ datasetId, from, to }`; read from SQLite with the context around it,
+#   ≈ 1,100 candles scored).
 # - Reference: bench/predict/reference_service.py — FastAPI + TA-Lib features + the SAME model
-#   file loaded in Python's LightGBM / XGBoost, one uvicorn worker, in the project venv.
+#   file loaded in Python's LightGBM / XGBoost, one uvicorn worker, in the project venv; its
+#   range requests score the same candles around the range, from IBM held in memory.
 # Each side: p50/p99 with 1 keep-alive client, p50 and throughput with 8, and the server's CPU
 # time per request (user + system, all its threads: the machine is shared, CPU time shows the
 # work). Runs alternate between the sides, REPEATS times; the table shows the median run of each
@@ -19,7 +22,8 @@
 # The product's requests carry an API token (the guard checks it on every request, as in a
 # deployment); AUTH=off serves in the single-user mode instead (no credentials to check).
 # CPU_PROFILE=DIR: instead of the comparison, profile the product's server over REQUESTS JSON
-# requests (CPU_PROFILE_BODY=binary: binary ones) per model from 1 client, after as many
+# requests (CPU_PROFILE_BODY=binary: binary ones; =range: dataset-range ones) per model from 1
+# client, after as many
 # unprofiled ones (bench/lib/profile-on-signal.js), and print where its CPU time went per request
 # (bench/lib/cpuprofile-summary.js); the profiles stay in DIR.
 set -euo pipefail
@@ -49,6 +53,10 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+# One field of the JSON on stdin, by its dotted path (`datasets.0.id`); arrays print comma-separated.
+json_field() {
+  node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log(String(process.argv[1].split('.').reduce((v,k)=>v[k],JSON.parse(s)))))" "$1"
+}
 free_port() { node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
 wait_for() { # URL PID LOG
   for _ in $(seq 1 240); do
@@ -98,15 +106,26 @@ if [ "$AUTH" != off ]; then
   curl -fs -c "$work/cookies" -H 'content-type: application/json' \
     -d "{\"username\":\"admin\",\"password\":\"$admin_password\"}" "$base/api/auth/login" >/dev/null
   token=$(curl -fs -b "$work/cookies" -H 'content-type: application/json' -d '{"name":"bench"}' "$base/api/auth/tokens" |
-    node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log(JSON.parse(s).token))")
+    json_field token)
   BENCH_AUTHORIZATION="Bearer $token"
 fi
 echo "product: next start on $base (pid $next_pid, auth: $AUTH)"
+# The held-out instrument as a stored dataset, uploaded as users do: the dataset-range requests
+# (the chart's form, `{ datasetId, from, to }`) read the same 500 candles and their context from it.
+dataset_id=$(curl -fs ${BENCH_AUTHORIZATION:+-H "authorization: $BENCH_AUTHORIZATION"} -H 'content-type: text/csv' \
+  --data-binary @data/samples/ibm_daily.csv \
+  "$base/api/datasets?name=IBM&fileName=ibm_daily.csv&symbol=IBM&timeframe=1d&onInvalidRow=skip" |
+  json_field datasets.0.id)
+for name in $MODELS; do
+  node -e '
+const [range, id, version, out] = process.argv.slice(1);
+require("node:fs").writeFileSync(out, JSON.stringify({ datasetId: Number(id), ...require(range), options: { model: version } }));
+' "$work/range.json" "$dataset_id" "$(model "$name" version)" "$work/range-$name.json"
+done
 # The clients say Accept-Encoding: gzip, deflate (load.js); whether the product compresses is shown.
-encoding=$(curl -fs -o /dev/null -D - -H 'accept-encoding: gzip, deflate' -H 'content-type: application/octet-stream' \
-  ${BENCH_AUTHORIZATION:+-H "authorization: $BENCH_AUTHORIZATION"} --data-binary "@$work/predict.f64" \
-  "$base/api/predict?model=$(model "${MODELS%% *}" version)" | tr -d '\r' | sed -n 's/^content-encoding: *//Ip')
-echo "product's predict answer to a client accepting gzip: Content-Encoding ${encoding:-none (uncompressed)}"
+encoding=$(node bench/predict/load.js "$base/api/predict?model=$(model "${MODELS%% *}" version)" "$work/predict.f64" 1 1 500 \
+  application/octet-stream | json_field contentEncodings)
+echo "product's predict answers to a client accepting gzip: Content-Encoding $encoding"
 
 # One measured run: NAME URL BODY CONTENT_TYPE CLIENTS PID → a JSON line appended to $work/runs.jsonl
 measure() {
@@ -121,6 +140,8 @@ if [ -n "$CPU_PROFILE" ]; then
   profiled() { # MODEL → URL BODY CONTENT_TYPE
     if [ "${CPU_PROFILE_BODY:-json}" = binary ]; then
       echo "$base/api/predict?model=$(model "$1" version) $work/predict.f64 application/octet-stream"
+    elif [ "${CPU_PROFILE_BODY:-json}" = range ]; then
+      echo "$base/api/predict $work/range-$1.json application/json"
     else
       echo "$base/api/predict $work/predict-$1.json application/json"
     fi
@@ -155,12 +176,13 @@ for name in $MODELS; do
   node bench/predict/load.js "$base/api/predict?model=$(model "$name" version)" "$work/predict.f64" 2 "$WARMUP" 500 \
     application/octet-stream >/dev/null
   node bench/predict/load.js "$base/api/predict" "$work/predict-$name.json" 2 "$WARMUP" 500 application/json >/dev/null
+  node bench/predict/load.js "$base/api/predict" "$work/range-$name.json" 2 "$WARMUP" 500 application/json >/dev/null
 done
 for name in $MODELS; do
   version=$(model "$name" version)
   ref_port=$(free_port)
   python bench/predict/reference_service.py "$(model "$name" versionDir)" "$(model "$name" firstTarget)" "$ref_port" \
-    >"$work/reference.log" 2>&1 &
+    "$work/ibm.json" >"$work/reference.log" 2>&1 &
   reference_pid=$!
   ref="http://127.0.0.1:$ref_port/predict"
   wait_for "http://127.0.0.1:$ref_port/docs" "$reference_pid" "$work/reference.log"
@@ -175,12 +197,17 @@ for name in $MODELS; do
   printf '%s: same spans on the benchmark request? ' "$name"
   node bench/predict/compare.js "$base/api/predict?model=$version" "$work/predict.f64" application/octet-stream \
     "$ref" "$work/reference.json" || echo "  (the two sides DISAGREE: see above)"
+  printf '%s: same spans on the dataset-range request? ' "$name"
+  node bench/predict/compare.js "$base/api/predict" "$work/range-$name.json" application/json \
+    "${ref}_range" "$work/range.json" || echo "  (the two sides DISAGREE: see above)"
   echo "$name: $REPEATS rounds of runs, $REQUESTS requests each (load average now: $(cut -d' ' -f1-3 /proc/loadavg)) ..."
   for _ in $(seq 1 "$REPEATS"); do
     for clients in 1 8; do
       measure "$name|product, binary" "$base/api/predict?model=$version" "$work/predict.f64" application/octet-stream "$clients" "$next_pid"
       measure "$name|product, JSON" "$base/api/predict" "$work/predict-$name.json" application/json "$clients" "$next_pid"
       measure "$name|reference (FastAPI)" "$ref" "$work/reference.json" application/json "$clients" "$reference_pid"
+      measure "$name|product, dataset range" "$base/api/predict" "$work/range-$name.json" application/json "$clients" "$next_pid"
+      measure "$name|reference, dataset range" "${ref}_range" "$work/range.json" application/json "$clients" "$reference_pid"
     done
   done
   stop "$reference_pid"

@@ -9,7 +9,9 @@
 // Both models go to one registry (REGISTRY), and each request names its version. OUT gets, per
 // model: predict-<model>.json (JSON columns + options.model) and predict.f64 (the same candles as
 // the binary body: 6 little-endian Float64 columns; the version goes in the query string);
-// batch-<model>.json (32 x 500 candles); models.json (what run.sh needs).
+// batch-<model>.json (32 x 500 candles); range.json (those 500 candles' first and last times, for
+// the dataset-range form); ibm.json (all of IBM, for the reference's range requests); models.json
+// (what run.sh needs).
 const fs = require('node:fs');
 const path = require('node:path');
 const engine = require('../..');
@@ -94,6 +96,11 @@ async function main() {
   COLUMNS.forEach((k, i) => binary.set(request[k], i * 500));
   fs.writeFileSync(path.join(out, 'predict.f64'), Buffer.from(binary.buffer));
   fs.writeFileSync(path.join(out, 'reference.json'), JSON.stringify({ candles: request }));
+  // The same 500 candles as a time range of the stored IBM dataset (the chart's request form):
+  // the product reads them and their context from SQLite; the reference holds all of IBM in memory.
+  const range = { from: request.time[0], to: request.time[499] };
+  fs.writeFileSync(path.join(out, 'range.json'), JSON.stringify(range));
+  fs.writeFileSync(path.join(out, 'ibm.json'), JSON.stringify(slice(0, ibm.time.length)));
   for (const [name, { version }] of Object.entries(models)) {
     const options = { model: version };
     fs.writeFileSync(path.join(out, `predict-${name}.json`), JSON.stringify({ candles: request, options }));

@@ -92,6 +92,7 @@ fn render() -> String {
         declare::<inference::ModelRef>(&cfg),
         declare::<inference::ModelFallback>(&cfg),
         declare::<inference::ModelInfo>(&cfg),
+        declare::<inference::ModelRequirements>(&cfg),
         declare::<registry::MetricsSummary>(&cfg),
         declare::<registry::VersionSummary>(&cfg),
         declare::<engine::models::ModelKind>(&cfg),

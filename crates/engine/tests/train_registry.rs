@@ -425,12 +425,18 @@ fn a_damaged_champion_falls_back_to_the_newest_intact_version() {
         let info = server.info("champion").unwrap();
         assert_eq!(info.version, "v0002", "{what}");
         assert_eq!(info.fallback.as_ref().map(|f| f.served_version.as_str()), Some("v0002"), "{what}");
+        // So does modelRequirements, with the served version's own candle needs.
+        let needs = server.requirements("champion").unwrap();
+        assert_eq!((needs.version.as_str(), needs.min_candles), ("v0002", info.min_candles), "{what}");
+        assert_eq!(needs.fallback, info.fallback, "{what}");
         // Asked for by name, the damaged version is an error, never another version.
         let named = server.serve("v0003").err().unwrap_or_else(|| panic!("{what}: v0003 served"));
         assert!(["CORRUPT_MODEL", "MODEL_NOT_FOUND", "IO_ERROR"].contains(&named.code()), "{what}: {named}");
         // An intact version by name is served as it is, without a fallback note.
         let v1 = server.serve("v1").unwrap();
         assert!(v1.fallback.is_none() && v1.model.info.version == "v0001");
+        let named = server.requirements("v1").unwrap();
+        assert!(named.fallback.is_none() && named.version == "v0001" && named.min_candles == v1.model.min_candles());
         drop(reg);
     }
 }

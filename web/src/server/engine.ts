@@ -30,6 +30,7 @@ export type {
   ModelFallback,
   ModelInfo,
   ModelRef,
+  ModelRequirements,
   ModelVersionSummary,
   PatternInfo,
   PatternReport,
@@ -50,6 +51,7 @@ import type {
   LabelSpan,
   ModelInfo,
   ModelRef,
+  ModelRequirements,
   ModelVersionSummary,
   PatternInfo,
   PatternReport,
@@ -247,6 +249,11 @@ export async function predictBatch(requests: PredictRequest[]): Promise<BatchIte
 
 export function modelInfo(versionOrAlias?: string, registry?: string): Promise<ModelInfo> {
   return addon.modelInfo(versionOrAlias, registry);
+}
+
+/** The version a name serves and the candles its predictions need (cheap: no metrics read). */
+export function modelRequirements(versionOrAlias?: string, registry?: string): Promise<ModelRequirements> {
+  return addon.modelRequirements(versionOrAlias, registry);
 }
 
 export function listModels(registry?: string): Promise<ModelVersionSummary[]> {

@@ -93,18 +93,21 @@ describe('headers', () => {
   it('answers go out uncompressed, even to a client that accepts gzip (the TLS proxy compresses)', async () => {
     const host = `127.0.0.1:${server.port}`;
     const gzip = { 'accept-encoding': 'gzip, deflate' };
-    const scripts = [...(await rawGet(server.port, '/login', host)).body.matchAll(/<script\b[^>]*\bsrc="([^"]+)"/g)];
-    expect(scripts.length).toBeGreaterThan(0);
-    const sizes = new Map<string, number>();
-    for (const p of ['/login', '/api/openapi', ...scripts.map((m) => m[1])]) {
+    const answer = async (p: string) => {
       const res = await rawGet(server.port, p, host, gzip);
       expect(res.status, p).toBe(200);
       expect(res.headers['content-encoding'], p).toBeUndefined();
-      sizes.set(p, res.body.length);
-    }
+      return res.body;
+    };
+    // The page first: its scripts are read from this (uncompressed) answer.
+    const page = await answer('/login');
+    const scripts = [...page.matchAll(/<script\b[^>]*\bsrc="([^"]+)"/g)].map((m) => m[1]);
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const src of scripts) await answer(src);
+    const openapi = await answer('/api/openapi');
     // Well over the 1 KB from which a compressing server gzips an answer.
-    expect(sizes.get('/login')).toBeGreaterThan(4096);
-    expect(sizes.get('/api/openapi')).toBeGreaterThan(4096);
+    expect(page.length).toBeGreaterThan(4096);
+    expect(openapi.length).toBeGreaterThan(4096);
   });
 
   it('Host allow-list: a DNS-rebinding host name gets 421 on pages and the API; loopback names work', async () => {

@@ -1,5 +1,6 @@
 import 'server-only';
-import { preparedOnce, type Db } from '@/server/db/database';
+import type { Db } from '@/server/db/database';
+import { preparedOnce } from '@/server/db/preparedOnce';
 import type { AuthConfig } from './config';
 import type { Role } from './roles';
 import { newSecret, secretHash } from './secrets';

@@ -1,5 +1,6 @@
 import 'server-only';
-import { preparedOnce, type Db } from '@/server/db/database';
+import type { Db } from '@/server/db/database';
+import { preparedOnce } from '@/server/db/preparedOnce';
 import { ApiError, notFound } from '@/server/http/apiError';
 import type { Role } from './roles';
 import { newSecret, secretHash } from './secrets';

@@ -102,7 +102,8 @@ describe('candle blocks', () => {
     ['the short last block', 3 * CANDLES_PER_BLOCK, N],
     ['starting before 0 and ending past the end', -50, N + 50],
     ['empty', 500, 500],
-    ['past the end', N + 1, N + 10],
+    ['the last candles and past the end', N - 3, N + 10],
+    ['past the end, within a block of the last', N + 1, N + 10],
   ];
   it.each(indexRanges)('by index, %s', (_name, start, end) => {
     expect(loadCandlesByIndex(db, datasetId, start, end)).toEqual(slice(start, end));

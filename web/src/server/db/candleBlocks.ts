@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { CandleColumns } from '@/server/engine';
 import { lowerBound, upperBound } from '@/shared/sortedSearch';
 import { asBlob, asFloat64 } from './float64Blob';
+import { preparedOnce } from './preparedOnce';
 
 /**
  * How a dataset's candles are stored: in blocks of up to CANDLES_PER_BLOCK consecutive candles,
@@ -18,14 +19,7 @@ import { asBlob, asFloat64 } from './float64Blob';
  */
 export const CANDLES_PER_BLOCK = 4096;
 const COLUMNS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
-type Column = (typeof COLUMNS)[number];
 type Db = Database.Database;
-
-/** A block's columns (views into the BLOBs SQLite returned) and where it starts in the dataset. */
-interface Block {
-  firstIndex: number;
-  columns: Record<Column, Float64Array>;
-}
 
 /** Stores all of a dataset's candles (index 0 first), in the caller's transaction. */
 export function insertCandleBlocks(db: Db, datasetId: number, candles: CandleColumns): void {
@@ -47,33 +41,29 @@ export function insertCandleBlocks(db: Db, datasetId: number, candles: CandleCol
   }
 }
 
-function toBlock(row: Record<string, unknown>): Block {
-  const columns = {} as Record<Column, Float64Array>;
-  for (const c of COLUMNS) columns[c] = asFloat64(row[c] as Buffer);
-  return { firstIndex: row.first_index as number, columns };
-}
-
 /** How many candles the dataset has (from its last block). */
 export function storedCandleCount(db: Db, datasetId: number): number {
-  const row = db
-    .prepare(
-      'SELECT first_index + count AS n FROM candle_blocks WHERE dataset_id = ? ORDER BY first_index DESC LIMIT 1',
-    )
-    .get(datasetId) as { n: number } | undefined;
+  const row = preparedOnce(
+    db,
+    'SELECT first_index + count AS n FROM candle_blocks WHERE dataset_id = ? ORDER BY first_index DESC LIMIT 1',
+  ).get(datasetId) as { n: number } | undefined;
   return row?.n ?? 0;
 }
+
+const FIRST_BLOCK_ENDING_AT_OR_AFTER = `SELECT first_index, time FROM candle_blocks
+  WHERE dataset_id = ? AND last_time >= ? ORDER BY last_time LIMIT 1`;
+const FIRST_BLOCK_ENDING_AFTER = `SELECT first_index, time FROM candle_blocks
+  WHERE dataset_id = ? AND last_time > ? ORDER BY last_time LIMIT 1`;
 
 /**
  * The dataset index of the first candle with time >= t (`inclusive`) or > t (not): equally, how
  * many candles are before t (inclusive) or at or before it (not). Reads one block's times.
  */
 export function candleIndexFor(db: Db, datasetId: number, t: number, inclusive: boolean): number {
-  const row = db
-    .prepare(
-      `SELECT first_index, time FROM candle_blocks WHERE dataset_id = ? AND last_time ${inclusive ? '>=' : '>'} ?
-       ORDER BY last_time LIMIT 1`,
-    )
-    .get(datasetId, t) as { first_index: number; time: Buffer } | undefined;
+  const row = preparedOnce(db, inclusive ? FIRST_BLOCK_ENDING_AT_OR_AFTER : FIRST_BLOCK_ENDING_AFTER).get(
+    datasetId,
+    t,
+  ) as { first_index: number; time: Buffer } | undefined;
   if (!row) return storedCandleCount(db, datasetId);
   const times = asFloat64(row.time);
   return row.first_index + (inclusive ? lowerBound(times, t) : upperBound(times, t));
@@ -82,31 +72,47 @@ export function candleIndexFor(db: Db, datasetId: number, t: number, inclusive: 
 /** The time of the candle at dataset index `index`, or null outside the dataset. */
 export function candleTimeAt(db: Db, datasetId: number, index: number): number | null {
   if (index < 0) return null;
-  const row = db
-    .prepare(
-      `SELECT first_index, count, time FROM candle_blocks WHERE dataset_id = ? AND first_index <= ?
-       ORDER BY first_index DESC LIMIT 1`,
-    )
-    .get(datasetId, index) as { first_index: number; count: number; time: Buffer } | undefined;
+  const row = preparedOnce(
+    db,
+    `SELECT first_index, count, time FROM candle_blocks WHERE dataset_id = ? AND first_index <= ?
+     ORDER BY first_index DESC LIMIT 1`,
+  ).get(datasetId, index) as { first_index: number; count: number; time: Buffer } | undefined;
   if (!row || index >= row.first_index + row.count) return null;
   return asFloat64(row.time)[index - row.first_index];
 }
+
+/**
+ * The blocks that hold candles of [:start, :end), each column cut to those candles' bytes
+ * (`substr` counts a BLOB's bytes from 1): a 500-candle read copies 500 candles out of SQLite, not
+ * the 4,096 of every block it touches, whose Buffers the JS heap's collector then had to reclaim.
+ * A block read whole is returned as it is (`substr` would copy it once more). The last condition
+ * skips a short last block that ends before :start, so every length is positive.
+ */
+const CANDLES_BY_INDEX = `SELECT ${COLUMNS.map(
+  (c) => `CASE WHEN :start <= first_index AND first_index + count <= :end THEN ${c}
+     ELSE substr(${c}, (max(:start, first_index) - first_index) * 8 + 1,
+       (min(:end, first_index + count) - max(:start, first_index)) * 8) END AS ${c}`,
+).join(', ')}
+  FROM candle_blocks WHERE dataset_id = :datasetId AND first_index > :start - ${CANDLES_PER_BLOCK}
+    AND first_index < :end AND first_index + count > :start
+  ORDER BY first_index`;
 
 /** The candles at dataset indexes [start, end), oldest first. */
 export function loadCandlesByIndex(db: Db, datasetId: number, start: number, end: number): CandleColumns {
   start = Math.max(0, start);
   if (end <= start) return emptyColumns();
-  const rows = db
-    .prepare(
-      `SELECT first_index, ${COLUMNS.join(', ')} FROM candle_blocks
-       WHERE dataset_id = ? AND first_index > ? AND first_index < ? ORDER BY first_index`,
-    )
-    .all(datasetId, start - CANDLES_PER_BLOCK, end) as Record<string, unknown>[];
-  if (rows.length === 0) return emptyColumns();
-  const blocks = rows.map(toBlock);
-  const last = blocks[blocks.length - 1];
-  const stored = last.firstIndex + last.columns.time.length;
-  return concatBlocks(blocks, Math.min(start, stored), Math.min(end, stored));
+  const rows = preparedOnce(db, CANDLES_BY_INDEX).all({ datasetId, start, end }) as Record<string, unknown>[];
+  const out = emptyColumns(rows.reduce((n, row) => n + (row.time as Buffer).byteLength / 8, 0));
+  let at = 0;
+  for (const row of rows) {
+    // Copied as bytes: a Buffer SQLite returned need not be 8-byte aligned for a Float64 view.
+    for (const c of COLUMNS) {
+      const bytes = row[c] as Buffer;
+      new Uint8Array(out[c].buffer, out[c].byteOffset + at * 8, bytes.byteLength).set(bytes);
+    }
+    at += (row.time as Buffer).byteLength / 8;
+  }
+  return out;
 }
 
 /** All of the dataset's candle times, oldest first (only the time column is read). */
@@ -134,19 +140,6 @@ export function loadCandlesInTimeRange(db: Db, datasetId: number, from: number, 
     candleIndexFor(db, datasetId, from, true),
     candleIndexFor(db, datasetId, to, false),
   );
-}
-
-/** The candles at dataset indexes [start, end) of consecutive blocks, copied into one set of columns. */
-function concatBlocks(blocks: Block[], start: number, end: number): CandleColumns {
-  const out = emptyColumns(Math.max(0, end - start));
-  for (const block of blocks) {
-    const from = Math.max(start, block.firstIndex);
-    const to = Math.min(end, block.firstIndex + block.columns.time.length);
-    if (to <= from) continue;
-    for (const c of COLUMNS)
-      out[c].set(block.columns[c].subarray(from - block.firstIndex, to - block.firstIndex), from - start);
-  }
-  return out;
 }
 
 /** Zeroed columns for n candles. */

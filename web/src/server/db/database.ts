@@ -46,23 +46,6 @@ export function getDb(): Db {
   return db;
 }
 
-const preparedByDb = new WeakMap<Db, Map<string, Database.Statement>>();
-
-/**
- * `db.prepare(sql)`, compiled once per connection and reused: for the statements every request
- * runs (the guard's credential lookups), where compiling the SQL each time took ≈ 0.08 ms
- * per request (a CPU profile of bench/predict's floor). Only for fixed SQL text run with
- * `get`/`run`/`all`: a cached statement is shared, so it must not be left in `pluck`/`raw` mode or
- * held open by `iterate`.
- */
-export function preparedOnce(db: Db, sql: string): Database.Statement {
-  let statements = preparedByDb.get(db);
-  if (!statements) preparedByDb.set(db, (statements = new Map()));
-  let statement = statements.get(sql);
-  if (!statement) statements.set(sql, (statement = db.prepare(sql)));
-  return statement;
-}
-
 /** Closes the process's connection (tests and shutdown). */
 export function closeDb(): void {
   void holder.__candleDb?.checkpointer?.stop();

@@ -7,7 +7,7 @@ import { openDatabase, type Db } from '@/server/db/database';
 import { defaultProject } from '@/features/projects/server';
 import { aggregateOhlc, bucketSizeFor } from '../lib/downsample';
 import { LEVELS_MIN_CANDLES, loadLevelRuns, RUNS_PER_BLOCK } from './candleLevels';
-import { candleClock, candleIndexAt, loadCandleColumns, loadCandlesBeside, queryCandles } from './candleRepository';
+import { candleClock, candleIndexAt, loadCandleColumns, loadCandlesAround, queryCandles } from './candleRepository';
 import { insertDataset } from './datasetRepository';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'candle-levels-'));
@@ -167,16 +167,30 @@ describe('neighbouring candles', () => {
     }
   });
 
-  it('loadCandlesBeside reads the count candles before or after a time, oldest first', () => {
+  it('loadCandlesAround reads a range with up to the context asked for on each side, oldest first', () => {
     const all = loadCandleColumns(db, datasetId);
-    for (const t of probes)
-      for (const count of [0, 1, 5000]) {
-        const end = index(t, false);
-        const before = loadCandlesBeside(db, datasetId, t, count, 'before');
-        expect(Array.from(before.time)).toEqual(Array.from(all.time.subarray(Math.max(0, end - count), end)));
-        const start = index(t, true);
-        const after = loadCandlesBeside(db, datasetId, t, count, 'after');
-        expect(Array.from(after.close)).toEqual(Array.from(all.close.subarray(start, Math.min(N, start + count))));
-      }
+    for (const from of probes)
+      for (const to of [from, from + 3 * MINUTE, from + 9000 * MINUTE])
+        for (const [before, after] of [
+          [0, 0],
+          [1, 5000],
+          [5000, 1],
+        ]) {
+          const around = loadCandlesAround(db, datasetId, from, to, { before, after });
+          const first = index(from, false);
+          const end = index(to, true);
+          const where = `[${from}, ${to}] ${before}/${after}`;
+          if (end <= first) {
+            expect(around.count, where).toBe(0);
+            expect(around.candles.time.length, where).toBe(0);
+            continue;
+          }
+          const start = Math.max(0, first - before);
+          expect(around, where).toMatchObject({ firstIndex: first, before: first - start, count: end - first });
+          const stop = Math.min(N, end + after);
+          expect(Array.from(around.candles.time), where).toEqual(Array.from(all.time.subarray(start, stop)));
+          expect(Array.from(around.candles.close), where).toEqual(Array.from(all.close.subarray(start, stop)));
+        }
+    expect(loadCandlesAround(db, datasetId, T0 + MINUTE, T0, { before: 5, after: 5 }).count).toBe(0);
   });
 });

@@ -3,6 +3,7 @@ import type { Db } from '@/server/db/database';
 import {
   candleIndexFor,
   candleTimeAt,
+  emptyColumns,
   insertCandleBlocks,
   loadAllCandleTimes,
   loadCandlesByIndex,
@@ -111,25 +112,38 @@ export function loadCandleColumns(
   return loadCandlesInTimeRange(db, datasetId, from, to);
 }
 
+/** A time range's candles read with the context around them (`loadCandlesAround`). */
+export interface CandlesAround {
+  /** The context before the range, the range, the context after it: oldest first. */
+  candles: CandleColumns;
+  /** Candles of context before the range (fewer than asked for near the dataset's start). */
+  before: number;
+  /** Candles in the range. */
+  count: number;
+  /** The dataset index of the range's first candle (where it would be, when the range is empty). */
+  firstIndex: number;
+}
+
 /**
- * The `count` candles just before `time`, or just after it (`side: 'after'`), oldest first: the
- * context a prediction over a time range reads around it, so the model sees the same history
- * (and look-ahead) at the range's edges as over the whole dataset.
+ * The candles with time in [from, to] and up to `context.before` candles just before them and
+ * `context.after` just after, in one read: what a prediction over a time range scores, so the
+ * model sees the same history (and look-ahead) at the range's edges as over the whole dataset.
+ * The candles after the range are `candles.time.length - before - count`.
  */
-export function loadCandlesBeside(
+export function loadCandlesAround(
   db: Db,
   datasetId: number,
-  time: number,
-  count: number,
-  side: 'before' | 'after',
-): CandleColumns {
-  const n = Math.max(0, Math.floor(count));
-  if (side === 'before') {
-    const end = candleIndexFor(db, datasetId, time, true);
-    return loadCandlesByIndex(db, datasetId, end - n, end);
-  }
-  const start = candleIndexFor(db, datasetId, time, false);
-  return loadCandlesByIndex(db, datasetId, start, start + n);
+  from: number,
+  to: number,
+  context: { before: number; after: number },
+): CandlesAround {
+  const firstIndex = candleIndexFor(db, datasetId, from, true);
+  const end = to < from ? firstIndex : candleIndexFor(db, datasetId, to, false);
+  const count = Math.max(0, end - firstIndex);
+  if (count === 0) return { candles: emptyColumns(), before: 0, count, firstIndex };
+  const start = Math.max(0, firstIndex - Math.max(0, Math.floor(context.before)));
+  const candles = loadCandlesByIndex(db, datasetId, start, end + Math.max(0, Math.floor(context.after)));
+  return { candles, before: firstIndex - start, count, firstIndex };
 }
 
 export function loadCandleTimes(db: Db, datasetId: number): Float64Array {

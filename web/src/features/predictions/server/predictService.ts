@@ -4,7 +4,7 @@ import * as engine from '@/server/engine';
 import type { CandleColumns, Prediction } from '@/server/engine';
 import { ApiError } from '@/server/http/apiError';
 import { engineApiError } from '@/server/http/engineErrors';
-import { getDataset, candleIndexAt, loadCandleColumns, loadCandlesBeside } from '@/features/datasets/server';
+import { getDataset, loadCandleColumns, loadCandlesAround } from '@/features/datasets/server';
 import type { CandleColumnsInput, PredictBody, PredictOptionsInput } from '../schemas';
 import { modelsDir, noteFallback } from '@/features/models/server';
 
@@ -71,46 +71,33 @@ interface Scored {
   range?: { times: Float64Array; firstIndex: number };
 }
 
-function concatColumns(parts: CandleColumns[]): CandleColumns {
-  const join = (key: keyof CandleColumns) => {
-    const out = new Float64Array(parts.reduce((n, p) => n + p[key].length, 0));
-    let at = 0;
-    for (const p of parts) {
-      out.set(p[key], at);
-      at += p[key].length;
-    }
-    return out;
-  };
-  return {
-    time: join('time'),
-    open: join('open'),
-    high: join('high'),
-    low: join('low'),
-    close: join('close'),
-    volume: join('volume'),
-  };
-}
-
 async function scoredCandles(body: PredictBody, db: () => Db): Promise<Scored> {
-  const candles = candlesOf(body, db);
-  if ('candles' in body || (body.from === undefined && body.to === undefined)) return { candles, before: 0, after: 0 };
-  if (candles.time.length === 0) return { candles, before: 0, after: 0, range: { times: candles.time, firstIndex: 0 } };
+  if ('candles' in body || (body.from === undefined && body.to === undefined))
+    return { candles: candlesOf(body, db), before: 0, after: 0 };
+  getDataset(db(), body.datasetId);
+  // Without `from` the range starts at the dataset's first candle: there is no history to read
+  // before it, so the model's warm-up need not be asked for.
   let minCandles = 0;
   if (body.from !== undefined)
     try {
-      minCandles = (await engine.modelInfo(body.options?.model ?? 'champion', modelsDir())).minCandles;
+      minCandles = (await engine.modelRequirements(body.options?.model ?? 'champion', modelsDir())).minCandles;
     } catch (error) {
       throw toApiError(error);
     }
-  const first = candles.time[0];
-  const last = candles.time[candles.time.length - 1];
-  const before = loadCandlesBeside(db(), body.datasetId, first, minCandles + EDGE_CONTEXT_CANDLES, 'before');
-  const after = loadCandlesBeside(db(), body.datasetId, last, EDGE_CONTEXT_CANDLES, 'after');
+  const around = loadCandlesAround(
+    db(),
+    body.datasetId,
+    body.from ?? Number.MIN_SAFE_INTEGER,
+    body.to ?? Number.MAX_SAFE_INTEGER,
+    { before: minCandles + EDGE_CONTEXT_CANDLES, after: EDGE_CONTEXT_CANDLES },
+  );
+  const { candles, before, count } = around;
+  if (count === 0) return { candles, before: 0, after: 0, range: { times: candles.time, firstIndex: 0 } };
   return {
-    candles: concatColumns([before, candles, after]),
-    before: before.time.length,
-    after: after.time.length,
-    range: { times: candles.time, firstIndex: before.time.length && candleIndexAt(db(), body.datasetId, first) },
+    candles,
+    before,
+    after: candles.time.length - before - count,
+    range: { times: candles.time.subarray(before, before + count), firstIndex: around.firstIndex },
   };
 }
 

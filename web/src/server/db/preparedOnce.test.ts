@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase, preparedOnce } from './database';
+import { openDatabase } from './database';
+import { preparedOnce } from './preparedOnce';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'candle-database-'));
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'candle-prepared-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('preparedOnce', () => {
