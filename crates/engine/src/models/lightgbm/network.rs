@@ -238,6 +238,33 @@ extern "C" fn log_warnings(chunk: *const std::os::raw::c_char) {
     });
 }
 
+/// How long a join waits for its listen port to be released: Linux keeps a closed link's port in
+/// TIME_WAIT for 60 s.
+const PORT_RELEASE_WAIT: std::time::Duration = std::time::Duration::from_secs(70);
+
+/// Returns once `port` can be listened on. A port in use is tried again for up to
+/// [`PORT_RELEASE_WAIT`]: a run that starts right after another on the same workers has found the
+/// port still held (once, in CI), though every link of the last run is set to close with a reset.
+/// LightGBM gives up at its first failed bind, so the wait is here; an interrupt ends it.
+fn wait_for_port(port: u16, interrupt: &NetworkInterrupt) -> Result<()> {
+    let deadline = std::time::Instant::now() + PORT_RELEASE_WAIT;
+    loop {
+        match std::net::TcpListener::bind(("0.0.0.0", port)) {
+            Ok(_listener) => return Ok(()), // closed again here: LightGBM binds it next
+            Err(e)
+                if e.kind() == std::io::ErrorKind::AddrInUse
+                    && std::time::Instant::now() < deadline
+                    && !interrupt.is_interrupted() =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            Err(e) => {
+                return Err(EngineError::WorkerFailed(format!("LightGBM network: cannot listen on port {port}: {e}")))
+            }
+        }
+    }
+}
+
 thread_local! {
     /// Whether this thread is in LightGBM's network (joined by a worker for its whole run).
     static JOINED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
@@ -269,9 +296,7 @@ impl<'a> Network<'a> {
             return Err(EngineError::WorkerFailed("the run was stopped before the LightGBM network was set up".into()));
         }
         // LightGBM would only say "Binding port failed": name the port and the cause.
-        drop(std::net::TcpListener::bind(("0.0.0.0", own.port())).map_err(|e| {
-            EngineError::WorkerFailed(format!("LightGBM network: cannot listen on port {}: {e}", own.port()))
-        })?);
+        wait_for_port(own.port(), interrupt)?;
         // SAFETY: registers a plain function for this thread's LightGBM log (thread-local there).
         unsafe { sys::LGBM_RegisterLogCallback(Some(log_warnings)) };
         let list = machines.iter().map(SocketAddr::to_string).collect::<Vec<_>>().join(",");
@@ -304,5 +329,38 @@ impl Drop for Network<'_> {
         // from touching the sockets while LightGBM closes them.
         unsafe { sys::LGBM_NetworkFree() };
         JOINED.with(|j| j.set(false));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn a_join_waits_for_its_port_to_be_released() {
+        let held = std::net::TcpListener::bind(("0.0.0.0", 0)).unwrap();
+        let port = held.local_addr().unwrap().port();
+        let started = Instant::now();
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            drop(held);
+        });
+        wait_for_port(port, &NetworkInterrupt::new()).unwrap();
+        assert!(started.elapsed() >= Duration::from_millis(250), "returned while the port was held");
+        release.join().unwrap();
+    }
+
+    #[test]
+    fn an_interrupted_join_stops_waiting_for_its_port() {
+        let held = std::net::TcpListener::bind(("0.0.0.0", 0)).unwrap();
+        let port = held.local_addr().unwrap().port();
+        let interrupt = NetworkInterrupt::new();
+        interrupt.interrupt();
+        let started = Instant::now();
+        let err = wait_for_port(port, &interrupt).unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert_eq!(err.code(), "WORKER_FAILED");
+        assert!(err.to_string().contains(&format!("cannot listen on port {port}")), "{err}");
     }
 }
