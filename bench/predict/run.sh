@@ -8,7 +8,7 @@
 #   models; POST /api/predict with 500 held-out IBM candles, as JSON columns, as the binary
 #   Float64 columns (application/octet-stream), and as the chart asks: a time range of the IBM
 #   dataset uploaded to it (`{ datasetId, from, to }`; read from SQLite with the context around it,
-#   ≈ 1,100 candles scored).
+#   ≈ 1,060 candles scored).
 # - Reference: bench/predict/reference_service.py — FastAPI + TA-Lib features + the SAME model
 #   file loaded in Python's LightGBM / XGBoost, one uvicorn worker, in the project venv; its
 #   range requests score the same candles around the range, from IBM held in memory.
@@ -23,9 +23,8 @@
 # deployment); AUTH=off serves in the single-user mode instead (no credentials to check).
 # CPU_PROFILE=DIR: instead of the comparison, profile the product's server over REQUESTS JSON
 # requests (CPU_PROFILE_BODY=binary: binary ones; =range: dataset-range ones) per model from 1
-# client, after as many
-# unprofiled ones (bench/lib/profile-on-signal.js), and print where its CPU time went per request
-# (bench/lib/cpuprofile-summary.js); the profiles stay in DIR.
+# client, after as many unprofiled ones (bench/lib/profile-on-signal.js), and print where its CPU
+# time went per request (bench/lib/cpuprofile-summary.js); the profiles stay in DIR.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/env.sh

@@ -621,9 +621,7 @@ impl ModelServer {
         let Served { model, fallback } = self.serve(version_or_alias)?;
         Ok(ModelRequirements { version: model.info.card.version.clone(), min_candles: model.min_candles(), fallback })
     }
-}
 
-impl ModelServer {
     /// The version `version_or_alias` serves (with the fallback, as [`ModelServer::predict`]
     /// would answer). An unreadable `metrics.json` is `metrics: null`: it does not stop serving.
     pub fn info(&self, version_or_alias: &str) -> Result<ModelInfo> {
