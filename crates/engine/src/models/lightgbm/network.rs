@@ -247,15 +247,34 @@ const PORT_RELEASE_WAIT: std::time::Duration = std::time::Duration::from_secs(70
 /// port still held (once, in CI), though every link of the last run is set to close with a reset.
 /// LightGBM gives up at its first failed bind, so the wait is here; an interrupt ends it.
 fn wait_for_port(port: u16, interrupt: &NetworkInterrupt) -> Result<()> {
-    let deadline = std::time::Instant::now() + PORT_RELEASE_WAIT;
+    let started = std::time::Instant::now();
+    let deadline = started + PORT_RELEASE_WAIT;
+    let mut waited = false;
     loop {
         match std::net::TcpListener::bind(("0.0.0.0", port)) {
-            Ok(_listener) => return Ok(()), // closed again here: LightGBM binds it next
+            Ok(_listener) => {
+                // Closed again at the end of this arm: LightGBM binds the port next.
+                if waited {
+                    eprintln!(
+                        "LightGBM network: port {port} was released after {:.1} s",
+                        started.elapsed().as_secs_f64()
+                    );
+                }
+                return Ok(());
+            }
             Err(e)
                 if e.kind() == std::io::ErrorKind::AddrInUse
                     && std::time::Instant::now() < deadline
                     && !interrupt.is_interrupted() =>
             {
+                // On the worker's stderr (its log), as LightGBM's own warnings are.
+                if !waited {
+                    eprintln!(
+                        "LightGBM network: port {port} is in use; waiting up to {} s for it to be released",
+                        PORT_RELEASE_WAIT.as_secs()
+                    );
+                    waited = true;
+                }
                 std::thread::sleep(std::time::Duration::from_millis(100));
             }
             Err(e) => {
