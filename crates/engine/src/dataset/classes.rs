@@ -80,23 +80,26 @@ impl Encoding {
     pub fn class_names(&self, labels: &[String], extra: impl Fn(&str) -> bool) -> Vec<String> {
         let mut names = vec![self.background().to_string()];
         for l in labels {
-            match self {
-                Encoding::Bio => {
-                    names.push(format!("B-{l}"));
-                    if extra(l) {
-                        names.push(format!("I-{l}"));
-                    }
-                }
-                Encoding::End => {
-                    names.push(format!("E-{l}"));
-                    if extra(l) {
-                        names.push(format!("B-{l}"));
-                    }
-                }
-                Encoding::Windowed => names.push(l.clone()),
+            names.push(match self {
+                Encoding::Bio => format!("B-{l}"),
+                Encoding::End => format!("E-{l}"),
+                Encoding::Windowed => l.clone(),
+            });
+            if let Some(class) = self.extra_class(l).filter(|_| extra(l)) {
+                names.push(class);
             }
         }
         names
+    }
+
+    /// The second class `class_names` gives a label when `extra` says so: `I-x` (BIO), `B-x`
+    /// (end); none in the windowed encoding.
+    pub fn extra_class(&self, label: &str) -> Option<String> {
+        match self {
+            Encoding::Bio => Some(format!("I-{label}")),
+            Encoding::End => Some(format!("B-{label}")),
+            Encoding::Windowed => None,
+        }
     }
 }
 
@@ -111,8 +114,12 @@ mod tests {
         assert_eq!(bio, ["O", "B-doji", "B-engulfing", "I-engulfing"]);
         assert_eq!(Encoding::Bio.parse_class("I-engulfing"), Some(("engulfing", SpanTag::Inside)));
         assert_eq!(Encoding::Bio.parse_class("O"), None);
+        let end = Encoding::End.class_names(&labels, |l| l == "engulfing");
+        assert_eq!(end, ["O", "E-doji", "E-engulfing", "B-engulfing"]);
+        assert_eq!(Encoding::End.extra_class("engulfing").as_deref(), Some("B-engulfing"));
         let win = Encoding::Windowed.class_names(&labels, |_| true);
         assert_eq!(win, ["background", "doji", "engulfing"]);
+        assert_eq!(Encoding::Windowed.extra_class("doji"), None);
         assert_eq!(Encoding::Windowed.parse_class("background"), None);
     }
 }

@@ -84,7 +84,8 @@ fn check_labels(card: &ModelCard) -> Result<()> {
             return bad(format!("labels[{i}] '{label}' is listed twice"));
         }
     }
-    let expected = encoding.class_names(&card.labels, |l| card.class_names.iter().any(|c| *c == format!("I-{l}")));
+    let expected =
+        encoding.class_names(&card.labels, |l| encoding.extra_class(l).is_some_and(|c| card.class_names.contains(&c)));
     if expected != card.class_names {
         let shown: Vec<String> = card.class_names.iter().take(8).map(|c| format!("{:?}", preview(c))).collect();
         return bad(format!(
