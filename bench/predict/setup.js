@@ -98,7 +98,7 @@ async function main() {
   fs.writeFileSync(path.join(out, 'reference.json'), JSON.stringify({ candles: request }));
   // The same 500 candles as a time range of the stored IBM dataset (the chart's request form):
   // the product reads them and their context from SQLite; the reference holds all of IBM in memory.
-  const range = { from: request.time[0], to: request.time[499] };
+  const range = { from: request.time[0], to: request.time.at(-1) };
   fs.writeFileSync(path.join(out, 'range.json'), JSON.stringify(range));
   fs.writeFileSync(path.join(out, 'ibm.json'), JSON.stringify(slice(0, ibm.time.length)));
   for (const [name, { version }] of Object.entries(models)) {

@@ -225,6 +225,10 @@ describe('POST /api/datasets (upload)', () => {
       });
       expect(gone.status).toBe(404);
       expect(gone.body.error.code).toBe('NOT_FOUND');
+      const goneCandles = await call(candlesRoute.GET, 'GET', `/api/datasets/${other.id}/candles`, {
+        params: { id: String(other.id) },
+      });
+      expect([goneCandles.status, goneCandles.body.error.code]).toEqual([404, 'NOT_FOUND']);
       expect(env.db().prepare('SELECT COUNT(*) FROM candle_blocks WHERE dataset_id = ?').pluck().get(other.id)).toBe(0);
     });
 

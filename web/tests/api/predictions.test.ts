@@ -133,6 +133,8 @@ describe('POST /api/predict', () => {
     const unknown = await predict({ datasetId: 999_999 });
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('NOT_FOUND');
+    const unknownRange = await predict({ datasetId: 999_999, from, to });
+    expect([unknownRange.status, unknownRange.body.error.code]).toEqual([404, 'NOT_FOUND']);
   });
 
   it('a range is scored with the feature warm-up and context around it: the same output as over the whole dataset', async () => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CANDLES_PER_BLOCK,
   candleIndexFor,
+  candleIndexRange,
   candleTimeAt,
   insertCandleBlocks,
   loadAllCandleTimes,
@@ -124,12 +125,19 @@ describe('candle blocks', () => {
     }
   });
 
-  it('by time, the candles in [from, to] for ranges cut anywhere', () => {
+  it('by time, the candles in [from, to] and their indices for ranges cut anywhere', () => {
     for (const from of probes)
       for (const to of [from, from + 1, from + 3 * 60_000, all.time[CANDLES_PER_BLOCK + 3], Number.MAX_SAFE_INTEGER]) {
         const expected = to < from ? slice(0, 0) : slice(indexAtOrAfter(from), indexAfter(to));
         expect(loadCandlesInTimeRange(db, datasetId, from, to), `[${from}, ${to}]`).toEqual(expected);
+        const first = indexAtOrAfter(from);
+        const end = to < from ? first : Math.max(first, indexAfter(to));
+        expect(candleIndexRange(db, datasetId, from, to), `[${from}, ${to}]`).toEqual({ first, end });
       }
+    // An empty range says where its candles would be.
+    const between = all.time[5] + 1;
+    expect(candleIndexRange(db, datasetId, between, between)).toEqual({ first: 6, end: 6 });
+    expect(candleIndexRange(db, datasetId, all.time[9], all.time[2])).toEqual({ first: 9, end: 9 });
   });
 
   it('the time at an index, null outside the dataset', () => {

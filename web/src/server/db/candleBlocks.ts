@@ -131,15 +131,20 @@ export function loadAllCandleTimes(db: Db, datasetId: number): Float64Array {
   return out;
 }
 
+/**
+ * The dataset indices `[first, end)` of the candles with time in [from, to]: two lookups. `first`
+ * is where such a candle would be when there is none (`first === end`, also when `to < from`).
+ */
+export function candleIndexRange(db: Db, datasetId: number, from: number, to: number): { first: number; end: number } {
+  const first = candleIndexFor(db, datasetId, from, true);
+  return { first, end: to < from ? first : Math.max(first, candleIndexFor(db, datasetId, to, false)) };
+}
+
 /** The candles with time in [from, to], oldest first. */
 export function loadCandlesInTimeRange(db: Db, datasetId: number, from: number, to: number): CandleColumns {
   if (to < from) return emptyColumns();
-  return loadCandlesByIndex(
-    db,
-    datasetId,
-    candleIndexFor(db, datasetId, from, true),
-    candleIndexFor(db, datasetId, to, false),
-  );
+  const { first, end } = candleIndexRange(db, datasetId, from, to);
+  return loadCandlesByIndex(db, datasetId, first, end);
 }
 
 /** Zeroed columns for n candles. */

@@ -2,6 +2,7 @@ import 'server-only';
 import type { Db } from '@/server/db/database';
 import {
   candleIndexFor,
+  candleIndexRange,
   candleTimeAt,
   emptyColumns,
   insertCandleBlocks,
@@ -137,9 +138,8 @@ export function loadCandlesAround(
   to: number,
   context: { before: number; after: number },
 ): CandlesAround {
-  const firstIndex = candleIndexFor(db, datasetId, from, true);
-  const end = to < from ? firstIndex : candleIndexFor(db, datasetId, to, false);
-  const count = Math.max(0, end - firstIndex);
+  const { first: firstIndex, end } = candleIndexRange(db, datasetId, from, to);
+  const count = end - firstIndex;
   if (count === 0) return { candles: emptyColumns(), before: 0, count, firstIndex };
   const start = Math.max(0, firstIndex - Math.max(0, Math.floor(context.before)));
   const candles = loadCandlesByIndex(db, datasetId, start, end + Math.max(0, Math.floor(context.after)));

@@ -1,5 +1,6 @@
 import 'server-only';
 import type { Db } from '@/server/db/database';
+import { preparedOnce } from '@/server/db/preparedOnce';
 import type { CandleColumns } from '@/server/engine';
 import { conflict, notFound } from '@/server/http/apiError';
 import type { Dataset, ImportReport } from '../types';
@@ -58,9 +59,18 @@ export function listDatasets(db: Db, projectId: number): Dataset[] {
 }
 
 export function getDataset(db: Db, id: number): Dataset {
-  const row = db.prepare(`${SELECT} WHERE d.id = ?`).get(id) as DatasetRow | undefined;
+  // Every dataset request asks this first (a 404 check): compiled once per connection.
+  const row = preparedOnce(db, `${SELECT} WHERE d.id = ?`).get(id) as DatasetRow | undefined;
   if (!row) throw notFound('Dataset', id);
   return toDataset(row);
+}
+
+/**
+ * 404 unless dataset `id` exists: for the routes that only read its candles (the chart's candles
+ * query, a range's predictions), which need neither its annotation count nor its import report.
+ */
+export function requireDataset(db: Db, id: number): void {
+  if (!preparedOnce(db, 'SELECT 1 FROM datasets WHERE id = ?').get(id)) throw notFound('Dataset', id);
 }
 
 export function findDatasetByName(db: Db, projectId: number, name: string): Dataset | undefined {

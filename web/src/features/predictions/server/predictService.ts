@@ -4,7 +4,7 @@ import * as engine from '@/server/engine';
 import type { CandleColumns, Prediction } from '@/server/engine';
 import { ApiError } from '@/server/http/apiError';
 import { engineApiError } from '@/server/http/engineErrors';
-import { getDataset, loadCandleColumns, loadCandlesAround } from '@/features/datasets/server';
+import { loadCandleColumns, loadCandlesAround, requireDataset } from '@/features/datasets/server';
 import type { CandleColumnsInput, PredictBody, PredictOptionsInput } from '../schemas';
 import { modelsDir, noteFallback } from '@/features/models/server';
 
@@ -36,7 +36,7 @@ export function toColumns(c: CandleColumnsInput): CandleColumns {
 
 /** The candles of a stored dataset with time in [from, to] (404 for an unknown dataset). */
 export function loadDatasetCandles(db: Db, datasetId: number, from?: number, to?: number): CandleColumns {
-  getDataset(db, datasetId);
+  requireDataset(db, datasetId);
   return loadCandleColumns(db, datasetId, from, to);
 }
 
@@ -74,7 +74,7 @@ interface Scored {
 async function scoredCandles(body: PredictBody, db: () => Db): Promise<Scored> {
   if ('candles' in body || (body.from === undefined && body.to === undefined))
     return { candles: candlesOf(body, db), before: 0, after: 0 };
-  getDataset(db(), body.datasetId);
+  requireDataset(db(), body.datasetId);
   // Without `from` the range starts at the dataset's first candle: there is no history to read
   // before it, so the model's warm-up need not be asked for.
   let minCandles = 0;

@@ -1,8 +1,8 @@
 import { getDb } from '@/server/db/database';
 import { readParams, readQuery, route, reply } from '@/server/http/handler';
 import {
-  getDataset,
   queryCandles,
+  requireDataset,
   candleQuerySchema,
   datasetIdParams,
   candleQueryResultSchema,
@@ -19,6 +19,6 @@ export const GET = route<'id'>('viewer', async (request, context) => {
   const { id } = await readParams(context, datasetIdParams);
   const query = readQuery(request, candleQuerySchema);
   const db = getDb();
-  getDataset(db, id);
+  requireDataset(db, id);
   return reply(candleQueryResultSchema, queryCandles(db, id, query));
 });
