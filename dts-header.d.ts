@@ -287,7 +287,21 @@ minLength?: number,
 /**
  * The model registry folder; `$CANDLE_MODELS_DIR` or `./models` by default.
  */
-registry?: string, };
+registry?: string, 
+/**
+ * Only the spans that overlap these candles are wanted: the candles around them are context
+ * (a stored dataset's time range, read with the feature warm-up and candles beyond its
+ * edges). Their features are computed as before, but their candles are scored only as far
+ * as the spans overlapping the focus reach, which come out as scoring every candle would
+ * give them; spans that do not overlap the focus are left out. Per-candle output is NaN for
+ * candles not scored.
+ */
+focus?: CandleFocus, };
+
+/**
+ * Candles `start..start + count` of a request (see [`PredictOptions::focus`]).
+ */
+export type CandleFocus = { start: number, count: number, };
 
 export type ModelRef = { name: string, version: string, type: ModelKind, trainedAt: string, };
 

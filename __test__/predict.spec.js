@@ -98,6 +98,30 @@ describe('predict / modelInfo / predictBatch', () => {
     expect(await engine.predict(c, { registry })).toEqual(all);
   });
 
+  test('a focus gives the spans over its candles that scoring them all gives, and per-candle values there', async () => {
+    // A dataset range read with context around it, as /api/predict reads one: 1,100 candles, the
+    // middle 500 asked for.
+    const c = sliceCandles(candles, 2000, 3100);
+    const focus = { start: 300, count: 500 };
+    const all = await engine.predict(c, { registry, perCandle: true });
+    const focused = await engine.predict(c, { registry, perCandle: true, focus });
+    const overlapping = rows(all.spans).filter((s) => s.end >= focus.start && s.start < focus.start + focus.count);
+    expect(overlapping.length).toBeGreaterThan(10);
+    expect(rows(focused.spans)).toEqual(overlapping);
+    const within = (column) => Array.from(column.subarray(focus.start, focus.start + focus.count));
+    expect(within(focused.perCandle.margin)).toEqual(within(all.perCandle.margin));
+    // Candles far from the focus are not scored.
+    expect(Number.isNaN(focused.perCandle.margin[1099 - 100])).toBe(true);
+    // Past the candles: an argument out of range; not a focus at all: the options are malformed.
+    const past = await rejection(engine.predict(c, { registry, focus: { start: 1000, count: 101 } }));
+    expect([past.code, past.message]).toEqual([
+      'INVALID_ARGUMENT',
+      expect.stringContaining('outside the 1100 candles'),
+    ]);
+    for (const bad of [{ start: -1, count: 5 }, { start: 0 }, { start: 0, count: 1, end: 2 }, { start: 1.5, count: 1 }])
+      expect((await rejection(engine.predict(c, { registry, focus: bad }))).code).toBe('INVALID_CONFIG');
+  });
+
   test('modelInfo: labels, features, per-class validation and test metrics', async () => {
     const info = await engine.modelInfo('champion', registry);
     expect(info.version).toBe(first.version);

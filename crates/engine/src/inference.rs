@@ -17,10 +17,10 @@
 //! noticed on the next call (its files' size and modification time are checked each time).
 use crate::candles::Candles;
 use crate::columns::{check_indexable, SpanColumns};
-use crate::dataset::{columns_for_targets, rows_with_context};
+use crate::dataset::{columns_for_targets, rows_with_context, RowSpec};
 use crate::error::{EngineError, Result};
-use crate::evaluation::decode;
-use crate::features::compute_features;
+use crate::evaluation::{decode, window_suffices};
+use crate::features::{compute_planned, FeatureFrame, FeaturePlan};
 use crate::models::{FittedModel, Probabilities};
 use crate::registry::{is_version_name, ModelCard, Registry, VersionInfo, CHAMPION};
 use serde::{Deserialize, Serialize};
@@ -55,7 +55,27 @@ pub struct PredictOptions {
     pub min_length: Option<usize>,
     /// The model registry folder; `$CANDLE_MODELS_DIR` or `./models` by default.
     pub registry: Option<PathBuf>,
+    /// Only the spans that overlap these candles are wanted: the candles around them are context
+    /// (a stored dataset's time range, read with the feature warm-up and candles beyond its
+    /// edges). Their features are computed as before, but their candles are scored only as far
+    /// as the spans overlapping the focus reach, which come out as scoring every candle would
+    /// give them; spans that do not overlap the focus are left out. Per-candle output is NaN for
+    /// candles not scored.
+    pub focus: Option<CandleFocus>,
 }
+
+/// Candles `start..start + count` of a request (see [`PredictOptions::focus`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CandleFocus {
+    pub start: usize,
+    pub count: usize,
+}
+
+/// Rows scored on each side of a focus at first, and added to a side (doubling) until the spans
+/// overlapping the focus are settled: most spans are a few candles long, and a second round of
+/// scoring costs more than a few rows scored in vain.
+const FOCUS_MARGIN_ROWS: usize = 32;
 
 impl PredictOptions {
     /// The registry folder these options name, or the default one.
@@ -492,29 +512,39 @@ impl LoadedModel {
             }
         }
         check_indexable(candles.len(), card.labels.len())?;
-        let frame = compute_features(candles, &card.feature_config)?;
-        let spec = card.rows.every_candle();
-        let targets = spec.targets(frame.rows(), frame.warmup);
-        let n_classes = card.class_names.len();
-        let mut values = Vec::with_capacity(targets.len() * n_classes);
-        for block in targets.chunks(PREDICT_BLOCK_ROWS) {
-            // Straight from the frame's columns where the model reads them so (0.03–0.05 ms of a
-            // 500-candle request went into building its rows), else as rows.
-            let by_columns = columns_for_targets(&frame, &spec, block)
-                .and_then(|columns| self.model.predict_proba_columns(&columns));
-            let probabilities = match by_columns {
-                Some(p) => p?,
-                None => self.model.predict_proba(&rows_with_context(Some(candles), &frame, &spec, block)?)?,
-            };
-            values.extend_from_slice(&probabilities.values);
+        if let Some(focus) = options.focus {
+            if focus.start.checked_add(focus.count).is_none_or(|end| end > candles.len()) {
+                return Err(EngineError::InvalidArgument(format!(
+                    "the focus, candles {}..{}, is outside the {} candles",
+                    focus.start,
+                    focus.start.saturating_add(focus.count),
+                    candles.len()
+                )));
+            }
         }
-        drop(frame);
-        let probabilities = Probabilities::new(values, n_classes)?;
+        let plan = card.feature_config.plan()?;
+        let spec = card.rows.every_candle();
+        let targets = spec.targets(candles.len(), plan.warmup());
+        let (probabilities, first_row, focus_rows) = match options.focus {
+            None => (self.score(candles, &compute_planned(candles, &plan)?, &spec, &targets)?, 0, None),
+            Some(focus) => {
+                // Rows are consecutive candles (`every_candle`): the focus's rows by partition.
+                let rows = targets.partition_point(|&t| t < focus.start)
+                    ..targets.partition_point(|&t| t < focus.start + focus.count);
+                let (probabilities, first_row) = self.score_around(candles, &plan, &spec, &targets, rows.clone())?;
+                (probabilities, first_row, Some(rows))
+            }
+        };
+        let targets = &targets[first_row..first_row + probabilities.n_rows];
         let min_len = options.min_length.unwrap_or(1);
         let min_confidence = options.min_confidence.unwrap_or(0.0);
         let mut spans = PredictedSpans { spans: SpanColumns::new(card.labels.clone()), confidence: Vec::new() };
         for s in decode(&probabilities, &card.class_names, card.rows.encoding, card.decoder.as_ref(), min_len) {
             if s.confidence < min_confidence || options.labels.as_ref().is_some_and(|keep| !keep.contains(&s.label)) {
+                continue;
+            }
+            // Spans of a window that do not overlap the focus may read rows it does not hold.
+            if focus_rows.as_ref().is_some_and(|f| s.end + first_row < f.start || s.start + first_row >= f.end) {
                 continue;
             }
             let code = spans.spans.code_of(&s.label).ok_or_else(|| {
@@ -527,8 +557,98 @@ impl LoadedModel {
             spans.confidence.push(s.confidence);
         }
         let per_candle =
-            options.per_candle.then(|| per_candle(&probabilities, &targets, candles.len(), &card.class_names));
+            options.per_candle.then(|| per_candle(&probabilities, targets, candles.len(), &card.class_names));
         Ok(Prediction { spans, per_candle, model: self.model_ref(), fallback: None })
+    }
+}
+
+impl LoadedModel {
+    /// The class probabilities of the rows of `targets`, in blocks of [`PREDICT_BLOCK_ROWS`].
+    fn score(
+        &self,
+        candles: &Candles,
+        frame: &FeatureFrame,
+        spec: &RowSpec,
+        targets: &[usize],
+    ) -> Result<Probabilities> {
+        let n_classes = self.info.card.class_names.len();
+        let mut values = Vec::with_capacity(targets.len() * n_classes);
+        for block in targets.chunks(PREDICT_BLOCK_ROWS) {
+            // Straight from the frame's columns where the model reads them so (0.03–0.05 ms of a
+            // 500-candle request went into building its rows), else as rows.
+            let by_columns =
+                columns_for_targets(frame, spec, block).and_then(|columns| self.model.predict_proba_columns(&columns));
+            let probabilities = match by_columns {
+                Some(p) => p?,
+                None => self.model.predict_proba(&rows_with_context(Some(candles), frame, spec, block)?)?,
+            };
+            values.extend_from_slice(&probabilities.values);
+        }
+        Probabilities::new(values, n_classes)
+    }
+
+    /// The rows `focus` of `targets` scored with as many rows around them as the spans that
+    /// overlap them need (see [`PredictOptions::focus`]): their probabilities and the first
+    /// scored row. An empty focus scores nothing.
+    ///
+    /// Features are causal (a candle's values read only the candles up to it: TA-Lib's
+    /// indicators and recognisers, the geometry, the lags), so the features of the first `m`
+    /// candles are those of the whole request's first `m`: they are computed only as far as the
+    /// rows scored read, and again, further, in the rare case the rows scored grow past them
+    /// (`tests/predict_focus.rs` checks the spans against scoring every candle, bit for bit).
+    fn score_around(
+        &self,
+        candles: &Candles,
+        plan: &FeaturePlan,
+        spec: &RowSpec,
+        targets: &[usize],
+        focus: std::ops::Range<usize>,
+    ) -> Result<(Probabilities, usize)> {
+        let n_classes = self.info.card.class_names.len();
+        if focus.is_empty() {
+            return Ok((Probabilities::new(Vec::new(), n_classes)?, focus.start));
+        }
+        let card = &self.info.card;
+        // The features of the candles rows `..end` read.
+        let features_for = |end: usize| -> Result<FeatureFrame> {
+            let candles_read = spec.input_candles(targets[end - 1]).1 + 1;
+            if candles_read >= candles.len() {
+                compute_planned(candles, plan)
+            } else {
+                compute_planned(&candles.slice(0, candles_read), plan)
+            }
+        };
+        let (mut margin_before, mut margin_after) = (FOCUS_MARGIN_ROWS, FOCUS_MARGIN_ROWS);
+        let mut window = focus.start.saturating_sub(margin_before)..(focus.end + margin_after).min(targets.len());
+        let mut frame = features_for(window.end)?;
+        let mut values = self.score(candles, &frame, spec, &targets[window.clone()])?.values;
+        loop {
+            let scored = Probabilities::new(values, n_classes)?;
+            let local = focus.start - window.start..focus.end - window.start;
+            let suffices =
+                window_suffices(&scored, &card.class_names, card.rows.encoding, card.decoder.as_ref(), local);
+            let before = suffices.before || window.start == 0;
+            let after = suffices.after || window.end == targets.len();
+            if before && after {
+                return Ok((scored, window.start));
+            }
+            values = scored.values;
+            if !before {
+                margin_before *= 2;
+                let start = focus.start.saturating_sub(margin_before);
+                let mut added = self.score(candles, &frame, spec, &targets[start..window.start])?.values;
+                added.extend_from_slice(&values);
+                values = added;
+                window.start = start;
+            }
+            if !after {
+                margin_after *= 2;
+                let end = (focus.end + margin_after).min(targets.len());
+                frame = features_for(end)?;
+                values.extend(self.score(candles, &frame, spec, &targets[window.end..end])?.values);
+                window.end = end;
+            }
+        }
     }
 }
 

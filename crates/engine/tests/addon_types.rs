@@ -89,6 +89,7 @@ fn render() -> String {
         declare::<import::ImportOptionsPatch>(&cfg),
         // prediction and the registry
         declare::<inference::PredictOptions>(&cfg),
+        declare::<inference::CandleFocus>(&cfg),
         declare::<inference::ModelRef>(&cfg),
         declare::<inference::ModelFallback>(&cfg),
         declare::<inference::ModelInfo>(&cfg),

@@ -194,6 +194,75 @@ pub fn decode(
     }
 }
 
+/// Whether the rows before a window of a longer sequence, and the rows after it, are needed to
+/// decode the spans that overlap rows `focus` of the window exactly as decoding the whole sequence
+/// would: `before` / `after` true when those rows cannot change such a span. The rows the window
+/// holds are `p`'s; `focus` is a non-empty range of them.
+///
+/// - Argmax decoding (`decode_spans`) reads rows left to right and remembers only the label of the
+///   span open at the previous row. A *boundary* row, one whose decoded state does not depend on
+///   the rows before it (the background, a `B-x`, or a label other than the previous row's), at
+///   or before the focus's first row cuts every span overlapping the focus off the rows before
+///   the window; one after the focus's last row closes the span open there.
+/// - The `end` decoder's spans come from candidate end rows (end probability at or above a
+///   threshold), each reaching back at most the longest learnt length `L`, and overlapping
+///   candidates of a label decide between themselves by confidence. `L` rows without a candidate
+///   part the candidates into groups that cannot overlap: such a run before the focus, and
+///   another after it, hold every group that a span overlapping the focus belongs to.
+pub fn window_suffices(
+    p: &Probabilities,
+    class_names: &[String],
+    encoding: Encoding,
+    decoder: Option<&SpanDecoder>,
+    focus: std::ops::Range<usize>,
+) -> WindowSuffices {
+    match (encoding, decoder) {
+        (Encoding::End, Some(decoder)) => {
+            let classes = EndClasses::new(class_names);
+            let ends: Vec<(usize, f64)> = decoder
+                .labels
+                .iter()
+                .filter_map(|(label, d)| classes.of.get(label.as_str()).map(|&(e, _)| (e, d.threshold)))
+                .collect();
+            let longest =
+                decoder.labels.values().flat_map(|d| d.lengths.iter().map(|&(len, _)| len)).max().unwrap_or(1);
+            let longest = longest.max(1);
+            let candidate = |t: usize| ends.iter().any(|&(c, threshold)| p.row(t)[c] >= threshold);
+            // The first candidate-free run of `longest` rows within `rows`.
+            let free_run = |rows: std::ops::Range<usize>| {
+                let mut run = 0;
+                rows.into_iter().any(|t| {
+                    run = if candidate(t) { 0 } else { run + 1 };
+                    run >= longest
+                })
+            };
+            WindowSuffices { before: free_run(0..focus.start), after: free_run(focus.end..p.n_rows) }
+        }
+        _ => {
+            let parsed: Vec<Option<&str>> =
+                class_names.iter().map(|c| encoding.parse_class(c).map(|(label, _)| label)).collect();
+            let begins: Vec<bool> =
+                class_names.iter().map(|c| matches!(encoding.parse_class(c), Some((_, SpanTag::Begin)))).collect();
+            let label = |t: usize| parsed.get(p.argmax(t)).copied().flatten();
+            let boundary = |t: usize| {
+                let class = p.argmax(t);
+                let here = parsed.get(class).copied().flatten();
+                here.is_none() || begins[class] || (t > 0 && label(t - 1) != here)
+            };
+            WindowSuffices { before: (0..=focus.start).any(boundary), after: (focus.end..p.n_rows).any(boundary) }
+        }
+    }
+}
+
+/// [`window_suffices`]' answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WindowSuffices {
+    /// The rows before the window cannot change a span overlapping the focus.
+    pub before: bool,
+    /// The rows after the window cannot change a span overlapping the focus.
+    pub after: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,5 +323,51 @@ mod tests {
         let t = decoder.labels["x"].threshold;
         assert!(t > 0.2 && t <= 0.3, "{t}");
         assert!(decoder.labels["x"].calibrated);
+    }
+
+    #[test]
+    fn an_argmax_window_suffices_once_a_row_on_each_side_starts_afresh() {
+        let classes = names(&["O", "B-x", "I-x", "B-y", "I-y"]);
+        let suffices = |at: &[(usize, usize, f64)], focus| {
+            let p = rows(10, 5, at);
+            let s = window_suffices(&p, &classes, Encoding::Bio, None, focus);
+            (s.before, s.after)
+        };
+        let inside_x: Vec<(usize, usize, f64)> = (0..10).map(|r| (r, 2, 0.9)).collect();
+        // I-x throughout: the span may have begun before the window and go on after it.
+        assert_eq!(suffices(&inside_x, 4..6), (false, false));
+        // A B-x at 3 and a background row at 8.
+        let mut at = inside_x.clone();
+        at[3] = (3, 1, 0.9);
+        at.remove(8);
+        assert_eq!(suffices(&at, 4..6), (true, true));
+        // The fresh row must come at or before the focus's first row, and after its last one.
+        assert_eq!(suffices(&at, 2..4), (false, true));
+        assert_eq!(suffices(&at, 4..8), (true, true));
+        assert_eq!(suffices(&at, 4..10), (true, false), "the window ends with the focus");
+        // Another label's I- row starts a span of its own too, and so does x's after it.
+        let mut at = inside_x.clone();
+        at[5] = (5, 4, 0.9);
+        assert_eq!(suffices(&at, 5..6), (true, true));
+        assert_eq!(suffices(&at, 6..7), (true, false));
+        assert!(!suffices(&at, 0..1).0, "the window's first row has no row before it to differ from");
+    }
+
+    #[test]
+    fn an_end_window_suffices_past_a_longest_length_without_candidates() {
+        let classes = names(&["O", "E-top", "B-top"]);
+        let decoder = SpanDecoder::from_lengths([("top", 2), ("top", 4)].into_iter());
+        let suffices = |ends: &[usize], focus| {
+            let at: Vec<(usize, usize, f64)> = ends.iter().map(|&r| (r, 1, 0.8)).collect();
+            let s = window_suffices(&rows(20, 3, &at), &classes, Encoding::End, Some(&decoder), focus);
+            (s.before, s.after)
+        };
+        // No candidates: 4 empty rows on each side are enough.
+        assert_eq!(suffices(&[], 4..16), (true, true));
+        assert_eq!(suffices(&[], 3..17), (false, false));
+        // Candidates at 2 and 17 leave 3..=7 free before a focus of 8..12, and 12..=16 after it.
+        assert_eq!(suffices(&[2, 17], 8..12), (true, true));
+        // At 3, 6, 14 and 17, no 4 rows in a row are free on either side.
+        assert_eq!(suffices(&[3, 6, 14, 17], 8..12), (false, false));
     }
 }

@@ -5,7 +5,7 @@ pub mod headline;
 mod partial;
 pub mod spans;
 
-pub use decode::{decode, LabelDecoder, SpanDecoder};
+pub use decode::{decode, window_suffices, LabelDecoder, SpanDecoder, WindowSuffices};
 pub use headline::{score_spans, Headline, SequenceSpans};
 pub use partial::{PartialEvaluation, SpanSequence, SCORE_BINS};
 pub use spans::{decode_spans, iou, match_spans, BoundaryCounts, PredictedSpan, SpanMatchReport, SpanScores};

@@ -40,8 +40,17 @@ export function loadDatasetCandles(db: Db, datasetId: number, from?: number, to?
   return loadCandleColumns(db, datasetId, from, to);
 }
 
-function engineOptions(options: PredictOptionsInput | undefined): engine.PredictOptions {
-  return { ...(options ?? {}), registry: modelsDir() };
+/**
+ * The engine's options for what `scored` holds: for a dataset range, its candles are the focus
+ * (the engine scores the context only as far as the spans overlapping the range reach, and
+ * leaves out the spans that do not).
+ */
+function engineOptions(options: PredictOptionsInput | undefined, scored: Scored): engine.PredictOptions {
+  const focus =
+    scored.range && (scored.before > 0 || scored.after > 0)
+      ? { focus: { start: scored.before, count: scored.range.times.length } }
+      : {};
+  return { ...(options ?? {}), registry: modelsDir(), ...focus };
 }
 
 /** The candles a request names; `db` is opened only for dataset requests. */
@@ -161,7 +170,11 @@ function response(prediction: Prediction, scored: Scored, body: PredictBody): Pr
 export async function predictOne(body: PredictBody, db: () => Db): Promise<PredictResponse> {
   const scored = await scoredCandles(body, db);
   try {
-    return response(noteFallback(await engine.predict(scored.candles, engineOptions(body.options))), scored, body);
+    return response(
+      noteFallback(await engine.predict(scored.candles, engineOptions(body.options, scored))),
+      scored,
+      body,
+    );
   } catch (error) {
     throw toApiError(error);
   }
@@ -185,7 +198,7 @@ export async function predictMany(bodies: PredictBody[], db: () => Db): Promise<
   if (pending.length)
     try {
       out = await engine.predictBatch(
-        pending.map((p) => ({ candles: p.scored.candles, options: engineOptions(p.body.options) })),
+        pending.map((p) => ({ candles: p.scored.candles, options: engineOptions(p.body.options, p.scored) })),
       );
     } catch (error) {
       throw toApiError(error);
