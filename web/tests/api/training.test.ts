@@ -12,6 +12,7 @@ import * as promoteRoute from '@/app/api/training/promote/route';
 import * as plotRoute from '@/app/api/model-plot/route';
 import * as modelsRoute from '@/app/api/models/route';
 import * as infoRoute from '@/app/api/model/info/route';
+import * as predictRoute from '@/app/api/predict/route';
 import { cancelJob, waitForJob } from '@/features/training/server/trainingJobs';
 import { workRoot } from '@/features/training/server/engineRunInput';
 import { call, sampleBytes, createTempDatabase } from '../support/routeHarness';
@@ -39,11 +40,12 @@ beforeAll(async () => {
       { params: { id: String(datasetId) } },
     )
   ).body.candles.time as number[];
-  // Human spans (a label TA-Lib does not know), and a negative (a dismissed prediction).
-  for (let i = 0; i < 3; i++) {
+  // Human spans (a label TA-Lib does not know) of different lengths, as people draw them (so the
+  // end encoding learns a start class for it), and a negative (a dismissed prediction).
+  for (const [i, length] of [7, 10, 5].entries()) {
     const s = 400 + i * 300;
     const r = await call(annotationsRoute.POST, 'POST', '/api/annotations', {
-      body: { datasetId, labelId: bullFlag.id, start: candles[s], end: candles[s + 6], annotator: 'test' },
+      body: { datasetId, labelId: bullFlag.id, start: candles[s], end: candles[s + length - 1], annotator: 'test' },
     });
     expect(r.status).toBe(201);
   }
@@ -135,10 +137,18 @@ describe('training jobs', () => {
     expect(final.outcome.metrics.validationMacroF1).toBeGreaterThan(0);
     first = final.outcome.version;
     succeededId = id;
-    // The human-only label became a class of the model.
+    // The human-only label became a class of the model, with its start class (its spans vary in
+    // length), and the model serves predictions.
     const info = await call(infoRoute.GET, 'GET', `/api/model/info?model=${first}`);
+    expect(info.status).toBe(200);
     expect(info.body.labels).toContain('bull flag');
     expect(info.body.labels).toContain('engulfing');
+    expect(info.body.classNames).toContain('B-bull flag');
+    const predicted = await call(predictRoute.POST, 'POST', '/api/predict', {
+      body: { datasetId, options: { model: first } },
+    });
+    expect(predicted.status).toBe(200);
+    expect(predicted.body.model.version).toBe(first);
   }, 180_000);
 
   it('cancel → cancelled, nothing published', async () => {
