@@ -176,6 +176,9 @@ describe('colour scale', () => {
   it('model classes map to pattern labels; the background class to none', () => {
     expect(classLabel('B-hammer')).toBe('hammer');
     expect(classLabel('I-morning star')).toBe('morning star');
+    // The end encoding (the shipped default): E-x ends a span of x, B-x starts one.
+    expect(classLabel('E-bull flag')).toBe('bull flag');
+    expect(classLabel('B-bull flag')).toBe('bull flag');
     expect(classLabel('engulfing')).toBe('engulfing');
     expect(classLabel('O')).toBeNull();
     expect(classLabel('background')).toBeNull();

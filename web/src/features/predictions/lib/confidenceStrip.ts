@@ -204,10 +204,13 @@ export function paletteIndex(strength: number): number {
   return Math.min(PALETTE_STEPS - 1, Math.max(0, Math.round(strength * (PALETTE_STEPS - 1))));
 }
 
-/** The pattern label a model class stands for ('B-hammer' → 'hammer'); null for the background class. */
+/**
+ * The pattern label a model class stands for ('B-hammer', 'I-hammer', 'E-hammer' → 'hammer': BIO's
+ * and the end encoding's classes; windowed classes are the labels); null for the background class.
+ */
 export function classLabel(name: string): string | null {
   if (name === 'O' || name === 'background' || name === '') return null;
-  return name.replace(/^[BI]-/, '');
+  return name.replace(/^[BIE]-/, '');
 }
 
 /** The legend's end labels, faint end first. */
