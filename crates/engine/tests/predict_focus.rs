@@ -111,6 +111,7 @@ fn a_focus_gives_the_spans_of_scoring_every_candle() {
         ("encoding: bio, window: 1, lookahead: 0", true),
         ("encoding: end, window: 3, lookahead: 0", true),
         ("encoding: end, window: 1, lookahead: 1", false),
+        ("encoding: windowed, window: 2, lookahead: 1", true),
     ] {
         let (_dir, server) = trained(dataset, human);
         if dataset.starts_with("encoding: end") && human {
