@@ -291,10 +291,10 @@ registry?: string,
 /**
  * Only the spans that overlap these candles are wanted: the candles around them are context
  * (a stored dataset's time range, read with the feature warm-up and candles beyond its
- * edges). Their features are computed as before, but their candles are scored only as far
- * as the spans overlapping the focus reach, which come out as scoring every candle would
- * give them; spans that do not overlap the focus are left out. Per-candle output is NaN for
- * candles not scored.
+ * edges). Their candles are scored only as far as the spans overlapping the focus reach,
+ * and features computed only up to the last candle scored; those spans come out as scoring
+ * every candle would give them, and spans that do not overlap the focus are left out.
+ * Per-candle output is NaN for candles not scored.
  */
 focus?: CandleFocus, };
 

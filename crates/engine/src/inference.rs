@@ -57,10 +57,10 @@ pub struct PredictOptions {
     pub registry: Option<PathBuf>,
     /// Only the spans that overlap these candles are wanted: the candles around them are context
     /// (a stored dataset's time range, read with the feature warm-up and candles beyond its
-    /// edges). Their features are computed as before, but their candles are scored only as far
-    /// as the spans overlapping the focus reach, which come out as scoring every candle would
-    /// give them; spans that do not overlap the focus are left out. Per-candle output is NaN for
-    /// candles not scored.
+    /// edges). Their candles are scored only as far as the spans overlapping the focus reach,
+    /// and features computed only up to the last candle scored; those spans come out as scoring
+    /// every candle would give them, and spans that do not overlap the focus are left out.
+    /// Per-candle output is NaN for candles not scored.
     pub focus: Option<CandleFocus>,
 }
 
@@ -560,9 +560,7 @@ impl LoadedModel {
             options.per_candle.then(|| per_candle(&probabilities, targets, candles.len(), &card.class_names));
         Ok(Prediction { spans, per_candle, model: self.model_ref(), fallback: None })
     }
-}
 
-impl LoadedModel {
     /// The class probabilities of the rows of `targets`, in blocks of [`PREDICT_BLOCK_ROWS`].
     fn score(
         &self,
