@@ -21,6 +21,8 @@ const env = createTempDatabase();
 const registry = fs.mkdtempSync(path.join(os.tmpdir(), 'candle-train-models-'));
 const previousModelsDir = process.env.CANDLE_MODELS_DIR;
 let datasetId: number;
+/** The dataset's candle times. */
+let times: number[];
 
 beforeAll(async () => {
   process.env.CANDLE_MODELS_DIR = registry;
@@ -40,6 +42,7 @@ beforeAll(async () => {
       { params: { id: String(datasetId) } },
     )
   ).body.candles.time as number[];
+  times = candles;
   // Human spans (a label TA-Lib does not know) of different lengths, as people draw them (so the
   // end encoding learns a start class for it), and a negative (a dismissed prediction).
   for (const [i, length] of [7, 10, 5].entries()) {
@@ -149,6 +152,31 @@ describe('training jobs', () => {
     });
     expect(predicted.status).toBe(200);
     expect(predicted.body.model.version).toBe(first);
+    // A range, as the chart asks (the engine scores its context only as far as its spans need):
+    // the spans of the whole dataset's answer that overlap it, clipped at its edges.
+    const [from, to] = [times[700], times[1300]];
+    const ranged = await call(predictRoute.POST, 'POST', '/api/predict', {
+      body: { datasetId, from, to, options: { model: first } },
+    });
+    expect(ranged.status).toBe(200);
+    type Span = { start: number; end: number; startTime: number; endTime: number; label: string; confidence: number };
+    const clipped = (predicted.body.spans as Span[])
+      .filter((s) => s.endTime >= from && s.startTime <= to)
+      .map((s) => ({
+        label: s.label,
+        confidence: s.confidence,
+        from: Math.max(s.startTime, from),
+        to: Math.min(s.endTime, to),
+      }));
+    expect(clipped.length).toBeGreaterThan(0);
+    expect(
+      (ranged.body.spans as Span[]).map((s) => ({
+        label: s.label,
+        confidence: s.confidence,
+        from: s.startTime,
+        to: s.endTime,
+      })),
+    ).toEqual(clipped);
   }, 180_000);
 
   it('cancel → cancelled, nothing published', async () => {
