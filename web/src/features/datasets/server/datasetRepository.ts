@@ -59,7 +59,7 @@ export function listDatasets(db: Db, projectId: number): Dataset[] {
 }
 
 export function getDataset(db: Db, id: number): Dataset {
-  // Every dataset request asks this first (a 404 check): compiled once per connection.
+  // Most dataset routes ask this first: compiled once per connection.
   const row = preparedOnce(db, `${SELECT} WHERE d.id = ?`).get(id) as DatasetRow | undefined;
   if (!row) throw notFound('Dataset', id);
   return toDataset(row);
