@@ -225,8 +225,7 @@ pub fn window_suffices(
                 .filter_map(|(label, d)| classes.of.get(label.as_str()).map(|&(e, _)| (e, d.threshold)))
                 .collect();
             let longest =
-                decoder.labels.values().flat_map(|d| d.lengths.iter().map(|&(len, _)| len)).max().unwrap_or(1);
-            let longest = longest.max(1);
+                decoder.labels.values().flat_map(|d| d.lengths.iter().map(|&(len, _)| len)).max().unwrap_or(1).max(1);
             let candidate = |t: usize| ends.iter().any(|&(c, threshold)| p.row(t)[c] >= threshold);
             // The first candidate-free run of `longest` rows within `rows`.
             let free_run = |rows: std::ops::Range<usize>| {
@@ -239,15 +238,11 @@ pub fn window_suffices(
             WindowSuffices { before: free_run(0..focus.start), after: free_run(focus.end..p.n_rows) }
         }
         _ => {
-            let parsed: Vec<Option<&str>> =
-                class_names.iter().map(|c| encoding.parse_class(c).map(|(label, _)| label)).collect();
-            let begins: Vec<bool> =
-                class_names.iter().map(|c| matches!(encoding.parse_class(c), Some((_, SpanTag::Begin)))).collect();
-            let label = |t: usize| parsed.get(p.argmax(t)).copied().flatten();
-            let boundary = |t: usize| {
-                let class = p.argmax(t);
-                let here = parsed.get(class).copied().flatten();
-                here.is_none() || begins[class] || (t > 0 && label(t - 1) != here)
+            let parsed: Vec<Option<(&str, SpanTag)>> = class_names.iter().map(|c| encoding.parse_class(c)).collect();
+            let class_of = |t: usize| parsed.get(p.argmax(t)).copied().flatten();
+            let boundary = |t: usize| match class_of(t) {
+                None | Some((_, SpanTag::Begin)) => true,
+                Some((label, _)) => t > 0 && class_of(t - 1).map(|(l, _)| l) != Some(label),
             };
             WindowSuffices { before: (0..=focus.start).any(boundary), after: (focus.end..p.n_rows).any(boundary) }
         }
